@@ -1,0 +1,24 @@
+# ob_proto_library(<target> <proto files...>): compile .proto files at build time into
+# ${CMAKE_BINARY_DIR}/generated/<same relative path>.pb.{h,cc}; generated code is never committed.
+function(ob_proto_library target)
+  add_library(${target} STATIC)
+  target_sources(${target} PRIVATE ${ARGN})
+  protobuf_generate(TARGET ${target} LANGUAGE cpp
+    IMPORT_DIRS ${PROJECT_SOURCE_DIR}
+    PROTOC_OUT_DIR ${CMAKE_BINARY_DIR}/generated)
+  target_include_directories(${target} SYSTEM PUBLIC ${CMAKE_BINARY_DIR}/generated)
+  target_link_libraries(${target} PUBLIC protobuf::libprotobuf)
+  set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+endfunction()
+
+# ob_library(<target> <folder> DEPS ...): every .cpp under <folder> (recursively) in one library.
+function(ob_library target folder)
+  cmake_parse_arguments(ARG "" "" "DEPS;EXCLUDE" ${ARGN})
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${folder}/*.cpp)
+  foreach(pattern ${ARG_EXCLUDE})
+    list(FILTER sources EXCLUDE REGEX "${pattern}")
+  endforeach()
+  add_library(${target} STATIC ${sources})
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR}/generated)
+  target_link_libraries(${target} PUBLIC ${ARG_DEPS} PRIVATE ob_warnings)
+endfunction()

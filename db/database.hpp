@@ -1,0 +1,41 @@
+#pragma once
+// Opening results databases. Writers: only the Recorder. Everyone else opens read-only.
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+struct sqlite3;
+
+namespace ob::db {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct DbError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// RAII owner of one sqlite3 connection.
+class Connection {
+ public:
+  // Read-only: fails with DbError if the file does not exist or has a newer schema than this build.
+  static Connection open_read_only(const std::filesystem::path& path);
+  // Read-write: creates the file, enables WAL, runs forward migrations to kSchemaVersion.
+  static Connection open_for_writing(const std::filesystem::path& path);
+
+  Connection(Connection&& other) noexcept;
+  Connection& operator=(Connection&& other) noexcept;
+  ~Connection();
+
+  sqlite3* handle() const { return db_; }
+  const std::filesystem::path& path() const { return path_; }
+  int schema_version() const;
+  // Runs SQL without results; throws DbError with the path and SQLite's message.
+  void exec(const std::string& sql) const;
+
+ private:
+  Connection(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
+  sqlite3* db_ = nullptr;
+  std::filesystem::path path_;
+};
+
+}  // namespace ob::db

@@ -1,0 +1,132 @@
+#pragma once
+// The only writer of a results database. One thread owns the SQLite connection; callers
+// enqueue rows and return at once (sample/event/measurement), or wait for an id
+// (campaign/device/profile/run/channel creation, which happens at phase boundaries only).
+// Samples are batched into large WAL transactions. Nothing enqueued is lost: the destructor
+// and flush() commit everything still queued.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace ob::db {
+
+struct CampaignRow {
+  std::string name;
+  std::string station;
+  std::string config_yaml;  // campaign + station files as read, for provenance
+  double started_unix_s = 0;
+};
+
+enum class CampaignStatus { running, completed, aborted, failed };
+enum class RunKind { baseline, replay, reference };
+enum class RunStatus { running, completed, aborted, failed };
+
+const char* to_string(CampaignStatus status);
+const char* to_string(RunKind kind);
+const char* to_string(RunStatus status);
+
+struct DeviceRow {
+  std::string name;  // station name: "psu-a", "board-01"
+  std::string kind;  // "psu", "chamber", "gpu", "sensor", "profile"
+  std::string uri;
+  std::string vendor, model, serial, firmware;
+};
+
+struct ProfileRow {
+  std::string digest;  // sha256 hex; a profile already stored is not stored twice
+  std::string name;
+  std::string source;
+  double duration_s = 0;
+  double step_s = 0;
+  std::string proto_bytes;  // serialized ob.profiles.pb.Profile
+};
+
+struct RunRow {
+  std::int64_t campaign_id = 0;
+  std::optional<std::int64_t> profile_id;
+  RunKind kind = RunKind::baseline;
+  int ordinal = 0;  // position in the plan, 0-based
+  std::string label;  // "baseline", "replay 1/3", ...
+  double speed = 1;   // profile seconds per wall second
+  double started_unix_s = 0;
+};
+
+struct SampleRow {
+  std::int64_t run_id = 0;
+  std::int64_t channel_id = 0;
+  double t_s = 0;          // profile time
+  double wall_unix_s = 0;  // wall time (UTC, unix seconds)
+  double value = 0;
+};
+
+struct EventRow {
+  std::int64_t campaign_id = 0;
+  std::optional<std::int64_t> run_id;
+  std::optional<std::int64_t> device_id;
+  std::optional<double> t_s;
+  double wall_unix_s = 0;
+  std::string kind;      // "throttle", "interlock", "reconnect", "limit", "error", "phase", "safe_state"
+  std::string severity;  // "info", "warning", "error"
+  std::string message;
+};
+
+struct MeasurementRow {
+  std::int64_t run_id = 0;
+  std::optional<std::int64_t> device_id;
+  std::string name;  // "throughput_mean_tflops", ...
+  double value = 0;
+  std::string unit;
+  std::optional<double> low_limit;
+  std::optional<double> high_limit;
+  std::string verdict;  // "pass", "fail", "info"
+};
+
+struct RecorderOptions {
+  std::size_t batch_rows = 20000;  // commit when this many rows are queued...
+  double max_batch_delay_s = 0.25; // ...or this long after the first queued row
+};
+
+struct RecorderStats {
+  std::uint64_t rows_committed = 0;
+  std::uint64_t transactions = 0;
+};
+
+class Recorder {
+ public:
+  // Opens or creates the database, migrates it forward to the current schema (WAL mode).
+  // Throws DbError (db/database.hpp) naming the file on failure.
+  explicit Recorder(const std::filesystem::path& path, RecorderOptions options = {});
+  ~Recorder();  // commits everything queued, then closes
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+
+  // Blocking: return the new row's id once committed.
+  std::int64_t add_campaign(const CampaignRow& row);
+  std::int64_t add_device(std::int64_t campaign_id, const DeviceRow& row);
+  std::int64_t add_profile(const ProfileRow& row);  // returns the existing id for a known digest
+  std::int64_t add_run(const RunRow& row);
+  std::int64_t add_channel(std::int64_t device_id, const std::string& name, const std::string& unit);
+
+  // Non-blocking.
+  void add_sample(const SampleRow& row);
+  void add_event(const EventRow& row);
+  void add_measurement(const MeasurementRow& row);
+  void finish_run(std::int64_t run_id, RunStatus status, double ended_unix_s);
+  void finish_campaign(std::int64_t campaign_id, CampaignStatus status, double ended_unix_s,
+                       const std::string& reason);
+  void add_checkpoint(std::int64_t campaign_id, std::optional<std::int64_t> run_id, int plan_index,
+                      double t_s, const std::string& state_json);
+
+  // Wait until everything enqueued so far is committed. Rethrows a writer failure as DbError.
+  void flush();
+  RecorderStats stats() const;
+  const std::filesystem::path& path() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ob::db

@@ -1,0 +1,37 @@
+#pragma once
+// One interface for every thermal chamber. configure() connects and identifies;
+// activate() starts constant-temperature operation; safe_state() returns the chamber to
+// standby (air handling on, no active heating/cooling) and is always safe to call.
+#include <asio/awaitable.hpp>
+
+#include "drivers/common/fault.hpp"
+#include "drivers/common/identity.hpp"
+
+namespace ob::drivers {
+
+struct ChamberSpec {
+  double min_temp_c = -40;
+  double max_temp_c = 150;
+};
+
+struct ChamberReading {
+  double air_temp_c = 0;
+  double setpoint_c = 0;
+  bool running = false;  // constant-temperature mode active
+  int alarm_count = 0;
+};
+
+class ThermalChamber {
+ public:
+  virtual ~ThermalChamber() = default;
+
+  virtual asio::awaitable<Result<Identity>> configure() = 0;
+  virtual ChamberSpec spec() const = 0;
+  // Refused with FaultKind::out_of_range before anything is sent when outside spec().
+  virtual asio::awaitable<Status> set_setpoint(double temp_c) = 0;
+  virtual asio::awaitable<Status> activate() = 0;
+  virtual asio::awaitable<Result<ChamberReading>> read() = 0;
+  virtual asio::awaitable<Status> safe_state() = 0;
+};
+
+}  // namespace ob::drivers

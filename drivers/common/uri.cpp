@@ -1,0 +1,73 @@
+#include "drivers/common/uri.hpp"
+
+#include <cctype>
+#include <charconv>
+
+namespace ob::drivers {
+
+std::string Uri::query_or(const std::string& key, const std::string& fallback) const {
+  auto it = query.find(key);
+  return it == query.end() ? fallback : it->second;
+}
+
+std::string Uri::to_string() const {
+  std::string out = scheme + "://" + host;
+  if (port) out += ":" + std::to_string(*port);
+  if (!path.empty()) out += "/" + path;
+  char sep = '?';
+  for (const auto& [key, value] : query) {
+    out += sep + key + "=" + value;
+    sep = '&';
+  }
+  return out;
+}
+
+Uri parse_uri(const std::string& text) {
+  Uri uri;
+  auto scheme_end = text.find("://");
+  if (scheme_end == std::string::npos || scheme_end == 0) {
+    throw UriError("'" + text + "' is not a URI: expected scheme://host[:port][/path][?key=value]");
+  }
+  uri.scheme = text.substr(0, scheme_end);
+  for (char c : uri.scheme) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.')) {
+      throw UriError("'" + text + "': invalid character '" + std::string(1, c) + "' in scheme");
+    }
+  }
+  std::string rest = text.substr(scheme_end + 3);
+  std::string query_text;
+  if (auto q = rest.find('?'); q != std::string::npos) {
+    query_text = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+  }
+  std::string authority = rest;
+  if (auto slash = rest.find('/'); slash != std::string::npos) {
+    authority = rest.substr(0, slash);
+    uri.path = rest.substr(slash + 1);
+  }
+  if (auto colon = authority.rfind(':'); colon != std::string::npos && authority.find(']') == std::string::npos) {
+    std::string port_text = authority.substr(colon + 1);
+    unsigned value = 0;
+    auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+    if (ec != std::errc{} || ptr != port_text.data() + port_text.size() || value == 0 || value > 65535) {
+      throw UriError("'" + text + "': port '" + port_text + "' is not a number in 1..65535");
+    }
+    uri.port = static_cast<std::uint16_t>(value);
+    authority = authority.substr(0, colon);
+  }
+  uri.host = authority;
+  if (uri.host.empty()) throw UriError("'" + text + "': missing host");
+  std::size_t pos = 0;
+  while (pos < query_text.size()) {
+    auto amp = query_text.find('&', pos);
+    std::string item = query_text.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) throw UriError("'" + text + "': query item '" + item + "' is not key=value");
+    uri.query[item.substr(0, eq)] = item.substr(eq + 1);
+    if (amp == std::string::npos) break;
+    pos = amp + 1;
+  }
+  return uri;
+}
+
+}  // namespace ob::drivers

@@ -1,0 +1,31 @@
+#pragma once
+// One URI parser for every instrument kind, as libiio selects backends by URI:
+//   scpi+tcp://host:5025?model=dp832   espec+tcp://host:10001   agent://host:7600
+//   sim://psu                          (resolved against the in-process simulated lab)
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace ob::drivers {
+
+struct Uri {
+  std::string scheme;  // "scpi+tcp", "espec+tcp", "agent", "sim", ...
+  std::string host;
+  std::optional<std::uint16_t> port;
+  std::string path;  // without the leading '/'
+  std::map<std::string, std::string> query;
+
+  std::string query_or(const std::string& key, const std::string& fallback) const;
+  std::string to_string() const;
+};
+
+struct UriError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Throws UriError naming the offending part.
+Uri parse_uri(const std::string& text);
+
+}  // namespace ob::drivers

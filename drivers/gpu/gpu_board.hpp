@@ -1,0 +1,60 @@
+#pragma once
+// One interface for a GPU board under test, driven through its agent (drivers/gpu/agent.proto).
+// configure() connects and identifies; start_workload() loads the board; safe_state() stops
+// the workload and restores the default power cap.
+#include <asio/awaitable.hpp>
+#include <cstdint>
+#include <string>
+
+#include "drivers/common/fault.hpp"
+#include "drivers/common/identity.hpp"
+
+namespace ob::drivers {
+
+struct GpuSpec {
+  std::string name;
+  std::string uuid;
+  double power_limit_min_w = 0;
+  double power_limit_max_w = 0;
+  double power_limit_default_w = 0;
+};
+
+struct WorkloadSpec {
+  std::string kind = "gemm";  // gemm | hbm
+  std::string dtype = "bf16";
+  std::uint32_t size = 8192;
+};
+
+struct GpuTelemetry {
+  double board_time_s = 0;  // agent's own clock (unix seconds)
+  double power_w = 0;
+  double gpu_temp_c = 0;
+  double mem_temp_c = 0;
+  double sm_clock_mhz = 0;
+  double mem_clock_mhz = 0;
+  std::uint64_t clock_event_reasons = 0;  // NVML bit mask
+  double power_limit_w = 0;
+  double utilization_pct = 0;
+  double tflops = 0;       // workload throughput over the last window
+  double energy_j = 0;     // since agent start
+  std::uint64_t ecc_corrected = 0;
+  std::uint64_t ecc_uncorrected = 0;
+  std::uint64_t sdc_count = 0;  // results that failed the reference checksum
+  bool workload_running = false;
+};
+
+class GpuBoard {
+ public:
+  virtual ~GpuBoard() = default;
+
+  virtual asio::awaitable<Result<Identity>> configure() = 0;
+  virtual GpuSpec spec() const = 0;  // valid after configure()
+  // Refused with FaultKind::out_of_range before sending when outside the board's constraints.
+  virtual asio::awaitable<Status> set_power_cap(double power_w) = 0;
+  virtual asio::awaitable<Status> start_workload(const WorkloadSpec& workload) = 0;
+  virtual asio::awaitable<Status> stop_workload() = 0;
+  virtual asio::awaitable<Result<GpuTelemetry>> read_telemetry() = 0;
+  virtual asio::awaitable<Status> safe_state() = 0;
+};
+
+}  // namespace ob::drivers
