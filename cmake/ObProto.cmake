@@ -3,10 +3,14 @@
 function(ob_proto_library target)
   add_library(${target} STATIC)
   target_sources(${target} PRIVATE ${ARGN})
+  # protoc sees paths relative to this folder; placing its output under the folder's own name
+  # makes the includes read "drivers/gpu/agent.pb.h" everywhere.
+  file(RELATIVE_PATH folder ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR})
+  file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/generated/${folder})
   protobuf_generate(TARGET ${target} LANGUAGE cpp
-    IMPORT_DIRS ${PROJECT_SOURCE_DIR}
-    PROTOC_OUT_DIR ${CMAKE_BINARY_DIR}/generated)
-  target_include_directories(${target} SYSTEM PUBLIC ${CMAKE_BINARY_DIR}/generated)
+    PROTOC_OUT_DIR ${CMAKE_BINARY_DIR}/generated/${folder})
+  target_include_directories(${target} SYSTEM PUBLIC ${CMAKE_BINARY_DIR}/generated
+                                                     ${CMAKE_BINARY_DIR}/generated/${folder})
   target_link_libraries(${target} PUBLIC protobuf::libprotobuf)
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
 endfunction()

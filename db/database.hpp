@@ -9,9 +9,15 @@ struct sqlite3;
 namespace ob::db {
 
 inline constexpr int kSchemaVersion = 1;
+// PRAGMA application_id of every orbitbench results database ("OBDB"): tells our files apart
+// from other SQLite files, so a reader never mistakes someone else's database for an empty one.
+inline constexpr int kApplicationId = 0x4F424442;
 
 struct DbError : std::runtime_error {
   using std::runtime_error::runtime_error;
+  DbError(const std::string& what, int code) : std::runtime_error(what), sqlite_code(code) {}
+  // SQLite's extended result code when SQLite reported the error (e.g. SQLITE_READONLY), else 0.
+  int sqlite_code = 0;
 };
 
 // RAII owner of one sqlite3 connection.
