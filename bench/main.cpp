@@ -1,2 +1,43 @@
-// Placeholder while the CLI is written (replaced in this session).
-int main() { return 0; }
+// orbitbench: replay orbits on lab hardware and record how GPU boards degrade.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <map>
+
+#include "bench/cli/commands.hpp"
+#include "ob/version.hpp"
+
+int main(int argc, char** argv) {
+  using namespace ob::bench::cli;
+  CLI::App app{"orbitbench — replay orbit sunlight/eclipse, power and thermal profiles on lab hardware\n"
+               "and record how GPU boards degrade into a SQLite results database.",
+               "orbitbench"};
+  app.set_version_flag("-V,--version", std::string("orbitbench ") + ob::kVersion);
+  app.require_subcommand(1);
+  std::map<CLI::App*, Action> actions;
+  auto add = [&](Action (*add_command)(CLI::App&)) {
+    auto action = add_command(app);
+    actions[app.get_subcommands({}).back()] = std::move(action);
+  };
+  add(add_profile_command);
+  add(add_lab_command);
+  add(add_run_command);
+  add(add_query_command);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --version
+  } catch (const CLI::ParseError& e) {
+    // One line, naming what was wrong; the full usage is one --help away.
+    std::fprintf(stderr, "orbitbench: %s (see orbitbench --help)\n", e.what());
+    return kExitUsage;
+  }
+  for (auto* sub : app.get_subcommands()) {
+    auto it = actions.find(sub);
+    if (it != actions.end()) return it->second();
+  }
+  return kExitUsage;
+}

@@ -26,6 +26,9 @@ struct ProfileError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+inline constexpr std::string_view kGenerator = "orbitbench";        // Profile.generator
+inline constexpr std::string_view kShadowModelCylindrical = "cylindrical";  // OrbitSummary
+
 struct CircularOrbit {
   double altitude_km = 550;
   double inclination_deg = 53;
@@ -33,8 +36,10 @@ struct CircularOrbit {
 };
 
 // Named presets: "leo-400", "leo-550" (starlink-550), "leo-650", "leo-800", "sso-dawn-dusk-650".
+// leo-*: inclination 53°, beta 0 (longest eclipse). sso-dawn-dusk-650: inclination 97.98°,
+// beta 75° (above β* = 65.2°), eclipse-free in the cylindrical model. Names match exactly.
 std::optional<CircularOrbit> find_preset(std::string_view name);
-std::vector<std::string> preset_names();
+std::vector<std::string> preset_names();  // every accepted name, aliases included
 
 // What the spacecraft gives the GPU and how the heat leaves (a two-node model).
 struct Spacecraft {
@@ -61,13 +66,21 @@ struct LabMapping {
 
 struct ProfileOptions {
   double step_s = 10;
-  double orbits = 1;  // duration = orbits × period
-  std::string name;   // defaults to the source
+  double orbits = 1;  // duration = orbits × period; grid t_k = k·step_s up to it, inclusive
+  std::string name;   // defaults to default_profile_name() (or the preset's name)
 };
 
 // Throws ProfileError naming the field for out-of-range inputs (altitude ≤ 0, |beta| > 90, ...).
+// Cylindrical shadow; t = 0 is the orbit's sub-solar point, so the profile starts in sunlight
+// and the eclipse is centred on period/2. Temperatures start on the orbit's periodic steady
+// state (see profiles/thermal_nodes.hpp), so orbit n and orbit n+1 look alike.
 pb::Profile build_circular_profile(const CircularOrbit& orbit, const Spacecraft& craft,
                                    const LabMapping& lab, const ProfileOptions& options);
+// The same for a named preset; name defaults to the preset's name. Unknown names throw.
+pb::Profile build_preset_profile(std::string_view preset, const Spacecraft& craft,
+                                 const LabMapping& lab, const ProfileOptions& options);
+// "circular-550km-i53-b0"
+std::string default_profile_name(const CircularOrbit& orbit);
 
 double orbital_period_s(double altitude_km);
 // Cylindrical-shadow eclipse duration per orbit, 0 above the critical beta angle.

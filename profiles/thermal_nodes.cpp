@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "profiles/circular_orbit.hpp"
 #include "profiles/orbit_profile.hpp"

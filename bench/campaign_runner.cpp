@@ -1,0 +1,644 @@
+#include "bench/campaign_runner.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <map>
+#include <optional>
+
+#include "bench/lab_session.hpp"
+#include "bench/phase_targets.hpp"
+#include "bench/run_statistics.hpp"
+#include "ob/version.hpp"
+
+namespace ob::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Setpoint changes smaller than these are not worth a command.
+constexpr double kChamberSetpointDeadbandC = 0.05;
+constexpr double kPowerCapDeadbandW = 0.1;
+constexpr double kCurrentLimitDeadbandA = 0.001;
+constexpr double kSunlitThreshold = 0.5;
+
+double unix_now_s() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Per-instrument bookkeeping for faults and its database identity.
+struct DeviceState {
+  std::string name;
+  std::int64_t device_id = 0;
+  int consecutive_faults = 0;
+  std::map<std::string, std::int64_t> channels;
+};
+
+}  // namespace
+
+class CampaignRunner::Impl {
+ public:
+  Impl(const CampaignConfig& config, db::Recorder& recorder, RunnerOptions options)
+      : config_(config), recorder_(recorder), options_(options), printer_(stderr, options.show_progress) {}
+
+  CampaignOutcome run() {
+    asio::io_context io;
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([this](const std::error_code& ec, int signal_number) {
+      if (ec) return;
+      abort_campaign(std::string("interrupted by ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM"));
+    });
+
+    db::CampaignRow campaign;
+    campaign.name = config_.name;
+    campaign.station = config_.station.name;
+    campaign.config_yaml = "# " + config_.label + "\n" + config_.text + "\n# " + config_.station.label + "\n" +
+                           config_.station.text;
+    campaign.started_unix_s = unix_now_s();
+    outcome_.campaign_id = recorder_.add_campaign(campaign);
+    wall_start_ = Clock::now();
+
+    try {
+      session_ = std::make_unique<LabSession>(io.get_executor(), config_.station, config_.speed);
+    } catch (const std::exception& e) {
+      return finish(db::CampaignStatus::failed, std::string("cannot set up the station: ") + e.what());
+    }
+
+    std::exception_ptr failure;
+    asio::co_spawn(io, execute(), [&](std::exception_ptr error) {
+      failure = error;
+      signals.cancel();
+    });
+    io.run();
+    printer_.finish();
+    if (failure) {
+      try {
+        std::rethrow_exception(failure);
+      } catch (const std::exception& e) {
+        return finish(db::CampaignStatus::failed, std::string("internal error: ") + e.what());
+      }
+    }
+    if (abort_reason_) return finish(status_on_abort_, *abort_reason_);
+    return finish(db::CampaignStatus::completed, "");
+  }
+
+ private:
+  // ---- orchestration -------------------------------------------------------------------------
+
+  asio::awaitable<void> execute() {
+    std::exception_ptr error;
+    try {
+      co_await configure_and_run();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    co_await safe_state_all();
+    if (error) std::rethrow_exception(error);
+  }
+
+  asio::awaitable<void> configure_and_run() {
+    if (!co_await configure_all()) co_return;
+    register_devices();
+    build_replay_profile();
+    if (!co_await energize()) co_return;
+    const auto replays = std::count_if(config_.plan.begin(), config_.plan.end(),
+                                       [](const PhaseConfig& p) { return p.kind == PhaseKind::replay; });
+    int replay_number = 0;
+    for (std::size_t index = 0; index < config_.plan.size() && !abort_reason_; ++index) {
+      const auto& phase = config_.plan[index];
+      std::string label = to_string(phase.kind);
+      if (phase.kind == PhaseKind::replay) label += " " + std::to_string(++replay_number) + "/" + std::to_string(replays);
+      co_await run_phase(phase, static_cast<int>(index), label);
+    }
+    if (!abort_reason_) record_verdicts();
+  }
+
+  asio::awaitable<bool> configure_all() {
+    for (auto& supply : session_->supplies()) {
+      auto identity = co_await supply.driver->configure();
+      if (!identity) co_return fail_setup(identity.error());
+      supply.identity = *identity;
+    }
+    auto& chamber = session_->chamber();
+    auto chamber_identity = co_await chamber.driver->configure();
+    if (!chamber_identity) co_return fail_setup(chamber_identity.error());
+    chamber.identity = *chamber_identity;
+    for (auto& board : session_->boards()) {
+      auto identity = co_await board.driver->configure();
+      if (!identity) co_return fail_setup(identity.error());
+      board.identity = *identity;
+    }
+    co_return true;
+  }
+
+  bool fail_setup(const drivers::Fault& fault) {
+    status_on_abort_ = db::CampaignStatus::failed;
+    abort_campaign("configure: " + fault.message());
+    return false;
+  }
+
+  void register_devices() {
+    auto add = [&](const std::string& name, const char* kind, const std::string& uri, const drivers::Identity& id) {
+      db::DeviceRow row{name, kind, uri, id.vendor, id.model, id.serial, id.firmware};
+      DeviceState state;
+      state.name = name;
+      state.device_id = recorder_.add_device(outcome_.campaign_id, row);
+      return state;
+    };
+    auto add_channel = [&](DeviceState& device, const std::string& name, const std::string& unit) {
+      device.channels[name] = recorder_.add_channel(device.device_id, name, unit);
+    };
+    for (auto& supply : session_->supplies()) {
+      auto state = add(supply.name, "psu", supply.uri, supply.identity);
+      for (const auto& board : session_->boards()) {
+        if (board.supply != &supply) continue;
+        const std::string prefix = "ch" + std::to_string(board.config->supply.channel) + ".";
+        add_channel(state, prefix + "voltage_v", "V");
+        add_channel(state, prefix + "current_a", "A");
+        add_channel(state, prefix + "power_w", "W");
+      }
+      psu_states_.push_back(std::move(state));
+    }
+    auto& chamber = session_->chamber();
+    chamber_state_ = add(chamber.name, "chamber", chamber.uri, chamber.identity);
+    add_channel(chamber_state_, "air_temp_c", "degC");
+    add_channel(chamber_state_, "setpoint_c", "degC");
+    for (auto& board : session_->boards()) {
+      auto state = add(board.config->name, "gpu", board.uri, board.identity);
+      for (const auto& [name, unit] : kBoardChannels) add_channel(state, name, unit);
+      board_states_.push_back(std::move(state));
+      last_reasons_.push_back(0);
+      BoardStatus status;
+      status.name = board.config->name;
+      progress_.boards.push_back(status);
+    }
+    profile_state_ = add("profile", "profile", "", drivers::Identity{"orbitbench", "profile", "", kVersion});
+    add_channel(profile_state_, "illumination", "1");
+    add_channel(profile_state_, "power_budget_w", "W");
+    add_channel(profile_state_, "chamber_setpoint_c", "degC");
+    add_channel(profile_state_, "gpu_power_cap_w", "W");
+  }
+
+  void build_replay_profile() {
+    full_power_.clear();
+    double weakest_max_w = 1e12;
+    double strongest_min_w = 0;
+    for (const auto& board : session_->boards()) {
+      const auto spec = board.driver->spec();
+      double cap_w = spec.power_limit_max_w;
+      if (board.config->limits.max_power_w) cap_w = std::min(cap_w, *board.config->limits.max_power_w);
+      const auto& supply = board.config->supply;
+      full_power_.push_back(DutTargets{cap_w, supply.max_current_a, supply.voltage_v, spec.power_limit_min_w});
+      weakest_max_w = std::min(weakest_max_w, cap_w);
+      strongest_min_w = std::max(strongest_min_w, spec.power_limit_min_w);
+    }
+    const bool has_replay = std::any_of(config_.plan.begin(), config_.plan.end(),
+                                        [](const PhaseConfig& p) { return p.kind == PhaseKind::replay; });
+    if (!has_replay) return;
+    profiles::LabMapping lab;
+    const auto chamber_spec = session_->chamber().driver->spec();
+    lab.chamber_min_c = chamber_spec.min_temp_c;
+    lab.chamber_max_c = chamber_spec.max_temp_c;
+    lab.chamber_max_ramp_c_per_min = session_->chamber().max_ramp_c_per_min;
+    lab.dut_power_max_w = weakest_max_w;
+    lab.dut_power_min_w = std::min(strongest_min_w, weakest_max_w);
+    lab.supply_voltage_v = config_.station.duts.front().supply.voltage_v;
+    profiles::ProfileOptions options;
+    options.step_s = config_.profile_step_s;
+    options.orbits = 1;
+    for (const auto& phase : config_.plan) {
+      if (phase.kind == PhaseKind::replay) options.orbits = std::max(options.orbits, phase.orbits);
+    }
+    profile_ = profiles::build_circular_profile(config_.orbit, config_.spacecraft, lab, options);
+    std::string bytes;
+    profile_->SerializeToString(&bytes);
+    db::ProfileRow row;
+    row.digest = profiles::profile_digest(*profile_);
+    row.name = profile_->name();
+    row.source = profile_->source();
+    row.duration_s = profile_->t_s().empty() ? 0 : profile_->t_s(profile_->t_s_size() - 1);
+    row.step_s = profile_->step_s();
+    row.proto_bytes = std::move(bytes);
+    profile_id_ = recorder_.add_profile(row);
+  }
+
+  asio::awaitable<bool> energize() {
+    const PhaseTargets first = targets_for(config_.plan.front());
+    const Targets targets = first.at(0);
+    for (std::size_t i = 0; i < session_->boards().size(); ++i) {
+      auto& board = session_->boards()[i];
+      const auto& supply = board.config->supply;
+      auto& psu = *board.supply->driver;
+      if (!co_await expect(co_await psu.set_voltage(supply.channel, supply.voltage_v))) co_return false;
+      if (!co_await expect(co_await psu.set_current_limit(supply.channel, targets.duts[i].current_limit_a))) co_return false;
+      if (!co_await expect(co_await psu.set_output(supply.channel, true))) co_return false;
+      last_current_a_.push_back(targets.duts[i].current_limit_a);
+    }
+    for (std::size_t i = 0; i < session_->boards().size(); ++i) {
+      auto& board = *session_->boards()[i].driver;
+      if (!co_await expect(co_await board.set_power_cap(targets.duts[i].power_cap_w))) co_return false;
+      if (!co_await expect(co_await board.start_workload(config_.workload))) co_return false;
+      last_cap_w_.push_back(targets.duts[i].power_cap_w);
+    }
+    auto& chamber = *session_->chamber().driver;
+    if (!co_await expect(co_await chamber.set_setpoint(targets.chamber_c))) co_return false;
+    if (!co_await expect(co_await chamber.activate())) co_return false;
+    last_chamber_setpoint_c_ = targets.chamber_c;
+    event(std::nullopt, std::nullopt, std::nullopt, "phase", "info", "instruments energised, workload started");
+    co_return true;
+  }
+
+  // A setup step must succeed; a fault aborts the campaign (the caller then goes to safe state).
+  asio::awaitable<bool> expect(const drivers::Status& status) {
+    if (status) co_return true;
+    status_on_abort_ = db::CampaignStatus::failed;
+    abort_campaign("energise: " + status.error().message());
+    co_return false;
+  }
+
+  PhaseTargets targets_for(const PhaseConfig& phase) const {
+    if (phase.kind == PhaseKind::replay) {
+      return PhaseTargets(*profile_, full_power_);
+    }
+    return PhaseTargets(phase, full_power_);
+  }
+
+  // ---- one phase: a tick loop per instrument -------------------------------------------------
+
+  struct PhaseRun {
+    std::int64_t run_id = 0;
+    const PhaseConfig* phase = nullptr;
+    const PhaseTargets* targets = nullptr;
+    Clock::time_point start;
+    double period_wall_s = 0;
+    double step_profile_s = 0;
+    double duration_s = 0;
+    long ticks = 0;
+  };
+
+  asio::awaitable<void> run_phase(const PhaseConfig& phase, int ordinal, const std::string& label) {
+    const PhaseTargets targets = targets_for(phase);
+    PhaseRun run;
+    run.phase = &phase;
+    run.targets = &targets;
+    run.period_wall_s = config_.sample_period_s;
+    run.step_profile_s = config_.sample_period_s * config_.speed;
+    run.duration_s = phase.kind == PhaseKind::replay ? phase.orbits * profile_->orbit().period_s() : targets.duration_s();
+    run.ticks = static_cast<long>(std::floor(run.duration_s / run.step_profile_s + 1e-9)) + 1;
+
+    db::RunRow row;
+    row.campaign_id = outcome_.campaign_id;
+    if (phase.kind == PhaseKind::replay) row.profile_id = profile_id_;
+    row.kind = phase.kind == PhaseKind::baseline ? db::RunKind::baseline
+               : phase.kind == PhaseKind::replay ? db::RunKind::replay
+                                                 : db::RunKind::reference;
+    row.ordinal = ordinal;
+    row.label = label;
+    row.speed = config_.speed;
+    row.started_unix_s = unix_now_s();
+    run.run_id = recorder_.add_run(row);
+    progress_.phase = label;
+    progress_.phase_duration_s = run.duration_s;
+    event(run.run_id, std::nullopt, 0.0, "phase", "info", label + " started (" + format_duration(run.duration_s) + ")");
+    statistics_.assign(session_->boards().size(), RunStatistics{});
+    run.start = Clock::now();
+
+    std::size_t running = 0;
+    asio::steady_timer all_done(co_await asio::this_coro::executor, Clock::time_point::max());
+    auto spawn = [&](asio::awaitable<void> loop) {
+      ++running;
+      asio::co_spawn(all_done.get_executor(), std::move(loop), [&](std::exception_ptr error) {
+        if (error && !loop_failure_) loop_failure_ = error;
+        if (--running == 0) all_done.cancel();
+      });
+    };
+    spawn(tick_loop(run, [this, &run](double t_s) { return chamber_tick(run, t_s); }));
+    for (std::size_t i = 0; i < session_->supplies().size(); ++i) {
+      spawn(tick_loop(run, [this, &run, i](double t_s) { return psu_tick(run, i, t_s); }));
+    }
+    for (std::size_t i = 0; i < session_->boards().size(); ++i) {
+      spawn(tick_loop(run, [this, &run, i](double t_s) { return board_tick(run, i, t_s); }));
+    }
+    spawn(tick_loop(run, [this, &run](double t_s) { return profile_tick(run, t_s); }));
+    std::error_code ec;
+    co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (loop_failure_) std::rethrow_exception(loop_failure_);
+
+    const bool completed = !abort_reason_;
+    recorder_.finish_run(run.run_id, completed ? db::RunStatus::completed : db::RunStatus::aborted, unix_now_s());
+    record_run_measurements(run, phase.kind);
+    elapsed_profile_s_ += run.duration_s;
+    event(run.run_id, std::nullopt, run.duration_s, "phase", "info", label + (completed ? " completed" : " aborted"));
+  }
+
+  template <class Body>
+  asio::awaitable<void> tick_loop(const PhaseRun& run, Body body) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(run.period_wall_s));
+    for (long tick = 0; tick < run.ticks && !abort_reason_; ++tick) {
+      const auto wake = run.start + tick * period;
+      // A loop that fell a whole period behind skips ticks rather than replaying them late.
+      if (Clock::now() > wake + period) {
+        ++late_ticks_;
+        continue;
+      }
+      timer.expires_at(wake);
+      std::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (abort_reason_) break;
+      co_await body(static_cast<double>(tick) * run.step_profile_s);
+    }
+  }
+
+  asio::awaitable<void> chamber_tick(const PhaseRun& run, double t_s) {
+    auto& chamber = *session_->chamber().driver;
+    const Targets targets = run.targets->at(t_s);
+    if (std::abs(targets.chamber_c - last_chamber_setpoint_c_) > kChamberSetpointDeadbandC) {
+      auto status = co_await chamber.set_setpoint(targets.chamber_c);
+      if (!status) co_return note_fault(chamber_state_, status.error(), run, t_s);
+      last_chamber_setpoint_c_ = targets.chamber_c;
+    }
+    auto reading = co_await chamber.read();
+    if (!reading) co_return note_fault(chamber_state_, reading.error(), run, t_s);
+    chamber_state_.consecutive_faults = 0;
+    const double wall = unix_now_s();
+    sample(run, chamber_state_, "air_temp_c", t_s, wall, reading->air_temp_c);
+    sample(run, chamber_state_, "setpoint_c", t_s, wall, reading->setpoint_c);
+    progress_.chamber_air_c = reading->air_temp_c;
+    progress_.chamber_setpoint_c = reading->setpoint_c;
+  }
+
+  asio::awaitable<void> psu_tick(const PhaseRun& run, std::size_t psu_index, double t_s) {
+    auto& supply = session_->supplies()[psu_index];
+    auto& state = psu_states_[psu_index];
+    const Targets targets = run.targets->at(t_s);
+    for (std::size_t i = 0; i < session_->boards().size(); ++i) {
+      const auto& board = session_->boards()[i];
+      if (board.supply != &supply) continue;
+      const int channel = board.config->supply.channel;
+      const double current_a = targets.duts[i].current_limit_a;
+      if (std::abs(current_a - last_current_a_[i]) > kCurrentLimitDeadbandA) {
+        auto status = co_await supply.driver->set_current_limit(channel, current_a);
+        if (!status) co_return note_fault(state, status.error(), run, t_s);
+        last_current_a_[i] = current_a;
+      }
+      auto reading = co_await supply.driver->measure(channel);
+      if (!reading) co_return note_fault(state, reading.error(), run, t_s);
+      const double wall = unix_now_s();
+      const std::string prefix = "ch" + std::to_string(channel) + ".";
+      sample(run, state, prefix + "voltage_v", t_s, wall, reading->voltage_v);
+      sample(run, state, prefix + "current_a", t_s, wall, reading->current_a);
+      sample(run, state, prefix + "power_w", t_s, wall, reading->power_w);
+    }
+    state.consecutive_faults = 0;
+  }
+
+  asio::awaitable<void> board_tick(const PhaseRun& run, std::size_t index, double t_s) {
+    auto& board = session_->boards()[index];
+    auto& state = board_states_[index];
+    const Targets targets = run.targets->at(t_s);
+    const double cap_w = targets.duts[index].power_cap_w;
+    if (std::abs(cap_w - last_cap_w_[index]) > kPowerCapDeadbandW) {
+      auto status = co_await board.driver->set_power_cap(cap_w);
+      if (!status) co_return co_await board_fault(board, state, status.error(), run, t_s);
+      last_cap_w_[index] = cap_w;
+    }
+    auto telemetry = co_await board.driver->read_telemetry();
+    if (!telemetry) co_return co_await board_fault(board, state, telemetry.error(), run, t_s);
+    state.consecutive_faults = 0;
+    const double wall = unix_now_s();
+    const auto& t = *telemetry;
+    sample(run, state, "tflops", t_s, wall, t.tflops);
+    sample(run, state, "power_w", t_s, wall, t.power_w);
+    sample(run, state, "gpu_temp_c", t_s, wall, t.gpu_temp_c);
+    sample(run, state, "sm_clock_mhz", t_s, wall, t.sm_clock_mhz);
+    sample(run, state, "power_limit_w", t_s, wall, t.power_limit_w);
+    sample(run, state, "clock_event_reasons", t_s, wall, static_cast<double>(t.clock_event_reasons));
+    sample(run, state, "energy_j", t_s, wall, t.energy_j);
+    std::optional<bool> sunlit;
+    if (targets.illumination) sunlit = *targets.illumination >= kSunlitThreshold;
+    statistics_[index].add(t.tflops, t.gpu_temp_c, t.power_w, sunlit);
+    auto& status = progress_.boards[index];
+    status.tflops = t.tflops;
+    status.temp_c = t.gpu_temp_c;
+    status.power_w = t.power_w;
+    status.throttle = decode_clock_event_reasons(t.clock_event_reasons);
+    if (t.clock_event_reasons != last_reasons_[index]) {
+      event(run.run_id, state.device_id, t_s, "throttle", "info",
+            board.config->name + " clock event reasons: " +
+                (status.throttle.empty() ? std::string("none") : status.throttle));
+      last_reasons_[index] = t.clock_event_reasons;
+    }
+    if (t.gpu_temp_c > board.config->limits.board_temp_c) {
+      char message[160];
+      std::snprintf(message, sizeof message, "%s at %.1f °C, above its limit of %.1f °C: safe state",
+                    board.config->name.c_str(), t.gpu_temp_c, board.config->limits.board_temp_c);
+      event(run.run_id, state.device_id, t_s, "interlock", "error", message);
+      abort_campaign(std::string("interlock: ") + message);
+    }
+  }
+
+  asio::awaitable<void> profile_tick(const PhaseRun& run, double t_s) {
+    const Targets targets = run.targets->at(t_s);
+    const double wall = unix_now_s();
+    progress_.t_s = t_s;
+    const double remaining_profile_s = total_profile_s() - elapsed_profile_s_ - t_s;
+    progress_.remaining_wall_s = remaining_profile_s / config_.speed;
+    if (targets.illumination) {
+      sample(run, profile_state_, "illumination", t_s, wall, *targets.illumination);
+      sample(run, profile_state_, "power_budget_w", t_s, wall, targets.power_budget_w.value_or(0));
+      sample(run, profile_state_, "chamber_setpoint_c", t_s, wall, targets.chamber_c);
+      sample(run, profile_state_, "gpu_power_cap_w", t_s, wall, targets.duts.front().power_cap_w);
+      progress_.condition = *targets.illumination >= kSunlitThreshold ? "sunlit" : "eclipse";
+    } else {
+      progress_.condition = "ground";
+    }
+    printer_.update(progress_, std::chrono::duration<double>(Clock::now() - wall_start_).count());
+    co_return;
+  }
+
+  double total_profile_s() const {
+    double total = 0;
+    for (const auto& phase : config_.plan) {
+      total += phase.kind == PhaseKind::replay && profile_ ? phase.orbits * profile_->orbit().period_s() : phase.duration_s;
+    }
+    return total;
+  }
+
+  // ---- faults, events, samples ---------------------------------------------------------------
+
+  void note_fault(DeviceState& device, const drivers::Fault& fault, const PhaseRun& run, double t_s) {
+    ++device.consecutive_faults;
+    event(run.run_id, device.device_id, t_s, "error", "warning", fault.message());
+    progress_.last_event = fault.message();
+    if (device.consecutive_faults >= options_.max_consecutive_faults) {
+      abort_campaign(device.name + ": " + std::to_string(device.consecutive_faults) +
+                     " consecutive faults, last: " + fault.message());
+    }
+  }
+
+  asio::awaitable<void> board_fault(BoardHandle& board, DeviceState& state, const drivers::Fault& fault,
+                                    const PhaseRun& run, double t_s) {
+    note_fault(state, fault, run, t_s);
+    if (abort_reason_) co_return;
+    if (fault.kind != drivers::FaultKind::link_lost && fault.kind != drivers::FaultKind::timeout) co_return;
+    // The agent connection is gone: reconnect, identify, and put the workload back.
+    auto identity = co_await board.driver->configure();
+    if (!identity) co_return;
+    auto started = co_await board.driver->start_workload(config_.workload);
+    event(run.run_id, state.device_id, t_s, "reconnect", started ? "info" : "warning",
+          board.config->name + ": reconnected to the agent" + (started ? "" : "; restarting the workload failed"));
+  }
+
+  void event(std::optional<std::int64_t> run_id, std::optional<std::int64_t> device_id, std::optional<double> t_s,
+             const char* kind, const char* severity, const std::string& message) {
+    db::EventRow row;
+    row.campaign_id = outcome_.campaign_id;
+    row.run_id = run_id;
+    row.device_id = device_id;
+    row.t_s = t_s;
+    row.wall_unix_s = unix_now_s();
+    row.kind = kind;
+    row.severity = severity;
+    row.message = message;
+    recorder_.add_event(row);
+  }
+
+  void sample(const PhaseRun& run, const DeviceState& device, const std::string& channel, double t_s, double wall_s,
+              double value) {
+    recorder_.add_sample(db::SampleRow{run.run_id, device.channels.at(channel), t_s, wall_s, value});
+  }
+
+  void abort_campaign(const std::string& reason) {
+    if (abort_reason_) return;
+    abort_reason_ = reason;
+    progress_.last_event = reason;
+  }
+
+  // ---- safe state and results ----------------------------------------------------------------
+
+  asio::awaitable<void> safe_state_all() {
+    if (!session_) co_return;
+    auto report = [&](const std::string& name, const drivers::Status& status) {
+      if (status) {
+        event(std::nullopt, std::nullopt, std::nullopt, "safe_state", "info", name + " in safe state");
+        return;
+      }
+      event(std::nullopt, std::nullopt, std::nullopt, "safe_state", "error",
+            name + " did NOT reach its safe state: " + status.error().message());
+      safe_state_failures_ += (safe_state_failures_.empty() ? "" : "; ") + status.error().message();
+    };
+    for (auto& board : session_->boards()) report(board.config->name, co_await board.driver->safe_state());
+    for (auto& supply : session_->supplies()) report(supply.name, co_await supply.driver->safe_state());
+    report(session_->chamber().name, co_await session_->chamber().driver->safe_state());
+  }
+
+  void record_run_measurements(const PhaseRun& run, PhaseKind kind) {
+    for (std::size_t i = 0; i < statistics_.size(); ++i) {
+      const auto& statistics = statistics_[i];
+      if (statistics.count() == 0) continue;
+      const auto device_id = board_states_[i].device_id;
+      auto info = [&](const char* name, double value, const char* unit) {
+        recorder_.add_measurement(db::MeasurementRow{run.run_id, device_id, name, value, unit, std::nullopt, std::nullopt, "info"});
+      };
+      info("tflops_mean", statistics.mean_tflops(), "TFLOP/s");
+      info("gpu_temp_max_c", statistics.max_temp_c(), "degC");
+      info("power_mean_w", statistics.mean_power_w(), "W");
+      if (kind == PhaseKind::replay) {
+        if (auto sunlit = statistics.mean_tflops_sunlit()) info("tflops_sunlit_mean", *sunlit, "TFLOP/s");
+        if (auto eclipse = statistics.mean_tflops_eclipse()) info("tflops_eclipse_mean", *eclipse, "TFLOP/s");
+      }
+      auto& means = kind == PhaseKind::baseline ? baseline_means_ : kind == PhaseKind::reference ? reference_means_ : replay_means_;
+      means.resize(statistics_.size());
+      means[i].add(statistics.mean_tflops());
+      if (kind == PhaseKind::reference) last_reference_run_id_ = run.run_id;
+    }
+  }
+
+  void record_verdicts() {
+    verdicts_pass_ = true;
+    if (baseline_means_.empty() || reference_means_.empty() || !last_reference_run_id_) return;
+    for (std::size_t i = 0; i < board_states_.size(); ++i) {
+      if (i >= baseline_means_.size() || i >= reference_means_.size()) continue;
+      const double base = baseline_means_[i].mean();
+      const double reference = reference_means_[i].mean();
+      if (base <= 0) continue;
+      const double change_pct = (reference - base) / base * 100.0;
+      db::MeasurementRow row{*last_reference_run_id_, board_states_[i].device_id, "throughput_reference_vs_baseline_pct",
+                             change_pct, "%", std::nullopt, std::nullopt, "info"};
+      if (config_.limits.max_throughput_degradation_pct) {
+        row.low_limit = -*config_.limits.max_throughput_degradation_pct;
+        const bool pass = change_pct >= *row.low_limit;
+        row.verdict = pass ? "pass" : "fail";
+        verdicts_pass_ = verdicts_pass_ && pass;
+      }
+      recorder_.add_measurement(row);
+    }
+  }
+
+  CampaignOutcome finish(db::CampaignStatus status, const std::string& reason) {
+    std::string full_reason = reason;
+    if (!safe_state_failures_.empty()) {
+      full_reason += (full_reason.empty() ? "" : "; ") + std::string("safe state NOT confirmed: ") + safe_state_failures_;
+      if (status == db::CampaignStatus::completed) status = db::CampaignStatus::failed;
+    }
+    recorder_.finish_campaign(outcome_.campaign_id, status, unix_now_s(), full_reason);
+    recorder_.flush();
+    outcome_.status = status;
+    outcome_.reason = full_reason;
+    outcome_.verdicts_pass = verdicts_pass_ && status == db::CampaignStatus::completed;
+    return outcome_;
+  }
+
+  static constexpr std::pair<const char*, const char*> kBoardChannels[] = {
+      {"tflops", "TFLOP/s"}, {"power_w", "W"},       {"gpu_temp_c", "degC"},        {"sm_clock_mhz", "MHz"},
+      {"power_limit_w", "W"}, {"clock_event_reasons", "bitmask"}, {"energy_j", "J"},
+  };
+
+  const CampaignConfig& config_;
+  db::Recorder& recorder_;
+  RunnerOptions options_;
+  ProgressPrinter printer_;
+  ProgressState progress_;
+  CampaignOutcome outcome_;
+  std::unique_ptr<LabSession> session_;
+  Clock::time_point wall_start_;
+
+  std::optional<std::string> abort_reason_;
+  db::CampaignStatus status_on_abort_ = db::CampaignStatus::aborted;
+  std::exception_ptr loop_failure_;
+  std::string safe_state_failures_;
+  long late_ticks_ = 0;
+
+  std::optional<profiles::pb::Profile> profile_;
+  std::optional<std::int64_t> profile_id_;
+  std::vector<DutTargets> full_power_;
+  std::vector<DeviceState> psu_states_;
+  DeviceState chamber_state_;
+  std::vector<DeviceState> board_states_;
+  DeviceState profile_state_;
+
+  double last_chamber_setpoint_c_ = 0;
+  std::vector<double> last_cap_w_;
+  std::vector<double> last_current_a_;
+  std::vector<std::uint64_t> last_reasons_;
+  double elapsed_profile_s_ = 0;
+
+  std::vector<RunStatistics> statistics_;
+  std::vector<RunningMean> baseline_means_, reference_means_, replay_means_;
+  std::optional<std::int64_t> last_reference_run_id_;
+  bool verdicts_pass_ = false;
+};
+
+CampaignRunner::CampaignRunner(const CampaignConfig& config, db::Recorder& recorder, RunnerOptions options)
+    : impl_(std::make_unique<Impl>(config, recorder, options)) {}
+CampaignRunner::~CampaignRunner() = default;
+CampaignOutcome CampaignRunner::run() { return impl_->run(); }
+
+}  // namespace ob::bench

@@ -1,0 +1,42 @@
+#pragma once
+// Runs one campaign on one asio::io_context: connect and identify every instrument, replay the
+// plan (baseline → orbit replays → reference) applying setpoints at profile time ÷ speed,
+// sample telemetry into the recorder, enforce interlocks, and always end in the safe state.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "bench/config/campaign_config.hpp"
+#include "bench/progress.hpp"
+#include "db/recorder.hpp"
+
+namespace ob::bench {
+
+struct CampaignOutcome {
+  db::CampaignStatus status = db::CampaignStatus::failed;
+  std::string reason;           // why it was aborted or failed; empty when completed
+  std::int64_t campaign_id = 0;
+  bool verdicts_pass = false;   // every measurement with limits passed
+};
+
+struct RunnerOptions {
+  bool show_progress = true;
+  int max_consecutive_faults = 3;  // per instrument, before the campaign is aborted
+};
+
+class CampaignRunner {
+ public:
+  CampaignRunner(const CampaignConfig& config, db::Recorder& recorder, RunnerOptions options = {});
+  ~CampaignRunner();
+
+  // Blocks until the campaign has ended and every instrument is in its safe state.
+  // SIGINT/SIGTERM abort the campaign (safe state, status 'aborted').
+  CampaignOutcome run();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ob::bench

@@ -1,0 +1,58 @@
+#pragma once
+// campaign.yaml: what to do to the boards — orbit, plan, workload, limits, speed.
+// Schema: docs/configuration.md.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bench/config/station_config.hpp"
+#include "drivers/gpu/gpu_board.hpp"
+#include "profiles/orbit_profile.hpp"
+
+namespace ob::bench {
+
+enum class PhaseKind { baseline, replay, reference };
+const char* to_string(PhaseKind kind);
+
+struct PhaseConfig {
+  PhaseKind kind = PhaseKind::baseline;
+  double chamber_c = 25;   // baseline/reference: constant chamber air
+  double duration_s = 600; // baseline/reference: profile seconds
+  double orbits = 1;       // replay: orbits to replay
+  int line = 0;
+};
+
+struct CampaignLimits {
+  std::optional<double> max_throughput_degradation_pct;  // reference vs baseline loss, in %
+};
+
+struct CampaignConfig {
+  std::string label;
+  std::string text;
+  std::string name;
+  StationConfig station;
+  std::string orbit_description;  // "preset leo-550" or "circular altitude=..."
+  profiles::CircularOrbit orbit;
+  profiles::Spacecraft spacecraft;
+  double profile_step_s = 10;
+  drivers::WorkloadSpec workload;
+  double speed = 1;            // profile seconds per wall second
+  double sample_period_s = 0.1; // wall seconds between telemetry samples
+  std::vector<PhaseConfig> plan;
+  CampaignLimits limits;
+};
+
+// Reads a file by name relative to the campaign file (the station); lets the embedded default
+// campaign resolve its station without touching the disk.
+using FileReader = std::function<std::string(const std::string& relative_name, std::string& label)>;
+
+// Throws ConfigError "label:line: field: reason".
+CampaignConfig parse_campaign(const std::string& label, const std::string& text, const FileReader& read_file);
+
+// Reads a campaign from disk (station resolved relative to it).
+CampaignConfig load_campaign_file(const std::string& path);
+// The campaign compiled into the binary (examples/quick-campaign.yaml and its station).
+CampaignConfig load_embedded_campaign();
+
+}  // namespace ob::bench

@@ -1,0 +1,62 @@
+#pragma once
+// station.yaml: what is on the bench (instruments with URIs, DUTs with their agent, supply
+// channel and limits). Schema: docs/configuration.md.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ob::bench {
+
+enum class InstrumentKind { psu, chamber };
+
+struct InstrumentConfig {
+  std::string name;
+  InstrumentKind kind = InstrumentKind::psu;
+  std::string uri;
+  std::string model;  // expected model; empty = take it from *IDN?
+  double timeout_s = 1.0;
+  // chamber only
+  std::optional<double> min_temp_c;
+  std::optional<double> max_temp_c;
+  double max_ramp_c_per_min = 5;
+  int line = 0;  // where it was declared, for messages
+};
+
+struct SupplyConfig {
+  std::string instrument;
+  int channel = 1;
+  double voltage_v = 12;
+  double max_voltage_v = 12.6;
+  double max_current_a = 3;
+};
+
+struct DutLimits {
+  double board_temp_c = 85;  // interlock: safe state above this
+  std::optional<double> max_power_w;  // the cap never goes above this
+};
+
+struct DutConfig {
+  std::string name;
+  std::string agent_uri;
+  std::uint32_t gpu_index = 0;
+  SupplyConfig supply;
+  DutLimits limits;
+  int line = 0;
+};
+
+struct StationConfig {
+  std::string label;  // file the station came from
+  std::string text;   // the file as read, for provenance
+  std::string name;
+  bool simulated = false;  // start the simulated lab in-process
+  std::vector<InstrumentConfig> instruments;
+  std::vector<DutConfig> duts;
+
+  const InstrumentConfig* find_instrument(const std::string& name) const;
+  const InstrumentConfig* first_of(InstrumentKind kind) const;
+};
+
+// Throws ConfigError "label:line: field: reason".
+StationConfig parse_station(const std::string& label, const std::string& text);
+
+}  // namespace ob::bench

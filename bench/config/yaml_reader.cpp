@@ -1,0 +1,135 @@
+#include "bench/config/yaml_reader.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace ob::bench {
+namespace {
+
+std::string where(const std::string& label, const YAML::Mark& mark) {
+  if (mark.line < 0) return label;
+  return label + ":" + std::to_string(mark.line + 1);
+}
+
+std::optional<double> to_double(const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<double> parse_duration_s(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  double unit_s = 1;
+  std::string number = text;
+  switch (text.back()) {
+    case 's': unit_s = 1; number.pop_back(); break;
+    case 'm': unit_s = 60; number.pop_back(); break;
+    case 'h': unit_s = 3600; number.pop_back(); break;
+    case 'd': unit_s = 86400; number.pop_back(); break;
+    default: break;
+  }
+  auto value = to_double(number);
+  if (!value) return std::nullopt;
+  return *value * unit_s;
+}
+
+YamlReader::YamlReader(std::string label, const std::string& text) : label_(std::move(label)) {
+  try {
+    root_ = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(where(label_, e.mark) + ": YAML syntax: " + e.msg);
+  }
+  if (!root_.IsMap()) throw ConfigError(label_ + ":1: expected a mapping at the top level");
+}
+
+void YamlReader::fail(const YAML::Node& at, const std::string& field, const std::string& reason) const {
+  throw ConfigError(where(label_, at.Mark()) + ": " + field + ": " + reason);
+}
+
+void YamlReader::require_map(const YAML::Node& node, const std::string& field) const {
+  if (!node.IsMap()) fail(node, field, "expected a mapping of key: value");
+}
+
+void YamlReader::allow_only(const YAML::Node& map, const std::string& field,
+                            std::initializer_list<const char*> keys) const {
+  require_map(map, field);
+  for (const auto& item : map) {
+    const auto key = item.first.as<std::string>();
+    bool known = false;
+    for (const char* allowed : keys) known = known || key == allowed;
+    if (known) continue;
+    std::string list;
+    for (const char* allowed : keys) list += std::string(list.empty() ? "" : ", ") + allowed;
+    const std::string path = field.empty() ? key : field + "." + key;
+    fail(item.first, path, "unknown key (expected one of: " + list + ")");
+  }
+}
+
+std::optional<std::string> YamlReader::optional_string(const YAML::Node& map, const std::string& field,
+                                                       const char* key) const {
+  const auto node = map[key];
+  if (!node) return std::nullopt;
+  if (!node.IsScalar()) fail(node, field + "." + key, "expected a string");
+  return node.as<std::string>();
+}
+
+std::string YamlReader::string(const YAML::Node& map, const std::string& field, const char* key) const {
+  auto value = optional_string(map, field, key);
+  if (!value) fail(map, field.empty() ? key : field + "." + key, "missing (required)");
+  return *value;
+}
+
+std::optional<double> YamlReader::optional_number(const YAML::Node& map, const std::string& field,
+                                                  const char* key) const {
+  const auto node = map[key];
+  if (!node) return std::nullopt;
+  const std::string path = field.empty() ? key : field + "." + key;
+  if (!node.IsScalar()) fail(node, path, "expected a number");
+  auto value = to_double(node.as<std::string>());
+  if (!value) fail(node, path, "'" + node.as<std::string>() + "' is not a number");
+  return value;
+}
+
+double YamlReader::number(const YAML::Node& map, const std::string& field, const char* key) const {
+  auto value = optional_number(map, field, key);
+  if (!value) fail(map, field.empty() ? key : field + "." + key, "missing (required)");
+  return *value;
+}
+
+double YamlReader::number_in(const YAML::Node& map, const std::string& field, const char* key, double min,
+                             double max) const {
+  const double value = number(map, field, key);
+  if (value < min || value > max) {
+    std::ostringstream reason;
+    reason << value << " is outside " << min << " … " << max;
+    fail(map[key], field.empty() ? key : field + "." + key, reason.str());
+  }
+  return value;
+}
+
+std::optional<bool> YamlReader::optional_bool(const YAML::Node& map, const std::string& field, const char* key) const {
+  const auto node = map[key];
+  if (!node) return std::nullopt;
+  const auto text = node.IsScalar() ? node.as<std::string>() : std::string();
+  if (text == "true" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "no" || text == "off") return false;
+  fail(node, field.empty() ? key : field + "." + key, "expected true or false");
+}
+
+std::optional<double> YamlReader::optional_duration_s(const YAML::Node& map, const std::string& field,
+                                                      const char* key) const {
+  const auto node = map[key];
+  if (!node) return std::nullopt;
+  const std::string path = field.empty() ? key : field + "." + key;
+  if (!node.IsScalar()) fail(node, path, "expected a duration such as 90s, 10m, 2h or 1d");
+  auto value = parse_duration_s(node.as<std::string>());
+  if (!value || *value <= 0) fail(node, path, "'" + node.as<std::string>() + "' is not a positive duration (90s, 10m, 2h, 1d)");
+  return value;
+}
+
+}  // namespace ob::bench

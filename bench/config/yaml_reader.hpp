@@ -1,0 +1,44 @@
+#pragma once
+// Reading YAML with errors that name the file, line and field, and refusing unknown keys
+// (a misspelt safety limit must never be silently ignored).
+#include <yaml-cpp/yaml.h>
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include "bench/config/config_error.hpp"
+
+namespace ob::bench {
+
+class YamlReader {
+ public:
+  // label: the file name shown in errors (e.g. "examples/quick-campaign.yaml").
+  YamlReader(std::string label, const std::string& text);  // throws ConfigError on YAML syntax errors
+
+  const YAML::Node& root() const { return root_; }
+  const std::string& label() const { return label_; }
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const std::string& reason) const;
+  void require_map(const YAML::Node& node, const std::string& field) const;
+  void allow_only(const YAML::Node& map, const std::string& field, std::initializer_list<const char*> keys) const;
+
+  std::string string(const YAML::Node& map, const std::string& field, const char* key) const;
+  std::optional<std::string> optional_string(const YAML::Node& map, const std::string& field, const char* key) const;
+  double number(const YAML::Node& map, const std::string& field, const char* key) const;
+  std::optional<double> optional_number(const YAML::Node& map, const std::string& field, const char* key) const;
+  // Numbers within [min, max]; the error quotes the range.
+  double number_in(const YAML::Node& map, const std::string& field, const char* key, double min, double max) const;
+  std::optional<bool> optional_bool(const YAML::Node& map, const std::string& field, const char* key) const;
+  // "90s", "10m", "1.5h", "1d" or a plain number of seconds.
+  std::optional<double> optional_duration_s(const YAML::Node& map, const std::string& field, const char* key) const;
+
+ private:
+  std::string label_;
+  YAML::Node root_;
+};
+
+// "90s" → 90, "10m" → 600, "1.5h" → 5400, "1d" → 86400, "42" → 42; nullopt when malformed.
+std::optional<double> parse_duration_s(const std::string& text);
+
+}  // namespace ob::bench

@@ -1,0 +1,85 @@
+#include "bench/lab_session.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "bench/config/config_error.hpp"
+#include "drivers/common/uri.hpp"
+#include "drivers/gpu/agent_board.hpp"
+#include "drivers/instrument_factory.hpp"
+#include "fixtures/sim_lab.hpp"
+
+namespace ob::bench {
+namespace {
+
+bool uses_sim_uri(const StationConfig& station) {
+  auto is_sim = [](const std::string& uri) { return uri.starts_with("sim://"); };
+  return std::any_of(station.instruments.begin(), station.instruments.end(),
+                     [&](const InstrumentConfig& i) { return is_sim(i.uri); }) ||
+         std::any_of(station.duts.begin(), station.duts.end(), [&](const DutConfig& d) { return is_sim(d.agent_uri); });
+}
+
+std::chrono::milliseconds to_ms(double seconds) {
+  return std::chrono::milliseconds(static_cast<long>(seconds * 1000.0));
+}
+
+}  // namespace
+
+LabSession::LabSession(asio::any_io_executor executor, const StationConfig& station, double speed) {
+  if (station.simulated || uses_sim_uri(station)) {
+    fixtures::SimLabOptions options;
+    options.speed = speed;
+    options.boards = static_cast<int>(station.duts.size());
+    sim_lab_ = std::make_unique<fixtures::SimLab>(options);
+    sim_lab_->start();
+    all_simulated_ = station.simulated;
+  }
+  for (const auto& instrument : station.instruments) {
+    drivers::InstrumentOptions options;
+    options.model = instrument.model;
+    options.timeout = to_ms(instrument.timeout_s);
+    options.min_temp_c = instrument.min_temp_c;
+    options.max_temp_c = instrument.max_temp_c;
+    if (instrument.kind == InstrumentKind::psu) {
+      PsuHandle handle;
+      handle.name = instrument.name;
+      handle.uri = resolve(instrument.uri, "psu");
+      handle.driver = drivers::make_power_supply(executor, instrument.name, drivers::parse_uri(handle.uri), options);
+      supplies_.push_back(std::move(handle));
+      continue;
+    }
+    if (chamber_.driver) {
+      throw ConfigError(station.label + ":" + std::to_string(instrument.line) + ": instruments." + instrument.name +
+                        ": only one thermal chamber per station is supported");
+    }
+    chamber_.name = instrument.name;
+    chamber_.uri = resolve(instrument.uri, "chamber");
+    chamber_.max_ramp_c_per_min = instrument.max_ramp_c_per_min;
+    chamber_.driver = drivers::make_thermal_chamber(executor, instrument.name, drivers::parse_uri(chamber_.uri), options);
+  }
+  for (const auto& dut : station.duts) {
+    BoardHandle handle;
+    handle.config = &dut;
+    handle.uri = resolve(dut.agent_uri, "agent", dut.gpu_index);
+    drivers::GpuBoardOptions options;
+    options.gpu_index = dut.gpu_index;
+    handle.driver = drivers::make_gpu_board(executor, dut.name, drivers::parse_uri(handle.uri), options);
+    for (auto& supply : supplies_) {
+      if (supply.name == dut.supply.instrument) handle.supply = &supply;
+    }
+    boards_.push_back(std::move(handle));
+  }
+}
+
+LabSession::~LabSession() = default;
+
+std::string LabSession::resolve(const std::string& uri, const char* sim_role, std::uint32_t gpu_index) const {
+  if (!sim_lab_ || !(all_simulated_ || uri.starts_with("sim://"))) return uri;
+  const std::string role = sim_role;
+  // In a simulated station every instrument is the simulated lab's, whatever its URI says.
+  if (role == "psu") return sim_lab_->psu_uri();
+  if (role == "chamber") return sim_lab_->chamber_uri();
+  return sim_lab_->agent_uri() + "?gpu=" + std::to_string(gpu_index);
+}
+
+}  // namespace ob::bench

@@ -1,0 +1,65 @@
+#pragma once
+// The instruments of one station, connected for one campaign: drivers made from the station's
+// URIs, with `sim://` URIs (or `simulated: true`) resolved against an in-process simulated lab.
+#include <asio/any_io_executor.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/config/station_config.hpp"
+#include "drivers/chamber/thermal_chamber.hpp"
+#include "drivers/gpu/gpu_board.hpp"
+#include "drivers/psu/power_supply.hpp"
+
+namespace ob::fixtures {
+class SimLab;
+}
+
+namespace ob::bench {
+
+struct PsuHandle {
+  std::string name;
+  std::string uri;  // as resolved
+  std::unique_ptr<drivers::PowerSupply> driver;
+  drivers::Identity identity;
+};
+
+struct ChamberHandle {
+  std::string name;
+  std::string uri;
+  double max_ramp_c_per_min = 5;
+  std::unique_ptr<drivers::ThermalChamber> driver;
+  drivers::Identity identity;
+};
+
+struct BoardHandle {
+  const DutConfig* config = nullptr;
+  std::string uri;
+  std::unique_ptr<drivers::GpuBoard> driver;
+  drivers::Identity identity;
+  PsuHandle* supply = nullptr;
+};
+
+class LabSession {
+ public:
+  // Starts the simulated lab first when the station asks for it (speed = the campaign's speed).
+  // Throws ConfigError / std::invalid_argument for URIs no driver supports.
+  LabSession(asio::any_io_executor executor, const StationConfig& station, double speed);
+  ~LabSession();
+
+  std::vector<PsuHandle>& supplies() { return supplies_; }
+  ChamberHandle& chamber() { return chamber_; }
+  std::vector<BoardHandle>& boards() { return boards_; }
+  bool simulated() const { return sim_lab_ != nullptr; }
+
+ private:
+  std::string resolve(const std::string& uri, const char* sim_role, std::uint32_t gpu_index = 0) const;
+
+  std::unique_ptr<fixtures::SimLab> sim_lab_;
+  bool all_simulated_ = false;  // `simulated: true`: every instrument is the simulated lab's
+  std::vector<PsuHandle> supplies_;
+  ChamberHandle chamber_;
+  std::vector<BoardHandle> boards_;
+};
+
+}  // namespace ob::bench

@@ -1,0 +1,46 @@
+#include "bench/phase_targets.hpp"
+
+#include <algorithm>
+
+namespace ob::bench {
+
+PhaseTargets::PhaseTargets(const PhaseConfig& phase, std::vector<DutTargets> full_power)
+    : duration_s_(phase.duration_s), chamber_c_(phase.chamber_c), full_power_(std::move(full_power)) {}
+
+PhaseTargets::PhaseTargets(const profiles::pb::Profile& profile, std::vector<DutTargets> full_power)
+    : full_power_(std::move(full_power)), profile_(&profile) {
+  duration_s_ = profile.t_s().empty() ? 0 : profile.t_s(profile.t_s_size() - 1);
+  chamber_.emplace(profile, profiles::series::kChamberSetpoint);
+  illumination_.emplace(profile, profiles::series::kIllumination);
+  budget_.emplace(profile, profiles::series::kPowerBudget);
+  cap_.emplace(profile, profiles::series::kGpuPowerCap);
+  for (const auto& series : profile.series()) {
+    if (series.name() != profiles::series::kGpuPowerCap) continue;
+    for (double value : series.value()) profile_cap_max_w_ = std::max(profile_cap_max_w_, value);
+  }
+}
+
+Targets PhaseTargets::at(double t_s) const {
+  Targets targets;
+  targets.duts = full_power_;
+  auto limit_current = [](DutTargets& dut) {
+    dut.current_limit_a = std::min(dut.current_limit_a, dut.power_cap_w / dut.voltage_v * kCurrentLimitMargin);
+  };
+  if (!profile_) {
+    targets.chamber_c = chamber_c_;
+    for (auto& dut : targets.duts) limit_current(dut);
+    return targets;
+  }
+  targets.chamber_c = chamber_->at(t_s);
+  targets.illumination = illumination_->at(t_s);
+  targets.power_budget_w = budget_->at(t_s);
+  // The profile's cap was mapped for the weakest DUT; each DUT follows the same fraction of its own.
+  const double fraction = cap_->at(t_s) / profile_cap_max_w_;
+  for (auto& dut : targets.duts) {
+    dut.power_cap_w = std::max(dut.power_cap_w * fraction, dut.min_power_cap_w);
+    limit_current(dut);
+  }
+  return targets;
+}
+
+}  // namespace ob::bench
