@@ -1,0 +1,200 @@
+#include "db/migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include "db/statement.hpp"
+
+namespace ob::db {
+namespace {
+
+// Schema v1. Times are unix seconds (UTC) or profile seconds (t_s); units are in column names
+// or in channels.unit. docs/schema.md documents every column; keep the two in step.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE campaigns (
+  id             INTEGER PRIMARY KEY,
+  name           TEXT NOT NULL,
+  station        TEXT NOT NULL DEFAULT '',
+  status         TEXT NOT NULL DEFAULT 'running'
+                 CHECK (status IN ('running', 'completed', 'aborted', 'failed')),
+  started_unix_s REAL NOT NULL,
+  ended_unix_s   REAL,
+  reason         TEXT,
+  config_yaml    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX campaigns_by_name ON campaigns (name);
+
+CREATE TABLE devices (
+  id          INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  name        TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  uri         TEXT NOT NULL DEFAULT '',
+  vendor      TEXT NOT NULL DEFAULT '',
+  model       TEXT NOT NULL DEFAULT '',
+  serial      TEXT NOT NULL DEFAULT '',
+  firmware    TEXT NOT NULL DEFAULT '',
+  UNIQUE (campaign_id, name)
+);
+
+CREATE TABLE profiles (
+  id         INTEGER PRIMARY KEY,
+  digest     TEXT NOT NULL UNIQUE,
+  name       TEXT NOT NULL,
+  source     TEXT NOT NULL DEFAULT '',
+  duration_s REAL NOT NULL,
+  step_s     REAL NOT NULL,
+  proto      BLOB
+);
+
+CREATE TABLE runs (
+  id             INTEGER PRIMARY KEY,
+  campaign_id    INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  profile_id     INTEGER REFERENCES profiles (id),
+  kind           TEXT NOT NULL CHECK (kind IN ('baseline', 'replay', 'reference')),
+  ordinal        INTEGER NOT NULL,
+  label          TEXT NOT NULL DEFAULT '',
+  speed          REAL NOT NULL DEFAULT 1,
+  status         TEXT NOT NULL DEFAULT 'running'
+                 CHECK (status IN ('running', 'completed', 'aborted', 'failed')),
+  started_unix_s REAL NOT NULL,
+  ended_unix_s   REAL
+);
+CREATE INDEX runs_by_campaign ON runs (campaign_id, kind, ordinal);
+CREATE INDEX runs_by_profile ON runs (profile_id);
+
+CREATE TABLE channels (
+  id        INTEGER PRIMARY KEY,
+  device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+  name      TEXT NOT NULL,
+  unit      TEXT NOT NULL DEFAULT '',
+  UNIQUE (device_id, name)
+);
+
+-- The bulk of the file. Keyed by (run, channel, profile time): a resumed run rewrites a point
+-- instead of duplicating it, and per-channel series of one run are one contiguous b-tree range.
+-- No rowid and no secondary index keep each sample at one b-tree entry.
+CREATE TABLE samples (
+  run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  channel_id  INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+  t_s         REAL NOT NULL,
+  wall_unix_s REAL NOT NULL,
+  value       REAL,
+  PRIMARY KEY (run_id, channel_id, t_s)
+) WITHOUT ROWID;
+
+CREATE TABLE events (
+  id          INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  run_id      INTEGER REFERENCES runs (id) ON DELETE CASCADE,
+  device_id   INTEGER REFERENCES devices (id) ON DELETE CASCADE,
+  t_s         REAL,
+  wall_unix_s REAL NOT NULL,
+  kind        TEXT NOT NULL,
+  severity    TEXT NOT NULL,
+  message     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_by_campaign ON events (campaign_id, wall_unix_s);
+CREATE INDEX events_by_run ON events (run_id);
+CREATE INDEX events_by_device ON events (device_id);
+
+CREATE TABLE measurements (
+  id         INTEGER PRIMARY KEY,
+  run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  device_id  INTEGER REFERENCES devices (id) ON DELETE CASCADE,
+  name       TEXT NOT NULL,
+  value      REAL,
+  unit       TEXT NOT NULL DEFAULT '',
+  low_limit  REAL,
+  high_limit REAL,
+  verdict    TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'info'))
+);
+CREATE INDEX measurements_by_run ON measurements (run_id, name);
+CREATE INDEX measurements_by_device ON measurements (device_id);
+
+CREATE TABLE checkpoints (
+  id          INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  run_id      INTEGER REFERENCES runs (id) ON DELETE CASCADE,
+  plan_index  INTEGER NOT NULL,
+  t_s         REAL NOT NULL,
+  wall_unix_s REAL NOT NULL,
+  state_json  TEXT NOT NULL
+);
+CREATE INDEX checkpoints_by_campaign ON checkpoints (campaign_id, id);
+CREATE INDEX checkpoints_by_run ON checkpoints (run_id);
+
+-- One wide row per sample with the names people filter on, for sqlite3, pandas and Grafana.
+CREATE VIEW sample_view AS
+SELECT
+  c.id          AS campaign_id,
+  c.name        AS campaign,
+  r.id          AS run_id,
+  r.kind        AS run_kind,
+  r.ordinal     AS run_ordinal,
+  r.label       AS run_label,
+  d.id          AS device_id,
+  d.name        AS device,
+  d.kind        AS device_kind,
+  ch.id         AS channel_id,
+  ch.name       AS channel,
+  ch.unit       AS unit,
+  s.t_s         AS t_s,
+  s.wall_unix_s AS wall_unix_s,
+  s.value       AS value
+FROM samples s
+JOIN runs r      ON r.id = s.run_id
+JOIN campaigns c ON c.id = r.campaign_id
+JOIN channels ch ON ch.id = s.channel_id
+JOIN devices d   ON d.id = ch.device_id;
+)sql";
+
+constexpr std::array kMigrations{
+    Migration{1, kSchemaV1},
+};
+static_assert(kMigrations.size() == kSchemaVersion, "one migration step per schema version");
+
+int user_version(const Connection& db) {
+  Statement query(db, "PRAGMA user_version");
+  query.step();
+  return static_cast<int>(query.column_int64(0));
+}
+
+void apply(const Connection& db, const Migration& step) {
+  // IMMEDIATE takes the write lock before reading the version, so two processes opening the
+  // same new file cannot both run the same step.
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    if (user_version(db) >= step.to_version) {
+      db.exec("COMMIT");
+      return;
+    }
+    db.exec(step.sql);
+    if (step.to_version == 1) {
+      db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    }
+    db.exec("PRAGMA user_version = " + std::to_string(step.to_version));
+    db.exec("COMMIT");
+  } catch (const DbError& error) {
+    try {
+      db.exec("ROLLBACK");
+    } catch (const DbError&) {
+      // The failure may already have rolled the transaction back; the first error is the news.
+    }
+    throw DbError(db.path().string() + ": migration to schema version " +
+                      std::to_string(step.to_version) + " failed: " + error.what(),
+                  error.sqlite_code);
+  }
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+void migrate(const Connection& db) {
+  for (int version = user_version(db); version < kSchemaVersion; ++version) {
+    apply(db, kMigrations[static_cast<std::size_t>(version)]);
+  }
+}
+
+}  // namespace ob::db

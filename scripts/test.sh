@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite: install what is missing, build, run every ctest label but `hw`, then
+# rebuild with AddressSanitizer + UndefinedBehaviorSanitizer and run the `unit` and `sim` labels.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+
+./scripts/build.sh
+ctest --test-dir build --output-on-failure --label-exclude hw -j "$(nproc)"
+
+BUILD_DIR=build-asan BUILD_TYPE=Debug ./scripts/build.sh -DORBITBENCH_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure --label-regex '^(unit|sim)$' -j "$(nproc)"

@@ -1,0 +1,124 @@
+// Whatever ends a campaign — an interlock, a signal — the instruments end in their safe state
+// and what was recorded stays recorded.
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include "../support/run_command.hpp"
+#include "../support/temp_dir.hpp"
+#include "bench/campaign_runner.hpp"
+#include "bench/config/campaign_config.hpp"
+#include "fixtures/sim_lab.hpp"
+
+namespace {
+
+std::string station_yaml(const ob::fixtures::SimLab& lab, double board_temp_limit_c) {
+  return "station: external-sim\n"
+         "instruments:\n"
+         "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
+         "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5 }\n"
+         "duts:\n"
+         "  board-01:\n"
+         "    agent: \"" + lab.agent_uri() + "\"\n"
+         "    supply: { instrument: psu-a, channel: 1, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n"
+         "    limits: { board_temp_c: " + std::to_string(board_temp_limit_c) + " }\n";
+}
+
+const char* kCampaign =
+    "campaign: safety\n"
+    "station: station.yaml\n"
+    "orbit: { preset: leo-550 }\n"
+    "speed: 300\n"
+    "sample_period_s: 0.05\n"
+    "plan:\n"
+    "  - baseline: { chamber_c: 25, duration: 20m }\n"
+    "  - replay: { orbits: 1 }\n";
+
+double scalar(const std::filesystem::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* statement = nullptr;
+  BOOST_REQUIRE_MESSAGE(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK, sqlite3_errmsg(db));
+  BOOST_REQUIRE_EQUAL(sqlite3_step(statement), SQLITE_ROW);
+  const double value = sqlite3_column_double(statement, 0);
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return value;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(board_over_temperature_aborts_into_safe_state) {
+  ob::fixtures::SimLabOptions options;
+  options.speed = 300;
+  ob::fixtures::SimLab lab(options);
+  lab.start();
+  ob::test::TempDir dir;
+  // The board sits ~40 K above chamber air at full power: a 45 °C limit trips during baseline.
+  dir.write("station.yaml", station_yaml(lab, 45));
+  const auto campaign_path = dir.write("campaign.yaml", kCampaign);
+  const auto db_path = dir.path() / "safety.db";
+  auto config = ob::bench::load_campaign_file(campaign_path.string());
+  ob::bench::CampaignOutcome outcome;
+  {
+    ob::db::Recorder recorder(db_path);
+    ob::bench::RunnerOptions runner_options;
+    runner_options.show_progress = false;
+    ob::bench::CampaignRunner runner(config, recorder, runner_options);
+    outcome = runner.run();
+  }
+  BOOST_TEST(outcome.status == ob::db::CampaignStatus::aborted);
+  BOOST_TEST(outcome.reason.find("interlock") != std::string::npos);
+  BOOST_TEST(outcome.reason.find("board-01") != std::string::npos);
+
+  const auto state = lab.snapshot();
+  BOOST_TEST(!state.psu[0].output_on);
+  BOOST_TEST(!state.boards[0].workload_running);
+  BOOST_TEST(!state.chamber.running);
+
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM campaigns WHERE status = 'aborted' AND reason LIKE '%interlock%'") == 1);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'interlock'") == 1);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND severity = 'info'") == 3);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM runs WHERE status = 'aborted'") == 1);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM samples") > 0);  // nothing recorded was lost
+  lab.stop();
+}
+
+BOOST_AUTO_TEST_CASE(sigint_aborts_into_safe_state_and_keeps_the_data) {
+  ob::fixtures::SimLabOptions options;
+  options.speed = 300;
+  ob::fixtures::SimLab lab(options);
+  lab.start();
+  ob::test::TempDir dir;
+  dir.write("station.yaml", station_yaml(lab, 95));
+  const auto campaign_path = dir.write("campaign.yaml", kCampaign);
+  const auto db_path = dir.path() / "interrupted.db";
+  const pid_t child = ::fork();
+  BOOST_REQUIRE(child >= 0);
+  if (child == 0) {
+    ::execl(OB_ORBITBENCH_EXE, OB_ORBITBENCH_EXE, "run", "--quiet", "--db", db_path.c_str(), campaign_path.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Let it energise and record a few seconds of the baseline.
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  BOOST_TEST(lab.snapshot().psu[0].output_on);
+  ::kill(child, SIGINT);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  BOOST_REQUIRE(WIFEXITED(status));
+  BOOST_TEST(WEXITSTATUS(status) == 130);
+
+  const auto state = lab.snapshot();
+  BOOST_TEST(!state.psu[0].output_on);
+  BOOST_TEST(!state.boards[0].workload_running);
+  BOOST_TEST(!state.chamber.running);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM campaigns WHERE status = 'aborted' AND reason LIKE '%SIGINT%'") == 1);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM samples") > 20);
+  lab.stop();
+}

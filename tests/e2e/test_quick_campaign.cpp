@@ -1,0 +1,73 @@
+// The README's main job: `orbitbench run` on the embedded quick campaign writes a database
+// that sqlite3 reads and `orbitbench query degradation` summarises.
+#include <sqlite3.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include "../support/run_command.hpp"
+#include "../support/temp_dir.hpp"
+
+namespace {
+
+double scalar(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* statement = nullptr;
+  BOOST_REQUIRE_MESSAGE(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK,
+                        sql << ": " << sqlite3_errmsg(db));
+  BOOST_REQUIRE_EQUAL(sqlite3_step(statement), SQLITE_ROW);
+  const double value = sqlite3_column_double(statement, 0);
+  sqlite3_finalize(statement);
+  return value;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(embedded_quick_campaign_end_to_end) {
+  ob::test::TempDir dir;
+  const auto db_path = dir.path() / "quick.db";
+  const auto run = ob::test::run_command(std::string(OB_ORBITBENCH_EXE) + " run --quiet --db " + db_path.string(), dir.path());
+  BOOST_TEST_MESSAGE(run.out);
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, "exit " << run.exit_code << "\n" << run.err);
+  BOOST_TEST(run.out.find("database: ") != std::string::npos);
+  BOOST_TEST(run.out.find("board-01") != std::string::npos);
+  BOOST_TEST(run.out.find("completed") != std::string::npos);
+
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  BOOST_TEST(scalar(db, "PRAGMA user_version") == 1);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM campaigns WHERE status = 'completed'") == 1);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM runs WHERE status = 'completed'") == 3);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM runs WHERE kind='replay' AND profile_id IS NOT NULL") == 1);
+  // One orbit at 300x with 0.1 s ticks: ~190 ticks; both sunlight and eclipse were replayed.
+  BOOST_TEST(scalar(db,
+                    "SELECT count(*) FROM samples s JOIN channels c ON c.id = s.channel_id "
+                    "WHERE c.name = 'tflops'") > 150);
+  BOOST_TEST(scalar(db, "SELECT count(DISTINCT value) FROM samples s JOIN channels c ON c.id = s.channel_id "
+                        "WHERE c.name = 'illumination'") == 2);
+  // The board earns less in eclipse, where its power budget halves.
+  const double sunlit = scalar(db,
+                               "SELECT avg(t.value) FROM samples t JOIN channels tc ON tc.id = t.channel_id "
+                               "JOIN samples i ON i.run_id = t.run_id AND i.t_s = t.t_s "
+                               "JOIN channels ic ON ic.id = i.channel_id "
+                               "WHERE tc.name = 'tflops' AND ic.name = 'illumination' AND i.value >= 0.5");
+  const double eclipse = scalar(db,
+                                "SELECT avg(t.value) FROM samples t JOIN channels tc ON tc.id = t.channel_id "
+                                "JOIN samples i ON i.run_id = t.run_id AND i.t_s = t.t_s "
+                                "JOIN channels ic ON ic.id = i.channel_id "
+                                "WHERE tc.name = 'tflops' AND ic.name = 'illumination' AND i.value < 0.5");
+  BOOST_TEST(sunlit > eclipse * 1.2);
+  // Every instrument ended in its safe state.
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND severity = 'info'") == 3);
+  sqlite3_close(db);
+
+  // sqlite3 itself reads it.
+  const auto cli = ob::test::run_command("sqlite3 -readonly " + db_path.string() + " 'SELECT kind FROM runs ORDER BY ordinal'", dir.path());
+  BOOST_TEST(cli.exit_code == 0);
+  BOOST_TEST(cli.out == "baseline\nreplay\nreference\n");
+
+  const auto query = ob::test::run_command(std::string(OB_ORBITBENCH_EXE) + " query --db " + db_path.string() + " degradation",
+                                           dir.path());
+  BOOST_TEST(query.exit_code == 0);
+  BOOST_TEST(query.out.find("board-01") != std::string::npos);
+  BOOST_TEST(query.out.find("quick-leo-550") != std::string::npos);
+  BOOST_TEST(query.out.find('%') != std::string::npos);
+}

@@ -1,0 +1,145 @@
+// Station and campaign files: bad input is refused with file:line, the field, and the reason.
+#include <boost/test/unit_test.hpp>
+
+#include "bench/config/campaign_config.hpp"
+#include "bench/config/config_error.hpp"
+#include "bench/config/yaml_reader.hpp"
+
+namespace {
+
+const std::string kStation =
+    "station: bench-1\n"
+    "instruments:\n"
+    "  psu-a: { uri: \"scpi+tcp://127.0.0.1:5025\", model: DP832 }\n"
+    "  chamber: { uri: \"espec+tcp://127.0.0.1:10001\", max_ramp_c_per_min: 3 }\n"
+    "duts:\n"
+    "  board-07:\n"
+    "    agent: \"agent://127.0.0.1:7600\"\n"
+    "    supply: { instrument: psu-a, channel: 2, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n"
+    "    limits: { board_temp_c: 80 }\n";
+
+const std::string kCampaign =
+    "campaign: c1\n"
+    "station: station.yaml\n"
+    "orbit: { preset: leo-650, beta_deg: 30 }\n"
+    "speed: 60\n"
+    "plan:\n"
+    "  - baseline: { chamber_c: 20, duration: 5m }\n"
+    "  - replay: { orbits: 2 }\n"
+    "  - reference: { duration: 1h }\n"
+    "limits: { throughput_degradation_pct: { max: 2.5 } }\n";
+
+ob::bench::CampaignConfig parse(const std::string& campaign, const std::string& station = kStation) {
+  return ob::bench::parse_campaign("campaign.yaml", campaign, [&](const std::string&, std::string& label) {
+    label = "station.yaml";
+    return station;
+  });
+}
+
+// The message of the ConfigError a parse throws.
+template <class F>
+std::string error_of(F&& parse_call) {
+  try {
+    parse_call();
+  } catch (const ob::bench::ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+void replace(std::string& text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  BOOST_REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(valid_files_parse) {
+  const auto config = parse(kCampaign);
+  BOOST_TEST(config.name == "c1");
+  BOOST_TEST(config.station.name == "bench-1");
+  BOOST_TEST(config.orbit.altitude_km == 650);
+  BOOST_TEST(config.orbit.beta_deg == 30);
+  BOOST_TEST(config.speed == 60);
+  BOOST_REQUIRE(config.plan.size() == 3u);
+  BOOST_TEST(config.plan[0].duration_s == 300);
+  BOOST_TEST(config.plan[0].chamber_c == 20);
+  BOOST_TEST(config.plan[1].orbits == 2);
+  BOOST_TEST(config.plan[2].duration_s == 3600);
+  BOOST_TEST(*config.limits.max_throughput_degradation_pct == 2.5);
+  BOOST_TEST(config.station.duts[0].supply.channel == 2);
+  BOOST_TEST(config.station.duts[0].limits.board_temp_c == 80);
+  BOOST_TEST(config.station.instruments[1].max_ramp_c_per_min == 3);
+}
+
+BOOST_AUTO_TEST_CASE(embedded_campaign_parses) {
+  const auto config = ob::bench::load_embedded_campaign();
+  BOOST_TEST(config.station.simulated);
+  BOOST_TEST(config.plan.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_names_line_and_field) {
+  std::string campaign = kCampaign;
+  replace(campaign, "speed: 60", "sped: 60");
+  const auto message = error_of([&] { parse(campaign); });
+  BOOST_TEST(message.find("campaign.yaml:4: sped: unknown key") != std::string::npos, message);
+}
+
+BOOST_AUTO_TEST_CASE(misspelt_limit_is_refused_not_ignored) {
+  std::string station = kStation;
+  replace(station, "board_temp_c: 80", "board_tmp_c: 80");
+  const auto message = error_of([&] { parse(kCampaign, station); });
+  BOOST_TEST(message.find("station.yaml:9: duts.board-07.limits.board_tmp_c: unknown key") != std::string::npos, message);
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_values_name_the_range) {
+  std::string station = kStation;
+  replace(station, "voltage_v: 12,", "voltage_v: 14,");
+  const auto message = error_of([&] { parse(kCampaign, station); });
+  BOOST_TEST(message.find("station.yaml:8: duts.board-07.supply.voltage_v: 14 is outside 0.1 … 12.6") != std::string::npos,
+             message);
+}
+
+BOOST_AUTO_TEST_CASE(bad_values_are_refused) {
+  auto expect = [](std::string campaign, const std::string& from, const std::string& to, const std::string& needle) {
+    replace(campaign, from, to);
+    const auto message = error_of([&] { parse(campaign); });
+    BOOST_TEST(message.find(needle) != std::string::npos, message);
+  };
+  expect(kCampaign, "preset: leo-650", "preset: leo-9000", "campaign.yaml:3: orbit.preset: unknown preset 'leo-9000'");
+  expect(kCampaign, "duration: 5m", "duration: five", "campaign.yaml:6: plan[0].baseline.duration: 'five' is not a positive duration");
+  expect(kCampaign, "- replay: { orbits: 2 }", "- replay: { orbits: two }", "plan[1].replay.orbits: 'two' is not a number");
+  expect(kCampaign, "- replay: { orbits: 2 }", "- soak: { orbits: 2 }", "campaign.yaml:7: plan[1]: unknown phase 'soak'");
+  expect(kCampaign, "speed: 60", "speed: 0", "campaign.yaml:4: speed: 0 is outside");
+  expect(kCampaign, "campaign: c1\n", "", "campaign.yaml:1: campaign: missing (required)");
+}
+
+BOOST_AUTO_TEST_CASE(station_structure_errors) {
+  auto expect = [](std::string station, const std::string& from, const std::string& to, const std::string& needle) {
+    replace(station, from, to);
+    const auto message = error_of([&] { parse(kCampaign, station); });
+    BOOST_TEST(message.find(needle) != std::string::npos, message);
+  };
+  expect(kStation, "instrument: psu-a", "instrument: psu-z",
+         "station.yaml:8: duts.board-07.supply.instrument: 'psu-z' is not a power supply");
+  expect(kStation, "uri: \"scpi+tcp://127.0.0.1:5025\"", "uri: \"scpi+tcp://127.0.0.1:99999\"",
+         "station.yaml:3: instruments.psu-a.uri: 'scpi+tcp://127.0.0.1:99999': port '99999'");
+  expect(kStation, "uri: \"espec+tcp://127.0.0.1:10001\"", "uri: \"foo://x\"", "cannot tell the instrument kind");
+}
+
+BOOST_AUTO_TEST_CASE(yaml_syntax_error_names_the_line) {
+  const auto message = error_of([&] { parse("campaign: c1\nplan: [\n"); });
+  BOOST_TEST(message.find("campaign.yaml:") == 0u, message);
+  BOOST_TEST(message.find("YAML syntax") != std::string::npos, message);
+}
+
+BOOST_AUTO_TEST_CASE(durations) {
+  BOOST_TEST(*ob::bench::parse_duration_s("90s") == 90);
+  BOOST_TEST(*ob::bench::parse_duration_s("10m") == 600);
+  BOOST_TEST(*ob::bench::parse_duration_s("1.5h") == 5400);
+  BOOST_TEST(*ob::bench::parse_duration_s("1d") == 86400);
+  BOOST_TEST(*ob::bench::parse_duration_s("42") == 42);
+  BOOST_TEST(!ob::bench::parse_duration_s("m").has_value());
+  BOOST_TEST(!ob::bench::parse_duration_s("1 h").has_value());
+}
