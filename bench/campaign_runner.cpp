@@ -235,31 +235,31 @@ class CampaignRunner::Impl {
       auto& board = session_->boards()[i];
       const auto& supply = board.config->supply;
       auto& psu = *board.supply->driver;
-      if (!co_await expect(co_await psu.set_voltage(supply.channel, supply.voltage_v))) co_return false;
-      if (!co_await expect(co_await psu.set_current_limit(supply.channel, targets.duts[i].current_limit_a))) co_return false;
-      if (!co_await expect(co_await psu.set_output(supply.channel, true))) co_return false;
+      if (auto status = co_await psu.set_voltage(supply.channel, supply.voltage_v); !expect(status)) co_return false;
+      if (auto status = co_await psu.set_current_limit(supply.channel, targets.duts[i].current_limit_a); !expect(status)) co_return false;
+      if (auto status = co_await psu.set_output(supply.channel, true); !expect(status)) co_return false;
       last_current_a_.push_back(targets.duts[i].current_limit_a);
     }
     for (std::size_t i = 0; i < session_->boards().size(); ++i) {
       auto& board = *session_->boards()[i].driver;
-      if (!co_await expect(co_await board.set_power_cap(targets.duts[i].power_cap_w))) co_return false;
-      if (!co_await expect(co_await board.start_workload(config_.workload))) co_return false;
+      if (auto status = co_await board.set_power_cap(targets.duts[i].power_cap_w); !expect(status)) co_return false;
+      if (auto status = co_await board.start_workload(config_.workload); !expect(status)) co_return false;
       last_cap_w_.push_back(targets.duts[i].power_cap_w);
     }
     auto& chamber = *session_->chamber().driver;
-    if (!co_await expect(co_await chamber.set_setpoint(targets.chamber_c))) co_return false;
-    if (!co_await expect(co_await chamber.activate())) co_return false;
+    if (auto status = co_await chamber.set_setpoint(targets.chamber_c); !expect(status)) co_return false;
+    if (auto status = co_await chamber.activate(); !expect(status)) co_return false;
     last_chamber_setpoint_c_ = targets.chamber_c;
     event(std::nullopt, std::nullopt, std::nullopt, "phase", "info", "instruments energised, workload started");
     co_return true;
   }
 
   // A setup step must succeed; a fault aborts the campaign (the caller then goes to safe state).
-  asio::awaitable<bool> expect(const drivers::Status& status) {
-    if (status) co_return true;
+  bool expect(const drivers::Status& status) {
+    if (status) return true;
     status_on_abort_ = db::CampaignStatus::failed;
     abort_campaign("energise: " + status.error().message());
-    co_return false;
+    return false;
   }
 
   PhaseTargets targets_for(const PhaseConfig& phase) const {
@@ -370,6 +370,7 @@ class CampaignRunner::Impl {
     const double wall = unix_now_s();
     sample(run, chamber_state_, "air_temp_c", t_s, wall, reading->air_temp_c);
     sample(run, chamber_state_, "setpoint_c", t_s, wall, reading->setpoint_c);
+    progress_.chamber_known = true;
     progress_.chamber_air_c = reading->air_temp_c;
     progress_.chamber_setpoint_c = reading->setpoint_c;
   }
@@ -429,6 +430,7 @@ class CampaignRunner::Impl {
     status.temp_c = t.gpu_temp_c;
     status.power_w = t.power_w;
     status.throttle = decode_clock_event_reasons(t.clock_event_reasons);
+    status.seen = true;
     if (t.clock_event_reasons != last_reasons_[index]) {
       event(run.run_id, state.device_id, t_s, "throttle", "info",
             board.config->name + " clock event reasons: " +
@@ -534,9 +536,17 @@ class CampaignRunner::Impl {
             name + " did NOT reach its safe state: " + status.error().message());
       safe_state_failures_ += (safe_state_failures_.empty() ? "" : "; ") + status.error().message();
     };
-    for (auto& board : session_->boards()) report(board.config->name, co_await board.driver->safe_state());
-    for (auto& supply : session_->supplies()) report(supply.name, co_await supply.driver->safe_state());
-    report(session_->chamber().name, co_await session_->chamber().driver->safe_state());
+    // Results are kept in locals: GCC 12 mishandles temporaries that span a co_await.
+    for (auto& board : session_->boards()) {
+      const auto status = co_await board.driver->safe_state();
+      report(board.config->name, status);
+    }
+    for (auto& supply : session_->supplies()) {
+      const auto status = co_await supply.driver->safe_state();
+      report(supply.name, status);
+    }
+    const auto chamber_status = co_await session_->chamber().driver->safe_state();
+    report(session_->chamber().name, chamber_status);
   }
 
   void record_run_measurements(const PhaseRun& run, PhaseKind kind) {

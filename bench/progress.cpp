@@ -48,12 +48,17 @@ std::string decode_clock_event_reasons(unsigned long long reasons) {
 
 std::string format_progress(const ProgressState& state) {
   char head[256];
-  std::snprintf(head, sizeof head, "%s  t+%s/%s  ETA %s  %s  chamber %.1f→%.1f °C", state.phase.c_str(),
-                format_duration(state.t_s).c_str(), format_duration(state.phase_duration_s).c_str(),
-                format_duration(state.remaining_wall_s).c_str(), state.condition.c_str(), state.chamber_air_c,
-                state.chamber_setpoint_c);
+  std::snprintf(head, sizeof head, "%s  t+%s/%s  ETA %s  %s", state.phase.c_str(), format_duration(state.t_s).c_str(),
+                format_duration(state.phase_duration_s).c_str(), format_duration(state.remaining_wall_s).c_str(),
+                state.condition.c_str());
   std::string line = head;
+  if (state.chamber_known) {
+    char chamber[96];
+    std::snprintf(chamber, sizeof chamber, "  chamber %.1f→%.1f °C", state.chamber_air_c, state.chamber_setpoint_c);
+    line += chamber;
+  }
   for (const auto& board : state.boards) {
+    if (!board.seen) continue;
     char part[256];
     std::snprintf(part, sizeof part, "  %s %.1f TFLOP/s %.0f °C %.1f W%s%s", board.name.c_str(), board.tflops,
                   board.temp_c, board.power_w, board.throttle.empty() ? "" : " ", board.throttle.c_str());

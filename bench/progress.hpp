@@ -13,6 +13,7 @@ struct BoardStatus {
   double temp_c = 0;
   double power_w = 0;
   std::string throttle;  // decoded clock event reasons, e.g. "SwPowerCap"
+  bool seen = false;     // false until the board's first telemetry
 };
 
 struct ProgressState {
@@ -21,6 +22,7 @@ struct ProgressState {
   double phase_duration_s = 0;
   double remaining_wall_s = 0;  // whole campaign
   std::string condition;     // "sunlit" | "eclipse" | "ground"
+  bool chamber_known = false;  // false until the chamber's first reading
   double chamber_air_c = 0;
   double chamber_setpoint_c = 0;
   std::vector<BoardStatus> boards;

@@ -3,6 +3,7 @@
 // activate() starts constant-temperature operation; safe_state() returns the chamber to
 // standby (air handling on, no active heating/cooling) and is always safe to call.
 #include <asio/awaitable.hpp>
+#include <cstdint>
 
 #include "drivers/common/fault.hpp"
 #include "drivers/common/identity.hpp"
@@ -32,6 +33,8 @@ class ThermalChamber {
   virtual asio::awaitable<Status> activate() = 0;
   virtual asio::awaitable<Result<ChamberReading>> read() = 0;
   virtual asio::awaitable<Status> safe_state() = 0;
+  // Times the link to the chamber was re-established since construction (logged as events).
+  virtual std::uint64_t reconnect_count() const { return 0; }
 };
 
 }  // namespace ob::drivers

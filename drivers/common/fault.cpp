@@ -1,5 +1,7 @@
 #include "drivers/common/fault.hpp"
 
+#include <ostream>
+
 namespace ob::drivers {
 
 const char* to_string(FaultKind kind) {
@@ -13,6 +15,8 @@ const char* to_string(FaultKind kind) {
   }
   return "unknown";
 }
+
+std::ostream& operator<<(std::ostream& out, FaultKind kind) { return out << to_string(kind); }
 
 std::string Fault::message() const { return instrument + ": " + to_string(kind) + ": " + detail; }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Expected hardware faults are values, not exceptions (docs/architecture.md).
 #include <expected>
+#include <iosfwd>
 #include <string>
 
 namespace ob::drivers {
@@ -15,6 +16,7 @@ enum class FaultKind {
 };
 
 const char* to_string(FaultKind kind);
+std::ostream& operator<<(std::ostream& out, FaultKind kind);  // to_string(kind), for logs and tests
 
 struct Fault {
   FaultKind kind;

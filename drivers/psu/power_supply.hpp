@@ -3,6 +3,7 @@
 // configure() connects and identifies; the runner then sets limits and switches outputs;
 // safe_state() switches every output off and is always safe to call (also after a fault).
 #include <asio/awaitable.hpp>
+#include <cstdint>
 
 #include "drivers/common/fault.hpp"
 #include "drivers/common/identity.hpp"
@@ -37,6 +38,9 @@ class PowerSupply {
   virtual asio::awaitable<Result<PsuReading>> measure(int channel) = 0;
   // All outputs off. Reconnects if needed; reports the fault if even that fails.
   virtual asio::awaitable<Status> safe_state() = 0;
+  // Times the link to the instrument was re-established since construction (the runner logs
+  // increments as events). 0 for drivers without a reconnecting link.
+  virtual std::uint64_t reconnect_count() const { return 0; }
 };
 
 }  // namespace ob::drivers

@@ -1,0 +1,68 @@
+#pragma once
+// ThermalChamber for Espec P-300 / SCP-220 controllers: ASCII lines over TCP (port 10001),
+// "\r\n"-terminated, one reply line per command. Set commands are answered `OK:...`; a
+// refusal is `NA:<reason>` (FaultKind::nak carrying the text).
+//   configure  ROM? (firmware), TYPE? (model), TEMP? (pv,sp,high,low -> spec())
+//   set        TEMP, S25.0         activate  MODE,CONSTANT        safe_state  MODE,STANDBY
+//   read       MON? (pv,humidity,mode,alarms) + TEMP? (setpoint)
+// Setpoints outside spec() are refused before anything is sent. spec() is the chamber's
+// TEMP? limits intersected with the station's min/max (before configure(): the station's).
+// One exchange in flight at a time (InstrumentLink's async mutex).
+#include <asio/any_io_executor.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "drivers/chamber/thermal_chamber.hpp"
+#include "drivers/transport/instrument_link.hpp"
+
+namespace ob::drivers {
+
+struct EspecOptions {
+  std::optional<double> min_temp_c;  // the station's (DUT's) limits, narrowing the chamber's
+  std::optional<double> max_temp_c;
+  TcpLineOptions link;  // link.instrument = station name; terminator "\r\n"
+};
+
+class EspecChamber final : public ThermalChamber {
+ public:
+  EspecChamber(asio::any_io_executor executor, std::string host, std::uint16_t port, EspecOptions options);
+
+  asio::awaitable<Result<Identity>> configure() override;
+  ChamberSpec spec() const override { return spec_; }
+  asio::awaitable<Status> set_setpoint(double temp_c) override;
+  asio::awaitable<Status> activate() override;
+  asio::awaitable<Result<ChamberReading>> read() override;
+  asio::awaitable<Status> safe_state() override;
+  std::uint64_t reconnect_count() const override { return link_.reconnect_count(); }
+
+  // One raw line, no range check (diagnostics consoles, tests). The reply; `NA:...` -> nak.
+  asio::awaitable<Result<std::string>> raw_command(std::string line);
+
+  // The chamber's own limits from TEMP? (nullopt before configure()).
+  const std::optional<ChamberSpec>& chamber_limits() const { return chamber_limits_; }
+  const std::string& name() const { return link_.instrument(); }
+
+ private:
+  asio::awaitable<Result<std::string>> query(std::string command);
+  asio::awaitable<Status> command_expecting_ok(std::string command);
+
+  InstrumentLink link_;
+  std::optional<double> station_min_c_;
+  std::optional<double> station_max_c_;
+  std::optional<ChamberSpec> chamber_limits_;
+  ChamberSpec spec_;
+};
+
+// Reply parsers, exposed for tests. nullopt when the reply does not have the expected fields.
+struct EspecTempReply {
+  double pv_c = 0;
+  double sp_c = 0;
+  double high_limit_c = 0;
+  double low_limit_c = 0;
+};
+std::optional<EspecTempReply> parse_espec_temp(std::string_view reply);
+std::optional<ChamberReading> parse_espec_mon(std::string_view reply);  // setpoint_c left 0
+
+}  // namespace ob::drivers

@@ -1,0 +1,74 @@
+#pragma once
+// PowerSupply for SCPI supplies over a raw TCP socket (port 5025). The command set comes from
+// the dialect table (scpi/scpi_dialect.hpp) chosen by the *IDN? model at configure().
+//
+// - set_*: range-checked against the model's channel spec before anything is sent
+//   (FaultKind::out_of_range); then the command and `SYST:ERR?` go out as one exchange, and a
+//   non-zero error entry (the queue is drained) becomes FaultKind::instrument_error.
+// - One exchange in flight at a time (InstrumentLink's async mutex): calls from several
+//   coroutines queue in arrival order. Use a single-threaded io_context or a strand.
+// - Before configure(), a station model found in the dialect table already gives the channel
+//   specs and commands (profiles can be checked against limits before connecting); configure()
+//   then verifies the instrument really is that model. Without one, set_* and measure() before
+//   a successful configure() are programmer errors (std::logic_error).
+// - safe_state(): every channel's output off; reconnects and re-identifies when needed, so it
+//   works after a lost link and even when configure() never succeeded.
+#include <asio/any_io_executor.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "drivers/psu/power_supply.hpp"
+#include "drivers/scpi/scpi_dialect.hpp"
+#include "drivers/transport/instrument_link.hpp"
+
+namespace ob::drivers {
+
+struct ScpiPsuOptions {
+  // Model the station expects ("dp832", "E36312A"): configure() fails when *IDN? disagrees.
+  // Matches case-insensitively, as the model or a prefix of it. Empty: any supported model.
+  std::string expected_model;
+  TcpLineOptions link;  // link.instrument = station name; terminator "\n"
+};
+
+class ScpiPowerSupply final : public PowerSupply {
+ public:
+  ScpiPowerSupply(asio::any_io_executor executor, std::string host, std::uint16_t port, ScpiPsuOptions options);
+
+  asio::awaitable<Result<Identity>> configure() override;
+  int channel_count() const override;
+  PsuChannelSpec channel_spec(int channel) const override;
+  asio::awaitable<Status> set_voltage(int channel, double voltage_v) override;
+  asio::awaitable<Status> set_current_limit(int channel, double current_a) override;
+  asio::awaitable<Status> set_output(int channel, bool on) override;
+  asio::awaitable<Result<PsuReading>> measure(int channel) override;
+  asio::awaitable<Status> safe_state() override;
+  std::uint64_t reconnect_count() const override { return link_.reconnect_count(); }
+
+  // One raw line, no range check (diagnostics consoles, tests): the reply when the line is a
+  // query (contains '?'), else "".
+  asio::awaitable<Result<std::string>> raw_command(std::string line);
+
+  // The station's model until configure() confirms one; nullptr when neither is known.
+  const ScpiDialect* dialect() const { return match_ ? match_->dialect : nullptr; }
+  const ScpiModel* model() const { return match_ ? match_->model : nullptr; }
+  bool configured() const { return confirmed_; }
+  const std::string& name() const { return link_.instrument(); }
+
+ private:
+  asio::awaitable<Result<std::pair<Identity, ScpiMatch>>> identify();
+  asio::awaitable<Status> set_and_check(int channel, std::string command_template, std::string command);
+  asio::awaitable<Status> check_error_entry(const std::string& reply, const std::string& after_command,
+                                            const ScpiDialect& dialect);
+  const ScpiMatch& known_model(const char* operation) const;
+  std::optional<Fault> check_channel(int channel) const;
+  std::string select_step(const ScpiDialect& dialect, int channel) const;
+
+  InstrumentLink link_;
+  std::string expected_model_;
+  std::optional<ScpiMatch> match_;  // from the station's model, then from *IDN?
+  bool confirmed_ = false;          // match_ came from a successful configure()
+};
+
+}  // namespace ob::drivers

@@ -1,0 +1,57 @@
+#include "drivers/transport/instrument_link.hpp"
+
+#include <utility>
+
+namespace ob::drivers {
+
+InstrumentLink::InstrumentLink(asio::any_io_executor executor, std::string host, std::uint16_t port,
+                               TcpLineOptions options)
+    : client_(executor, std::move(options)), mutex_(executor), host_(std::move(host)), port_(port) {}
+
+asio::awaitable<Status> InstrumentLink::open() {
+  if (client_.is_open()) co_return Status{};
+  if (!client_.has_endpoint()) co_return co_await client_.connect(host_, port_);
+  co_return co_await client_.reconnect();
+}
+
+asio::awaitable<Result<std::vector<std::string>>> InstrumentLink::run(const std::vector<LineStep>& steps) {
+  std::vector<std::string> replies;
+  for (const auto& step : steps) {
+    auto sent = co_await client_.write_line(step.command);
+    if (!sent) co_return std::unexpected(std::move(sent.error()));
+    if (!step.expects_reply) continue;
+    auto reply = co_await client_.read_line(step.command);
+    if (!reply) co_return std::unexpected(std::move(reply.error()));
+    replies.push_back(std::move(*reply));
+  }
+  co_return replies;
+}
+
+asio::awaitable<Result<std::vector<std::string>>> InstrumentLink::exchange(std::vector<LineStep> steps) {
+  auto guard = co_await mutex_.lock();
+  const bool was_open = client_.is_open();
+  auto opened = co_await open();
+  if (!opened) co_return std::unexpected(std::move(opened.error()));
+  auto replies = co_await run(steps);
+  if (replies || replies.error().kind != FaultKind::link_lost || !was_open) co_return replies;
+  // The connection we reused had died while idle: reconnect and replay the transaction once.
+  auto reopened = co_await client_.reconnect();
+  if (!reopened) co_return std::unexpected(std::move(reopened.error()));
+  co_return co_await run(steps);
+}
+
+asio::awaitable<Result<std::string>> InstrumentLink::query(std::string command) {
+  std::vector<LineStep> steps{LineStep{std::move(command), true}};
+  auto replies = co_await exchange(std::move(steps));
+  if (!replies) co_return std::unexpected(std::move(replies.error()));
+  co_return std::move(replies->front());
+}
+
+asio::awaitable<Status> InstrumentLink::send(std::string command) {
+  std::vector<LineStep> steps{LineStep{std::move(command), false}};
+  auto replies = co_await exchange(std::move(steps));
+  if (!replies) co_return std::unexpected(std::move(replies.error()));
+  co_return Status{};
+}
+
+}  // namespace ob::drivers

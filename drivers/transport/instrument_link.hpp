@@ -1,0 +1,53 @@
+#pragma once
+// What a driver talks through: a TcpLineClient plus
+//   - one exchange in flight per instrument: exchange() holds an AsyncMutex, so calls from
+//     two coroutines (a measurement loop and an emergency safe_state) queue instead of
+//     interleaving their lines on the socket;
+//   - the reconnect policy: the first exchange connects; after a lost link or a timeout (which
+//     closes the socket) the next exchange reconnects with back-off; an exchange that finds a
+//     stale connection dead (peer closed it meanwhile) reconnects and replays once. Timeouts
+//     are not replayed: the deadline would double. Replaying is safe because an exchange is a
+//     whole transaction (select channel + set + error query), and set commands are idempotent.
+#include <asio/any_io_executor.hpp>
+#include <asio/awaitable.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "drivers/common/async_mutex.hpp"
+#include "drivers/common/fault.hpp"
+#include "drivers/transport/tcp_line_client.hpp"
+
+namespace ob::drivers {
+
+struct LineStep {
+  std::string command;
+  bool expects_reply = false;
+};
+
+class InstrumentLink {
+ public:
+  InstrumentLink(asio::any_io_executor executor, std::string host, std::uint16_t port, TcpLineOptions options);
+
+  // Sends the steps in order; returns one reply per step that expects one, in order.
+  asio::awaitable<Result<std::vector<std::string>>> exchange(std::vector<LineStep> steps);
+  asio::awaitable<Result<std::string>> query(std::string command);
+  asio::awaitable<Status> send(std::string command);
+
+  const std::string& instrument() const { return client_.options().instrument; }
+  std::string endpoint() const { return host_ + ":" + std::to_string(port_); }
+  std::uint64_t reconnect_count() const { return client_.reconnect_count(); }
+  bool is_open() const { return client_.is_open(); }
+  void close() { client_.close(); }
+
+ private:
+  asio::awaitable<Status> open();
+  asio::awaitable<Result<std::vector<std::string>>> run(const std::vector<LineStep>& steps);
+
+  TcpLineClient client_;
+  AsyncMutex mutex_;
+  std::string host_;
+  std::uint16_t port_;
+};
+
+}  // namespace ob::drivers

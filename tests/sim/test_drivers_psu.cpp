@@ -1,0 +1,342 @@
+// ScpiPowerSupply against the simulated lab's DP832 (fixtures::SimLab), plus small loopback
+// fakes for the failure modes the lab does not produce on demand (silence, dropped links).
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/read_until.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "drivers/common/run_until_ready.hpp"
+#include "drivers/instrument_factory.hpp"
+#include "drivers/psu/scpi_power_supply.hpp"
+#include "fixtures/sim_lab.hpp"
+
+using namespace ob::drivers;
+using namespace std::chrono_literals;
+using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// The fault's message, or "" for a value (Boost evaluates a check's message eagerly).
+template <class R>
+std::string describe(const R& result) {
+  return result ? std::string() : result.error().message();
+}
+
+constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
+const auto kLoopback = asio::ip::make_address("127.0.0.1");
+constexpr double kVoltTolerance = 0.01;
+
+InstrumentOptions fast_options(std::chrono::milliseconds timeout = 1000ms) {
+  InstrumentOptions options;
+  options.timeout = timeout;
+  options.reconnect_attempts = 2;
+  options.reconnect_backoff = 20ms;
+  return options;
+}
+
+long elapsed_ms(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+struct LabFixture {
+  LabFixture() : lab(make_options()) { lab.start(); }
+  static ob::fixtures::SimLabOptions make_options() {
+    ob::fixtures::SimLabOptions options;
+    options.speed = 10;
+    options.boards = 1;
+    return options;
+  }
+  std::unique_ptr<PowerSupply> make_psu(InstrumentOptions options = fast_options()) {
+    return make_power_supply(io.get_executor(), "psu-a", parse_uri(lab.psu_uri()), options);
+  }
+  asio::io_context io;
+  ob::fixtures::SimLab lab;
+};
+
+// A loopback server: `reply(line)` gives the reply for one received line (terminator removed);
+// nullopt = stay silent; `drop` = close the connection instead of answering.
+struct FakeInstrument {
+  std::function<std::optional<std::string>(const std::string&)> reply;
+  std::shared_ptr<bool> drop_next = std::make_shared<bool>(false);
+  std::shared_ptr<int> connections = std::make_shared<int>(0);
+  std::uint16_t port = 0;
+};
+
+asio::awaitable<void> fake_session(tcp::socket socket, FakeInstrument fake) {
+  std::string buffer;
+  for (;;) {
+    auto [ec, n] = co_await asio::async_read_until(socket, asio::dynamic_buffer(buffer), '\n', kNoThrow);
+    if (ec) co_return;
+    std::string line = buffer.substr(0, n);
+    buffer.erase(0, n);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    if (*fake.drop_next) {
+      *fake.drop_next = false;
+      co_return;  // closes the socket
+    }
+    auto reply = fake.reply(line);
+    if (!reply) continue;
+    *reply += "\n";
+    auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(*reply), kNoThrow);
+    if (write_ec) co_return;
+  }
+}
+
+void start_fake(asio::io_context& io, FakeInstrument& fake) {
+  tcp::acceptor acceptor(io, {kLoopback, 0});
+  fake.port = acceptor.local_endpoint().port();
+  asio::co_spawn(
+      io,
+      [acceptor = std::move(acceptor), fake]() mutable -> asio::awaitable<void> {
+        for (;;) {
+          auto [ec, socket] = co_await acceptor.async_accept(kNoThrow);
+          if (ec) co_return;
+          ++*fake.connections;
+          asio::co_spawn(acceptor.get_executor(), fake_session(std::move(socket), fake), asio::detached);
+        }
+      },
+      asio::detached);
+}
+
+// Just enough of a DP832 for configure() and a set command; silent on measurements.
+std::optional<std::string> minimal_dp832(const std::string& line) {
+  if (line == "*IDN?") return "RIGOL TECHNOLOGIES,DP832,DP8FAKE,00.01.16";
+  if (line == ":SYST:ERR?") return "0,\"No error\"";
+  return std::nullopt;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(sim_lab_dp832, LabFixture)
+
+BOOST_AUTO_TEST_CASE(configure_identifies_the_dp832) {
+  auto psu = make_psu();
+  auto identity = run_until_ready(io, psu->configure());
+  BOOST_REQUIRE_MESSAGE(identity, describe(identity));
+  BOOST_TEST(identity->vendor == "RIGOL TECHNOLOGIES");
+  BOOST_TEST(identity->model == "DP832");
+  BOOST_TEST(!identity->serial.empty());
+  BOOST_TEST(psu->channel_count() == 3);
+  BOOST_TEST(psu->channel_spec(3).max_voltage_v == 5.0);
+}
+
+BOOST_AUTO_TEST_CASE(station_model_mismatch_fails_configure) {
+  auto options = fast_options();
+  options.model = "E36312A";
+  auto psu = make_power_supply(io.get_executor(), "psu-a",
+                               parse_uri("scpi+tcp://127.0.0.1:" + std::to_string(lab.psu_port())), options);
+  auto identity = run_until_ready(io, psu->configure());
+  BOOST_REQUIRE(!identity);
+  BOOST_TEST(identity.error().detail.find("DP832") != std::string::npos, identity.error().detail);
+  BOOST_TEST(identity.error().detail.find("E36312A") != std::string::npos, identity.error().detail);
+}
+
+BOOST_AUTO_TEST_CASE(set_then_measure) {
+  auto psu = make_psu();
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  auto check = [](Status status) { BOOST_REQUIRE_MESSAGE(status, describe(status)); };
+  check(run_until_ready(io, psu->set_voltage(1, 12)));  // powers board 1 (above its undervoltage)
+  check(run_until_ready(io, psu->set_current_limit(1, 2.5)));
+  check(run_until_ready(io, psu->set_output(1, true)));
+  check(run_until_ready(io, psu->set_voltage(2, 5)));
+  check(run_until_ready(io, psu->set_output(2, true)));
+
+  auto ch1 = run_until_ready(io, psu->measure(1));
+  BOOST_REQUIRE_MESSAGE(ch1, describe(ch1));
+  BOOST_TEST(ch1->output_on);
+  BOOST_TEST(std::abs(ch1->voltage_v - 12.0) < kVoltTolerance);
+  BOOST_TEST(ch1->current_a > 0.0);  // the idle board draws power
+  BOOST_TEST(std::abs(ch1->power_w - ch1->voltage_v * ch1->current_a) < 0.05);
+
+  auto ch2 = run_until_ready(io, psu->measure(2));
+  BOOST_REQUIRE(ch2);
+  BOOST_TEST(ch2->output_on);
+  BOOST_TEST(std::abs(ch2->voltage_v - 5.0) < kVoltTolerance);
+  BOOST_TEST(ch2->current_a == 0.0);  // nothing on CH2
+
+  auto ch3 = run_until_ready(io, psu->measure(3));
+  BOOST_REQUIRE(ch3);
+  BOOST_TEST(!ch3->output_on);
+
+  const auto snapshot = lab.snapshot();
+  BOOST_TEST(snapshot.psu[0].set_voltage_v == 12.0);
+  BOOST_TEST(snapshot.psu[0].current_limit_a == 2.5);
+  BOOST_TEST(snapshot.psu[1].set_voltage_v == 5.0);  // the channel select went to CH2
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_is_refused_and_nothing_reaches_the_instrument) {
+  auto psu = make_psu();
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  BOOST_REQUIRE(run_until_ready(io, psu->set_voltage(3, 3.3)));
+  auto refused = run_until_ready(io, psu->set_voltage(3, 6));  // CH3 is 5 V
+  BOOST_REQUIRE(!refused);
+  BOOST_TEST(refused.error().kind == FaultKind::out_of_range, refused.error().message());
+  BOOST_TEST(lab.snapshot().psu[2].set_voltage_v == 3.3);
+  auto scpi = dynamic_cast<ScpiPowerSupply*>(psu.get());
+  BOOST_REQUIRE(scpi);
+  auto entry = parse_error_reply(run_until_ready(io, scpi->raw_command(":SYST:ERR?")).value());
+  BOOST_REQUIRE(entry);
+  BOOST_TEST(!entry->is_error(), entry->text);
+}
+
+BOOST_AUTO_TEST_CASE(queued_instrument_error_surfaces_on_the_next_set) {
+  auto psu = make_psu();
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  auto scpi = dynamic_cast<ScpiPowerSupply*>(psu.get());
+  BOOST_REQUIRE(run_until_ready(io, scpi->raw_command(":BOGUS:HEADER 1")));  // queues -113
+  auto status = run_until_ready(io, psu->set_voltage(1, 5));
+  BOOST_REQUIRE(!status);
+  BOOST_TEST(status.error().kind == FaultKind::instrument_error, status.error().message());
+  BOOST_TEST(status.error().detail.find("-113") != std::string::npos, status.error().detail);
+  BOOST_TEST(status.error().detail.find(":SOUR:VOLT 5.000") != std::string::npos, status.error().detail);
+  // The queue was drained: the next command is clean.
+  auto again = run_until_ready(io, psu->set_voltage(1, 5));
+  BOOST_TEST(again.has_value(), describe(again));
+}
+
+BOOST_AUTO_TEST_CASE(instrument_rejecting_a_value_is_an_instrument_error) {
+  auto psu = make_psu();
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  auto scpi = dynamic_cast<ScpiPowerSupply*>(psu.get());
+  // Raw, past the range check: the instrument itself refuses and queues -222.
+  BOOST_REQUIRE(run_until_ready(io, scpi->raw_command(":INST:NSEL 3")));
+  BOOST_REQUIRE(run_until_ready(io, scpi->raw_command(":SOUR:VOLT 9")));
+  auto status = run_until_ready(io, psu->set_output(3, false));
+  BOOST_REQUIRE(!status);
+  BOOST_TEST(status.error().kind == FaultKind::instrument_error, status.error().message());
+  BOOST_TEST(status.error().detail.find("-222") != std::string::npos, status.error().detail);
+}
+
+BOOST_AUTO_TEST_CASE(safe_state_turns_every_output_off) {
+  auto psu = make_psu();
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  for (int ch = 1; ch <= 3; ++ch) {
+    BOOST_REQUIRE(run_until_ready(io, psu->set_voltage(ch, 1)));
+    BOOST_REQUIRE(run_until_ready(io, psu->set_output(ch, true)));
+  }
+  for (const auto& channel : lab.snapshot().psu) BOOST_TEST(channel.output_on);
+  auto status = run_until_ready(io, psu->safe_state());
+  BOOST_REQUIRE_MESSAGE(status, describe(status));
+  for (const auto& channel : lab.snapshot().psu) BOOST_TEST(!channel.output_on);
+  for (int ch = 1; ch <= 3; ++ch) BOOST_TEST(!run_until_ready(io, psu->measure(ch)).value().output_on);
+}
+
+BOOST_AUTO_TEST_CASE(safe_state_works_without_configure) {
+  {
+    auto setup = make_psu();
+    BOOST_REQUIRE(run_until_ready(io, setup->configure()));
+    BOOST_REQUIRE(run_until_ready(io, setup->set_voltage(2, 3)));
+    BOOST_REQUIRE(run_until_ready(io, setup->set_output(2, true)));
+  }
+  BOOST_TEST(lab.snapshot().psu[1].output_on);
+  auto fresh = make_power_supply(io.get_executor(), "psu-a",
+                                 parse_uri("scpi+tcp://127.0.0.1:" + std::to_string(lab.psu_port())), fast_options());
+  auto status = run_until_ready(io, fresh->safe_state());  // identifies on the way
+  BOOST_REQUIRE_MESSAGE(status, describe(status));
+  BOOST_TEST(!lab.snapshot().psu[1].output_on);
+}
+
+BOOST_AUTO_TEST_CASE(link_lost_then_reconnect_when_the_lab_comes_back) {
+  auto psu = make_psu();
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  BOOST_REQUIRE(run_until_ready(io, psu->set_voltage(1, 12)));
+  BOOST_REQUIRE(run_until_ready(io, psu->set_output(1, true)));
+  const auto port = lab.psu_port();
+  lab.stop();  // closes every connection
+
+  auto lost = run_until_ready(io, psu->measure(1));
+  BOOST_REQUIRE(!lost);
+  BOOST_TEST(lost.error().kind == FaultKind::link_lost, lost.error().message());
+
+  auto options = make_options();
+  options.psu_port = port;
+  ob::fixtures::SimLab again(options);
+  again.start();
+  auto reading = run_until_ready(io, psu->measure(1));  // reconnects first
+  BOOST_REQUIRE_MESSAGE(reading, describe(reading));
+  BOOST_TEST(psu->reconnect_count() >= 1u);
+  BOOST_REQUIRE(run_until_ready(io, psu->set_output(1, true)));
+  BOOST_REQUIRE(run_until_ready(io, psu->safe_state()));
+  BOOST_TEST(!again.snapshot().psu[0].output_on);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(fake_instruments)
+
+BOOST_AUTO_TEST_CASE(silent_instrument_times_out_within_the_deadline) {
+  asio::io_context io;
+  FakeInstrument fake;
+  fake.reply = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };  // accepts, never replies
+  start_fake(io, fake);
+  auto psu = make_power_supply(io.get_executor(), "psu-a",
+                               parse_uri("scpi+tcp://127.0.0.1:" + std::to_string(fake.port) + "?model=dp832"),
+                               fast_options(250ms));
+  const auto start = Clock::now();
+  auto identity = run_until_ready(io, psu->configure());
+  const auto elapsed = elapsed_ms(start);
+  BOOST_REQUIRE(!identity);
+  BOOST_TEST(identity.error().kind == FaultKind::timeout, identity.error().message());
+  BOOST_TEST(identity.error().detail.find("*IDN?") != std::string::npos, identity.error().detail);
+  BOOST_TEST(elapsed >= 240);
+  BOOST_TEST(elapsed < 750);
+
+  // Likewise for a measurement after a good configure.
+  FakeInstrument second;
+  second.reply = minimal_dp832;
+  start_fake(io, second);
+  auto psu2 = make_power_supply(io.get_executor(), "psu-b",
+                                parse_uri("scpi+tcp://127.0.0.1:" + std::to_string(second.port)), fast_options(250ms));
+  BOOST_REQUIRE(run_until_ready(io, psu2->configure()));
+  const auto measure_start = Clock::now();
+  auto reading = run_until_ready(io, psu2->measure(1));
+  BOOST_REQUIRE(!reading);
+  BOOST_TEST(reading.error().kind == FaultKind::timeout, reading.error().message());
+  BOOST_TEST(reading.error().instrument == "psu-b");
+  BOOST_TEST(elapsed_ms(measure_start) < 750);
+}
+
+BOOST_AUTO_TEST_CASE(dropped_link_is_reconnected_and_the_command_replayed) {
+  asio::io_context io;
+  FakeInstrument fake;
+  fake.reply = minimal_dp832;
+  start_fake(io, fake);
+  auto psu = make_power_supply(io.get_executor(), "psu-a",
+                               parse_uri("scpi+tcp://127.0.0.1:" + std::to_string(fake.port)), fast_options());
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  *fake.drop_next = true;  // the instrument drops the connection on the next line
+  auto status = run_until_ready(io, psu->set_voltage(1, 5));
+  BOOST_REQUIRE_MESSAGE(status, describe(status));
+  BOOST_TEST(psu->reconnect_count() == 1u);
+  BOOST_TEST(*fake.connections == 2);
+}
+
+BOOST_AUTO_TEST_CASE(unsupported_model_is_reported) {
+  asio::io_context io;
+  FakeInstrument fake;
+  fake.reply = [](const std::string& line) -> std::optional<std::string> {
+    if (line == "*IDN?") return "ACME,PSU9000,1,1";
+    return std::nullopt;
+  };
+  start_fake(io, fake);
+  auto psu = make_power_supply(io.get_executor(), "psu-a",
+                               parse_uri("scpi+tcp://127.0.0.1:" + std::to_string(fake.port)), fast_options());
+  auto identity = run_until_ready(io, psu->configure());
+  BOOST_REQUIRE(!identity);
+  BOOST_TEST(identity.error().detail.find("PSU9000") != std::string::npos, identity.error().detail);
+  BOOST_TEST(identity.error().detail.find("DP832") != std::string::npos, identity.error().detail);  // lists supported
+}
+
+BOOST_AUTO_TEST_SUITE_END()
