@@ -72,7 +72,7 @@ BOOST_AUTO_TEST_CASE(board_over_temperature_aborts_into_safe_state) {
     ob::bench::CampaignRunner runner(config, recorder, runner_options);
     outcome = runner.run();
   }
-  BOOST_TEST(outcome.status == ob::db::CampaignStatus::aborted);
+  BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "aborted");
   BOOST_TEST(outcome.reason.find("interlock") != std::string::npos);
   BOOST_TEST(outcome.reason.find("board-01") != std::string::npos);
 

@@ -1,0 +1,169 @@
+#!/usr/bin/python3
+"""The simulated DP832 seen by a third-party client: PyVISA with the pyvisa-py backend over a
+raw socket (TCPIP::host::port::SOCKET), as a lab script would drive a real Rigol.
+
+Usage: test_pyvisa_psu.py <path to orbitbench>. Exit 0 pass, 1 fail, 77 skip (client library
+missing, or no `orbitbench lab` that prints `ready`)."""
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+
+SKIP = 77
+READY_TIMEOUT_S = 10
+IO_TIMEOUT_MS = 5000
+
+
+def skip(reason):
+    print(f"SKIP: {reason}")
+    sys.exit(SKIP)
+
+
+class Lab:
+    """`orbitbench lab` on ephemeral ports; its URIs from the lines it prints before `ready`."""
+
+    def __init__(self, exe, *extra):
+        if not os.path.isfile(exe) or not os.access(exe, os.X_OK):
+            skip(f"{exe} is not an executable")
+        args = [exe, "lab", "--psu-port", "0", "--chamber-port", "0", "--agent-port", "0", *extra]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        self.uris = {}
+        if not self._wait_ready():
+            self.close()
+            skip(f"`{' '.join(args)}` did not print `ready` within {READY_TIMEOUT_S} s")
+
+    def _wait_ready(self):
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        pending = b""
+        fd = self.proc.stdout.fileno()
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                return False
+            pending += chunk
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                words = line.decode(errors="replace").strip().split(None, 1)
+                if words == ["ready"]:
+                    return True
+                if len(words) == 2:
+                    self.uris[words[0]] = words[1]
+        return False
+
+    def endpoint(self, name):
+        uri = urllib.parse.urlsplit(self.uris[name])
+        return uri.hostname, uri.port
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+failures = []
+
+
+def check(condition, what):
+    print(("ok   " if condition else "FAIL ") + what)
+    if not condition:
+        failures.append(what)
+
+
+def close_to(a, b, tolerance=1e-6):
+    return abs(a - b) <= tolerance
+
+
+def main():
+    if len(sys.argv) < 2:
+        skip("usage: test_pyvisa_psu.py <orbitbench>")
+    try:
+        import pyvisa
+    except ImportError:
+        skip("PyVISA (Debian python3-pyvisa) is not installed")
+    try:
+        import pyvisa_py  # noqa: F401  (the '@py' backend)
+    except ImportError:
+        skip("pyvisa-py (Debian python3-pyvisa-py) is not installed")
+
+    lab = Lab(sys.argv[1])
+    try:
+        check("psu" in lab.uris and "model=dp832" in lab.uris["psu"], f"psu URI names the model: {lab.uris.get('psu')}")
+        host, port = lab.endpoint("psu")
+        rm = pyvisa.ResourceManager("@py")
+        psu = rm.open_resource(f"TCPIP::{host}::{port}::SOCKET", read_termination="\n",
+                               write_termination="\n", timeout=IO_TIMEOUT_MS)
+        try:
+            run(psu)
+        finally:
+            psu.close()
+            rm.close()
+    finally:
+        lab.close()
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
+    return 0
+
+
+def run(psu):
+    idn = psu.query("*IDN?").strip()
+    fields = idn.split(",")
+    check(len(fields) == 4 and fields[0] == "RIGOL TECHNOLOGIES" and fields[1] == "DP832", f"*IDN? -> {idn}")
+    psu.write("*RST")
+    psu.write("*CLS")
+    check(psu.query("*OPC?").strip() == "1", "*OPC? -> 1")
+
+    # Long and short forms reach the same setting.
+    psu.write(":INSTrument:NSELect 1")
+    check(psu.query(":INST?").strip() == "CH1", ":INST? -> CH1")
+    psu.write(":SOURce:VOLTage:LEVel:IMMediate:AMPLitude 12")
+    check(close_to(float(psu.query("VOLT?")), 12.0), "long-form set, short-form query: 12 V")
+    psu.write("curr 2.5")
+    check(close_to(float(psu.query(":SOURce:CURRent:LEVel:IMMediate:AMPLitude?")), 2.5),
+          "short-form set, long-form query: 2.5 A")
+    psu.write(":APPL CH2,5,1")
+    check(psu.query(":APPL? CH2").strip() == "CH2,5.000,1.0000", ":APPL? CH2 -> CH2,5.000,1.0000")
+    check(psu.query("VOLT?;CURR?").strip() == "12.000;2.5000", "compound query VOLT?;CURR?")
+
+    # Output on: the board behind CH1 powers up and draws current.
+    psu.write(":OUTP CH1,ON")
+    check(psu.query(":OUTP? CH1").strip() == "ON", ":OUTP? CH1 -> ON")
+    check(psu.query(":OUTP:MODE? CH1").strip() in ("CV", "CC"), ":OUTP:MODE? CH1 -> CV|CC")
+    voltage_v = float(psu.query(":MEAS:VOLT? CH1"))
+    current_a = float(psu.query(":MEAS:CURR? CH1"))
+    power_w = float(psu.query(":MEAS:POWE? CH1"))
+    check(close_to(voltage_v, 12.0, 1e-3), f":MEAS:VOLT? CH1 -> {voltage_v}")
+    check(0 < current_a <= 2.5, f":MEAS:CURR? CH1 -> {current_a} (a powered board draws)")
+    check(close_to(power_w, voltage_v * current_a, 0.01), f":MEAS:POWE? CH1 -> {power_w} = V*I")
+    values = psu.query_ascii_values(":MEAS:ALL? CH1")
+    check(len(values) == 3 and close_to(values[0], 12.0, 1e-3), f":MEAS:ALL? CH1 -> {values}")
+
+    psu.write(":OUTP CH1,OFF")
+    check(psu.query(":OUTP? CH1").strip() == "OFF", ":OUTP? CH1 -> OFF")
+    check(float(psu.query(":MEAS:CURR? CH1")) == 0.0, "no current with the output off")
+
+    # A bad value is refused, queued, and changes nothing.
+    check(psu.query("SYST:ERR?").strip() == '+0,"No error"', "error queue empty before")
+    psu.write("VOLT 31")
+    error = psu.query("SYST:ERR?").strip()
+    check(error.startswith("-222,"), f"VOLT 31 -> {error}")
+    check(close_to(float(psu.query("VOLT?")), 12.0), "setting unchanged after the refused value")
+    psu.write(":APPL CH3,6,1")
+    check(psu.query(":SYSTem:ERRor?").strip().startswith("-222,"), "CH3 is limited to 5 V")
+    psu.write(":NO:SUCH:COMMand")
+    check(psu.query("SYST:ERR?").strip().startswith("-113,"), "unknown header -> -113")
+    check(psu.query("SYST:ERR?").strip() == '+0,"No error"', "error queue empty after")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

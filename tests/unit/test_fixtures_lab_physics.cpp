@@ -1,0 +1,280 @@
+// The simulated lab's physics: chamber ramp limits, board heating toward air + P·R_th,
+// thermal throttling and shutdown, PSU current limit, undervoltage, protections, aging.
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+
+#include "fixtures/lab_physics.hpp"
+
+namespace {
+
+using ob::fixtures::ChamberMode;
+using ob::fixtures::LabPhysics;
+using ob::fixtures::PhysicsParams;
+using ob::fixtures::PsuRegulation;
+
+constexpr int kChannel = 0;
+constexpr int kBoard = 0;
+constexpr double kBoardSupplyV = 12;
+constexpr double kFullCurrentA = 3;
+constexpr double kSecondsPerMinute = 60;
+
+// Board 0 powered from CH1 at 12 V / 3 A.
+void power_board(LabPhysics& physics) {
+  physics.set_psu_voltage(kChannel, kBoardSupplyV);
+  physics.set_psu_current_limit(kChannel, kFullCurrentA);
+  physics.set_psu_output(kChannel, true);
+}
+
+// Chamber to `air_c` (constant mode) and wait until it is there.
+void settle_chamber(LabPhysics& physics, double air_c) {
+  physics.set_chamber_setpoint(air_c);
+  physics.set_chamber_mode(ChamberMode::constant);
+  const double ramp_s = std::abs(air_c - physics.state().chamber.air_c) /
+                        physics.params().chamber_max_ramp_c_per_min * kSecondsPerMinute;
+  physics.advance_to(physics.time_s() + ramp_s + 1);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(lab_physics)
+
+BOOST_AUTO_TEST_CASE(chamber_never_ramps_faster_than_its_rating) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  const auto& params = physics.params();
+  BOOST_TEST(physics.state().chamber.air_c == params.ambient_c);
+  physics.set_chamber_setpoint(72);
+  physics.set_chamber_mode(ChamberMode::constant);
+  BOOST_TEST(physics.state().chamber.running);
+
+  const double max_c_per_s = params.chamber_max_ramp_c_per_min / kSecondsPerMinute;
+  double previous_c = physics.state().chamber.air_c;
+  for (int second = 1; second <= 300; ++second) {
+    physics.advance_to(second);
+    const double air_c = physics.state().chamber.air_c;
+    BOOST_TEST(air_c - previous_c <= max_c_per_s + 1e-9);
+    previous_c = air_c;
+  }
+  // 5 min at 5 °C/min: exactly 25 K up, still 25 K short of the setpoint.
+  BOOST_TEST(physics.state().chamber.air_c == 47.0, boost::test_tools::tolerance(1e-6));
+  physics.advance_to(900);
+  BOOST_TEST(physics.state().chamber.air_c == 72.0, boost::test_tools::tolerance(1e-9));
+
+  // Down as well, at the same rate.
+  physics.set_chamber_setpoint(-28);
+  physics.advance_to(900 + 6 * kSecondsPerMinute);
+  BOOST_TEST(physics.state().chamber.air_c == 42.0, boost::test_tools::tolerance(1e-6));
+}
+
+BOOST_AUTO_TEST_CASE(chamber_in_standby_drifts_back_to_ambient) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  settle_chamber(physics, 60);
+  physics.set_chamber_mode(ChamberMode::standby);
+  BOOST_TEST(!physics.state().chamber.running);
+  const double start_s = physics.time_s();
+  physics.advance_to(start_s + physics.params().chamber_idle_time_constant_s);
+  const double expected_c = 22 + (60 - 22) * std::exp(-1.0);
+  BOOST_TEST(physics.state().chamber.air_c == expected_c, boost::test_tools::tolerance(1e-3));
+}
+
+BOOST_AUTO_TEST_CASE(loaded_board_heats_toward_air_plus_power_times_resistance) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  const auto& params = physics.params();
+  power_board(physics);
+  BOOST_TEST(physics.start_workload(kBoard));
+  const auto& board = physics.state().boards[0];
+  BOOST_TEST(board.power_w == params.board_tdp_w);
+
+  physics.advance_to(params.board_time_constant_s);
+  const double rise_k = params.board_tdp_w * params.board_thermal_resistance_k_per_w;
+  BOOST_TEST(board.temp_c == params.ambient_c + rise_k * (1 - std::exp(-1.0)), boost::test_tools::tolerance(1e-3));
+
+  physics.advance_to(20 * params.board_time_constant_s);
+  BOOST_TEST(board.temp_c == params.ambient_c + rise_k, boost::test_tools::tolerance(1e-4));
+  BOOST_TEST(board.energy_j == params.board_tdp_w * 20 * params.board_time_constant_s,
+             boost::test_tools::tolerance(1e-9));
+
+  // Throughput: full power, 67 °C → loss of 0.0006/K over 22 K; no wear below 70 °C.
+  const double expected_tflops =
+      params.board_peak_tflops * (1 - params.efficiency_loss_per_k * (board.temp_c - params.efficiency_reference_temp_c));
+  BOOST_TEST(board.tflops == expected_tflops, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(board.wear_fraction == 0.0);
+  BOOST_TEST(board.clock_event_reasons == ob::fixtures::kClockEventSwPowerCap);
+  BOOST_TEST(board.sm_clock_mhz == params.sm_clock_at_tdp_mhz);
+
+  // PSU reads what the board draws: 30 W at 12 V = 2.5 A.
+  const auto& psu = physics.state().psu[0];
+  BOOST_TEST(psu.measured_current_a == params.board_tdp_w / kBoardSupplyV, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(psu.measured_power_w == params.board_tdp_w, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST((psu.regulation == PsuRegulation::constant_voltage));
+}
+
+BOOST_AUTO_TEST_CASE(idle_board_follows_the_chamber_air) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  const auto& params = physics.params();
+  power_board(physics);
+  settle_chamber(physics, -20);
+  physics.advance_to(physics.time_s() + 20 * params.board_time_constant_s);
+  const auto& board = physics.state().boards[0];
+  BOOST_TEST(board.power_w == params.board_idle_w);
+  BOOST_TEST(board.clock_event_reasons == ob::fixtures::kClockEventGpuIdle);
+  BOOST_TEST(board.tflops == 0.0);
+  BOOST_TEST(board.temp_c == -20 + params.board_idle_w * params.board_thermal_resistance_k_per_w,
+             boost::test_tools::tolerance(1e-3));
+}
+
+BOOST_AUTO_TEST_CASE(power_cap_lowers_power_and_throughput) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  const auto& params = physics.params();
+  power_board(physics);
+  physics.start_workload(kBoard);
+  const double full_tflops = physics.state().boards[0].tflops;
+  physics.set_power_cap(kBoard, params.board_tdp_w / 2);
+  const auto& board = physics.state().boards[0];
+  BOOST_TEST(board.power_w == params.board_tdp_w / 2);
+  BOOST_TEST(board.tflops == full_tflops * std::pow(0.5, params.throughput_power_exponent),
+             boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(hot_board_throttles_thermally_and_settles_below_shutdown) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  const auto& params = physics.params();
+  power_board(physics);
+  settle_chamber(physics, 60);  // 60 + 45 K would be 105 °C without throttling
+  physics.start_workload(kBoard);
+  physics.advance_to(physics.time_s() + 30 * params.board_time_constant_s);
+  const auto& board = physics.state().boards[0];
+  BOOST_TEST(board.workload_running);
+  BOOST_TEST(board.temp_c > params.throttle_temp_c);
+  BOOST_TEST(board.temp_c < params.shutdown_temp_c);
+  BOOST_TEST(board.power_w < params.board_tdp_w);
+  BOOST_TEST((board.clock_event_reasons & ob::fixtures::kClockEventSwThermalSlowdown) != 0u);
+  BOOST_TEST(board.power_w ==
+                 params.board_tdp_w - (board.temp_c - params.throttle_temp_c) * params.throttle_w_per_k,
+             boost::test_tools::tolerance(1e-3));
+}
+
+BOOST_AUTO_TEST_CASE(workload_is_killed_at_the_shutdown_temperature) {
+  PhysicsParams params;
+  params.throttle_temp_c = 200;  // no slowdown: only the shutdown protects the board
+  LabPhysics physics(params, 1);
+  power_board(physics);
+  settle_chamber(physics, 60);
+  physics.start_workload(kBoard);
+  physics.advance_to(physics.time_s() + 10 * params.board_time_constant_s);
+  const auto& board = physics.state().boards[0];
+  BOOST_TEST(!board.workload_running);
+  BOOST_TEST(board.thermal_shutdowns == 1);
+  BOOST_TEST(board.power_w == params.board_idle_w);
+  BOOST_TEST(board.temp_c < params.shutdown_temp_c);
+}
+
+BOOST_AUTO_TEST_CASE(psu_current_limit_caps_the_board_power) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  power_board(physics);
+  physics.start_workload(kBoard);
+  constexpr double kLimitA = 1;
+  physics.set_psu_current_limit(kChannel, kLimitA);
+  const auto& board = physics.state().boards[0];
+  const auto& psu = physics.state().psu[0];
+  BOOST_TEST(board.power_w == kLimitA * kBoardSupplyV);
+  BOOST_TEST((psu.regulation == PsuRegulation::constant_current));
+  BOOST_TEST(psu.measured_current_a == kLimitA, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST((board.clock_event_reasons & ob::fixtures::kClockEventHwPowerBrakeSlowdown) != 0u);
+  BOOST_TEST(board.workload_running);
+}
+
+BOOST_AUTO_TEST_CASE(unpowered_board_gives_nothing_and_loses_its_workload) {
+  LabPhysics physics(PhysicsParams{}, 2);
+  const auto& params = physics.params();
+  BOOST_TEST(!physics.state().boards[0].powered);
+  BOOST_TEST(!physics.start_workload(kBoard));
+
+  power_board(physics);
+  BOOST_TEST(physics.start_workload(kBoard));
+  physics.advance_to(100);
+  BOOST_TEST(physics.state().boards[0].tflops > 0.0);
+
+  physics.set_psu_output(kChannel, false);
+  const auto& board = physics.state().boards[0];
+  BOOST_TEST(!board.powered);
+  BOOST_TEST(!board.workload_running);
+  BOOST_TEST(board.power_w == 0.0);
+  BOOST_TEST(board.tflops == 0.0);
+  BOOST_TEST(board.sm_clock_mhz == 0.0);
+  BOOST_TEST(physics.state().psu[0].measured_current_a == 0.0);
+
+  // Below the undervoltage threshold the output may be on, the board stays dark.
+  physics.set_psu_voltage(kChannel, params.psu_undervoltage_v - 0.1);
+  physics.set_psu_output(kChannel, true);
+  BOOST_TEST(!board.powered);
+  BOOST_TEST(physics.state().psu[0].measured_current_a == 0.0);
+  BOOST_TEST(!physics.start_workload(kBoard));
+  physics.set_psu_voltage(kChannel, params.psu_undervoltage_v);
+  BOOST_TEST(board.powered);
+  BOOST_TEST(!board.workload_running);  // a power cycle does not restart the job
+
+  // Board 1 hangs on CH2, untouched by all this.
+  BOOST_TEST(!physics.state().boards[1].powered);
+  physics.advance_to(10 * params.board_time_constant_s);
+  BOOST_TEST(physics.state().boards[1].temp_c == params.ambient_c, boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(protections_trip_and_switch_the_output_off) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  power_board(physics);
+  physics.start_workload(kBoard);  // 2.5 A
+  physics.set_psu_ocp(kChannel, 2.0, true);
+  BOOST_TEST(!physics.state().psu[0].output_on);
+  BOOST_TEST(physics.state().psu[0].ocp_tripped);
+  BOOST_TEST(!physics.state().boards[0].powered);
+
+  physics.set_psu_ocp(kChannel, 3.0, false);
+  physics.set_psu_ovp(kChannel, 11.0, true);
+  physics.set_psu_output(kChannel, true);  // clears the OCP trip, then OVP trips at 12 V > 11 V
+  BOOST_TEST(!physics.state().psu[0].ocp_tripped);
+  BOOST_TEST(physics.state().psu[0].ovp_tripped);
+  BOOST_TEST(!physics.state().psu[0].output_on);
+}
+
+BOOST_AUTO_TEST_CASE(time_above_the_wear_onset_ages_the_board) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  const auto& params = physics.params();
+  power_board(physics);
+  settle_chamber(physics, 32);  // steady die 77 °C: above the onset, below throttling
+  physics.start_workload(kBoard);
+  constexpr double kHourS = 3600;
+  physics.advance_to(physics.time_s() + kHourS);
+  const auto& board = physics.state().boards[0];
+  BOOST_TEST(board.temp_c > params.wear_onset_temp_c);
+  BOOST_TEST(board.temp_c < params.throttle_temp_c);
+  // Most of the hour above onset: of order half a percent, as a short campaign should show.
+  BOOST_TEST(board.wear_fraction > 0.5 * params.wear_per_s_above_onset * kHourS);
+  BOOST_TEST(board.wear_fraction <= params.wear_per_s_above_onset * kHourS + 1e-12);
+  const double unworn_tflops =
+      params.board_peak_tflops * (1 - params.efficiency_loss_per_k * (board.temp_c - params.efficiency_reference_temp_c));
+  BOOST_TEST(board.tflops == unworn_tflops * (1 - board.wear_fraction), boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(substeps_do_not_change_the_result_and_time_never_runs_back) {
+  LabPhysics coarse(PhysicsParams{}, 1);
+  LabPhysics fine(PhysicsParams{}, 1);
+  for (auto* physics : {&coarse, &fine}) {
+    power_board(*physics);
+    physics->start_workload(kBoard);
+    physics->set_chamber_setpoint(40);
+    physics->set_chamber_mode(ChamberMode::constant);
+  }
+  coarse.advance_to(600);
+  for (int step = 1; step <= 6000; ++step) fine.advance_to(step * 0.1);
+  BOOST_TEST(coarse.state().boards[0].temp_c == fine.state().boards[0].temp_c, boost::test_tools::tolerance(1e-3));
+  BOOST_TEST(coarse.state().chamber.air_c == fine.state().chamber.air_c, boost::test_tools::tolerance(1e-9));
+  coarse.advance_to(10);
+  BOOST_TEST(coarse.time_s() == 600.0, boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(board_count_is_checked) {
+  BOOST_CHECK_THROW(LabPhysics(PhysicsParams{}, 0), std::invalid_argument);
+  BOOST_CHECK_THROW(LabPhysics(PhysicsParams{}, ob::fixtures::kMaxBoards + 1), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
