@@ -3,84 +3,14 @@
 raw socket (TCPIP::host::port::SOCKET), as a lab script would drive a real Rigol.
 
 Usage: test_pyvisa_psu.py <path to orbitbench>. Exit 0 pass, 1 fail, 77 skip (client library
-missing, or no `orbitbench lab` that prints `ready`)."""
+missing)."""
 import os
-import select
-import signal
-import subprocess
 import sys
-import time
-import urllib.parse
 
-SKIP = 77
-READY_TIMEOUT_S = 10
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sim_lab_client import Lab, check, close_to, failures, skip  # noqa: E402
+
 IO_TIMEOUT_MS = 5000
-
-
-def skip(reason):
-    print(f"SKIP: {reason}")
-    sys.exit(SKIP)
-
-
-class Lab:
-    """`orbitbench lab` on ephemeral ports; its URIs from the lines it prints before `ready`."""
-
-    def __init__(self, exe, *extra):
-        if not os.path.isfile(exe) or not os.access(exe, os.X_OK):
-            skip(f"{exe} is not an executable")
-        args = [exe, "lab", "--psu-port", "0", "--chamber-port", "0", "--agent-port", "0", *extra]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
-        self.uris = {}
-        if not self._wait_ready():
-            self.close()
-            skip(f"`{' '.join(args)}` did not print `ready` within {READY_TIMEOUT_S} s")
-
-    def _wait_ready(self):
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        pending = b""
-        fd = self.proc.stdout.fileno()
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                break
-            chunk = os.read(fd, 4096)
-            if not chunk:
-                return False
-            pending += chunk
-            while b"\n" in pending:
-                line, pending = pending.split(b"\n", 1)
-                words = line.decode(errors="replace").strip().split(None, 1)
-                if words == ["ready"]:
-                    return True
-                if len(words) == 2:
-                    self.uris[words[0]] = words[1]
-        return False
-
-    def endpoint(self, name):
-        uri = urllib.parse.urlsplit(self.uris[name])
-        return uri.hostname, uri.port
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-failures = []
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
-    if not condition:
-        failures.append(what)
-
-
-def close_to(a, b, tolerance=1e-6):
-    return abs(a - b) <= tolerance
 
 
 def main():
