@@ -14,6 +14,8 @@
 
 #include "bench/lab_session.hpp"
 #include "bench/phase_targets.hpp"
+#include "bench/profile_request.hpp"
+#include "profiles/orbit_profile.hpp"
 #include "bench/run_statistics.hpp"
 #include "ob/version.hpp"
 
@@ -201,21 +203,34 @@ class CampaignRunner::Impl {
     const bool has_replay = std::any_of(config_.plan.begin(), config_.plan.end(),
                                         [](const PhaseConfig& p) { return p.kind == PhaseKind::replay; });
     if (!has_replay) return;
-    profiles::LabMapping lab;
+    ProfileSpec spec = config_.profile;
+    auto& lab = spec.lab;
     const auto chamber_spec = session_->chamber().driver->spec();
     lab.chamber_min_c = chamber_spec.min_temp_c;
     lab.chamber_max_c = chamber_spec.max_temp_c;
     lab.chamber_max_ramp_c_per_min = session_->chamber().max_ramp_c_per_min;
+    lab.speed = config_.speed;
     lab.dut_power_max_w = weakest_max_w;
     lab.dut_power_min_w = std::min(strongest_min_w, weakest_max_w);
     lab.supply_voltage_v = config_.station.duts.front().supply.voltage_v;
-    profiles::ProfileOptions options;
-    options.step_s = config_.profile_step_s;
-    options.orbits = 1;
+    lab.supply_max_current_a = config_.station.duts.front().supply.max_current_a;
+    spec.duration_orbits = 1;
     for (const auto& phase : config_.plan) {
-      if (phase.kind == PhaseKind::replay) options.orbits = std::max(options.orbits, phase.orbits);
+      if (phase.kind == PhaseKind::replay) spec.duration_orbits = std::max(spec.duration_orbits, phase.orbits);
     }
-    profile_ = profiles::build_circular_profile(config_.orbit, config_.spacecraft, lab, options);
+    profiles::ProfileGenerator generator(make_profile_request(spec));
+    profile_ = profiles::build_profile(generator);
+    if (!generator.summary().lab.feasible()) {
+      // The bench cannot follow every part of this orbit: say where, before replaying it.
+      for (const auto& segment : generator.summary().lab.segments) {
+        char message[256];
+        std::snprintf(message, sizeof message, "profile: %s cannot be followed from t+%s to t+%s (off by %.2f %s)",
+                      std::string(profiles::to_string(segment.kind)).c_str(), format_duration(segment.start_t_s).c_str(),
+                      format_duration(segment.end_t_s).c_str(), segment.max_deviation,
+                      segment.kind == profiles::InfeasibleKind::supply_current ? "A" : "K");
+        event(std::nullopt, profile_state_.device_id, segment.start_t_s, "limit", "warning", message);
+      }
+    }
     std::string bytes;
     profile_->SerializeToString(&bytes);
     db::ProfileRow row;

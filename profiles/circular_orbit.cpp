@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "profiles/orbit_profile.hpp"
+#include "profiles/circular_orbit.hpp"
 #include "profiles/physical_constants.hpp"
 
 namespace ob::profiles {

@@ -1,98 +1,129 @@
-// orbitbench profile: build an orbit profile, print its summary, export CSV / protobuf.
+// orbitbench profile: build an orbit's profile, stream it as CSV, keep it as protobuf, and
+// print its summary (on stderr when the CSV goes to stdout, so `--csv -` stays clean CSV).
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 
 #include "bench/cli/commands.hpp"
+#include "bench/config/config_error.hpp"
+#include "bench/config/model_config.hpp"
 #include "bench/config/yaml_reader.hpp"
+#include "bench/profile_request.hpp"
+#include "profiles/orbit/time_scales.hpp"
 #include "profiles/orbit_profile.hpp"
+#include "profiles/profile_generator.hpp"
 
 namespace ob::bench::cli {
 namespace {
 
 struct ProfileArgs {
-  std::string preset = "leo-550";
-  std::optional<double> altitude_km, inclination_deg, beta_deg;
-  double orbits = 1;
+  std::string tle_path;
+  std::string sat;
+  std::string preset;
+  std::string elements;
+  std::string start;
   std::string duration;
-  double step_s = 10;
-  std::string csv_path;
+  std::string step = "10s";
+  std::string spacecraft_path;
+  std::string lab_path;
   std::string proto_path;
+  std::string csv_path;
+  std::optional<double> speed;
 };
 
-double min_of(const profiles::pb::Profile& profile, std::string_view name, bool want_max) {
-  for (const auto& series : profile.series()) {
-    if (series.name() != name || series.value().empty()) continue;
-    double out = series.value(0);
-    for (double v : series.value()) out = want_max ? std::max(out, v) : std::min(out, v);
-    return out;
+// Closes a FILE* unless it is stdout.
+struct FileCloser {
+  void operator()(std::FILE* file) const {
+    if (file && file != stdout) std::fclose(file);
   }
-  return 0;
+};
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "orbitbench profile: %s\n", message.c_str());
+  return kExitError;
 }
 
 int run_profile(const ProfileArgs& args) {
-  auto orbit = profiles::find_preset(args.preset);
-  if (!orbit) {
-    std::string names;
-    for (const auto& name : profiles::preset_names()) names += (names.empty() ? "" : ", ") + name;
-    std::fprintf(stderr, "orbitbench profile: unknown preset '%s' (known: %s)\n", args.preset.c_str(), names.c_str());
+  ProfileSpec spec;
+  const int sources = !args.tle_path.empty() + !args.preset.empty() + !args.elements.empty();
+  if (sources > 1) {
+    std::fprintf(stderr, "orbitbench profile: give one of --tle, --preset, --elements\n");
     return kExitUsage;
   }
-  if (args.altitude_km) orbit->altitude_km = *args.altitude_km;
-  if (args.inclination_deg) orbit->inclination_deg = *args.inclination_deg;
-  if (args.beta_deg) orbit->beta_deg = *args.beta_deg;
-  profiles::ProfileOptions options;
-  options.step_s = args.step_s;
-  options.orbits = args.orbits;
-  if (!args.duration.empty()) {
-    auto duration_s = parse_duration_s(args.duration);
-    if (!duration_s || *duration_s <= 0) {
-      std::fprintf(stderr, "orbitbench profile: --duration '%s' is not a duration (90s, 10m, 2h, 1d)\n", args.duration.c_str());
-      return kExitUsage;
-    }
-    options.orbits = *duration_s / profiles::orbital_period_s(orbit->altitude_km);
+  if (!args.sat.empty() && args.tle_path.empty()) {
+    std::fprintf(stderr, "orbitbench profile: --sat selects a set in a --tle file\n");
+    return kExitUsage;
   }
-  profiles::pb::Profile profile;
+  if (!args.tle_path.empty()) {
+    spec.orbit.kind = profiles::OrbitSource::Kind::tle;
+    spec.orbit.tle_path = args.tle_path;
+    spec.orbit.tle_selector = args.sat;
+  } else if (!args.elements.empty()) {
+    spec.orbit.kind = profiles::OrbitSource::Kind::elements;
+    spec.orbit.elements_spec = args.elements;
+  } else {
+    spec.orbit.kind = profiles::OrbitSource::Kind::preset;
+    spec.orbit.preset = args.preset.empty() ? "starlink-550" : args.preset;
+  }
+  auto duration = [&](const std::string& text, const char* option) -> std::optional<double> {
+    if (text.empty()) return std::nullopt;
+    auto seconds = parse_duration_s(text);
+    if (!seconds || *seconds <= 0) {
+      throw ConfigError(std::string(option) + " '" + text + "' is not a duration (a number with s, m, h or d: 90s, 10m, 2h, 1d)");
+    }
+    return seconds;
+  };
   try {
-    profile = profiles::build_circular_profile(*orbit, profiles::Spacecraft{}, profiles::LabMapping{}, options);
-  } catch (const profiles::ProfileError& e) {
-    std::fprintf(stderr, "orbitbench profile: %s\n", e.what());
-    return kExitError;
+    spec.duration_s = duration(args.duration, "--duration");
+    spec.step_s = *duration(args.step, "--step");
+    if (!args.start.empty()) spec.start_utc = args.start;
+    if (!args.spacecraft_path.empty()) spec.spacecraft = load_spacecraft_file(args.spacecraft_path);
+    if (!args.spacecraft_path.empty()) spec.spacecraft_label = args.spacecraft_path;
+    if (!args.lab_path.empty()) spec.lab = load_lab_file(args.lab_path);
+    if (args.speed) spec.lab.speed = *args.speed;
+  } catch (const ConfigError& e) {
+    return fail(e.what());
   }
-  // The summary goes to stderr when the CSV goes to stdout, so pipes get clean CSV.
-  std::FILE* summary = args.csv_path == "-" ? stderr : stdout;
-  const auto& o = profile.orbit();
-  std::fprintf(summary, "profile   %s\nsource    %s\n", profile.name().c_str(), profile.source().c_str());
-  std::fprintf(summary, "orbit     period %.2f min, eclipse %.2f min per orbit (%s shadow)\n", o.period_s() / 60.0,
-               o.eclipse_s() / 60.0, o.shadow_model().c_str());
-  std::fprintf(summary, "grid      %d points every %g s (%.2f h)\n", profile.t_s_size(), profile.step_s(),
-               profile.t_s().empty() ? 0.0 : profile.t_s(profile.t_s_size() - 1) / 3600.0);
-  std::fprintf(summary, "board     %.1f … %.1f °C   radiator %.1f … %.1f °C\n",
-               min_of(profile, profiles::series::kBoardTemp, false), min_of(profile, profiles::series::kBoardTemp, true),
-               min_of(profile, profiles::series::kRadiatorTemp, false), min_of(profile, profiles::series::kRadiatorTemp, true));
-  std::fprintf(summary, "chamber   %.1f … %.1f °C setpoints\n", min_of(profile, profiles::series::kChamberSetpoint, false),
-               min_of(profile, profiles::series::kChamberSetpoint, true));
-  std::fprintf(summary, "digest    %s\n", profiles::profile_digest(profile).c_str());
 
+  std::optional<profiles::ProfileGenerator> generator;
+  try {
+    generator.emplace(make_profile_request(spec));
+  } catch (const std::exception& e) {  // TLE / elements / SGP4 / model errors, each naming its place
+    return fail(e.what());
+  }
+
+  std::unique_ptr<std::FILE, FileCloser> csv;
   if (args.csv_path == "-") {
-    std::fputs(profiles::to_csv(profile).c_str(), stdout);
+    csv.reset(stdout);
   } else if (!args.csv_path.empty()) {
-    std::ofstream out(args.csv_path, std::ios::binary);
-    out << profiles::to_csv(profile);
-    if (!out.flush()) {
-      std::fprintf(stderr, "orbitbench profile: cannot write %s\n", args.csv_path.c_str());
-      return kExitError;
-    }
-    std::fprintf(summary, "csv       %s\n", args.csv_path.c_str());
+    csv.reset(std::fopen(args.csv_path.c_str(), "wb"));
+    if (!csv) return fail("cannot write " + args.csv_path + ": " + std::strerror(errno));
   }
-  if (!args.proto_path.empty()) {
+  std::optional<profiles::ProfileCollector> collector;
+  if (!args.proto_path.empty()) collector.emplace(*generator);
+  if (csv) std::fputs(profiles::csv_header().c_str(), csv.get());
+  profiles::ProfileRow row;
+  try {
+    while (generator->next(row)) {
+      if (csv) std::fputs(profiles::csv_row(row).c_str(), csv.get());
+      if (collector) collector->add(row);
+    }
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  if (csv && (std::fflush(csv.get()) != 0 || std::ferror(csv.get()))) return fail("cannot write " + args.csv_path);
+
+  std::FILE* summary = args.csv_path == "-" ? stderr : stdout;
+  std::fputs(profiles::format_summary(generator->request(), generator->summary()).c_str(), summary);
+  if (collector) {
+    const auto profile = collector->finish(*generator);
     std::ofstream out(args.proto_path, std::ios::binary);
-    if (!profile.SerializeToOstream(&out) || !out.flush()) {
-      std::fprintf(stderr, "orbitbench profile: cannot write %s\n", args.proto_path.c_str());
-      return kExitError;
-    }
-    std::fprintf(summary, "protobuf  %s\n", args.proto_path.c_str());
+    if (!profile.SerializeToOstream(&out) || !out.flush()) return fail("cannot write " + args.proto_path);
+    std::fprintf(summary, "protobuf    %s (%s)\n", args.proto_path.c_str(), profiles::profile_digest(profile).c_str());
   }
+  if (csv && args.csv_path != "-") std::fprintf(summary, "csv         %s\n", args.csv_path.c_str());
   return kExitOk;
 }
 
@@ -101,16 +132,19 @@ int run_profile(const ProfileArgs& args) {
 Action add_profile_command(CLI::App& app) {
   auto args = std::make_shared<ProfileArgs>();
   auto* cmd = app.add_subcommand("profile", "Build an orbit's sunlight/eclipse, power, thermal and lab-setpoint profile");
-  cmd->add_option("--preset", args->preset, "Named orbit (leo-400, leo-550, starlink-550, leo-650, leo-800, sso-dawn-dusk-650)")
-      ->capture_default_str();
-  cmd->add_option("--altitude-km", args->altitude_km, "Circular orbit altitude (overrides the preset)");
-  cmd->add_option("--inclination-deg", args->inclination_deg, "Inclination (overrides the preset)");
-  cmd->add_option("--beta-deg", args->beta_deg, "Sun beta angle (overrides the preset)");
-  cmd->add_option("--orbits", args->orbits, "Number of orbits")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--duration", args->duration, "Duration instead of --orbits: 90s, 10m, 2h, 1d");
-  cmd->add_option("--step", args->step_s, "Grid step in profile seconds")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--tle", args->tle_path, "TLE file (2- or 3-line sets)")->check(CLI::ExistingFile);
+  cmd->add_option("--sat", args->sat, "Which set in the TLE file: name or catalogue number");
+  cmd->add_option("--preset", args->preset, "Named orbit: iss, starlink-550, sso-dawn-dusk-650, starcloud-325, … (default starlink-550)");
+  cmd->add_option("--elements", args->elements, "Element set, e.g. alt=550km,ecc=0,inc=53,raan=0,argp=0,ma=0,epoch=2026-12-01T00:00:00Z");
+  cmd->add_option("--start", args->start, "UTC at t_s = 0 (ISO 8601; default: the orbit's epoch)");
+  cmd->add_option("--duration", args->duration, "Length: 90m, 2h, 1d, … (default: one orbit)");
+  cmd->add_option("--step", args->step, "Step: 10s, 1m, … ")->capture_default_str();
+  cmd->add_option("--spacecraft", args->spacecraft_path, "Spacecraft YAML (docs/spacecraft.md)")->check(CLI::ExistingFile);
+  cmd->add_option("--lab", args->lab_path, "Lab-mapping YAML (docs/spacecraft.md)")->check(CLI::ExistingFile);
+  cmd->add_option("--speed", args->speed, "Replay speed the chamber ramp limit is checked at (overrides the lab file)")
+      ->check(CLI::Range(0.001, 10000.0));
+  cmd->add_option("-o,--output", args->proto_path, "Write the profile as a serialized ob.profiles.pb.Profile");
   cmd->add_option("--csv", args->csv_path, "Write the profile as CSV ('-' for stdout)");
-  cmd->add_option("--proto", args->proto_path, "Write the profile as a serialized ob.profiles.pb.Profile");
   return [args] { return run_profile(*args); };
 }
 

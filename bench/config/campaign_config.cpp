@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bench/config/model_config.hpp"
 #include "bench/config/yaml_reader.hpp"
 #include "bench/embedded_examples.hpp"
 
@@ -15,38 +16,44 @@ namespace {
 // Campaign speed above this would leave too few samples per thermal time constant.
 constexpr double kMaxSpeed = 10000;
 
-profiles::CircularOrbit parse_orbit(const YamlReader& reader, const YAML::Node& node, std::string& description) {
-  reader.allow_only(node, "orbit", {"preset", "altitude_km", "inclination_deg", "beta_deg"});
-  profiles::CircularOrbit orbit;
+// orbit: { preset: NAME | tle: FILE [sat: NAME|NUM] | elements: SPEC, start: UTC }
+profiles::OrbitSource parse_orbit(const YamlReader& reader, const YAML::Node& node, const std::filesystem::path& directory,
+                                  ProfileSpec& spec) {
+  reader.allow_only(node, "orbit", {"preset", "tle", "sat", "elements", "start"});
+  profiles::OrbitSource source;
+  const int given = (node["preset"] ? 1 : 0) + (node["tle"] ? 1 : 0) + (node["elements"] ? 1 : 0);
+  if (given != 1) reader.fail(node, "orbit", "give exactly one of preset, tle, elements");
   if (auto preset = reader.optional_string(node, "orbit", "preset")) {
-    auto found = profiles::find_preset(*preset);
-    if (!found) {
-      std::string names;
-      for (const auto& name : profiles::preset_names()) names += (names.empty() ? "" : ", ") + name;
-      reader.fail(node["preset"], "orbit.preset", "unknown preset '" + *preset + "' (known: " + names + ")");
-    }
-    orbit = *found;
-    description = "preset " + *preset;
+    source.kind = profiles::OrbitSource::Kind::preset;
+    source.preset = *preset;
+  } else if (auto tle = reader.optional_string(node, "orbit", "tle")) {
+    source.kind = profiles::OrbitSource::Kind::tle;
+    const std::filesystem::path path(*tle);
+    source.tle_path = path.is_absolute() || directory.empty() ? path.string() : (directory / path).string();
+    source.tle_selector = reader.optional_string(node, "orbit", "sat").value_or("");
   } else {
-    description = "circular";
+    source.kind = profiles::OrbitSource::Kind::elements;
+    source.elements_spec = reader.string(node, "orbit", "elements");
   }
-  if (node["altitude_km"]) orbit.altitude_km = reader.number_in(node, "orbit", "altitude_km", 150, 40000);
-  if (node["inclination_deg"]) orbit.inclination_deg = reader.number_in(node, "orbit", "inclination_deg", 0, 180);
-  if (node["beta_deg"]) orbit.beta_deg = reader.number_in(node, "orbit", "beta_deg", -90, 90);
-  std::ostringstream text;
-  text << description << " altitude=" << orbit.altitude_km << "km inclination=" << orbit.inclination_deg
-       << "deg beta=" << orbit.beta_deg << "deg";
-  description = text.str();
-  return orbit;
+  if (node["sat"] && source.kind != profiles::OrbitSource::Kind::tle) {
+    reader.fail(node["sat"], "orbit.sat", "selects a set in a tle file");
+  }
+  spec.start_utc = reader.optional_string(node, "orbit", "start");
+  // Resolve now, so a bad TLE, preset or element set is reported against this file.
+  try {
+    const auto resolved = profiles::resolve_orbit(source);
+    if (spec.start_utc) profiles::orbit::parse_iso8601_utc(*spec.start_utc);
+  } catch (const std::exception& e) {
+    reader.fail(node, "orbit", e.what());
+  }
+  return source;
 }
 
-profiles::Spacecraft parse_spacecraft(const YamlReader& reader, const YAML::Node& node) {
-  reader.allow_only(node, "spacecraft", {"gpu_budget_sunlit_w", "gpu_budget_eclipse_w", "radiator_area_m2"});
-  profiles::Spacecraft craft;
-  if (node["gpu_budget_sunlit_w"]) craft.gpu_budget_sunlit_w = reader.number_in(node, "spacecraft", "gpu_budget_sunlit_w", 1, 100000);
-  if (node["gpu_budget_eclipse_w"]) craft.gpu_budget_eclipse_w = reader.number_in(node, "spacecraft", "gpu_budget_eclipse_w", 0, craft.gpu_budget_sunlit_w);
-  if (node["radiator_area_m2"]) craft.radiator_area_m2 = reader.number_in(node, "spacecraft", "radiator_area_m2", 0.01, 1000);
-  return craft;
+// The campaign's own lab-mapping choices; the rest comes from the station and instruments.
+profiles::LabMapping parse_lab_choices(const YamlReader& reader, const YAML::Node& node) {
+  reader.allow_only(node, "lab", {"qualification", "chamber_tracks", "dut_self_heating_k_per_w", "chamber_tolerance_k",
+                                  "cap_scaling", "psu_voltage_mode", "current_margin"});
+  return read_lab_mapping(reader, node, "lab");
 }
 
 drivers::WorkloadSpec parse_workload(const YamlReader& reader, const YAML::Node& node) {
@@ -89,13 +96,6 @@ PhaseConfig parse_phase(const YamlReader& reader, const YAML::Node& item, std::s
   reader.fail(entry.first, field, "unknown phase '" + name + "' (expected baseline, replay or reference)");
 }
 
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open (" + std::string(std::strerror(errno)) + ")");
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 }  // namespace
 
@@ -109,9 +109,10 @@ const char* to_string(PhaseKind kind) {
 }
 
 CampaignConfig parse_campaign(const std::string& label, const std::string& text, const FileReader& read_file) {
+  const auto directory = std::filesystem::path(label).parent_path();
   YamlReader reader(label, text);
   const auto& root = reader.root();
-  reader.allow_only(root, "", {"campaign", "station", "orbit", "spacecraft", "profile_step_s", "workload", "speed",
+  reader.allow_only(root, "", {"campaign", "station", "orbit", "spacecraft", "lab", "profile_step_s", "workload", "speed",
                                "sample_period_s", "plan", "limits"});
   CampaignConfig out;
   out.label = label;
@@ -128,10 +129,25 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   }
   out.station = parse_station(station_label, station_text);
 
-  if (!root["orbit"]) reader.fail(root, "orbit", "missing (required, e.g. orbit: { preset: leo-550 })");
-  out.orbit = parse_orbit(reader, root["orbit"], out.orbit_description);
-  if (root["spacecraft"]) out.spacecraft = parse_spacecraft(reader, root["spacecraft"]);
-  if (root["profile_step_s"]) out.profile_step_s = reader.number_in(root, "", "profile_step_s", 0.1, 600);
+  if (!root["orbit"]) reader.fail(root, "orbit", "missing (required, e.g. orbit: { preset: starlink-550 })");
+  out.profile.orbit = parse_orbit(reader, root["orbit"], directory, out.profile);
+  if (const auto craft = root["spacecraft"]) {
+    if (craft.IsScalar()) {  // a file, relative to the campaign
+      const std::filesystem::path path(craft.as<std::string>());
+      const auto full = path.is_absolute() || directory.empty() ? path : directory / path;
+      try {
+        out.profile.spacecraft = load_spacecraft_file(full.string());
+      } catch (const ConfigError& e) {
+        reader.fail(craft, "spacecraft", e.what());
+      }
+      out.profile.spacecraft_label = full.string();
+    } else {
+      out.profile.spacecraft = read_spacecraft(reader, craft, "spacecraft");
+      out.profile.spacecraft_label = label + " (spacecraft)";
+    }
+  }
+  if (root["lab"]) out.profile.lab = parse_lab_choices(reader, root["lab"]);
+  if (root["profile_step_s"]) out.profile.step_s = reader.number_in(root, "", "profile_step_s", 0.1, 600);
   if (root["workload"]) out.workload = parse_workload(reader, root["workload"]);
   if (root["speed"]) out.speed = reader.number_in(root, "", "speed", 0.001, kMaxSpeed);
   if (root["sample_period_s"]) out.sample_period_s = reader.number_in(root, "", "sample_period_s", 0.01, 3600);
@@ -140,6 +156,7 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   if (!plan) reader.fail(root, "plan", "missing (required: a list of baseline/replay/reference phases)");
   if (!plan.IsSequence() || plan.size() == 0) reader.fail(plan, "plan", "expected a non-empty list of phases");
   for (std::size_t i = 0; i < plan.size(); ++i) out.plan.push_back(parse_phase(reader, plan[i], i));
+  out.profile.name = out.name;
 
   if (const auto limits = root["limits"]) {
     reader.allow_only(limits, "limits", {"throughput_degradation_pct"});

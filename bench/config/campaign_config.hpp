@@ -8,7 +8,7 @@
 
 #include "bench/config/station_config.hpp"
 #include "drivers/gpu/gpu_board.hpp"
-#include "profiles/orbit_profile.hpp"
+#include "bench/profile_request.hpp"
 
 namespace ob::bench {
 
@@ -32,10 +32,10 @@ struct CampaignConfig {
   std::string text;
   std::string name;
   StationConfig station;
-  std::string orbit_description;  // "preset leo-550" or "circular altitude=..."
-  profiles::CircularOrbit orbit;
-  profiles::Spacecraft spacecraft;
-  double profile_step_s = 10;
+  // The replayed orbit's profile. Its lab mapping holds the campaign's choices (qualification
+  // level, what the chamber tracks, …); the runner fills in what the station and the
+  // instruments say (chamber range and ramp, each board's power range, supply, speed).
+  ProfileSpec profile;
   drivers::WorkloadSpec workload;
   double speed = 1;            // profile seconds per wall second
   double sample_period_s = 0.1; // wall seconds between telemetry samples

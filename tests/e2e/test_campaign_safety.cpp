@@ -32,7 +32,7 @@ std::string station_yaml(const ob::fixtures::SimLab& lab, double board_temp_limi
 const char* kCampaign =
     "campaign: safety\n"
     "station: station.yaml\n"
-    "orbit: { preset: leo-550 }\n"
+    "orbit: { preset: starlink-550 }\n"
     "speed: 300\n"
     "sample_period_s: 0.05\n"
     "plan:\n"

@@ -1,5 +1,9 @@
 // Station and campaign files: bad input is refused with file:line, the field, and the reason.
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "bench/config/campaign_config.hpp"
 #include "bench/config/config_error.hpp"
@@ -21,7 +25,9 @@ const std::string kStation =
 const std::string kCampaign =
     "campaign: c1\n"
     "station: station.yaml\n"
-    "orbit: { preset: leo-650, beta_deg: 30 }\n"
+    "orbit: { preset: leo-650, start: 2026-06-21T00:00:00Z }\n"
+    "spacecraft: { radiator_area_m2: 2.5, array_pointing: single_axis }\n"
+    "lab: { qualification: protoqualification }\n"
     "speed: 60\n"
     "plan:\n"
     "  - baseline: { chamber_c: 20, duration: 5m }\n"
@@ -59,8 +65,12 @@ BOOST_AUTO_TEST_CASE(valid_files_parse) {
   const auto config = parse(kCampaign);
   BOOST_TEST(config.name == "c1");
   BOOST_TEST(config.station.name == "bench-1");
-  BOOST_TEST(config.orbit.altitude_km == 650);
-  BOOST_TEST(config.orbit.beta_deg == 30);
+  BOOST_TEST(config.profile.orbit.preset == "leo-650");
+  BOOST_TEST(*config.profile.start_utc == "2026-06-21T00:00:00Z");
+  BOOST_TEST(config.profile.spacecraft.radiator_area_m2 == 2.5);
+  BOOST_TEST(ob::profiles::to_string(config.profile.spacecraft.array_pointing) == "single_axis");
+  BOOST_TEST(config.profile.spacecraft.battery_capacity_wh == ob::profiles::Spacecraft{}.battery_capacity_wh);
+  BOOST_TEST(ob::profiles::to_string(config.profile.lab.qualification) == "protoqualification");
   BOOST_TEST(config.speed == 60);
   BOOST_REQUIRE(config.plan.size() == 3u);
   BOOST_TEST(config.plan[0].duration_s == 300);
@@ -83,7 +93,7 @@ BOOST_AUTO_TEST_CASE(unknown_key_names_line_and_field) {
   std::string campaign = kCampaign;
   replace(campaign, "speed: 60", "sped: 60");
   const auto message = error_of([&] { parse(campaign); });
-  BOOST_TEST(message.find("campaign.yaml:4: sped: unknown key") != std::string::npos, message);
+  BOOST_TEST(message.find("campaign.yaml:6: sped: unknown key") != std::string::npos, message);
 }
 
 BOOST_AUTO_TEST_CASE(misspelt_limit_is_refused_not_ignored) {
@@ -107,11 +117,18 @@ BOOST_AUTO_TEST_CASE(bad_values_are_refused) {
     const auto message = error_of([&] { parse(campaign); });
     BOOST_TEST(message.find(needle) != std::string::npos, message);
   };
-  expect(kCampaign, "preset: leo-650", "preset: leo-9000", "campaign.yaml:3: orbit.preset: unknown preset 'leo-9000'");
-  expect(kCampaign, "duration: 5m", "duration: five", "campaign.yaml:6: plan[0].baseline.duration: 'five' is not a positive duration");
+  expect(kCampaign, "preset: leo-650", "preset: leo-9000", "campaign.yaml:3: orbit: unknown orbit preset 'leo-9000'");
+  expect(kCampaign, "preset: leo-650,", "preset: leo-650, elements: \"alt=500km,inc=40\",", "campaign.yaml:3: orbit: give exactly one of");
+  expect(kCampaign, "preset: leo-650,", "elements: \"alt=500km,inc=forty\",", "campaign.yaml:3: orbit:");
+  expect(kCampaign, "start: 2026-06-21T00:00:00Z", "start: midsummer", "campaign.yaml:3: orbit:");
+  expect(kCampaign, "radiator_area_m2: 2.5", "radiator_area_m2: -1", "campaign.yaml:4: spacecraft.radiator_area_m2:");
+  expect(kCampaign, "radiator_area_m2: 2.5", "radiator_aera_m2: 2.5", "campaign.yaml:4: spacecraft.radiator_aera_m2: unknown key");
+  expect(kCampaign, "array_pointing: single_axis", "array_pointing: wobbly", "campaign.yaml:4: spacecraft.array_pointing: 'wobbly' is not one of");
+  expect(kCampaign, "qualification: protoqualification", "chamber_max_c: 300", "campaign.yaml:5: lab.chamber_max_c: unknown key");
+  expect(kCampaign, "duration: 5m", "duration: five", "campaign.yaml:8: plan[0].baseline.duration: 'five' is not a positive duration");
   expect(kCampaign, "- replay: { orbits: 2 }", "- replay: { orbits: two }", "plan[1].replay.orbits: 'two' is not a number");
-  expect(kCampaign, "- replay: { orbits: 2 }", "- soak: { orbits: 2 }", "campaign.yaml:7: plan[1]: unknown phase 'soak'");
-  expect(kCampaign, "speed: 60", "speed: 0", "campaign.yaml:4: speed: 0 is outside");
+  expect(kCampaign, "- replay: { orbits: 2 }", "- soak: { orbits: 2 }", "campaign.yaml:9: plan[1]: unknown phase 'soak'");
+  expect(kCampaign, "speed: 60", "speed: 0", "campaign.yaml:6: speed: 0 is outside");
   expect(kCampaign, "campaign: c1\n", "", "campaign.yaml:1: campaign: missing (required)");
 }
 
@@ -142,4 +159,26 @@ BOOST_AUTO_TEST_CASE(durations) {
   BOOST_TEST(*ob::bench::parse_duration_s("42") == 42);
   BOOST_TEST(!ob::bench::parse_duration_s("m").has_value());
   BOOST_TEST(!ob::bench::parse_duration_s("1 h").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(tle_orbit_errors_name_the_tle_file_and_line) {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / ("ob-config-tle-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // The ISS's line 1 with its checksum digit changed from 7 to 8.
+  std::ofstream(dir / "bad.tle") << "ISS (ZARYA)\n"
+                                    "1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2928\n"
+                                    "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537\n";
+  std::string campaign = kCampaign;
+  replace(campaign, "preset: leo-650,", "tle: " + (dir / "bad.tle").string() + ",");
+  const auto message = error_of([&] {
+    ob::bench::parse_campaign((dir / "campaign.yaml").string(), campaign, [&](const std::string&, std::string& label) {
+      label = "station.yaml";
+      return kStation;
+    });
+  });
+  BOOST_TEST(message.find("campaign.yaml:3: orbit:") != std::string::npos, message);
+  BOOST_TEST(message.find("bad.tle:2:") != std::string::npos, message);
+  BOOST_TEST(message.find("checksum") != std::string::npos, message);
+  fs::remove_all(dir);
 }

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <string>
 
+#include "../support/profile_fixture.hpp"
 #include "profiles/orbit_profile.hpp"
 
 namespace prof = ob::profiles;
@@ -20,8 +21,8 @@ BOOST_AUTO_TEST_CASE(known_vectors) {
 }
 
 BOOST_AUTO_TEST_CASE(same_inputs_same_digest) {
-  const std::string first = prof::profile_digest(prof::build_circular_profile({}, {}, {}, {}));
-  const std::string second = prof::profile_digest(prof::build_circular_profile({}, {}, {}, {}));
+  const std::string first = prof::profile_digest(ob::test::build_test_profile());
+  const std::string second = prof::profile_digest(ob::test::build_test_profile());
   BOOST_TEST(first == second);
   BOOST_TEST(first.size() == 64u);
   BOOST_TEST(std::all_of(first.begin(), first.end(), [](char c) {
@@ -29,28 +30,24 @@ BOOST_AUTO_TEST_CASE(same_inputs_same_digest) {
   }));
   // A copy through the wire format hashes the same.
   prof::pb::Profile parsed;
-  const prof::pb::Profile built = prof::build_circular_profile({}, {}, {}, {});
+  const prof::pb::Profile built = ob::test::build_test_profile();
   BOOST_REQUIRE(parsed.ParseFromString(built.SerializeAsString()));
   BOOST_TEST(prof::profile_digest(parsed) == first);
 }
 
 BOOST_AUTO_TEST_CASE(any_input_change_changes_the_digest) {
-  const std::string base = prof::profile_digest(prof::build_circular_profile({}, {}, {}, {}));
-  prof::CircularOrbit higher;
-  higher.altitude_km = 551;
+  using ob::test::build_test_profile;
+  using ob::test::profile_request;
+  const std::string base = prof::profile_digest(build_test_profile());
   prof::Spacecraft bigger;
   bigger.radiator_area_m2 = 1.8;
   prof::LabMapping hotter;
-  hotter.chamber_max_c = 40;
-  BOOST_TEST(prof::profile_digest(prof::build_circular_profile(higher, {}, {}, {})) != base);
-  BOOST_TEST(prof::profile_digest(prof::build_circular_profile({}, bigger, {}, {})) != base);
-  BOOST_TEST(prof::profile_digest(prof::build_circular_profile({}, {}, hotter, {})) != base);
-  BOOST_TEST(prof::profile_digest(prof::build_circular_profile(
-                 {}, {}, {}, {.step_s = 5, .orbits = 1, .name = {}})) != base);
-  BOOST_TEST(prof::profile_digest(prof::build_circular_profile(
-                 {}, {}, {}, {.step_s = 10, .orbits = 1, .name = "renamed"})) != base);
-  // Inclination only labels the profile, yet it is part of what was asked for.
-  prof::CircularOrbit tilted;
-  tilted.inclination_deg = 60;
-  BOOST_TEST(prof::profile_digest(prof::build_circular_profile(tilted, {}, {}, {})) != base);
+  hotter.chamber_max_c = 20;  // below the orbit's 30.9 °C peak: the setpoints change
+  BOOST_TEST(prof::profile_digest(build_test_profile(profile_request("leo-650"))) != base);
+  BOOST_TEST(prof::profile_digest(build_test_profile(profile_request("starlink-550", 5739, 30, bigger))) != base);
+  BOOST_TEST(prof::profile_digest(build_test_profile(profile_request("starlink-550", 5739, 30, {}, hotter))) != base);
+  BOOST_TEST(prof::profile_digest(build_test_profile(profile_request("starlink-550", 5739, 20))) != base);
+  auto renamed = profile_request();
+  renamed.name = "renamed";
+  BOOST_TEST(prof::profile_digest(build_test_profile(renamed)) != base);
 }

@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "../support/profile_fixture.hpp"
 #include "profiles/orbit_profile.hpp"
 
 namespace prof = ob::profiles;
@@ -43,12 +44,12 @@ BOOST_AUTO_TEST_CASE(step_hold_lookups) {
 
 BOOST_AUTO_TEST_CASE(grid_times_hit_their_own_sample) {
   // t_k = k·step must map to sample k even where k·step/step rounds just below k.
-  const prof::pb::Profile profile = prof::build_circular_profile(
-      {}, {}, {}, {.step_s = 0.7, .orbits = 1, .name = {}});
+  const prof::pb::Profile profile = ob::test::build_test_profile(ob::test::profile_request("starlink-550", 3000, 0.7));
   const prof::SeriesCursor cursor(profile, prof::series::kRadiatorTemp);
   BOOST_TEST(cursor.unit() == "degC");
-  const auto& values = profile.series(2).value();
-  BOOST_REQUIRE(profile.series(2).name() == prof::series::kRadiatorTemp);
+  int index = 0;
+  while (profile.series(index).name() != prof::series::kRadiatorTemp) ++index;
+  const auto& values = profile.series(index).value();
   for (int k = 0; k < profile.t_s_size(); ++k) {
     BOOST_TEST(cursor.at(profile.t_s(k)) == values.Get(k), "k=" << k);
   }
