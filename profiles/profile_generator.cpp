@@ -230,19 +230,38 @@ std::string csv_header() {
   return header + "\n";
 }
 
-std::string csv_row(const ProfileRow& row) {
-  std::string line;
-  line.reserve(320);
-  append_number(line, row.t_s);
-  line += ',';
-  line += orbit::format_iso8601_utc(row.utc, 3);
+void CsvWriter::append_row(std::string& out, const ProfileRow& row) {
+  constexpr std::int64_t kMillisecondsPerDay = 86'400'000;
+  const auto ms_of_day = static_cast<std::int64_t>(std::llround(row.utc.fraction * kMillisecondsPerDay));
+  append_number(out, row.t_s);
+  out += ',';
+  if (ms_of_day >= kMillisecondsPerDay) {
+    out += orbit::format_iso8601_utc(row.utc, 3);  // rounds into the next day: the general path
+  } else {
+    if (row.utc.day != cached_day_) {
+      const auto utc = orbit::utc_from_julian_date({row.utc.day, 0.0});
+      std::snprintf(date_prefix_, sizeof date_prefix_, "%04d-%02d-%02dT", utc.year, utc.month, utc.day);
+      cached_day_ = row.utc.day;
+    }
+    char time_of_day[32];
+    const auto seconds = ms_of_day / 1000;
+    std::snprintf(time_of_day, sizeof time_of_day, "%02d:%02d:%02d.%03dZ", static_cast<int>(seconds / 3600),
+                  static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60), static_cast<int>(ms_of_day % 1000));
+    out += date_prefix_;
+    out += time_of_day;
+  }
   double values[kColumnCount];
   values_of(row, values);
   for (double value : values) {
-    line += ',';
-    append_number(line, value);
+    out += ',';
+    append_number(out, value);
   }
-  line += '\n';
+  out += '\n';
+}
+
+std::string csv_row(const ProfileRow& row) {
+  std::string line;
+  CsvWriter().append_row(line, row);
   return line;
 }
 

@@ -112,6 +112,16 @@ const std::vector<std::string>& profile_columns();
 std::string csv_header();
 std::string csv_row(const ProfileRow& row);
 
+// Appends rows to a buffer without allocating per row; formats each day's date once.
+class CsvWriter {
+ public:
+  void append_row(std::string& out, const ProfileRow& row);
+
+ private:
+  double cached_day_ = -1;  // JulianDate::day whose "YYYY-MM-DDT" prefix is cached
+  char date_prefix_[16] = {};
+};
+
 // Keeps every row as protobuf series (for `run` and `-o profile.pb`).
 class ProfileCollector {
  public:

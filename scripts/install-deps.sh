@@ -10,6 +10,9 @@ packages=(
   sqlite3 python3 python3-pyvisa python3-pyvisa-py python3-protobuf
 )
 
+# Node.js runs the satellite.js peer of the SGP4 benchmark; a machine that already has it keeps its own.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 
 ./scripts/build.sh
+# The SGP4 benchmark's peer (satellite.js, pinned by package-lock.json) from the npm registry.
+(cd tests/perf/satellitejs && npm ci --no-audit --no-fund --loglevel=error) ||
+  echo "test.sh: satellite.js could not be installed; the SGP4 benchmark reports without its peer" >&2
 ctest --test-dir build --output-on-failure --label-exclude hw -j "$(nproc)"
 
 BUILD_DIR=build-asan BUILD_TYPE=Debug TARGET=tests_unit_sim ./scripts/build.sh -DORBITBENCH_SANITIZE=ON

@@ -105,14 +105,23 @@ int run_profile(const ProfileArgs& args) {
   if (!args.proto_path.empty()) collector.emplace(*generator);
   if (csv) std::fputs(profiles::csv_header().c_str(), csv.get());
   profiles::ProfileRow row;
+  profiles::CsvWriter writer;
+  std::string buffer;
+  constexpr std::size_t kFlushBytes = 1 << 20;  // write in 1 MiB blocks: constant memory
+  buffer.reserve(kFlushBytes + 1024);
   try {
     while (generator->next(row)) {
-      if (csv) std::fputs(profiles::csv_row(row).c_str(), csv.get());
       if (collector) collector->add(row);
+      if (!csv) continue;
+      writer.append_row(buffer, row);
+      if (buffer.size() < kFlushBytes) continue;
+      std::fwrite(buffer.data(), 1, buffer.size(), csv.get());
+      buffer.clear();
     }
   } catch (const std::exception& e) {
     return fail(e.what());
   }
+  if (csv) std::fwrite(buffer.data(), 1, buffer.size(), csv.get());
   if (csv && (std::fflush(csv.get()) != 0 || std::ferror(csv.get()))) return fail("cannot write " + args.csv_path);
 
   std::FILE* summary = args.csv_path == "-" ? stderr : stdout;

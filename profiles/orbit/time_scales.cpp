@@ -171,22 +171,19 @@ UtcDateTime parse_iso8601_utc(std::string_view text) {
     }
     if (pos < text.size() && text[pos] == ':') {
       ++pos;
+      const std::size_t seconds_start = pos;
       int whole_seconds = 0;
       if (!read_digits(text, pos, kFieldDigits, whole_seconds)) {
         bad_time(text, "the seconds must be two digits");
       }
       utc.second = whole_seconds;
-      if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
+      if (pos < text.size() && text[pos] == '.') {
         ++pos;
-        double scale = 0.1;
-        std::size_t digits = 0;
-        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-          utc.second += (text[pos] - '0') * scale;
-          scale *= 0.1;
-          ++pos;
-          ++digits;
-        }
-        if (digits == 0) bad_time(text, "no digits after the decimal point");
+        const std::size_t fraction_start = pos;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+        if (pos == fraction_start) bad_time(text, "no digits after the decimal point");
+        // The nearest double to "ss.fff…".
+        std::from_chars(text.data() + seconds_start, text.data() + pos, utc.second);
       }
     }
     constexpr int kHoursMax = 23;

@@ -22,6 +22,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
@@ -29,6 +30,7 @@
 #include "profiles/orbit/sgp4.hpp"
 #include "profiles/orbit/tle.hpp"
 #include "profiles/orbit/tle_verification.hpp"
+#include "profiles/profile_generator.hpp"
 
 namespace orbit = ob::profiles::orbit;
 namespace fs = std::filesystem;
@@ -214,7 +216,9 @@ BOOST_AUTO_TEST_CASE(sgp4_propagations_per_second_vs_satellite_js) {
   std::printf("ours: %.0f propagations/s (%ld per repetition, best of %d)\n", ours.per_second,
               ours.per_repetition, ours.repetitions);
   std::string ratios;
-  for (const auto& [build, rate] : peer->rates) {
+  std::vector<std::pair<std::string, Rate>> builds(peer->rates.begin(), peer->rates.end());
+  std::reverse(builds.begin(), builds.end());  // "wasm" before "js"
+  for (const auto& [build, rate] : builds) {
     std::printf("satellite.js-%s: %.0f propagations/s (best of %d)\n", build.c_str(),
                 rate.per_second, rate.repetitions);
     char part[96];
@@ -246,4 +250,83 @@ BOOST_AUTO_TEST_CASE(sgp4_propagations_per_second_vs_satellite_js) {
   BOOST_TEST(!peer->states.empty());
   BOOST_TEST(max_dr_km < kSameStateToleranceKm);
   if (peer->wasm_vs_js) BOOST_TEST((*peer->wasm_vs_js)[0] < kSameStateToleranceKm);
+}
+
+namespace {
+
+// Peak resident set size of this process, in KiB (Linux /proc).
+long peak_rss_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// Streams a whole profile (orbit, light, heat, power, lab mapping, CSV text) into a buffer
+// that is flushed away every MiB, as `orbitbench profile --csv` does; returns rows/s.
+double profile_rows_per_second(const orbit::Sgp4& sgp4, double duration_s, std::size_t& csv_bytes) {
+  ob::profiles::ProfileRequest request{.name = "perf",
+                                       .source = "perf",
+                                       .propagator = sgp4,
+                                       .start = sgp4.epoch(),
+                                       .duration_s = duration_s,
+                                       .step_s = kStepMin * 60,
+                                       .spacecraft = {},
+                                       .lab = {},
+                                       .earth = ob::profiles::EarthShape::sphere,
+                                       .inputs = {}};
+  const auto start = std::chrono::steady_clock::now();
+  ob::profiles::ProfileGenerator generator(request);
+  ob::profiles::CsvWriter writer;
+  ob::profiles::ProfileRow row;
+  std::string buffer;
+  csv_bytes = 0;
+  long rows = 0;
+  while (generator.next(row)) {
+    writer.append_row(buffer, row);
+    ++rows;
+    if (buffer.size() < (1u << 20)) continue;
+    csv_bytes += buffer.size();
+    buffer.clear();
+  }
+  csv_bytes += buffer.size();
+  return static_cast<double>(rows) / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(whole_profile_generation_vs_satellite_js_propagation) {
+  const std::vector<Subject> set = subjects();
+  const auto iss = std::find_if(set.begin(), set.end(), [](const Subject& s) { return s.line1.rfind("1 25544", 0) == 0; });
+  BOOST_TEST_REQUIRE((iss != set.end()));
+  constexpr double kDay_s = 86400;
+  constexpr double kDays = 30;
+  std::size_t bytes = 0;
+  profile_rows_per_second(iss->sgp4, kDay_s, bytes);  // warm-up, and the one-day memory peak
+  const long rss_one_day_kib = peak_rss_kib();
+  const double rows_per_s = profile_rows_per_second(iss->sgp4, kDays * kDay_s, bytes);
+  const long rss_month_kib = peak_rss_kib();
+  BOOST_TEST(bytes > 0u);
+  std::printf("profile: %.0f days at 10 s, %.1f MB of CSV, peak RSS %ld KiB after 1 day, %ld KiB after %.0f days\n",
+              kDays, bytes / 1e6, rss_one_day_kib, rss_month_kib, kDays);
+  std::printf("profile: a year at 10 s would take %.1f s\n", 365 * kDay_s / 10 / rows_per_s);
+
+  const fs::path tle_file = fs::temp_directory_path() / ("ob_perf_profile_" + std::to_string(getpid()) + ".tle");
+  std::ofstream(tle_file) << iss->line1 << "\n" << iss->line2 << "\n";
+  std::string why;
+  const auto peer = run_peer(tle_file, why);
+  fs::remove(tle_file);
+  if (!peer || peer->rates.empty()) {
+    std::printf("satellite.js peer unavailable: %s\n", why.c_str());
+    std::printf("profile: %.0f rows/s\n", rows_per_s);
+    return;
+  }
+  // The peer only propagates; a profile row also has the Sun, shadow, heat, power, lab mapping
+  // and its CSV text.
+  const auto fastest = std::max_element(peer->rates.begin(), peer->rates.end(),
+                                        [](const auto& a, const auto& b) { return a.second.per_second < b.second.per_second; });
+  std::printf("profile: %.0f rows/s; ratio vs satellite.js-%s propagation alone %.2f\n", rows_per_s,
+              fastest->first.c_str(), rows_per_s / fastest->second.per_second);
 }
