@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <fstream>
 #include <map>
 #include <optional>
 
@@ -107,7 +108,7 @@ class CampaignRunner::Impl {
   asio::awaitable<void> configure_and_run() {
     if (!co_await configure_all()) co_return;
     register_devices();
-    build_replay_profile();
+    if (!build_replay_profile()) co_return;
     if (!co_await energize()) co_return;
     const auto replays = std::count_if(config_.plan.begin(), config_.plan.end(),
                                        [](const PhaseConfig& p) { return p.kind == PhaseKind::replay; });
@@ -187,7 +188,21 @@ class CampaignRunner::Impl {
     add_channel(profile_state_, "gpu_power_cap_w", "W");
   }
 
-  void build_replay_profile() {
+  // The replay's profile: built from the campaign's orbit, or read from a profile file.
+  // A profile that cannot be made, read, or replayed on this bench fails the campaign here,
+  // before anything is energised.
+  bool build_replay_profile() {
+    try {
+      make_replay_profile();
+    } catch (const std::exception& e) {
+      status_on_abort_ = db::CampaignStatus::failed;
+      abort_campaign(std::string("profile: ") + e.what());
+      return false;
+    }
+    return true;
+  }
+
+  void make_replay_profile() {
     full_power_.clear();
     double weakest_max_w = 1e12;
     double strongest_min_w = 0;
@@ -203,6 +218,49 @@ class CampaignRunner::Impl {
     const bool has_replay = std::any_of(config_.plan.begin(), config_.plan.end(),
                                         [](const PhaseConfig& p) { return p.kind == PhaseKind::replay; });
     if (!has_replay) return;
+    double replay_orbits = 1;
+    for (const auto& phase : config_.plan) {
+      if (phase.kind == PhaseKind::replay) replay_orbits = std::max(replay_orbits, phase.orbits);
+    }
+    if (!config_.profile_path.empty()) {
+      profile_ = load_profile_file(config_.profile_path, replay_orbits);
+    } else {
+      profile_ = generate_profile(weakest_max_w, strongest_min_w, replay_orbits);
+    }
+    store_profile();
+  }
+
+  // A profile made earlier (`orbitbench profile -o FILE`), checked against this bench.
+  profiles::pb::Profile load_profile_file(const std::string& path, double replay_orbits) const {
+    std::ifstream in(path, std::ios::binary);
+    profiles::pb::Profile profile;
+    if (!in) throw std::runtime_error(path + ": cannot open");
+    if (!profile.ParseFromIstream(&in)) throw std::runtime_error(path + ": not a serialized ob.profiles.pb.Profile");
+    for (auto name : {profiles::series::kIllumination, profiles::series::kPowerBudget, profiles::series::kChamberSetpoint,
+                      profiles::series::kGpuPowerCap}) {
+      profiles::SeriesCursor check(profile, name);  // throws, naming the series, when missing or malformed
+    }
+    const double covers_s = profile.t_s(profile.t_s_size() - 1) + profile.step_s();
+    const double needs_s = replay_orbits * profile.orbit().period_s();
+    if (profile.orbit().period_s() <= 0 || covers_s < needs_s) {
+      throw std::runtime_error(path + ": covers " + format_duration(covers_s) + ", the plan replays " +
+                               format_duration(needs_s));
+    }
+    const auto chamber = session_->chamber().driver->spec();
+    for (const auto& series : profile.series()) {
+      if (series.name() != profiles::series::kChamberSetpoint) continue;
+      const auto [low, high] = std::minmax_element(series.value().begin(), series.value().end());
+      if (*low < chamber.min_temp_c || *high > chamber.max_temp_c) {
+        char message[200];
+        std::snprintf(message, sizeof message, ": chamber setpoints %.1f … %.1f °C exceed %s's %.1f … %.1f °C", *low,
+                      *high, session_->chamber().name.c_str(), chamber.min_temp_c, chamber.max_temp_c);
+        throw std::runtime_error(path + message);
+      }
+    }
+    return profile;
+  }
+
+  profiles::pb::Profile generate_profile(double weakest_max_w, double strongest_min_w, double replay_orbits) {
     ProfileSpec spec = config_.profile;
     auto& lab = spec.lab;
     const auto chamber_spec = session_->chamber().driver->spec();
@@ -214,12 +272,9 @@ class CampaignRunner::Impl {
     lab.dut_power_min_w = std::min(strongest_min_w, weakest_max_w);
     lab.supply_voltage_v = config_.station.duts.front().supply.voltage_v;
     lab.supply_max_current_a = config_.station.duts.front().supply.max_current_a;
-    spec.duration_orbits = 1;
-    for (const auto& phase : config_.plan) {
-      if (phase.kind == PhaseKind::replay) spec.duration_orbits = std::max(spec.duration_orbits, phase.orbits);
-    }
+    spec.duration_orbits = replay_orbits;
     profiles::ProfileGenerator generator(make_profile_request(spec));
-    profile_ = profiles::build_profile(generator);
+    auto profile = profiles::build_profile(generator);
     if (!generator.summary().lab.feasible()) {
       // The bench cannot follow every part of this orbit: say where, before replaying it.
       for (const auto& segment : generator.summary().lab.segments) {
@@ -231,6 +286,10 @@ class CampaignRunner::Impl {
         event(std::nullopt, profile_state_.device_id, segment.start_t_s, "limit", "warning", message);
       }
     }
+    return profile;
+  }
+
+  void store_profile() {
     std::string bytes;
     profile_->SerializeToString(&bytes);
     db::ProfileRow row;

@@ -112,7 +112,7 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   const auto directory = std::filesystem::path(label).parent_path();
   YamlReader reader(label, text);
   const auto& root = reader.root();
-  reader.allow_only(root, "", {"campaign", "station", "orbit", "spacecraft", "lab", "profile_step_s", "workload", "speed",
+  reader.allow_only(root, "", {"campaign", "station", "orbit", "profile", "spacecraft", "lab", "profile_step_s", "workload", "speed",
                                "sample_period_s", "plan", "limits"});
   CampaignConfig out;
   out.label = label;
@@ -129,8 +129,16 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   }
   out.station = parse_station(station_label, station_text);
 
-  if (!root["orbit"]) reader.fail(root, "orbit", "missing (required, e.g. orbit: { preset: starlink-550 })");
-  out.profile.orbit = parse_orbit(reader, root["orbit"], directory, out.profile);
+  if (root["orbit"] && root["profile"]) reader.fail(root["profile"], "profile", "give either orbit or profile, not both");
+  if (auto path = reader.optional_string(root, "", "profile")) {
+    const std::filesystem::path file(*path);
+    out.profile_path = file.is_absolute() || directory.empty() ? file.string() : (directory / file).string();
+    if (!std::filesystem::exists(out.profile_path)) reader.fail(root["profile"], "profile", out.profile_path + ": no such file");
+  } else if (!root["orbit"]) {
+    reader.fail(root, "orbit", "missing (required, e.g. orbit: { preset: starlink-550 }, or profile: FILE)");
+  } else {
+    out.profile.orbit = parse_orbit(reader, root["orbit"], directory, out.profile);
+  }
   if (const auto craft = root["spacecraft"]) {
     if (craft.IsScalar()) {  // a file, relative to the campaign
       const std::filesystem::path path(craft.as<std::string>());

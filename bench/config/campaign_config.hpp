@@ -36,6 +36,8 @@ struct CampaignConfig {
   // level, what the chamber tracks, …); the runner fills in what the station and the
   // instruments say (chamber range and ramp, each board's power range, supply, speed).
   ProfileSpec profile;
+  // Instead of an orbit: a profile made earlier with `orbitbench profile -o FILE`, replayed as it is.
+  std::string profile_path;
   drivers::WorkloadSpec workload;
   double speed = 1;            // profile seconds per wall second
   double sample_period_s = 0.1; // wall seconds between telemetry samples

@@ -1,6 +1,7 @@
 // The command line as a user meets it: help, version, subcommands, and one-line errors.
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 
 #include "../support/run_command.hpp"
 #include "../support/temp_dir.hpp"
@@ -70,4 +71,61 @@ BOOST_AUTO_TEST_CASE(query_refuses_missing_database) {
   const auto result = orbitbench("query --db " + (dir.path() / "none.db").string() + " degradation", dir);
   BOOST_TEST(result.exit_code != 0);
   BOOST_TEST(count_lines(result.err) == 1, result.err);
+}
+
+BOOST_AUTO_TEST_CASE(profile_csv_to_stdout_stays_clean_and_the_summary_goes_to_stderr) {
+  ob::test::TempDir dir;
+  const auto result = orbitbench("profile --preset iss --duration 30m --step 1m --csv -", dir);
+  BOOST_TEST(result.exit_code == 0, result.err);
+  BOOST_TEST(result.out.find("t_s,utc,x_km") == 0u);
+  BOOST_TEST(count_lines(result.out) == 32);  // header + 0 … 30 min
+  BOOST_TEST(result.out.find("period") == std::string::npos);
+  BOOST_TEST(result.err.find("period") != std::string::npos, result.err);
+}
+
+BOOST_AUTO_TEST_CASE(profile_from_a_tle_file_and_from_elements) {
+  ob::test::TempDir dir;
+  const std::string tle = std::string(OB_TEST_DATA_DIR) + "/sgp4/iss.tle";
+  auto result = orbitbench("profile --tle " + tle + " --sat 'iss (zarya)' --duration 2h --step 30s -o " +
+                               (dir.path() / "iss.pb").string(), dir);
+  BOOST_TEST(result.exit_code == 0, result.err);
+  BOOST_TEST(result.out.find("ISS (ZARYA)") != std::string::npos, result.out);
+  BOOST_TEST(std::filesystem::file_size(dir.path() / "iss.pb") > 10000u);
+
+  result = orbitbench("profile --elements alt=650km,inc=sso,ltan=18:00,epoch=2026-06-21T00:00:00Z --duration 1d --step 1m", dir);
+  BOOST_TEST(result.exit_code == 0, result.err);
+  BOOST_TEST(result.out.find("eclipse") != std::string::npos, result.out);
+
+  result = orbitbench("profile --elements alt=650km,inc=sso,ltan=25:00", dir);
+  BOOST_TEST(result.exit_code == 1);
+  BOOST_TEST(result.err.find("ltan") != std::string::npos, result.err);
+  BOOST_TEST(count_lines(result.err) == 1, result.err);
+}
+
+BOOST_AUTO_TEST_CASE(profile_refuses_a_bad_tle_with_file_and_line) {
+  ob::test::TempDir dir;
+  const auto tle = dir.write("bad.tle",
+                             "ISS (ZARYA)\n"
+                             "1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2928\n"
+                             "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537\n");
+  const auto result = orbitbench("profile --tle " + tle.string(), dir);
+  BOOST_TEST(result.exit_code == 1);
+  BOOST_TEST(result.err.find("bad.tle:2:") != std::string::npos, result.err);
+  BOOST_TEST(result.err.find("checksum") != std::string::npos, result.err);
+  const auto unknown = orbitbench("profile --tle " + (std::string(OB_TEST_DATA_DIR) + "/sgp4/iss.tle") + " --sat HUBBLE", dir);
+  BOOST_TEST(unknown.exit_code == 1);
+  BOOST_TEST(unknown.err.find("25544") != std::string::npos, unknown.err);  // lists what the file holds
+}
+
+BOOST_AUTO_TEST_CASE(profile_reports_what_the_bench_cannot_follow) {
+  ob::test::TempDir dir;
+  const auto lab = dir.write("lab.yaml", "qualification: qualification\nchamber_max_ramp_c_per_min: 1\n");
+  const auto result = orbitbench("profile --preset starlink-550 --lab " + lab.string() + " --speed 10", dir);
+  BOOST_TEST(result.exit_code == 0, result.err);
+  BOOST_TEST(result.out.find("INFEASIBLE") != std::string::npos, result.out);
+  BOOST_TEST(result.out.find("chamber_ramp") != std::string::npos, result.out);
+  const auto bad_lab = dir.write("bad-lab.yaml", "qualification: extreme\n");
+  const auto refused = orbitbench("profile --lab " + bad_lab.string(), dir);
+  BOOST_TEST(refused.exit_code == 1);
+  BOOST_TEST(refused.err.find("bad-lab.yaml:1: qualification: 'extreme' is not one of") != std::string::npos, refused.err);
 }

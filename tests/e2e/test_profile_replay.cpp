@@ -1,0 +1,53 @@
+// A profile made with `orbitbench profile -o FILE` is what a campaign replays with `profile:`.
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "../support/run_command.hpp"
+#include "../support/temp_dir.hpp"
+
+namespace {
+
+ob::test::CommandResult orbitbench(const std::string& args, const ob::test::TempDir& dir) {
+  return ob::test::run_command("cd " + dir.path().string() + " && " + OB_ORBITBENCH_EXE + " " + args, dir.path());
+}
+
+void write_campaign(const ob::test::TempDir& dir) {
+  std::filesystem::copy_file(std::string(OB_SOURCE_DIR) + "/examples/quick-station.yaml", dir.path() / "station.yaml");
+  dir.write("campaign.yaml",
+            "campaign: replay-file\n"
+            "station: station.yaml\n"
+            "profile: iss.pb\n"
+            "speed: 1000\n"
+            "plan:\n"
+            "  - replay: { orbits: 1 }\n");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_saved_profile_is_replayed_as_it_is) {
+  ob::test::TempDir dir;
+  auto made = orbitbench("profile --preset iss --duration 93m --step 10s -o iss.pb", dir);
+  BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+  write_campaign(dir);
+  const auto run = orbitbench("run -q campaign.yaml --db r.db", dir);
+  BOOST_TEST(run.exit_code == 0, run.err << run.out);
+  BOOST_TEST(run.out.find("replay-file") != std::string::npos, run.out);
+  const auto stored = ob::test::run_command(
+      "sqlite3 -readonly " + (dir.path() / "r.db").string() + " \"SELECT name, source FROM profiles\"", dir.path());
+  BOOST_TEST(stored.out.find("preset iss") != std::string::npos, stored.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_profile_too_short_for_the_plan_fails_before_energising) {
+  ob::test::TempDir dir;
+  auto made = orbitbench("profile --preset iss --duration 30m --step 10s -o iss.pb", dir);
+  BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+  write_campaign(dir);
+  const auto run = orbitbench("run -q campaign.yaml --db r.db", dir);
+  BOOST_TEST(run.exit_code == 3);
+  BOOST_TEST(run.out.find("failed") != std::string::npos, run.out);
+  BOOST_TEST(run.out.find("iss.pb: covers 30m10s, the plan replays") != std::string::npos, run.out);
+  const auto runs = ob::test::run_command(
+      "sqlite3 -readonly " + (dir.path() / "r.db").string() + " \"SELECT count(*) FROM runs\"", dir.path());
+  BOOST_TEST(runs.out == "0\n");
+}
