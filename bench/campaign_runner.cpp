@@ -40,6 +40,7 @@ struct DeviceState {
   std::string name;
   std::int64_t device_id = 0;
   int consecutive_faults = 0;
+  std::uint64_t reconnects_seen = 0;  // the driver's reconnect count when last looked at
   std::map<std::string, std::int64_t> channels;
 };
 
@@ -439,6 +440,7 @@ class CampaignRunner::Impl {
       last_chamber_setpoint_c_ = targets.chamber_c;
     }
     auto reading = co_await chamber.read();
+    note_reconnects(chamber_state_, chamber.reconnect_count(), run, t_s);
     if (!reading) co_return note_fault(chamber_state_, reading.error(), run, t_s);
     chamber_state_.consecutive_faults = 0;
     const double wall = unix_now_s();
@@ -464,6 +466,7 @@ class CampaignRunner::Impl {
         last_current_a_[i] = current_a;
       }
       auto reading = co_await supply.driver->measure(channel);
+      note_reconnects(state, supply.driver->reconnect_count(), run, t_s);
       if (!reading) co_return note_fault(state, reading.error(), run, t_s);
       const double wall = unix_now_s();
       const std::string prefix = "ch" + std::to_string(channel) + ".";
@@ -557,6 +560,15 @@ class CampaignRunner::Impl {
       abort_campaign(device.name + ": " + std::to_string(device.consecutive_faults) +
                      " consecutive faults, last: " + fault.message());
     }
+  }
+
+  // A driver that re-established its link since we last looked: one event per reconnect.
+  void note_reconnects(DeviceState& device, std::uint64_t count, const PhaseRun& run, double t_s) {
+    if (count <= device.reconnects_seen) return;
+    event(run.run_id, device.device_id, t_s, "reconnect", "warning",
+          device.name + ": link re-established (" + std::to_string(count - device.reconnects_seen) + " reconnect" +
+              (count - device.reconnects_seen == 1 ? "" : "s") + ", " + std::to_string(count) + " in all)");
+    device.reconnects_seen = count;
   }
 
   asio::awaitable<void> board_fault(BoardHandle& board, DeviceState& state, const drivers::Fault& fault,
