@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/temp_db.hpp"
 #include "db/database.hpp"
 #include "db/degradation.hpp"
 #include "db/recorder.hpp"
@@ -15,25 +16,9 @@
 namespace fs = std::filesystem;
 using namespace ob::db;
 
-namespace {
+using ob::test::TempDb;
 
-// A unique database path in the temp directory, removed with its WAL files afterwards.
-struct TempDb {
-  fs::path path;
-  TempDb() {
-    static int counter = 0;
-    std::random_device random;
-    path = fs::temp_directory_path() / ("ob_test_db_degradation_" + std::to_string(::getpid()) +
-                                        "_" + std::to_string(counter++) + "_" +
-                                        std::to_string(random()) + ".sqlite");
-  }
-  ~TempDb() {
-    std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-      fs::remove(path.string() + suffix, ignored);
-    }
-  }
-};
+namespace {
 
 std::int64_t add_run(Recorder& recorder, std::int64_t campaign_id, RunKind kind, int ordinal) {
   RunRow run;

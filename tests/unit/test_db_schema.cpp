@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "../support/temp_db.hpp"
 #include "db/database.hpp"
 #include "db/migrations.hpp"
 #include "db/statement.hpp"
@@ -18,25 +19,9 @@ using ob::db::Connection;
 using ob::db::DbError;
 using ob::db::Statement;
 
-namespace {
+using ob::test::TempDb;
 
-// A unique database path in the temp directory, removed with its WAL files afterwards.
-struct TempDb {
-  fs::path path;
-  TempDb() {
-    static int counter = 0;
-    std::random_device random;
-    path = fs::temp_directory_path() / ("ob_test_db_schema_" + std::to_string(::getpid()) + "_" +
-                                        std::to_string(counter++) + "_" +
-                                        std::to_string(random()) + ".sqlite");
-  }
-  ~TempDb() {
-    std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-      fs::remove(path.string() + suffix, ignored);
-    }
-  }
-};
+namespace {
 
 std::set<std::string> schema_objects(const Connection& db, const std::string& type) {
   Statement query(db, "SELECT name FROM sqlite_schema WHERE type = ?1 AND name NOT LIKE 'sqlite_%'");
