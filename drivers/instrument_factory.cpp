@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "drivers/chamber/espec_chamber.hpp"
+#include "drivers/chamber/watlow_f4t.hpp"
 #include "drivers/common/number_text.hpp"
 #include "drivers/psu/scpi_power_supply.hpp"
 
@@ -13,6 +14,9 @@ namespace {
 
 constexpr std::string_view kScpiTcp = "scpi+tcp";
 constexpr std::string_view kEspecTcp = "espec+tcp";
+constexpr std::string_view kWatlowF4tModbus = "watlow-f4t+modbus";
+constexpr long kMaxModbusUnit = 247;
+constexpr long kMaxF4tLoop = 4;
 
 [[noreturn]] void config_error(const std::string& name, const Uri& uri, const std::string& what) {
   throw std::invalid_argument(name + ": " + uri.to_string() + ": " + what);
@@ -46,6 +50,16 @@ TcpLineOptions link_options(const std::string& name, const InstrumentOptions& op
   return link;
 }
 
+long integer_key(const std::string& name, const Uri& uri, const std::string& key, long fallback, long min, long max) {
+  const auto text = uri.query_or(key, "");
+  if (text.empty()) return fallback;
+  auto value = parse_integer(text);
+  if (!value || *value < min || *value > max) {
+    config_error(name, uri, key + "=" + text + " is not an integer in " + std::to_string(min) + ".." + std::to_string(max));
+  }
+  return *value;
+}
+
 void check_timing(const std::string& name, const Uri& uri, const InstrumentOptions& options) {
   if (options.timeout.count() <= 0) config_error(name, uri, "timeout must be positive");
   if (options.reconnect_attempts < 1) config_error(name, uri, "reconnect_attempts must be at least 1");
@@ -72,12 +86,30 @@ std::unique_ptr<PowerSupply> make_power_supply(asio::any_io_executor executor, c
 
 std::unique_ptr<ThermalChamber> make_thermal_chamber(asio::any_io_executor executor, const std::string& name,
                                                      const Uri& uri, const InstrumentOptions& options) {
-  check_scheme(name, uri, "thermal chamber", kEspecTcp);
-  check_shape(name, uri, {});
+  if (uri.scheme != kEspecTcp && uri.scheme != kWatlowF4tModbus) {
+    config_error(name, uri,
+                 "unsupported scheme '" + uri.scheme + "' for a thermal chamber (supported: " + std::string(kEspecTcp) + ", " +
+                     std::string(kWatlowF4tModbus) + ")");
+  }
   check_timing(name, uri, options);
   if (options.min_temp_c && options.max_temp_c && *options.min_temp_c > *options.max_temp_c) {
     config_error(name, uri, "min_temp_c is above max_temp_c");
   }
+  if (uri.scheme == kWatlowF4tModbus) {
+    check_shape(name, uri, {"unit", "loop"});
+    WatlowF4tOptions f4t;
+    f4t.loop = static_cast<int>(integer_key(name, uri, "loop", 1, 1, kMaxF4tLoop));
+    f4t.min_temp_c = options.min_temp_c;
+    f4t.max_temp_c = options.max_temp_c;
+    f4t.modbus.instrument = name;
+    f4t.modbus.unit_id = static_cast<std::uint8_t>(integer_key(name, uri, "unit", 1, 0, kMaxModbusUnit));
+    f4t.modbus.timeout = options.timeout;
+    f4t.modbus.reconnect_attempts = options.reconnect_attempts;
+    f4t.modbus.reconnect_backoff = options.reconnect_backoff;
+    return std::make_unique<WatlowF4tChamber>(std::move(executor), uri.host, uri.port.value_or(kModbusTcpDefaultPort),
+                                              std::move(f4t));
+  }
+  check_shape(name, uri, {});
   EspecOptions espec{options.min_temp_c, options.max_temp_c, link_options(name, options, "\r\n")};
   return std::make_unique<EspecChamber>(std::move(executor), uri.host, uri.port.value_or(kEspecDefaultPort),
                                         std::move(espec));

@@ -2,6 +2,7 @@
 // URI -> driver, as libiio picks a backend by URI (grammar in drivers/README.md):
 //   power supply    scpi+tcp://HOST[:PORT][?model=MODEL]     PORT defaults to 5025
 //   thermal chamber espec+tcp://HOST[:PORT]                  PORT defaults to 10001
+//                   watlow-f4t+modbus://HOST[:PORT][?unit=1&loop=1]   PORT defaults to 502
 // Configuration errors (unknown scheme, unknown query key, model given twice and disagreeing)
 // throw std::invalid_argument naming the instrument; hardware faults surface later as Fault
 // values from the driver's coroutines. Nothing is connected here: configure() connects.

@@ -36,6 +36,7 @@ class EspecChamber final : public ThermalChamber {
   asio::awaitable<Result<ChamberReading>> read() override;
   asio::awaitable<Status> safe_state() override;
   std::uint64_t reconnect_count() const override { return link_.reconnect_count(); }
+  std::string last_reconnect_reason() const override { return link_.last_reconnect_reason(); }
 
   // One raw line, no range check (diagnostics consoles, tests). The reply; `NA:...` -> nak.
   asio::awaitable<Result<std::string>> raw_command(std::string line);

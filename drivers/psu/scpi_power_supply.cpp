@@ -14,6 +14,8 @@ namespace {
 // bounded so an instrument that never reports "no error" cannot stall us.
 constexpr int kMaxErrorEntries = 16;
 constexpr int kReportDecimals = 3;
+// Protection levels may sit a little above the rating (DP832: OVP to 33 V on a 30 V channel).
+constexpr double kProtectionHeadroom = 1.1;
 
 std::string channel_text(int channel) { return std::to_string(channel); }
 
@@ -118,16 +120,31 @@ asio::awaitable<Status> ScpiPowerSupply::check_error_entry(const std::string& re
 }
 
 asio::awaitable<Status> ScpiPowerSupply::set_and_check(int channel, std::string command_template, std::string command) {
+  std::vector<Rendered> commands{Rendered{std::move(command_template), std::move(command)}};
+  co_return co_await send_checked(channel, std::move(commands));
+}
+
+asio::awaitable<Status> ScpiPowerSupply::send_checked(int channel, std::vector<Rendered> commands) {
   const auto& dialect = *match_->dialect;
   std::vector<LineStep> steps;
-  if (needs_channel_select(command_template) && !dialect.commands.select_channel.empty()) {
+  bool select = false;
+  for (const auto& rendered : commands) select = select || needs_channel_select(rendered.command_template);
+  if (channel > 0 && select && !dialect.commands.select_channel.empty()) {
     steps.push_back({select_step(dialect, channel), false});
   }
-  steps.push_back({command, false});
+  std::string sent;
+  for (auto& rendered : commands) {
+    sent += (sent.empty() ? "" : "; ") + rendered.command;
+    steps.push_back({std::move(rendered.command), false});
+  }
   steps.push_back({dialect.commands.error_query, true});
   auto replies = co_await link_.exchange(std::move(steps));
   if (!replies) co_return std::unexpected(std::move(replies.error()));
-  co_return co_await check_error_entry(replies->back(), command, dialect);
+  co_return co_await check_error_entry(replies->back(), sent, dialect);
+}
+
+Fault ScpiPowerSupply::unsupported(const std::string& what) const {
+  return Fault{FaultKind::nak, name(), what + " not supported by " + (match_ ? match_->model->name : std::string("this model"))};
 }
 
 asio::awaitable<Status> ScpiPowerSupply::set_voltage(int channel, double voltage_v) {
@@ -163,9 +180,13 @@ asio::awaitable<Status> ScpiPowerSupply::set_current_limit(int channel, double c
 asio::awaitable<Status> ScpiPowerSupply::set_output(int channel, bool on) {
   const auto& match = known_model("set_output");
   if (auto bad = check_channel(channel)) co_return std::unexpected(std::move(*bad));
-  const auto& command_template = on ? match.dialect->commands.output_on : match.dialect->commands.output_off;
-  auto command = render_command(command_template, {{"ch", channel_text(channel)}});
-  co_return co_await set_and_check(channel, command_template, std::move(command));
+  const auto& commands = match.dialect->commands;
+  const auto& command_template = on ? commands.output_on : commands.output_off;
+  std::vector<Rendered> rendered{{command_template, render_command(command_template, {{"ch", channel_text(channel)}})}};
+  if (on && !commands.output_master_on.empty()) {
+    rendered.push_back({commands.output_master_on, render_command(commands.output_master_on, {})});
+  }
+  co_return co_await send_checked(channel, std::move(rendered));
 }
 
 asio::awaitable<Result<PsuReading>> ScpiPowerSupply::measure(int channel) {
@@ -174,7 +195,10 @@ asio::awaitable<Result<PsuReading>> ScpiPowerSupply::measure(int channel) {
   const auto& commands = match.dialect->commands;
   const std::string ch = channel_text(channel);
   std::vector<std::string> queries{commands.measure_voltage, commands.measure_current, commands.query_output};
-  if (!commands.measure_power.empty()) queries.push_back(commands.measure_power);
+  const bool with_power = !commands.measure_power.empty();
+  if (with_power) queries.push_back(commands.measure_power);
+  const bool with_regulation = !commands.query_regulation.empty();
+  if (with_regulation) queries.push_back(commands.query_regulation);
 
   std::vector<LineStep> steps;
   bool select = false;
@@ -193,13 +217,20 @@ asio::awaitable<Result<PsuReading>> ScpiPowerSupply::measure(int channel) {
   if (!voltage_v) co_return unparsable(0);
   auto current_a = parse_number((*replies)[1]);
   if (!current_a) co_return unparsable(1);
-  auto output_on = parse_on_off((*replies)[2]);
+  auto output_on = decode_output_state(commands, channel, (*replies)[2]);
   if (!output_on) co_return unparsable(2);
   PsuReading reading{*voltage_v, *current_a, *voltage_v * *current_a, *output_on};
-  if (!commands.measure_power.empty()) {
-    auto power_w = parse_number((*replies)[3]);
-    if (!power_w) co_return unparsable(3);
+  std::size_t next = 3;
+  if (with_power) {
+    auto power_w = parse_number((*replies)[next]);
+    if (!power_w) co_return unparsable(next);
     reading.power_w = *power_w;
+    ++next;
+  }
+  if (with_regulation) {
+    auto regulation = decode_regulation(commands, channel, (*replies)[next]);
+    if (!regulation) co_return unparsable(next);
+    reading.regulation = *output_on ? *regulation : PsuRegulation::unknown;
   }
   co_return reading;
 }
@@ -221,10 +252,14 @@ asio::awaitable<Status> ScpiPowerSupply::safe_state() {
     last_command = render_command(dialect.commands.output_off, {{"ch", channel_text(channel)}});
     steps.push_back({last_command, false});
   }
+  if (!dialect.commands.output_master_off.empty()) {
+    last_command = render_command(dialect.commands.output_master_off, {});
+    steps.push_back({last_command, false});
+  }
   steps.push_back({dialect.commands.error_query, true});
   auto replies = co_await link_.exchange(std::move(steps));
   if (!replies) co_return std::unexpected(std::move(replies.error()));
-  co_return co_await check_error_entry(replies->back(), "all outputs off (" + last_command + " ...)", dialect);
+  co_return co_await check_error_entry(replies->back(), "all outputs off (... " + last_command + ")", dialect);
 }
 
 asio::awaitable<Result<std::string>> ScpiPowerSupply::raw_command(std::string line) {
@@ -233,6 +268,142 @@ asio::awaitable<Result<std::string>> ScpiPowerSupply::raw_command(std::string li
   auto replies = co_await link_.exchange(std::move(steps));
   if (!replies) co_return std::unexpected(std::move(replies.error()));
   co_return is_query ? std::move(replies->front()) : std::string{};
+}
+
+PsuCapabilities ScpiPowerSupply::capabilities() const {
+  return match_ ? scpi_capabilities(match_->dialect->commands) : PsuCapabilities{};
+}
+
+asio::awaitable<Result<PsuRegulation>> ScpiPowerSupply::regulation(int channel) {
+  const auto& match = known_model("regulation");
+  if (auto bad = check_channel(channel)) co_return std::unexpected(std::move(*bad));
+  const auto& commands = match.dialect->commands;
+  if (commands.query_regulation.empty()) co_return std::unexpected(unsupported("regulation state (CV/CC)"));
+  std::vector<LineStep> steps;
+  if (needs_channel_select(commands.query_regulation) && !commands.select_channel.empty()) {
+    steps.push_back({select_step(*match.dialect, channel), false});
+  }
+  const auto query = render_command(commands.query_regulation, {{"ch", channel_text(channel)}});
+  steps.push_back({query, true});
+  auto replies = co_await link_.exchange(std::move(steps));
+  if (!replies) co_return std::unexpected(std::move(replies.error()));
+  auto regulation = decode_regulation(commands, channel, replies->back());
+  if (!regulation) co_return fail(FaultKind::protocol, name(), "unparsable reply to " + quoted(query) + ": " + quoted(replies->back()));
+  co_return *regulation;
+}
+
+asio::awaitable<Status> ScpiPowerSupply::configure_protection(int channel, bool over_voltage, std::optional<double> level,
+                                                              bool enabled) {
+  const auto& match = known_model(over_voltage ? "configure_ovp" : "configure_ocp");
+  if (auto bad = check_channel(channel)) co_return std::unexpected(std::move(*bad));
+  const auto& c = match.dialect->commands;
+  const std::string what = over_voltage ? "over-voltage protection" : "over-current protection";
+  const auto& level_template = over_voltage ? c.set_ovp_level : c.set_ocp_level;
+  const auto& on_template = over_voltage ? c.ovp_on : c.ocp_on;
+  const auto& off_template = over_voltage ? c.ovp_off : c.ocp_off;
+  if (level_template.empty() && on_template.empty()) co_return std::unexpected(unsupported(what));
+  if (level && level_template.empty()) {
+    co_return std::unexpected(unsupported("a programmable " + what + " level (it trips at the " +
+                                          (over_voltage ? "voltage" : "current") + " setting)"));
+  }
+  if (!enabled && off_template.empty()) co_return std::unexpected(unsupported("switching off " + what));
+
+  std::vector<Rendered> rendered;
+  const std::string ch = channel_text(channel);
+  if (level) {
+    const auto spec = channel_spec(channel);
+    const double rating = over_voltage ? spec.max_voltage_v : spec.max_current_a;
+    const double max_level = rating * kProtectionHeadroom;
+    const char* unit = over_voltage ? "V" : "A";
+    if (!std::isfinite(*level) || *level <= 0 || *level > max_level) {
+      co_return fail(FaultKind::out_of_range, name(),
+                     std::string(over_voltage ? "OVP" : "OCP") + " level " + format_fixed(*level, kReportDecimals) + " " +
+                         unit + " is outside CH" + ch + "'s 0.." + format_fixed(max_level, kReportDecimals) + " " + unit +
+                         " (" + match.model->name + ")");
+    }
+    const int decimals = over_voltage ? match.dialect->voltage_decimals : match.dialect->current_decimals;
+    rendered.push_back({level_template, render_command(level_template, {{"ch", ch},
+                                                                        {over_voltage ? "v" : "a", format_fixed(*level, decimals)}})});
+  }
+  const auto& state_template = enabled ? on_template : off_template;
+  if (!state_template.empty()) rendered.push_back({state_template, render_command(state_template, {{"ch", ch}})});
+  if (rendered.empty()) co_return Status{};  // always-armed protection, level kept
+  co_return co_await send_checked(channel, std::move(rendered));
+}
+
+asio::awaitable<Status> ScpiPowerSupply::configure_ovp(int channel, std::optional<double> level_v, bool enabled) {
+  co_return co_await configure_protection(channel, true, level_v, enabled);
+}
+
+asio::awaitable<Status> ScpiPowerSupply::configure_ocp(int channel, std::optional<double> level_a, bool enabled) {
+  co_return co_await configure_protection(channel, false, level_a, enabled);
+}
+
+asio::awaitable<Result<PsuProtectionStatus>> ScpiPowerSupply::protection_status(int channel) {
+  const auto& match = known_model("protection_status");
+  if (auto bad = check_channel(channel)) co_return std::unexpected(std::move(*bad));
+  const auto& c = match.dialect->commands;
+  if (c.query_ovp_tripped.empty() && c.query_ocp_tripped.empty()) co_return std::unexpected(unsupported("protection status"));
+  std::vector<std::string> queries;
+  for (const auto* tmpl : {&c.query_ovp_tripped, &c.query_ocp_tripped}) {
+    if (!tmpl->empty()) queries.push_back(*tmpl);
+  }
+  std::vector<LineStep> steps;
+  bool select = false;
+  for (const auto& query : queries) select = select || needs_channel_select(query);
+  if (select && !c.select_channel.empty()) steps.push_back({select_step(*match.dialect, channel), false});
+  for (const auto& query : queries) steps.push_back({render_command(query, {{"ch", channel_text(channel)}}), true});
+  auto replies = co_await link_.exchange(steps);
+  if (!replies) co_return std::unexpected(std::move(replies.error()));
+  PsuProtectionStatus status;
+  std::size_t next = 0;
+  const std::size_t first_step = steps.size() - queries.size();
+  for (auto* field : {&status.ovp_tripped, &status.ocp_tripped}) {
+    const auto& tmpl = field == &status.ovp_tripped ? c.query_ovp_tripped : c.query_ocp_tripped;
+    if (tmpl.empty()) continue;
+    auto flag = parse_flag((*replies)[next]);
+    if (!flag) {
+      co_return fail(FaultKind::protocol, name(),
+                     "unparsable reply to " + quoted(steps[first_step + next].command) + ": " + quoted((*replies)[next]));
+    }
+    *field = *flag;
+    ++next;
+  }
+  co_return status;
+}
+
+asio::awaitable<Status> ScpiPowerSupply::clear_protection(int channel) {
+  const auto& match = known_model("clear_protection");
+  if (auto bad = check_channel(channel)) co_return std::unexpected(std::move(*bad));
+  const auto& c = match.dialect->commands;
+  std::vector<Rendered> rendered;
+  for (const auto* tmpl : {&c.clear_ovp, &c.clear_ocp}) {
+    if (!tmpl->empty()) rendered.push_back({*tmpl, render_command(*tmpl, {{"ch", channel_text(channel)}})});
+  }
+  if (rendered.empty()) co_return std::unexpected(unsupported("clearing protection trips"));
+  co_return co_await send_checked(channel, std::move(rendered));
+}
+
+asio::awaitable<Status> ScpiPowerSupply::configure_watchdog(bool enabled, double delay_s) {
+  const auto& match = known_model("configure_watchdog");
+  const auto& c = match.dialect->commands;
+  if (c.watchdog_on.empty()) co_return std::unexpected(unsupported("the output watchdog"));
+  std::vector<Rendered> rendered;
+  if (enabled) {
+    if (!std::isfinite(delay_s) || delay_s < c.watchdog_min_delay_s || delay_s > c.watchdog_max_delay_s) {
+      co_return fail(FaultKind::out_of_range, name(),
+                     "watchdog delay " + format_fixed(delay_s, kReportDecimals) + " s is outside " +
+                         format_fixed(c.watchdog_min_delay_s, 0) + ".." + format_fixed(c.watchdog_max_delay_s, 0) + " s (" +
+                         match.model->name + ")");
+    }
+    if (!c.set_watchdog_delay.empty()) {
+      rendered.push_back({c.set_watchdog_delay, render_command(c.set_watchdog_delay, {{"s", format_fixed(delay_s, 0)}})});
+    }
+    rendered.push_back({c.watchdog_on, render_command(c.watchdog_on, {})});
+  } else {
+    rendered.push_back({c.watchdog_off, render_command(c.watchdog_off, {})});
+  }
+  co_return co_await send_checked(0, std::move(rendered));  // instrument-wide: no channel select
 }
 
 }  // namespace ob::drivers

@@ -12,12 +12,15 @@
 //   then verifies the instrument really is that model. Without one, set_* and measure() before
 //   a successful configure() are programmer errors (std::logic_error).
 // - safe_state(): every channel's output off; reconnects and re-identifies when needed, so it
-//   works after a lost link and even when configure() never succeeded.
+//   works after a lost link and even when configure() never succeeded. With a master switch
+//   (R&S OUTP:GEN) the master goes off too.
+// - measure() also reads the regulation state (CV/CC) when the dialect has a query for it.
 #include <asio/any_io_executor.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "drivers/psu/power_supply.hpp"
 #include "drivers/scpi/scpi_dialect.hpp"
@@ -45,6 +48,18 @@ class ScpiPowerSupply final : public PowerSupply {
   asio::awaitable<Result<PsuReading>> measure(int channel) override;
   asio::awaitable<Status> safe_state() override;
   std::uint64_t reconnect_count() const override { return link_.reconnect_count(); }
+  std::string last_reconnect_reason() const override { return link_.last_reconnect_reason(); }
+
+  // Everything below follows the dialect table; a missing template is FaultKind::nak
+  // "... not supported by <model>", sent nothing.
+  PsuCapabilities capabilities() const override;
+  asio::awaitable<Result<PsuRegulation>> regulation(int channel) override;
+  asio::awaitable<Status> configure_ovp(int channel, std::optional<double> level_v, bool enabled) override;
+  asio::awaitable<Status> configure_ocp(int channel, std::optional<double> level_a, bool enabled) override;
+  asio::awaitable<Result<PsuProtectionStatus>> protection_status(int channel) override;
+  asio::awaitable<Status> clear_protection(int channel) override;
+  // Delay in whole seconds (rounded), within the dialect's watchdog_min/max_delay_s.
+  asio::awaitable<Status> configure_watchdog(bool enabled, double delay_s) override;
 
   // One raw line, no range check (diagnostics consoles, tests): the reply when the line is a
   // query (contains '?'), else "".
@@ -59,6 +74,16 @@ class ScpiPowerSupply final : public PowerSupply {
  private:
   asio::awaitable<Result<std::pair<Identity, ScpiMatch>>> identify();
   asio::awaitable<Status> set_and_check(int channel, std::string command_template, std::string command);
+  // Rendered commands (with the templates they came from) as one exchange: channel select when
+  // any template needs it (channel > 0), the commands, then the error query.
+  struct Rendered {
+    std::string command_template;
+    std::string command;
+  };
+  asio::awaitable<Status> send_checked(int channel, std::vector<Rendered> commands);
+  asio::awaitable<Status> configure_protection(int channel, bool over_voltage, std::optional<double> level,
+                                               bool enabled);
+  Fault unsupported(const std::string& what) const;
   asio::awaitable<Status> check_error_entry(const std::string& reply, const std::string& after_command,
                                             const ScpiDialect& dialect);
   const ScpiMatch& known_model(const char* operation) const;

@@ -1,5 +1,6 @@
 #include "drivers/scpi/scpi_dialect.hpp"
 
+#include <charconv>
 #include <regex>
 #include <stdexcept>
 
@@ -96,6 +97,75 @@ std::optional<bool> parse_on_off(std::string_view reply) {
   if (iequals(reply, "ON") || reply == "1") return true;
   if (iequals(reply, "OFF") || reply == "0") return false;
   return std::nullopt;
+}
+
+std::optional<bool> parse_flag(std::string_view reply) {
+  reply = trim(reply);
+  if (iequals(reply, "YES")) return true;
+  if (iequals(reply, "NO")) return false;
+  return parse_on_off(reply);
+}
+
+std::optional<unsigned long> parse_status_word(std::string_view reply) {
+  reply = trim(reply);
+  if (reply.size() > 2 && reply[0] == '0' && (reply[1] == 'x' || reply[1] == 'X')) {
+    unsigned long value = 0;
+    const auto* first = reply.data() + 2;
+    const auto* last = reply.data() + reply.size();
+    auto [ptr, ec] = std::from_chars(first, last, value, 16);
+    if (ec != std::errc{} || ptr != last) return std::nullopt;
+    return value;
+  }
+  auto value = parse_integer(reply);
+  if (!value || *value < 0) {
+    // Some firmware answers a status register as a float ("+2.00000E+00").
+    auto number = parse_number(reply);
+    if (!number || *number < 0 || *number != static_cast<double>(static_cast<unsigned long>(*number))) return std::nullopt;
+    return static_cast<unsigned long>(*number);
+  }
+  return static_cast<unsigned long>(*value);
+}
+
+namespace {
+
+bool bit_set(unsigned long word, int bit) { return bit >= 0 && bit < 64 && ((word >> bit) & 1UL) != 0; }
+
+}  // namespace
+
+std::optional<bool> decode_output_state(const ScpiCommands& commands, int channel, std::string_view reply) {
+  if (commands.output_state_bit < 0) return parse_on_off(reply);
+  auto word = parse_status_word(reply);
+  if (!word) return std::nullopt;
+  return bit_set(*word, commands.output_state_bit + channel - 1);
+}
+
+std::optional<PsuRegulation> decode_regulation(const ScpiCommands& commands, int channel, std::string_view reply) {
+  if (commands.regulation_reply == RegulationReply::mode_text) {
+    reply = trim(reply);
+    if (iequals(reply, "CV")) return PsuRegulation::constant_voltage;
+    if (iequals(reply, "CC")) return PsuRegulation::constant_current;
+    if (iequals(reply, "UR") || iequals(reply, "UNR")) return PsuRegulation::unregulated;
+    return std::nullopt;
+  }
+  auto word = parse_status_word(reply);
+  if (!word) return std::nullopt;
+  const int shift = commands.status_bit_stride * (channel - 1);
+  if (bit_set(*word, commands.cc_bit + shift)) return PsuRegulation::constant_current;
+  if (commands.cv_bit < 0) return PsuRegulation::constant_voltage;
+  if (bit_set(*word, commands.cv_bit + shift)) return PsuRegulation::constant_voltage;
+  return PsuRegulation::unknown;  // neither: typically an output that is off
+}
+
+PsuCapabilities scpi_capabilities(const ScpiCommands& c) {
+  PsuCapabilities caps;
+  caps.regulation = !c.query_regulation.empty();
+  caps.ovp_level = !c.set_ovp_level.empty();
+  caps.ovp = caps.ovp_level || !c.ovp_on.empty();
+  caps.ocp_level = !c.set_ocp_level.empty();
+  caps.ocp = caps.ocp_level || !c.ocp_on.empty();
+  caps.protection_status = !c.query_ovp_tripped.empty() || !c.query_ocp_tripped.empty();
+  caps.watchdog = !c.watchdog_on.empty();
+  return caps;
 }
 
 }  // namespace ob::drivers

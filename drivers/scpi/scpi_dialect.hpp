@@ -4,7 +4,7 @@
 // model's channel specs, and the command templates. Adding a family = adding a table entry in
 // scpi_dialect_tables.cpp; the driver (psu/scpi_power_supply) has no per-vendor code.
 //
-// Template placeholders: {ch} channel number (1-based), {v} volts, {a} amperes.
+// Template placeholders: {ch} channel number (1-based), {v} volts, {a} amperes, {s} seconds.
 // A command template without {ch} acts on the selected channel: the driver sends
 // `select_channel` before it (when the family has one).
 #include <initializer_list>
@@ -25,17 +25,61 @@ struct ScpiModel {
   std::vector<PsuChannelSpec> channels;  // index 0 = CH1
 };
 
+// How a regulation query's reply reads.
+enum class RegulationReply {
+  mode_text,    // "CV" | "CC" | "UR" (Rigol :OUTP:MODE?)
+  status_bits,  // a status word (decimal or 0x-hex): see ScpiCommands::cc_bit
+};
+
 struct ScpiCommands {
-  std::string select_channel;  // empty: every command names its channel
-  std::string set_voltage;
-  std::string set_current;
-  std::string output_on;
-  std::string output_off;
-  std::string query_output;  // reply ON/OFF or 1/0
-  std::string measure_voltage;
-  std::string measure_current;
-  std::string measure_power;  // empty: P = V x I
+  std::string select_channel{};  // empty: every command names its channel
+  std::string set_voltage{};
+  std::string set_current{};
+  std::string output_on{};
+  std::string output_off{};
+  std::string query_output{};  // reply ON/OFF or 1/0 (or a status word: output_state_bit)
+  std::string measure_voltage{};
+  std::string measure_current{};
+  std::string measure_power{};  // empty: P = V x I
   std::string error_query = "SYST:ERR?";
+
+  // Master output switch (R&S OUTP:GEN): sent after output_on; after every channel's
+  // output_off in safe_state(). Empty: channels switch on their own.
+  std::string output_master_on{};
+  std::string output_master_off{};
+  // query_output's reply is a status word; the channel is on when bit
+  // (output_state_bit + ch - 1) is set (Siglent SYST:STAT?: CH1 bit 4, CH2 bit 5). -1: ON/OFF/1/0.
+  int output_state_bit = -1;
+
+  // Regulation (CV/CC). Empty: PsuRegulation::unknown.
+  std::string query_regulation{};
+  RegulationReply regulation_reply = RegulationReply::mode_text;
+  // status_bits: CC when bit (cc_bit + status_bit_stride * (ch - 1)) is set; CV when cv_bit
+  // (same shift) is set, or, with cv_bit = -1, whenever the CC bit is clear.
+  int cc_bit = -1;
+  int cv_bit = -1;
+  int status_bit_stride = 0;
+
+  // Protection. {v} / {a} level. Empty template: the model lacks that command (an empty
+  // ovp_on with a level command = OVP always armed; an empty set_ocp_level = OCP trips at the
+  // current limit, as an electronic fuse). Trip queries answer YES/NO, ON/OFF or 1/0.
+  std::string set_ovp_level{};
+  std::string ovp_on{};
+  std::string ovp_off{};
+  std::string query_ovp_tripped{};
+  std::string clear_ovp{};
+  std::string set_ocp_level{};
+  std::string ocp_on{};
+  std::string ocp_off{};
+  std::string query_ocp_tripped{};
+  std::string clear_ocp{};
+
+  // Output watchdog (Keysight OUTP:PROT:WDOG): outputs off after {s} seconds without a command.
+  std::string watchdog_on{};
+  std::string watchdog_off{};
+  std::string set_watchdog_delay{};  // {s}
+  double watchdog_min_delay_s = 1;
+  double watchdog_max_delay_s = 3600;
 };
 
 struct ScpiDialect {
@@ -81,5 +125,16 @@ std::optional<ScpiErrorEntry> parse_error_reply(std::string_view reply);
 
 // Output state reply: ON/OFF/1/0 (any case). nullopt for anything else.
 std::optional<bool> parse_on_off(std::string_view reply);
+// A flag reply: ON/OFF/1/0/YES/NO (any case), as protection trip queries answer.
+std::optional<bool> parse_flag(std::string_view reply);
+// A status word: decimal ("+3") or hexadecimal ("0x0224"); nullopt otherwise.
+std::optional<unsigned long> parse_status_word(std::string_view reply);
+
+// The dialect's reading of a query_output / query_regulation reply for `channel`.
+std::optional<bool> decode_output_state(const ScpiCommands& commands, int channel, std::string_view reply);
+std::optional<PsuRegulation> decode_regulation(const ScpiCommands& commands, int channel, std::string_view reply);
+
+// What the dialect's templates allow (PowerSupply::capabilities()).
+PsuCapabilities scpi_capabilities(const ScpiCommands& commands);
 
 }  // namespace ob::drivers

@@ -1,6 +1,9 @@
 // The SCPI power-supply families orbitbench knows. Channel limits are the front-panel ratings
-// (programming guides); a negative-output channel (DP831 CH3, E36311A CH3) is programmed with
-// the magnitude, so its limit is the magnitude too.
+// (vendors' data sheets and programming guides); a negative-output channel (DP831 CH3,
+// E36311A CH3) is programmed with the magnitude, so its limit is the magnitude too.
+// max_power_w is recorded where a channel cannot deliver V_max x I_max at once (autoranging
+// R&S outputs); the driver does not enforce it (the instrument limits itself).
+// "unconfirmed" marks a command or rating taken from a manual but not yet tried on hardware.
 #include "drivers/scpi/scpi_dialect.hpp"
 
 namespace ob::drivers {
@@ -28,6 +31,19 @@ ScpiDialect rigol_dp800() {
               .measure_current = ":MEAS:CURR? CH{ch}",
               .measure_power = ":MEAS:POWE? CH{ch}",
               .error_query = ":SYST:ERR?",
+              .query_regulation = ":OUTP:MODE? CH{ch}",  // CV | CC | UR
+              .regulation_reply = RegulationReply::mode_text,
+              .set_ovp_level = ":OUTP:OVP:VAL CH{ch},{v}",
+              .ovp_on = ":OUTP:OVP CH{ch},ON",
+              .ovp_off = ":OUTP:OVP CH{ch},OFF",
+              .query_ovp_tripped = ":OUTP:OVP:QUES? CH{ch}",  // YES | NO
+              .clear_ovp = ":OUTP:OVP:CLEAR CH{ch}",
+              .set_ocp_level = ":OUTP:OCP:VAL CH{ch},{a}",
+              .ocp_on = ":OUTP:OCP CH{ch},ON",
+              .ocp_off = ":OUTP:OCP CH{ch},OFF",
+              .query_ocp_tripped = ":OUTP:OCP:QUES? CH{ch}",
+              .clear_ocp = ":OUTP:OCP:CLEAR CH{ch}",
+              // No output watchdog on the DP800.
           },
       .voltage_decimals = 3,
       .current_decimals = 3,
@@ -41,7 +57,7 @@ ScpiDialect keysight_e36300() {
           {
               {"E36312A", "E36312A", {{6, 5}, {25, 1}, {25, 1}}},
               {"E36313A", "E36313A", {{6, 10}, {25, 2}, {25, 2}}},
-              {"E36311A", "E36311A", {{6, 5}, {25, 1}, {25, 1}}},
+              {"E36311A", "E36311A", {{6, 5}, {25, 1}, {25, 1}}},  // CH3 is -25 V
           },
       .commands =
           {
@@ -55,16 +71,151 @@ ScpiDialect keysight_e36300() {
               .measure_current = "MEAS:CURR? (@{ch})",
               .measure_power = "",
               .error_query = "SYST:ERR?",
+              // Questionable instrument summary of channel n: bit 0 = CC (voltage unregulated),
+              // bit 1 = CV (current unregulated), as on the E3631A. Unconfirmed on the E36300.
+              .query_regulation = "STAT:QUES:INST:ISUM{ch}:COND?",
+              .regulation_reply = RegulationReply::status_bits,
+              .cc_bit = 0,
+              .cv_bit = 1,
+              .status_bit_stride = 0,
+              // OVP is always armed (no state command); OCP trips at the current setting.
+              .set_ovp_level = "VOLT:PROT {v},(@{ch})",
+              .ovp_on = "",
+              .ovp_off = "",
+              .query_ovp_tripped = "VOLT:PROT:TRIP? (@{ch})",
+              .clear_ovp = "OUTP:PROT:CLE (@{ch})",  // clears OVP and OCP together
+              .set_ocp_level = "",
+              .ocp_on = "CURR:PROT:STAT ON,(@{ch})",
+              .ocp_off = "CURR:PROT:STAT OFF,(@{ch})",
+              .query_ocp_tripped = "CURR:PROT:TRIP? (@{ch})",
+              .clear_ocp = "",
+              // Output watchdog as on the N6700 (E36300 programming guide; unconfirmed on hardware).
+              .watchdog_on = "OUTP:PROT:WDOG ON",
+              .watchdog_off = "OUTP:PROT:WDOG OFF",
+              .set_watchdog_delay = "OUTP:PROT:WDOG:DEL {s}",
+              .watchdog_min_delay_s = 1,
+              .watchdog_max_delay_s = 3600,
           },
       .voltage_decimals = 3,
       .current_decimals = 4,
   };
 }
 
+// R&S NGP800 and NGE100 share the command set: INST:NSEL selects, OUTP:SEL arms the selected
+// channel, OUTP:GEN is the master switch; booleans are answered 1/0. OCP is the electronic
+// fuse: it trips at the current limit (no level). Every command acts on the selected channel.
+ScpiCommands rohde_schwarz_commands() {
+  return ScpiCommands{
+      .select_channel = "INST:NSEL {ch}",
+      .set_voltage = "VOLT {v}",
+      .set_current = "CURR {a}",
+      .output_on = "OUTP:SEL ON",
+      .output_off = "OUTP:SEL OFF",
+      .query_output = "OUTP?",  // 1 | 0: the selected channel's real state (selected and master on)
+      .measure_voltage = "MEAS:VOLT?",
+      .measure_current = "MEAS:CURR?",
+      .measure_power = "MEAS:POW?",
+      .error_query = "SYST:ERR?",
+      .output_master_on = "OUTP:GEN ON",
+      .output_master_off = "OUTP:GEN OFF",
+      // Questionable instrument summary of channel n: 1 = CC, 2 = CV. (protocols.md writes
+      // STAT:QUES:ISUM1:COND?; the NGE100 manual has the INSTrument node. Unconfirmed on the NGP800.)
+      .query_regulation = "STAT:QUES:INST:ISUM{ch}:COND?",
+      .regulation_reply = RegulationReply::status_bits,
+      .cc_bit = 0,
+      .cv_bit = 1,
+      .status_bit_stride = 0,
+      .set_ovp_level = "VOLT:PROT:LEV {v}",
+      .ovp_on = "VOLT:PROT:STAT ON",
+      .ovp_off = "VOLT:PROT:STAT OFF",
+      .query_ovp_tripped = "VOLT:PROT:TRIP?",
+      .clear_ovp = "VOLT:PROT:CLE",
+      .set_ocp_level = "",
+      .ocp_on = "FUSE:STAT ON",
+      .ocp_off = "FUSE:STAT OFF",
+      .query_ocp_tripped = "FUSE:TRIP?",
+      .clear_ocp = "FUSE:TRIP:CLE",  // unconfirmed: switching the output on again also clears it
+      // No output watchdog documented for either family.
+  };
+}
+
+ScpiDialect rohde_schwarz_ngp800() {
+  // 200 W per channel (800 W total on the 4-channel models); autoranging, so 32 V x 20 A is
+  // not available at once.
+  constexpr PsuChannelSpec k32v{32, 20, 200};
+  constexpr PsuChannelSpec k64v{64, 10, 200};
+  return ScpiDialect{
+      .family = "Rohde & Schwarz NGP800",
+      .models =
+          {
+              {"NGP814", "NGP814", {k32v, k32v, k32v, k32v}},
+              {"NGP824", "NGP824", {k64v, k64v, k64v, k64v}},
+              {"NGP802", "NGP802", {k32v, k32v}},
+              {"NGP822", "NGP822", {k64v, k64v}},
+          },
+      .commands = rohde_schwarz_commands(),
+      .voltage_decimals = 3,
+      .current_decimals = 4,
+  };
+}
+
+ScpiDialect rohde_schwarz_nge100() {
+  constexpr PsuChannelSpec kChannel{32, 3, 33.6};  // 33.6 W per channel (data sheet)
+  return ScpiDialect{
+      .family = "Rohde & Schwarz NGE100",
+      .models =
+          {
+              {"NGE102B", "NGE102B?", {kChannel, kChannel}},
+              {"NGE103B", "NGE103B?", {kChannel, kChannel, kChannel}},
+          },
+      .commands = rohde_schwarz_commands(),
+      .voltage_decimals = 3,
+      .current_decimals = 3,
+  };
+}
+
+// Siglent SPD3303X / SPD3303X-E: *IDN? has five fields; SYST:ERR? answers `0 No Error`
+// (older firmware) or `+0, No Error`; commands name their channel (`CH1:VOLT 5.000`).
+// CH3 is a fixed 2.5 / 3.3 / 5 V, 3.2 A output chosen on the front panel: not programmable,
+// so it is not modelled (channels 1 and 2 only). There is no output-state query: SYST:STAT?
+// bit 0/1 = CH1/CH2 CC (clear = CV), bit 4/5 = CH1/CH2 output on. No OVP/OCP, no watchdog.
+ScpiDialect siglent_spd3303x() {
+  constexpr PsuChannelSpec kChannel{32, 3.2};
+  return ScpiDialect{
+      .family = "Siglent SPD3303X",
+      .models =
+          {
+              {"SPD3303X", "SPD3303X(-E)?", {kChannel, kChannel}},
+          },
+      .commands =
+          {
+              .select_channel = "INST CH{ch}",
+              .set_voltage = "CH{ch}:VOLT {v}",
+              .set_current = "CH{ch}:CURR {a}",
+              .output_on = "OUTP CH{ch},ON",
+              .output_off = "OUTP CH{ch},OFF",
+              .query_output = "SYST:STAT?",
+              .measure_voltage = "MEAS:VOLT? CH{ch}",
+              .measure_current = "MEAS:CURR? CH{ch}",
+              .measure_power = "MEAS:POWE? CH{ch}",
+              .error_query = "SYST:ERR?",
+              .output_state_bit = 4,
+              .query_regulation = "SYST:STAT?",
+              .regulation_reply = RegulationReply::status_bits,
+              .cc_bit = 0,
+              .cv_bit = -1,
+              .status_bit_stride = 1,
+          },
+      .voltage_decimals = 3,
+      .current_decimals = 3,
+  };
+}
+
 }  // namespace
 
 const std::vector<ScpiDialect>& scpi_dialects() {
-  static const std::vector<ScpiDialect> dialects{rigol_dp800(), keysight_e36300()};
+  static const std::vector<ScpiDialect> dialects{rigol_dp800(), keysight_e36300(), rohde_schwarz_ngp800(),
+                                                 rohde_schwarz_nge100(), siglent_spd3303x()};
   return dialects;
 }
 

@@ -11,7 +11,9 @@ InstrumentLink::InstrumentLink(asio::any_io_executor executor, std::string host,
 asio::awaitable<Status> InstrumentLink::open() {
   if (client_.is_open()) co_return Status{};
   if (!client_.has_endpoint()) co_return co_await client_.connect(host_, port_);
-  co_return co_await client_.reconnect();
+  auto reopened = co_await client_.reconnect();
+  if (reopened) last_reconnect_reason_ = last_fault_.empty() ? "connection was closed" : last_fault_;
+  co_return reopened;
 }
 
 asio::awaitable<Result<std::vector<std::string>>> InstrumentLink::run(const std::vector<LineStep>& steps) {
@@ -31,13 +33,25 @@ asio::awaitable<Result<std::vector<std::string>>> InstrumentLink::exchange(std::
   auto guard = co_await mutex_.lock();
   const bool was_open = client_.is_open();
   auto opened = co_await open();
-  if (!opened) co_return std::unexpected(std::move(opened.error()));
+  if (!opened) {
+    last_fault_ = opened.error().message();
+    co_return std::unexpected(std::move(opened.error()));
+  }
   auto replies = co_await run(steps);
-  if (replies || replies.error().kind != FaultKind::link_lost || !was_open) co_return replies;
+  if (replies || replies.error().kind != FaultKind::link_lost || !was_open) {
+    if (!replies) last_fault_ = replies.error().message();
+    co_return replies;
+  }
   // The connection we reused had died while idle: reconnect and replay the transaction once.
   auto reopened = co_await client_.reconnect();
-  if (!reopened) co_return std::unexpected(std::move(reopened.error()));
-  co_return co_await run(steps);
+  if (!reopened) {
+    last_fault_ = reopened.error().message();
+    co_return std::unexpected(std::move(reopened.error()));
+  }
+  last_reconnect_reason_ = "connection found dead when reused (" + replies.error().message() + "); replayed";
+  replies = co_await run(steps);
+  if (!replies) last_fault_ = replies.error().message();
+  co_return replies;
 }
 
 asio::awaitable<Result<std::string>> InstrumentLink::query(std::string command) {

@@ -37,6 +37,10 @@ class InstrumentLink {
   const std::string& instrument() const { return client_.options().instrument; }
   std::string endpoint() const { return host_ + ":" + std::to_string(port_); }
   std::uint64_t reconnect_count() const { return client_.reconnect_count(); }
+  // Why the last successful reconnect was needed: the fault that lost the link ("psu-a:
+  // timeout: no reply to ..."), or "connection found closed" when the peer closed it while
+  // idle. "" before the first reconnect. The runner logs it with each reconnect_count() step.
+  const std::string& last_reconnect_reason() const { return last_reconnect_reason_; }
   bool is_open() const { return client_.is_open(); }
   void close() { client_.close(); }
 
@@ -48,6 +52,8 @@ class InstrumentLink {
   AsyncMutex mutex_;
   std::string host_;
   std::uint16_t port_;
+  std::string last_fault_;             // message of the fault that ended the last exchange
+  std::string last_reconnect_reason_;
 };
 
 }  // namespace ob::drivers

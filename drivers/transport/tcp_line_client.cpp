@@ -1,54 +1,20 @@
 #include "drivers/transport/tcp_line_client.hpp"
 
-#include <asio/co_spawn.hpp>
-#include <asio/connect.hpp>
-#include <asio/detached.hpp>
-#include <asio/experimental/as_tuple.hpp>
-#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/read_until.hpp>
 #include <asio/steady_timer.hpp>
-#include <asio/this_coro.hpp>
-#include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
-#include <memory>
-#include <optional>
 #include <tuple>
 #include <utility>
-#include <variant>
-#include <vector>
+
+#include "drivers/transport/deadline.hpp"
+#include "drivers/transport/tcp_connect.hpp"
 
 namespace ob::drivers {
 namespace {
 
 using asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
-using Clock = std::chrono::steady_clock;
-
-// Completion token that reports errors as values instead of throwing.
-constexpr auto kNoThrow = asio::experimental::as_tuple(asio::use_awaitable);
-
-// Races `op` against a timer; nullopt when the deadline came first (the op has then been
-// cancelled and has completed: a parallel group waits for both sides).
-template <class T>
-asio::awaitable<std::optional<T>> before(Clock::time_point deadline, asio::awaitable<T> op) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
-  auto outcome = co_await (std::move(op) || timer.async_wait(kNoThrow));
-  if (outcome.index() == 0) co_return std::move(std::get<0>(outcome));
-  co_return std::nullopt;
-}
 
 std::string quoted(const std::string& command) { return "'" + command + "'"; }
-
-// The system resolver cannot be cancelled (getaddrinfo runs on asio's resolver thread), so it
-// runs detached and signals through a timer; the caller stops waiting at its deadline.
-struct ResolveState {
-  explicit ResolveState(const asio::any_io_executor& executor)
-      : signal(executor, asio::steady_timer::time_point::max()) {}
-  asio::steady_timer signal;
-  bool done = false;
-  asio::error_code error;
-  std::vector<tcp::endpoint> endpoints;
-};
 
 }  // namespace
 
@@ -79,55 +45,7 @@ asio::awaitable<Status> TcpLineClient::connect(std::string host, std::uint16_t p
   close();
   host_ = std::move(host);
   port_ = port;
-  const auto deadline = Clock::now() + options_.timeout;
-  const auto within = " within " + std::to_string(options_.timeout.count()) + " ms";
-
-  std::vector<tcp::endpoint> endpoints;
-  asio::error_code parse_error;
-  const auto address = asio::ip::make_address(host_, parse_error);
-  if (!parse_error) {
-    endpoints.emplace_back(address, port_);
-  } else {
-    auto state = std::make_shared<ResolveState>(executor_);
-    asio::co_spawn(
-        executor_,
-        [state, host = host_, port = port_]() -> asio::awaitable<void> {
-          tcp::resolver resolver(co_await asio::this_coro::executor);
-          auto [ec, results] = co_await resolver.async_resolve(host, std::to_string(port), kNoThrow);
-          state->error = ec;
-          for (const auto& entry : results) state->endpoints.push_back(entry.endpoint());
-          state->done = true;
-          state->signal.cancel();
-        },
-        asio::detached);
-    if (!state->done) {
-      state->signal.expires_at(deadline);
-      co_await state->signal.async_wait(kNoThrow);
-    }
-    if (!state->done) co_return std::unexpected(fault(FaultKind::timeout, "cannot resolve '" + host_ + "'" + within));
-    if (state->error || state->endpoints.empty()) {
-      co_return std::unexpected(fault(FaultKind::link_lost, "cannot resolve '" + host_ + "': " + state->error.message()));
-    }
-    endpoints = std::move(state->endpoints);
-  }
-
-  auto connect_op = [this, &endpoints]() -> asio::awaitable<asio::error_code> {
-    auto [ec, connected] = co_await asio::async_connect(socket_, endpoints, kNoThrow);
-    (void)connected;
-    co_return ec;
-  };
-  auto outcome = co_await before(deadline, connect_op());
-  if (!outcome) {
-    close();
-    co_return std::unexpected(fault(FaultKind::timeout, "no connection to " + endpoint() + within));
-  }
-  if (*outcome) {
-    close();
-    co_return std::unexpected(fault(FaultKind::link_lost, "cannot connect to " + endpoint() + ": " + outcome->message()));
-  }
-  asio::error_code ignored;
-  socket_.set_option(tcp::no_delay(true), ignored);  // one command per segment, as instruments expect
-  co_return Status{};
+  co_return co_await connect_tcp(socket_, host_, port_, options_.timeout, options_.instrument);
 }
 
 asio::awaitable<Status> TcpLineClient::reconnect() {
@@ -161,7 +79,7 @@ asio::awaitable<Status> TcpLineClient::write_line(std::string text) {
     (void)written;
     co_return ec;
   };
-  auto outcome = co_await before(Clock::now() + options_.timeout, write_op());
+  auto outcome = co_await before(SteadyClock::now() + options_.timeout, write_op());
   if (!outcome) {
     close();
     co_return std::unexpected(fault(FaultKind::timeout, "could not send " + quoted(text) + " within " +
@@ -178,7 +96,7 @@ asio::awaitable<Result<std::string>> TcpLineClient::read_line(std::string comman
     co_return co_await asio::async_read_until(socket_, asio::dynamic_buffer(rx_, options_.max_line_bytes), '\n',
                                               kNoThrow);
   };
-  auto outcome = co_await before(Clock::now() + options_.timeout, read_op());
+  auto outcome = co_await before(SteadyClock::now() + options_.timeout, read_op());
   if (!outcome) {
     close();
     co_return std::unexpected(

@@ -4,6 +4,7 @@ check (exit 77); a lab that does not come up is a failure, never a skip."""
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,15 +20,17 @@ def skip(reason):
 
 
 class Lab:
-    """`orbitbench lab` on ephemeral ports; its URIs from the lines it prints before `ready`."""
+    """`orbitbench lab` on ephemeral ports; its instruments from the `name model uri` lines it prints
+    before `ready` (uris[name], models[name]); `control` is the fault-injection port."""
 
     def __init__(self, exe, *extra):
         if not os.path.isfile(exe) or not os.access(exe, os.X_OK):
             print(f"FAIL {exe} is not an executable")
             sys.exit(1)
-        args = [exe, "lab", "--psu-port", "0", "--chamber-port", "0", "--agent-port", "0", *extra]
+        args = [exe, "lab", *extra]  # no --base-port: every port ephemeral
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
         self.uris = {}
+        self.models = {}
         if not self._wait_ready():
             self.close()
             print(f"FAIL `{' '.join(args)}` did not print `ready` within {READY_TIMEOUT_S} s")
@@ -50,13 +53,29 @@ class Lab:
                 words = line.decode(errors="replace").strip().split(None, 1)
                 if words == ["ready"]:
                     return True
-                if len(words) == 2:
+                words = words[:1] + (words[1].split() if len(words) == 2 else [])
+                if len(words) == 3:
+                    self.models[words[0]] = words[1]
+                    self.uris[words[0]] = words[2]
+                elif len(words) == 2:
                     self.uris[words[0]] = words[1]
         return False
 
     def endpoint(self, name):
         uri = urllib.parse.urlsplit(self.uris[name])
         return uri.hostname, uri.port
+
+    def control(self, command):
+        """One fault-injection command on the control port; its reply line (`OK` or `ERR …`)."""
+        with socket.create_connection(self.endpoint("control"), timeout=5) as sock:
+            sock.sendall((command + "\n").encode())
+            reply = b""
+            while not reply.endswith(b"\n"):
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+        return reply.decode().strip()
 
     def close(self):
         if self.proc.poll() is None:

@@ -340,3 +340,65 @@ BOOST_AUTO_TEST_CASE(unsupported_model_is_reported) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Protection, regulation and capability calls against the simulated DP832 (which answers
+// :OUTP:OVP:VAL / :OUTP:OVP / :OUTP:OVP:QUES? / :OUTP:OVP:CLEAR, the same for OCP, and :OUTP:MODE?).
+BOOST_FIXTURE_TEST_SUITE(sim_lab_dp832_protection, LabFixture)
+
+BOOST_AUTO_TEST_CASE(regulation_is_reported_with_measurements) {
+  auto psu = make_psu();
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  BOOST_TEST(psu->capabilities().regulation);
+  BOOST_TEST(!psu->capabilities().watchdog);
+  BOOST_REQUIRE(run_until_ready(io, psu->set_voltage(1, 12.0)));
+  BOOST_REQUIRE(run_until_ready(io, psu->set_output(1, true)));
+  auto reading = run_until_ready(io, psu->measure(1));
+  BOOST_REQUIRE_MESSAGE(reading, describe(reading));
+  BOOST_TEST((reading->regulation == PsuRegulation::constant_voltage || reading->regulation == PsuRegulation::constant_current));
+  auto regulation = run_until_ready(io, psu->regulation(1));
+  BOOST_REQUIRE_MESSAGE(regulation, describe(regulation));
+  BOOST_TEST(*regulation != PsuRegulation::unknown);
+  auto off = run_until_ready(io, psu->measure(2));  // output off: nothing regulates
+  BOOST_REQUIRE(off);
+  BOOST_TEST(off->regulation == PsuRegulation::unknown);
+  BOOST_REQUIRE(run_until_ready(io, psu->safe_state()));
+}
+
+BOOST_AUTO_TEST_CASE(ovp_ocp_configure_status_and_clear) {
+  auto psu = make_psu();
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  auto ovp = run_until_ready(io, psu->configure_ovp(1, 13.5, true));
+  BOOST_REQUIRE_MESSAGE(ovp, describe(ovp));
+  auto ocp = run_until_ready(io, psu->configure_ocp(1, 2.5, true));
+  BOOST_REQUIRE_MESSAGE(ocp, describe(ocp));
+  auto state = run_until_ready(io, psu->protection_status(1));
+  BOOST_REQUIRE_MESSAGE(state, describe(state));
+  BOOST_TEST(state->ovp_tripped.has_value());
+  BOOST_TEST(!state->any_tripped());
+  auto cleared = run_until_ready(io, psu->clear_protection(1));
+  BOOST_REQUIRE_MESSAGE(cleared, describe(cleared));
+  auto disabled = run_until_ready(io, psu->configure_ovp(1, std::nullopt, false));
+  BOOST_REQUIRE_MESSAGE(disabled, describe(disabled));
+}
+
+BOOST_AUTO_TEST_CASE(protection_levels_are_range_checked_before_sending) {
+  auto psu = make_psu();
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  auto high = run_until_ready(io, psu->configure_ovp(3, 6.0, true));  // CH3 is 5 V: 5.5 V at most
+  BOOST_REQUIRE(!high);
+  BOOST_TEST(high.error().kind == FaultKind::out_of_range);
+  auto zero = run_until_ready(io, psu->configure_ocp(1, 0.0, true));
+  BOOST_REQUIRE(!zero);
+  BOOST_TEST(zero.error().kind == FaultKind::out_of_range);
+}
+
+BOOST_AUTO_TEST_CASE(watchdog_is_a_nak_naming_the_model) {
+  auto psu = make_psu();
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  auto watchdog = run_until_ready(io, psu->configure_watchdog(true, 5.0));
+  BOOST_REQUIRE(!watchdog);
+  BOOST_TEST(watchdog.error().kind == FaultKind::nak);
+  BOOST_TEST(watchdog.error().detail.find("not supported by DP832") != std::string::npos, watchdog.error().detail);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

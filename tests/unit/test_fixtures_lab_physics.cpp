@@ -79,6 +79,7 @@ BOOST_AUTO_TEST_CASE(chamber_in_standby_drifts_back_to_ambient) {
 BOOST_AUTO_TEST_CASE(loaded_board_heats_toward_air_plus_power_times_resistance) {
   LabPhysics physics(PhysicsParams{}, 1);
   const auto& params = physics.params();
+  physics.set_chamber_mode(ChamberMode::constant);  // the controller holds the air at ambient
   power_board(physics);
   BOOST_TEST(physics.start_workload(kBoard));
   const auto& board = physics.state().boards[0];
@@ -186,6 +187,7 @@ BOOST_AUTO_TEST_CASE(psu_current_limit_caps_the_board_power) {
 BOOST_AUTO_TEST_CASE(unpowered_board_gives_nothing_and_loses_its_workload) {
   LabPhysics physics(PhysicsParams{}, 2);
   const auto& params = physics.params();
+  physics.set_chamber_mode(ChamberMode::constant);  // against board 0's heat
   BOOST_TEST(!physics.state().boards[0].powered);
   BOOST_TEST(!physics.start_workload(kBoard));
 
@@ -275,6 +277,95 @@ BOOST_AUTO_TEST_CASE(substeps_do_not_change_the_result_and_time_never_runs_back)
 BOOST_AUTO_TEST_CASE(board_count_is_checked) {
   BOOST_CHECK_THROW(LabPhysics(PhysicsParams{}, 0), std::invalid_argument);
   BOOST_CHECK_THROW(LabPhysics(PhysicsParams{}, ob::fixtures::kMaxBoards + 1), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(a_load_in_the_chamber_slows_its_ramp) {
+  PhysicsParams params;
+  ob::fixtures::LabTopology topology = ob::fixtures::LabTopology::simple(1);
+  topology.chamber_loads_j_per_k = {0, params.chamber_empty_heat_capacity_j_per_k};  // chamber 1: as heavy again
+  LabPhysics physics(params, topology);
+  for (int chamber : {0, 1}) {
+    physics.set_chamber_setpoint(chamber, 72);
+    physics.set_chamber_mode(chamber, ChamberMode::constant);
+  }
+  physics.advance_to(60);
+  const double rated_rise_c = params.chamber_max_ramp_c_per_min;
+  BOOST_TEST(physics.state().chambers[0].air_c == params.ambient_c + rated_rise_c, boost::test_tools::tolerance(1e-6));
+  BOOST_TEST(physics.state().chambers[1].air_c == params.ambient_c + rated_rise_c / 2, boost::test_tools::tolerance(1e-6));
+  BOOST_TEST(physics.state().chamber.air_c == physics.state().chambers[0].air_c);  // the primary mirror
+}
+
+BOOST_AUTO_TEST_CASE(the_boards_dissipation_warms_the_chamber_air) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  const auto& params = physics.params();
+  power_board(physics);
+  BOOST_TEST(physics.start_workload(kBoard));
+  BOOST_TEST(physics.state().chamber.heat_load_w == params.board_tdp_w);
+  physics.advance_to(20 * params.chamber_idle_time_constant_s);  // standby: no control
+  const double leak_w_per_k = params.chamber_empty_heat_capacity_j_per_k / params.chamber_idle_time_constant_s;
+  BOOST_TEST(physics.state().chamber.air_c == params.ambient_c + params.board_tdp_w / leak_w_per_k,
+             boost::test_tools::tolerance(1e-4));
+
+  // A controller too weak for the load cannot hold its setpoint: the air climbs past it.
+  PhysicsParams weak;
+  weak.chamber_max_ramp_c_per_min = 0.01;  // 3.3 W of control against 30 W of boards
+  LabPhysics overloaded(weak, 1);
+  power_board(overloaded);
+  overloaded.start_workload(kBoard);
+  overloaded.set_chamber_mode(ChamberMode::constant);
+  overloaded.advance_to(3600);
+  BOOST_TEST(overloaded.state().chamber.air_c > weak.ambient_c + 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_topology_puts_boards_on_any_supply_channel_and_chamber) {
+  ob::fixtures::LabTopology topology;
+  topology.supplies = 2;
+  topology.chamber_loads_j_per_k = {0, 0};
+  topology.boards = {{1, 1, 1}};  // board 0 on supply 1 CH2, in chamber 1
+  LabPhysics physics(PhysicsParams{}, topology);
+  physics.set_psu_voltage(1, 1, kBoardSupplyV);
+  physics.set_psu_current_limit(1, 1, kFullCurrentA);
+  physics.set_psu_output(1, 1, true);
+  BOOST_TEST(physics.state().boards[0].powered);
+  BOOST_TEST(physics.state().supplies[1][1].measured_current_a > 0.0);
+  BOOST_TEST(physics.state().psu[1].measured_current_a == 0.0);  // supply 0 is untouched
+  BOOST_TEST(physics.state().chambers[1].heat_load_w > 0.0);
+  BOOST_TEST(physics.state().chambers[0].heat_load_w == 0.0);
+
+  topology.boards = {{2, 0, 0}};
+  BOOST_CHECK_THROW(LabPhysics(PhysicsParams{}, topology), std::invalid_argument);
+  topology.boards = {{0, 0, 0}, {0, 0, 1}};  // one channel, two boards
+  BOOST_CHECK_THROW(LabPhysics(PhysicsParams{}, topology), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(an_alarm_stops_the_chamber_until_cleared) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  settle_chamber(physics, 60);
+  physics.set_chamber_alarm(0, 7);
+  BOOST_TEST(!physics.state().chamber.running);
+  BOOST_TEST(physics.state().chamber.alarm_code == 7);
+  physics.advance_to(physics.time_s() + 600);
+  BOOST_TEST(physics.state().chamber.air_c < 59.0);  // drifting back toward the lab
+  physics.set_chamber_alarm(0, 0);
+  BOOST_TEST(physics.state().chamber.running);
+}
+
+BOOST_AUTO_TEST_CASE(injected_trips_and_ocp_at_constant_current) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  power_board(physics);
+  physics.trip_psu(0, kChannel, true);
+  BOOST_TEST(physics.state().psu[0].ovp_tripped);
+  BOOST_TEST(!physics.state().psu[0].output_on);
+  BOOST_TEST(!physics.state().boards[0].powered);
+
+  // OCP at the current limit trips once the board drives the channel into constant current.
+  physics.set_psu_output(kChannel, true);
+  physics.set_psu_current_limit(kChannel, 2.0);
+  physics.set_psu_ocp(kChannel, 2.0, true);
+  BOOST_TEST(physics.state().psu[0].output_on);  // idle: 4 W at 12 V is well below 2 A
+  BOOST_TEST(physics.start_workload(kBoard));    // 30 W wants 2.5 A
+  BOOST_TEST(physics.state().psu[0].ocp_tripped);
+  BOOST_TEST(!physics.state().psu[0].output_on);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -110,6 +110,26 @@ BOOST_AUTO_TEST_CASE(numbers_booleans_and_keywords) {
   BOOST_TEST(!parse_scpi_bool("yes").has_value());
 }
 
+BOOST_AUTO_TEST_CASE(channel_lists_stay_one_parameter_and_expand) {
+  const auto units = parse_scpi_message("VOLT 5, (@1,3);OUTP? (@1:3);MEAS:VOLT? (@2)");
+  BOOST_TEST_REQUIRE(units.size() == 3u);
+  BOOST_TEST((units[0].parameters == Header{"5", "(@1,3)"}));
+  BOOST_TEST((units[1].parameters == Header{"(@1:3)"}));
+  BOOST_TEST(!units[1].error.has_value());
+  using ob::fixtures::parse_scpi_channel_list;
+  BOOST_TEST((parse_scpi_channel_list("(@1,3)", 3) == std::vector<int>{1, 3}));
+  BOOST_TEST((parse_scpi_channel_list(" (@1:3) ", 3) == std::vector<int>{1, 2, 3}));
+  BOOST_TEST((parse_scpi_channel_list("(@3:2,1)", 3) == std::vector<int>{2, 3, 1}));
+  BOOST_TEST(!parse_scpi_channel_list("(@4)", 3).has_value());
+  BOOST_TEST(!parse_scpi_channel_list("(@)", 3).has_value());
+  BOOST_TEST(!parse_scpi_channel_list("(@1,x)", 3).has_value());
+  BOOST_TEST(!parse_scpi_channel_list("(1)", 3).has_value());
+  BOOST_TEST(!parse_scpi_channel_list("(@1", 3).has_value());
+  BOOST_TEST(ob::fixtures::scpi_error_event_bit(ScpiError::undefined_header) == 32);
+  BOOST_TEST(ob::fixtures::scpi_error_event_bit(ScpiError::data_out_of_range) == 16);
+  BOOST_TEST(ob::fixtures::scpi_error_event_bit(ScpiError::queue_overflow) == 8);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(dp832_commands)

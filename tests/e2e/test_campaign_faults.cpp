@@ -1,0 +1,66 @@
+// Faults the bench should ride through: a dropped link is re-established, recorded as an
+// event, and the campaign goes on.
+#include <sqlite3.h>
+
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <thread>
+
+#include "../support/temp_dir.hpp"
+#include "bench/campaign_runner.hpp"
+#include "bench/config/campaign_config.hpp"
+#include "fixtures/sim_lab.hpp"
+
+namespace {
+
+double scalar(const std::filesystem::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* statement = nullptr;
+  BOOST_REQUIRE_MESSAGE(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK, sqlite3_errmsg(db));
+  BOOST_REQUIRE_EQUAL(sqlite3_step(statement), SQLITE_ROW);
+  const double value = sqlite3_column_double(statement, 0);
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return value;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(dropped_links_are_reconnected_and_recorded) {
+  ob::fixtures::SimLabOptions options;
+  options.speed = 300;
+  ob::fixtures::SimLab lab(options);
+  lab.start();
+  ob::test::TempDir dir;
+  dir.write("station.yaml", "station: faulty\n"
+                            "instruments:\n"
+                            "  psu: { uri: \"" + lab.psu_uri() + "\" }\n"
+                            "  chamber: { uri: \"" + lab.chamber_uri() + "\" }\n"
+                            "duts:\n"
+                            "  board-01:\n"
+                            "    agent: \"" + lab.agent_uri() + "\"\n"
+                            "    supply: { instrument: psu, channel: 1, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n");
+  const auto campaign = dir.write("campaign.yaml", "campaign: faults\nstation: station.yaml\norbit: { preset: starlink-550 }\n"
+                                                   "speed: 300\nplan:\n  - baseline: { chamber_c: 25, duration: 20m }\n");
+  const auto db_path = dir.path() / "faults.db";
+  const auto config = ob::bench::load_campaign_file(campaign.string());
+  ob::bench::CampaignOutcome outcome;
+  std::thread saboteur([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    lab.control("fault psu drop 1");
+    lab.control("fault chamber drop 1");
+  });
+  {
+    ob::db::Recorder recorder(db_path);
+    ob::bench::RunnerOptions runner_options;
+    runner_options.show_progress = false;
+    ob::bench::CampaignRunner runner(config, recorder, runner_options);
+    outcome = runner.run();
+  }
+  saboteur.join();
+  BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'reconnect' AND message LIKE 'psu:%'") >= 1);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'reconnect' AND message LIKE 'chamber:%'") >= 1);
+  lab.stop();
+}

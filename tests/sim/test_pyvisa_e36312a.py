@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+"""The simulated Keysight E36312A seen by a third-party client: PyVISA with the pyvisa-py backend
+over a raw socket, with the E36300 channel-list forms (`VOLT 5,(@1)`, `OUTP? (@1,2)`), protection,
+status and the IEEE 488.2 common commands.
+
+Usage: test_pyvisa_e36312a.py <path to orbitbench>. Exit 0 pass, 1 fail, 77 skip."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sim_lab_client import Lab, check, close_to, failures, skip  # noqa: E402
+
+IO_TIMEOUT_MS = 5000
+
+
+def main():
+    if len(sys.argv) < 2:
+        skip("usage: test_pyvisa_e36312a.py <orbitbench>")
+    try:
+        import pyvisa
+    except ImportError:
+        skip("PyVISA (Debian python3-pyvisa) is not installed")
+    try:
+        import pyvisa_py  # noqa: F401  (the '@py' backend)
+    except ImportError:
+        skip("pyvisa-py (Debian python3-pyvisa-py) is not installed")
+
+    lab = Lab(sys.argv[1])
+    try:
+        uri = lab.uris.get("psu-e36312a", "")
+        check("model=e36312a" in uri and lab.models.get("psu-e36312a") == "e36312a", f"psu-e36312a URI: {uri}")
+        host, port = lab.endpoint("psu-e36312a")
+        rm = pyvisa.ResourceManager("@py")
+        psu = rm.open_resource(f"TCPIP::{host}::{port}::SOCKET", read_termination="\n",
+                               write_termination="\n", timeout=IO_TIMEOUT_MS)
+        try:
+            run(psu)
+        finally:
+            psu.close()
+            rm.close()
+    finally:
+        lab.close()
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
+    return 0
+
+
+def run(psu):
+    idn = psu.query("*IDN?").strip()
+    check(idn == "Keysight Technologies,E36312A,MY59002391,2.1.0-1.0.4-1.12", f"*IDN? -> {idn}")
+    psu.write("*RST;*CLS")
+    psu.write("SYST:REM")
+    check(psu.query("*OPC?").strip() == "1", "*OPC? -> 1")
+    check(psu.query("*TST?").strip() == "0", "*TST? -> 0")
+    check(psu.query("*ESR?").strip() == "0", "*ESR? -> 0 after *CLS")
+
+    # Channel lists: one channel, several, a range.
+    psu.write("VOLT 5,(@1)")
+    psu.write("CURR 1,(@1)")
+    psu.write("VOLT 12, (@2:3)")
+    volts = psu.query_ascii_values("VOLT? (@1:3)")
+    check(len(volts) == 3 and close_to(volts[0], 5) and close_to(volts[1], 12) and close_to(volts[2], 12),
+          f"VOLT? (@1:3) -> {volts}")
+    check(close_to(float(psu.query("CURR? (@1)")), 1.0), "CURR? (@1) -> 1")
+    psu.write("OUTP ON,(@1)")
+    check(psu.query("OUTP? (@1,2)").strip() == "1,0", "OUTP? (@1,2) -> 1,0")
+    check(close_to(float(psu.query("MEAS:VOLT? (@1)")), 5.0, 1e-3), "MEAS:VOLT? (@1) -> 5 V")
+    check(float(psu.query("MEAS:CURR? (@1)")) == 0.0, "CH1 feeds no board: 0 A")
+    check(psu.query("STAT:QUES:INST:ISUM1:COND?").strip() == "2", "ISUM1 -> CV")
+
+    # INST:NSEL and the plain forms act on the selected channel.
+    psu.write(":INST:NSEL 2")
+    check(psu.query(":INST:NSEL?").strip() == "2", ":INST:NSEL? -> 2")
+    psu.write(":SOURce:VOLTage:LEVel:IMMediate:AMPLitude 7.5")
+    check(close_to(float(psu.query("VOLT? (@2)")), 7.5), "long form on the selected channel")
+
+    # Over-voltage protection trips, reads back, clears.
+    psu.write(":VOLT:PROT 6,(@2)")
+    psu.write("OUTP ON,(@2)")
+    check(psu.query(":VOLT:PROT:TRIP? (@2)").strip() == "1", "7.5 V over a 6 V OVP trips")
+    check(psu.query("OUTP? (@2)").strip() == "0", "the tripped output is off")
+    psu.write("OUTP:PROT:CLE (@2)")
+    check(psu.query(":VOLT:PROT:TRIP? (@2)").strip() == "0", "OUTP:PROT:CLE clears the trip")
+    psu.write(":CURR:PROT:STAT ON,(@1)")
+    check(psu.query(":CURR:PROT:STAT? (@1)").strip() == "1", ":CURR:PROT:STAT? -> 1")
+    check(psu.query(":CURR:PROT:TRIP? (@1)").strip() == "0", ":CURR:PROT:TRIP? -> 0")
+
+    # Watchdog settings.
+    psu.write("OUTP:PROT:WDOG:DEL 5")
+    check(close_to(float(psu.query("OUTP:PROT:WDOG:DEL?")), 5.0), "OUTP:PROT:WDOG:DEL? -> 5")
+    psu.write("OUTP:PROT:WDOG OFF")
+
+    # Errors: standard codes and messages; the event status shows them.
+    check(psu.query("SYST:ERR?").strip() == '+0,"No error"', "error queue empty")
+    psu.write("VOLT 7,(@1)")  # CH1 is a 6 V output
+    check(psu.query("SYST:ERR?").strip() == '-222,"Data out of range"', "VOLT 7,(@1) -> -222")
+    psu.write("VOLT 1,(@4)")
+    check(psu.query("SYST:ERR?").strip() == '-224,"Illegal parameter value"', "channel 4 -> -224")
+    psu.write(":NO:SUCH")
+    check(psu.query("SYST:ERR?").strip() == '-113,"Undefined header"', "unknown header -> -113")
+    esr = int(psu.query("*ESR?"))
+    check(esr & 32 and esr & 16, f"*ESR? shows command and execution errors: {esr}")
+    psu.write("*RST")
+    check(psu.query("OUTP? (@1:3)").strip() == "0,0,0", "*RST switches every output off")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
