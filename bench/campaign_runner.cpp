@@ -30,6 +30,9 @@ constexpr double kChamberSetpointDeadbandC = 0.05;
 constexpr double kPowerCapDeadbandW = 0.1;
 constexpr double kCurrentLimitDeadbandA = 0.001;
 constexpr double kSunlitThreshold = 0.5;
+// The PSU output watchdog's delay: far above a tick, far below what an unattended board should
+// spend powered after its controller died.
+constexpr double kPsuWatchdogS = 5.0;
 
 double unix_now_s() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -166,6 +169,7 @@ class CampaignRunner::Impl {
         add_channel(state, prefix + "voltage_v", "V");
         add_channel(state, prefix + "current_a", "A");
         add_channel(state, prefix + "power_w", "W");
+        add_channel(state, prefix + "regulation", "enum");  // drivers::PsuRegulation: 1 CV, 2 CC, 3 unregulated
       }
       psu_states_.push_back(std::move(state));
     }
@@ -178,6 +182,7 @@ class CampaignRunner::Impl {
       for (const auto& [name, unit] : kBoardChannels) add_channel(state, name, unit);
       board_states_.push_back(std::move(state));
       last_reasons_.push_back(0);
+      last_regulation_.push_back(drivers::PsuRegulation::unknown);
       BoardStatus status;
       status.name = board.config->name;
       progress_.boards.push_back(status);
@@ -312,6 +317,7 @@ class CampaignRunner::Impl {
       auto& psu = *board.supply->driver;
       if (auto status = co_await psu.set_voltage(supply.channel, supply.voltage_v); !expect(status)) co_return false;
       if (auto status = co_await psu.set_current_limit(supply.channel, targets.duts[i].current_limit_a); !expect(status)) co_return false;
+      if (auto status = co_await arm_protection(*board.supply, supply); !expect(status)) co_return false;
       if (auto status = co_await psu.set_output(supply.channel, true); !expect(status)) co_return false;
       last_current_a_.push_back(targets.duts[i].current_limit_a);
     }
@@ -327,6 +333,25 @@ class CampaignRunner::Impl {
     last_chamber_setpoint_c_ = targets.chamber_c;
     event(std::nullopt, std::nullopt, std::nullopt, "phase", "info", "instruments energised, workload started");
     co_return true;
+  }
+
+  // Hardware guards beside our own limits, where the model has them: over-voltage protection at
+  // the DUT's max_voltage_v, and the output watchdog that switches the outputs off by itself
+  // if this controller goes silent (a crash, a hung host).
+  asio::awaitable<drivers::Status> arm_protection(PsuHandle& psu, const SupplyConfig& supply) {
+    const auto capabilities = psu.driver->capabilities();
+    if (capabilities.ovp && capabilities.ovp_level) {
+      auto status = co_await psu.driver->configure_ovp(supply.channel, supply.max_voltage_v, true);
+      if (!status) co_return status;
+    }
+    if (capabilities.watchdog && !psu.watchdog_armed) {
+      auto status = co_await psu.driver->configure_watchdog(true, kPsuWatchdogS);
+      if (!status) co_return status;
+      psu.watchdog_armed = true;
+      event(std::nullopt, std::nullopt, std::nullopt, "safe_state", "info",
+            psu.name + ": output watchdog armed (" + std::to_string(static_cast<int>(kPsuWatchdogS)) + " s)");
+    }
+    co_return drivers::Status{};
   }
 
   // A setup step must succeed; a fault aborts the campaign (the caller then goes to safe state).
@@ -440,7 +465,7 @@ class CampaignRunner::Impl {
       last_chamber_setpoint_c_ = targets.chamber_c;
     }
     auto reading = co_await chamber.read();
-    note_reconnects(chamber_state_, chamber.reconnect_count(), run, t_s);
+    note_reconnects(chamber_state_, chamber.reconnect_count(), chamber.last_reconnect_reason(), run, t_s);
     if (!reading) co_return note_fault(chamber_state_, reading.error(), run, t_s);
     chamber_state_.consecutive_faults = 0;
     const double wall = unix_now_s();
@@ -466,13 +491,17 @@ class CampaignRunner::Impl {
         last_current_a_[i] = current_a;
       }
       auto reading = co_await supply.driver->measure(channel);
-      note_reconnects(state, supply.driver->reconnect_count(), run, t_s);
+      note_reconnects(state, supply.driver->reconnect_count(), supply.driver->last_reconnect_reason(), run, t_s);
       if (!reading) co_return note_fault(state, reading.error(), run, t_s);
+      note_regulation(state, i, channel, reading->regulation, run, t_s);
       const double wall = unix_now_s();
       const std::string prefix = "ch" + std::to_string(channel) + ".";
       sample(run, state, prefix + "voltage_v", t_s, wall, reading->voltage_v);
       sample(run, state, prefix + "current_a", t_s, wall, reading->current_a);
       sample(run, state, prefix + "power_w", t_s, wall, reading->power_w);
+      if (reading->regulation != drivers::PsuRegulation::unknown) {
+        sample(run, state, prefix + "regulation", t_s, wall, static_cast<double>(reading->regulation));
+      }
     }
     state.consecutive_faults = 0;
   }
@@ -562,12 +591,26 @@ class CampaignRunner::Impl {
     }
   }
 
+  // CV → CC means the supply, not the GPU's cap, is limiting the board: worth an event.
+  void note_regulation(DeviceState& device, std::size_t board, int channel, drivers::PsuRegulation regulation,
+                       const PhaseRun& run, double t_s) {
+    if (regulation == drivers::PsuRegulation::unknown || regulation == last_regulation_[board]) return;
+    if (last_regulation_[board] != drivers::PsuRegulation::unknown || regulation != drivers::PsuRegulation::constant_voltage) {
+      event(run.run_id, device.device_id, t_s, "regulation",
+            regulation == drivers::PsuRegulation::constant_voltage ? "info" : "warning",
+            device.name + " ch" + std::to_string(channel) + " now " + drivers::to_string(regulation));
+    }
+    last_regulation_[board] = regulation;
+  }
+
   // A driver that re-established its link since we last looked: one event per reconnect.
-  void note_reconnects(DeviceState& device, std::uint64_t count, const PhaseRun& run, double t_s) {
+  void note_reconnects(DeviceState& device, std::uint64_t count, const std::string& reason, const PhaseRun& run,
+                       double t_s) {
     if (count <= device.reconnects_seen) return;
     event(run.run_id, device.device_id, t_s, "reconnect", "warning",
           device.name + ": link re-established (" + std::to_string(count - device.reconnects_seen) + " reconnect" +
-              (count - device.reconnects_seen == 1 ? "" : "s") + ", " + std::to_string(count) + " in all)");
+              (count - device.reconnects_seen == 1 ? "" : "s") + ", " + std::to_string(count) + " in all" +
+              (reason.empty() ? "" : "; after: " + reason) + ")");
     device.reconnects_seen = count;
   }
 
@@ -724,6 +767,7 @@ class CampaignRunner::Impl {
   std::vector<double> last_cap_w_;
   std::vector<double> last_current_a_;
   std::vector<std::uint64_t> last_reasons_;
+  std::vector<drivers::PsuRegulation> last_regulation_;
   double elapsed_profile_s_ = 0;
 
   std::vector<RunStatistics> statistics_;

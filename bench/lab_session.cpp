@@ -19,6 +19,13 @@ bool uses_sim_uri(const StationConfig& station) {
          std::any_of(station.duts.begin(), station.duts.end(), [&](const DutConfig& d) { return is_sim(d.agent_uri); });
 }
 
+// Which simulated instrument a station entry stands for: sim://NAME names it; otherwise (a
+// `simulated: true` station with real-looking URIs) the default one of its kind.
+std::string sim_name(const std::string& uri, const char* default_name) {
+  if (!uri.starts_with("sim://")) return default_name;
+  return drivers::parse_uri(uri).host;
+}
+
 std::chrono::milliseconds to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long>(seconds * 1000.0));
 }
@@ -30,6 +37,13 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
     fixtures::SimLabOptions options;
     options.speed = speed;
     options.boards = static_cast<int>(station.duts.size());
+    // Each simulated board is fed by the supply channel, and sits in the chamber, the station says.
+    const auto* chamber = station.first_of(InstrumentKind::chamber);
+    for (const auto& dut : station.duts) {
+      const auto* supply = station.find_instrument(dut.supply.instrument);
+      options.board_feeds.push_back(fixtures::SimBoardFeed{sim_name(supply->uri, "psu"), dut.supply.channel,
+                                                           chamber ? sim_name(chamber->uri, "chamber") : ""});
+    }
     sim_lab_ = std::make_unique<fixtures::SimLab>(options);
     sim_lab_->start();
     all_simulated_ = station.simulated;
@@ -75,6 +89,17 @@ LabSession::~LabSession() = default;
 
 std::string LabSession::resolve(const std::string& uri, const char* sim_role, std::uint32_t gpu_index) const {
   if (!sim_lab_ || !(all_simulated_ || uri.starts_with("sim://"))) return uri;
+  // sim://NAME names one of the simulated lab's instruments (`orbitbench lab` lists them).
+  if (uri.starts_with("sim://")) {
+    const auto parsed = drivers::parse_uri(uri);
+    if (parsed.host != "psu" && parsed.host != "chamber" && parsed.host != "agent") {
+      try {
+        return sim_lab_->uri(parsed.host);
+      } catch (const std::out_of_range&) {
+        throw ConfigError("'" + uri + "': the simulated lab has no instrument named " + parsed.host);
+      }
+    }
+  }
   const std::string role = sim_role;
   // In a simulated station every instrument is the simulated lab's, whatever its URI says.
   if (role == "psu") return sim_lab_->psu_uri();

@@ -22,6 +22,7 @@ struct PsuHandle {
   std::string uri;  // as resolved
   std::unique_ptr<drivers::PowerSupply> driver;
   drivers::Identity identity;
+  bool watchdog_armed = false;
 };
 
 struct ChamberHandle {

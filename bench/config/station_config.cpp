@@ -23,9 +23,9 @@ InstrumentKind kind_from(const YamlReader& reader, const YAML::Node& node, const
   }
   if (uri.scheme.starts_with("scpi")) return InstrumentKind::psu;
   if (uri.scheme.starts_with("espec") || uri.scheme.starts_with("watlow")) return InstrumentKind::chamber;
-  if (uri.scheme == "sim") {
-    if (uri.host == "psu") return InstrumentKind::psu;
-    if (uri.host == "chamber") return InstrumentKind::chamber;
+  if (uri.scheme == "sim") {  // the simulated lab's names: psu, psu-e36312a, chamber, chamber-f4t, …
+    if (uri.host.starts_with("psu")) return InstrumentKind::psu;
+    if (uri.host.starts_with("chamber")) return InstrumentKind::chamber;
   }
   reader.fail(node["uri"], field + ".uri",
               "cannot tell the instrument kind from '" + uri_text + "'; add kind: psu | chamber");
