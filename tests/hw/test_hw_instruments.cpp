@@ -2,7 +2,7 @@
 //   ORBITBENCH_HW_PSU_URI=scpi+tcp://10.0.4.21:5025 ctest -L hw
 //   ORBITBENCH_HW_CHAMBER_URI=espec+tcp://10.0.4.30:10001
 //   ORBITBENCH_HW_AGENT_URI=agent://gpu-host-1:7600
-// Each identifies the instrument, reads it, and leaves it in its safe state; nothing is energised.
+// Each runs the driver conformance suite and leaves the instrument in its safe state.
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 #include <asio/use_future.hpp>
@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "../support/instrument_conformance.hpp"
 #include "drivers/common/uri.hpp"
 #include "drivers/gpu/agent_board.hpp"
 #include "drivers/instrument_factory.hpp"
@@ -37,31 +38,20 @@ T run(asio::io_context& io, asio::awaitable<T> operation) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(power_supply_identifies_and_reads, *boost::unit_test::precondition(HasEnv{"ORBITBENCH_HW_PSU_URI"})) {
+// The same conformance suite the simulated instruments pass (tests/sim/test_drivers_conformance.cpp).
+// Outputs are switched on only with ORBITBENCH_HW_ALLOW_OUTPUT=1 (nothing may be connected then),
+// the chamber's setpoint is only touched with ORBITBENCH_HW_ALLOW_CHAMBER=1.
+BOOST_AUTO_TEST_CASE(power_supply_conformance, *boost::unit_test::precondition(HasEnv{"ORBITBENCH_HW_PSU_URI"})) {
   asio::io_context io;
   auto psu = ob::drivers::make_power_supply(io.get_executor(), "hw-psu", ob::drivers::parse_uri(env("ORBITBENCH_HW_PSU_URI")), {});
-  auto identity = run(io, psu->configure());
-  BOOST_REQUIRE_MESSAGE(identity.has_value(), identity.error().message());
-  std::cout << "PSU: " << identity->vendor << " " << identity->model << " " << identity->serial << " " << identity->firmware << "\n";
-  for (int channel = 1; channel <= psu->channel_count(); ++channel) {
-    auto reading = run(io, psu->measure(channel));
-    BOOST_TEST(reading.has_value());
-  }
-  auto safe = run(io, psu->safe_state());
-  BOOST_TEST(safe.has_value());
+  ob::test::power_supply_conformance(io, *psu, env("ORBITBENCH_HW_ALLOW_OUTPUT") != nullptr);
 }
 
-BOOST_AUTO_TEST_CASE(chamber_identifies_and_reads, *boost::unit_test::precondition(HasEnv{"ORBITBENCH_HW_CHAMBER_URI"})) {
+BOOST_AUTO_TEST_CASE(chamber_conformance, *boost::unit_test::precondition(HasEnv{"ORBITBENCH_HW_CHAMBER_URI"})) {
   asio::io_context io;
   auto chamber = ob::drivers::make_thermal_chamber(io.get_executor(), "hw-chamber",
                                                    ob::drivers::parse_uri(env("ORBITBENCH_HW_CHAMBER_URI")), {});
-  auto identity = run(io, chamber->configure());
-  BOOST_REQUIRE_MESSAGE(identity.has_value(), identity.error().message());
-  auto reading = run(io, chamber->read());
-  BOOST_REQUIRE(reading.has_value());
-  std::cout << "chamber air " << reading->air_temp_c << " °C, setpoint " << reading->setpoint_c << " °C\n";
-  auto safe = run(io, chamber->safe_state());
-  BOOST_TEST(safe.has_value());
+  ob::test::chamber_conformance(io, *chamber, env("ORBITBENCH_HW_ALLOW_CHAMBER") != nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(gpu_agent_identifies_and_reads, *boost::unit_test::precondition(HasEnv{"ORBITBENCH_HW_AGENT_URI"})) {
