@@ -6,15 +6,22 @@
 
 #include "drivers/chamber/espec_chamber.hpp"
 #include "drivers/chamber/watlow_f4t.hpp"
+#include "drivers/chamber/watlow_f4t_scpi.hpp"
 #include "drivers/common/number_text.hpp"
 #include "drivers/psu/scpi_power_supply.hpp"
+#include "drivers/transport/serial_line_client.hpp"
 
 namespace ob::drivers {
 namespace {
 
 constexpr std::string_view kScpiTcp = "scpi+tcp";
 constexpr std::string_view kEspecTcp = "espec+tcp";
+constexpr std::string_view kScpiSerial = "scpi+serial";
+constexpr std::string_view kEspecSerial = "espec+serial";
 constexpr std::string_view kWatlowF4tModbus = "watlow-f4t+modbus";
+constexpr std::string_view kWatlowF4tTcp = "watlow-f4t+tcp";
+constexpr long kMaxEspecAddress = 99;
+constexpr long kMaxBaud = 230400;
 constexpr long kMaxModbusUnit = 247;
 constexpr long kMaxF4tLoop = 4;
 
@@ -22,15 +29,7 @@ constexpr long kMaxF4tLoop = 4;
   throw std::invalid_argument(name + ": " + uri.to_string() + ": " + what);
 }
 
-void check_scheme(const std::string& name, const Uri& uri, std::string_view kind, std::string_view supported) {
-  if (uri.scheme == supported) return;
-  config_error(name, uri,
-               "unsupported scheme '" + uri.scheme + "' for a " + std::string(kind) + " (supported: " +
-                   std::string(supported) + ")");
-}
-
-void check_shape(const std::string& name, const Uri& uri, const std::set<std::string>& allowed_keys) {
-  if (!uri.path.empty()) config_error(name, uri, "unexpected path '/" + uri.path + "'");
+void check_keys(const std::string& name, const Uri& uri, const std::set<std::string>& allowed_keys) {
   for (const auto& [key, value] : uri.query) {
     if (allowed_keys.contains(key)) continue;
     std::string allowed;
@@ -50,6 +49,11 @@ TcpLineOptions link_options(const std::string& name, const InstrumentOptions& op
   return link;
 }
 
+void check_shape(const std::string& name, const Uri& uri, const std::set<std::string>& allowed_keys) {
+  if (!uri.path.empty()) config_error(name, uri, "unexpected path '/" + uri.path + "'");
+  check_keys(name, uri, allowed_keys);
+}
+
 long integer_key(const std::string& name, const Uri& uri, const std::string& key, long fallback, long min, long max) {
   const auto text = uri.query_or(key, "");
   if (text.empty()) return fallback;
@@ -58,6 +62,21 @@ long integer_key(const std::string& name, const Uri& uri, const std::string& key
     config_error(name, uri, key + "=" + text + " is not an integer in " + std::to_string(min) + ".." + std::to_string(max));
   }
   return *value;
+}
+
+// scheme:///dev/ttyUSB0?baud=9600: a device path, no host or port.
+std::unique_ptr<SerialLineClient> serial_link(asio::any_io_executor executor, const std::string& name, const Uri& uri,
+                                              const InstrumentOptions& options, std::string terminator,
+                                              const std::set<std::string>& allowed_keys) {
+  if (!uri.host.empty() || uri.port) config_error(name, uri, "a serial URI names a device path, not a host (scheme:///dev/ttyUSB0)");
+  if (uri.path.empty()) config_error(name, uri, "missing device path (scheme:///dev/ttyUSB0)");
+  check_keys(name, uri, allowed_keys);
+  const auto baud = integer_key(name, uri, "baud", kSerialDefaultBaud, 1, kMaxBaud);
+  if (!is_standard_baud(static_cast<unsigned>(baud))) {
+    config_error(name, uri, "baud=" + std::to_string(baud) + " is not a standard rate (1200 .. 230400)");
+  }
+  return std::make_unique<SerialLineClient>(std::move(executor), link_options(name, options, std::move(terminator)),
+                                            "/" + uri.path, static_cast<unsigned>(baud));
 }
 
 void check_timing(const std::string& name, const Uri& uri, const InstrumentOptions& options) {
@@ -69,8 +88,11 @@ void check_timing(const std::string& name, const Uri& uri, const InstrumentOptio
 
 std::unique_ptr<PowerSupply> make_power_supply(asio::any_io_executor executor, const std::string& name,
                                                const Uri& uri, const InstrumentOptions& options) {
-  check_scheme(name, uri, "power supply", kScpiTcp);
-  check_shape(name, uri, {"model"});
+  if (uri.scheme != kScpiTcp && uri.scheme != kScpiSerial) {
+    config_error(name, uri,
+                 "unsupported scheme '" + uri.scheme + "' for a power supply (supported: " + std::string(kScpiTcp) + ", " +
+                     std::string(kScpiSerial) + ")");
+  }
   check_timing(name, uri, options);
   std::string model = uri.query_or("model", "");
   if (!options.model.empty()) {
@@ -79,6 +101,11 @@ std::unique_ptr<PowerSupply> make_power_supply(asio::any_io_executor executor, c
     }
     model = options.model;
   }
+  if (uri.scheme == kScpiSerial) {
+    auto serial = serial_link(executor, name, uri, options, "\n", {"model", "baud"});
+    return std::make_unique<ScpiPowerSupply>(std::move(serial), ScpiPsuOptions{std::move(model), {}});
+  }
+  check_shape(name, uri, {"model"});
   ScpiPsuOptions psu{std::move(model), link_options(name, options, "\n")};
   return std::make_unique<ScpiPowerSupply>(std::move(executor), uri.host, uri.port.value_or(kScpiDefaultPort),
                                            std::move(psu));
@@ -86,10 +113,12 @@ std::unique_ptr<PowerSupply> make_power_supply(asio::any_io_executor executor, c
 
 std::unique_ptr<ThermalChamber> make_thermal_chamber(asio::any_io_executor executor, const std::string& name,
                                                      const Uri& uri, const InstrumentOptions& options) {
-  if (uri.scheme != kEspecTcp && uri.scheme != kWatlowF4tModbus) {
+  if (uri.scheme != kEspecTcp && uri.scheme != kEspecSerial && uri.scheme != kWatlowF4tModbus &&
+      uri.scheme != kWatlowF4tTcp) {
     config_error(name, uri,
                  "unsupported scheme '" + uri.scheme + "' for a thermal chamber (supported: " + std::string(kEspecTcp) + ", " +
-                     std::string(kWatlowF4tModbus) + ")");
+                     std::string(kEspecSerial) + ", " + std::string(kWatlowF4tModbus) + ", " + std::string(kWatlowF4tTcp) +
+                     ")");
   }
   check_timing(name, uri, options);
   if (options.min_temp_c && options.max_temp_c && *options.min_temp_c > *options.max_temp_c) {
@@ -109,8 +138,24 @@ std::unique_ptr<ThermalChamber> make_thermal_chamber(asio::any_io_executor execu
     return std::make_unique<WatlowF4tChamber>(std::move(executor), uri.host, uri.port.value_or(kModbusTcpDefaultPort),
                                               std::move(f4t));
   }
+  if (uri.scheme == kWatlowF4tTcp) {
+    check_shape(name, uri, {"loop"});
+    WatlowF4tScpiOptions f4t;
+    f4t.loop = static_cast<int>(integer_key(name, uri, "loop", 1, 1, kMaxF4tLoop));
+    f4t.min_temp_c = options.min_temp_c;
+    f4t.max_temp_c = options.max_temp_c;
+    f4t.link = link_options(name, options, "\n");
+    return std::make_unique<WatlowF4tScpiChamber>(std::move(executor), uri.host,
+                                                  uri.port.value_or(kWatlowF4tScpiDefaultPort), std::move(f4t));
+  }
+  EspecOptions espec{options.min_temp_c, options.max_temp_c, {}, 0};
+  if (uri.scheme == kEspecSerial) {
+    espec.address = static_cast<int>(integer_key(name, uri, "address", 0, 1, kMaxEspecAddress));
+    auto serial = serial_link(executor, name, uri, options, "\r\n", {"baud", "address"});
+    return std::make_unique<EspecChamber>(std::move(serial), std::move(espec));
+  }
   check_shape(name, uri, {});
-  EspecOptions espec{options.min_temp_c, options.max_temp_c, link_options(name, options, "\r\n")};
+  espec.link = link_options(name, options, "\r\n");
   return std::make_unique<EspecChamber>(std::move(executor), uri.host, uri.port.value_or(kEspecDefaultPort),
                                         std::move(espec));
 }

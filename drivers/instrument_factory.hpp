@@ -1,8 +1,11 @@
 #pragma once
 // URI -> driver, as libiio picks a backend by URI (grammar in drivers/README.md):
 //   power supply    scpi+tcp://HOST[:PORT][?model=MODEL]     PORT defaults to 5025
+//                   scpi+serial:///DEVICE[?baud=9600&model=MODEL]     8N1, "\n"
 //   thermal chamber espec+tcp://HOST[:PORT]                  PORT defaults to 10001
+//                   espec+serial:///DEVICE[?baud=9600&address=1]      8N1, "\r\n"; address = RS-485 prefix
 //                   watlow-f4t+modbus://HOST[:PORT][?unit=1&loop=1]   PORT defaults to 502
+//                   watlow-f4t+tcp://HOST[:PORT][?loop=1]             SCPI-like, PORT defaults to 5025
 // Configuration errors (unknown scheme, unknown query key, model given twice and disagreeing)
 // throw std::invalid_argument naming the instrument; hardware faults surface later as Fault
 // values from the driver's coroutines. Nothing is connected here: configure() connects.

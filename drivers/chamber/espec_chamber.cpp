@@ -53,16 +53,46 @@ std::optional<ChamberReading> parse_espec_mon(std::string_view reply) {
   return reading;
 }
 
+std::optional<EspecAlarmReply> parse_espec_alarm(std::string_view reply) {
+  auto fields = split_fields(trim(reply), ',');
+  if (fields.empty()) return std::nullopt;
+  auto count = parse_integer(fields.front());
+  if (!count || *count < 0) return std::nullopt;
+  EspecAlarmReply alarms;
+  alarms.count = static_cast<int>(*count);
+  for (std::size_t i = 1; i < fields.size(); ++i) {
+    auto code = trim(fields[i]);
+    if (code.empty()) return std::nullopt;
+    alarms.codes.emplace_back(code);
+  }
+  if (alarms.codes.size() > static_cast<std::size_t>(alarms.count)) return std::nullopt;
+  return alarms;
+}
+
 EspecChamber::EspecChamber(asio::any_io_executor executor, std::string host, std::uint16_t port, EspecOptions options)
     : link_(std::move(executor), std::move(host), port, std::move(options.link)),
+      address_(options.address),
       station_min_c_(options.min_temp_c),
       station_max_c_(options.max_temp_c) {
   if (station_min_c_) spec_.min_temp_c = *station_min_c_;
   if (station_max_c_) spec_.max_temp_c = *station_max_c_;
 }
 
+EspecChamber::EspecChamber(std::unique_ptr<LineTransport> transport, EspecOptions options)
+    : link_(std::move(transport)),
+      address_(options.address),
+      station_min_c_(options.min_temp_c),
+      station_max_c_(options.max_temp_c) {
+  if (station_min_c_) spec_.min_temp_c = *station_min_c_;
+  if (station_max_c_) spec_.max_temp_c = *station_max_c_;
+}
+
+std::string EspecChamber::addressed(const std::string& command) const {
+  return address_ > 0 ? std::to_string(address_) + "," + command : command;
+}
+
 asio::awaitable<Result<std::string>> EspecChamber::query(std::string command) {
-  auto reply = co_await link_.query(command);
+  auto reply = co_await link_.query(addressed(command));
   if (!reply) co_return std::unexpected(std::move(reply.error()));
   if (istarts_with(*reply, kNak)) co_return fail(FaultKind::nak, name(), quoted(command) + " -> " + quoted(*reply));
   co_return reply;
@@ -121,7 +151,7 @@ asio::awaitable<Status> EspecChamber::safe_state() { co_return co_await command_
 
 asio::awaitable<Result<ChamberReading>> EspecChamber::read() {
   // (Steps built first: GCC 12 miscompiles braced temporaries inside a co_await operand.)
-  std::vector<LineStep> steps{{"MON?", true}, {"TEMP?", true}};
+  std::vector<LineStep> steps{{addressed("MON?"), true}, {addressed("TEMP?"), true}};
   auto replies = co_await link_.exchange(std::move(steps));
   if (!replies) co_return std::unexpected(std::move(replies.error()));
   const auto& mon = (*replies)[0];
@@ -133,6 +163,16 @@ asio::awaitable<Result<ChamberReading>> EspecChamber::read() {
   auto setpoint = parse_espec_temp(temp);
   if (!setpoint) co_return fail(FaultKind::protocol, name(), "unparsable reply to 'TEMP?': " + quoted(temp));
   reading->setpoint_c = setpoint->sp_c;
+  if (reading->alarm_count > 0) {
+    auto alarm = co_await link_.query(addressed("ALARM?"));
+    if (!alarm) co_return std::unexpected(std::move(alarm.error()));
+    if (!istarts_with(*alarm, kNak)) {  // NA: a controller without ALARM? keeps MON?'s count
+      auto alarms = parse_espec_alarm(*alarm);
+      if (!alarms) co_return fail(FaultKind::protocol, name(), "unparsable reply to 'ALARM?': " + quoted(*alarm));
+      reading->alarm_count = std::max(reading->alarm_count, alarms->count);
+      reading->alarms = std::move(alarms->codes);
+    }
+  }
   co_return *reading;
 }
 

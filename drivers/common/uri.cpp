@@ -56,7 +56,8 @@ Uri parse_uri(const std::string& text) {
     authority = authority.substr(0, colon);
   }
   uri.host = authority;
-  if (uri.host.empty()) throw UriError("'" + text + "': missing host");
+  // A device path without a host (scpi+serial:///dev/ttyUSB0) is the one host-less form.
+  if (uri.host.empty() && (uri.path.empty() || uri.port)) throw UriError("'" + text + "': missing host");
   std::size_t pos = 0;
   while (pos < query_text.size()) {
     auto amp = query_text.find('&', pos);

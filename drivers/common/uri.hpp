@@ -2,6 +2,7 @@
 // One URI parser for every instrument kind, as libiio selects backends by URI:
 //   scpi+tcp://host:5025?model=dp832   espec+tcp://host:10001   agent://host:7600
 //   sim://psu                          (resolved against the in-process simulated lab)
+//   scpi+serial:///dev/ttyUSB0?baud=9600   (no host: the path is the device)
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -12,7 +13,7 @@ namespace ob::drivers {
 
 struct Uri {
   std::string scheme;  // "scpi+tcp", "espec+tcp", "agent", "sim", ...
-  std::string host;
+  std::string host;  // "" only for a device path (scheme:///dev/ttyS0)
   std::optional<std::uint16_t> port;
   std::string path;  // without the leading '/'
   std::map<std::string, std::string> query;

@@ -34,6 +34,11 @@ ScpiPowerSupply::ScpiPowerSupply(asio::any_io_executor executor, std::string hos
   if (!expected_model_.empty()) match_ = find_scpi_dialect(expected_model_);
 }
 
+ScpiPowerSupply::ScpiPowerSupply(std::unique_ptr<LineTransport> transport, ScpiPsuOptions options)
+    : link_(std::move(transport)), expected_model_(std::move(options.expected_model)) {
+  if (!expected_model_.empty()) match_ = find_scpi_dialect(expected_model_);
+}
+
 int ScpiPowerSupply::channel_count() const {
   return match_ ? static_cast<int>(match_->model->channels.size()) : 0;
 }

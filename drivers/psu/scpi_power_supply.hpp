@@ -1,5 +1,5 @@
 #pragma once
-// PowerSupply for SCPI supplies over a raw TCP socket (port 5025). The command set comes from
+// PowerSupply for SCPI supplies over a raw TCP socket (port 5025) or a serial port. The command set comes from
 // the dialect table (scpi/scpi_dialect.hpp) chosen by the *IDN? model at configure().
 //
 // - set_*: range-checked against the model's channel spec before anything is sent
@@ -17,6 +17,7 @@
 // - measure() also reads the regulation state (CV/CC) when the dialect has a query for it.
 #include <asio/any_io_executor.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -32,12 +33,15 @@ struct ScpiPsuOptions {
   // Model the station expects ("dp832", "E36312A"): configure() fails when *IDN? disagrees.
   // Matches case-insensitively, as the model or a prefix of it. Empty: any supported model.
   std::string expected_model;
-  TcpLineOptions link;  // link.instrument = station name; terminator "\n"
+  TcpLineOptions link;  // link.instrument = station name; terminator "\n" (TCP constructor only)
 };
 
 class ScpiPowerSupply final : public PowerSupply {
  public:
   ScpiPowerSupply(asio::any_io_executor executor, std::string host, std::uint16_t port, ScpiPsuOptions options);
+  // Over any line transport (SerialLineClient for RS-232 supplies); options.link is not used:
+  // the transport carries its own line options.
+  ScpiPowerSupply(std::unique_ptr<LineTransport> transport, ScpiPsuOptions options);
 
   asio::awaitable<Result<Identity>> configure() override;
   int channel_count() const override;

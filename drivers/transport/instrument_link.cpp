@@ -6,12 +6,18 @@ namespace ob::drivers {
 
 InstrumentLink::InstrumentLink(asio::any_io_executor executor, std::string host, std::uint16_t port,
                                TcpLineOptions options)
-    : client_(executor, std::move(options)), mutex_(executor), host_(std::move(host)), port_(port) {}
+    : InstrumentLink(std::make_unique<TcpLineClient>(executor, std::move(options), std::move(host), port)) {}
+
+InstrumentLink::InstrumentLink(std::unique_ptr<LineTransport> transport)
+    : client_(std::move(transport)), mutex_(client_->executor()) {}
 
 asio::awaitable<Status> InstrumentLink::open() {
-  if (client_.is_open()) co_return Status{};
-  if (!client_.has_endpoint()) co_return co_await client_.connect(host_, port_);
-  auto reopened = co_await client_.reconnect();
+  if (client_->is_open()) co_return Status{};
+  if (!opened_before_) {
+    opened_before_ = true;
+    co_return co_await client_->open();
+  }
+  auto reopened = co_await client_->reconnect();
   if (reopened) last_reconnect_reason_ = last_fault_.empty() ? "connection was closed" : last_fault_;
   co_return reopened;
 }
@@ -19,10 +25,10 @@ asio::awaitable<Status> InstrumentLink::open() {
 asio::awaitable<Result<std::vector<std::string>>> InstrumentLink::run(const std::vector<LineStep>& steps) {
   std::vector<std::string> replies;
   for (const auto& step : steps) {
-    auto sent = co_await client_.write_line(step.command);
+    auto sent = co_await client_->write_line(step.command);
     if (!sent) co_return std::unexpected(std::move(sent.error()));
     if (!step.expects_reply) continue;
-    auto reply = co_await client_.read_line(step.command);
+    auto reply = co_await client_->read_line(step.command);
     if (!reply) co_return std::unexpected(std::move(reply.error()));
     replies.push_back(std::move(*reply));
   }
@@ -31,7 +37,7 @@ asio::awaitable<Result<std::vector<std::string>>> InstrumentLink::run(const std:
 
 asio::awaitable<Result<std::vector<std::string>>> InstrumentLink::exchange(std::vector<LineStep> steps) {
   auto guard = co_await mutex_.lock();
-  const bool was_open = client_.is_open();
+  const bool was_open = client_->is_open();
   auto opened = co_await open();
   if (!opened) {
     last_fault_ = opened.error().message();
@@ -43,7 +49,7 @@ asio::awaitable<Result<std::vector<std::string>>> InstrumentLink::exchange(std::
     co_return replies;
   }
   // The connection we reused had died while idle: reconnect and replay the transaction once.
-  auto reopened = co_await client_.reconnect();
+  auto reopened = co_await client_->reconnect();
   if (!reopened) {
     last_fault_ = reopened.error().message();
     co_return std::unexpected(std::move(reopened.error()));

@@ -1,5 +1,5 @@
 #pragma once
-// What a driver talks through: a TcpLineClient plus
+// What a driver talks through: a LineTransport (TcpLineClient or SerialLineClient) plus
 //   - one exchange in flight per instrument: exchange() holds an AsyncMutex, so calls from
 //     two coroutines (a measurement loop and an emergency safe_state) queue instead of
 //     interleaving their lines on the socket;
@@ -11,11 +11,13 @@
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "drivers/common/async_mutex.hpp"
 #include "drivers/common/fault.hpp"
+#include "drivers/transport/line_transport.hpp"
 #include "drivers/transport/tcp_line_client.hpp"
 
 namespace ob::drivers {
@@ -27,31 +29,33 @@ struct LineStep {
 
 class InstrumentLink {
  public:
+  // Over TCP to host:port.
   InstrumentLink(asio::any_io_executor executor, std::string host, std::uint16_t port, TcpLineOptions options);
+  // Over any line transport (a serial port, ...); runs on the transport's executor.
+  explicit InstrumentLink(std::unique_ptr<LineTransport> transport);
 
   // Sends the steps in order; returns one reply per step that expects one, in order.
   asio::awaitable<Result<std::vector<std::string>>> exchange(std::vector<LineStep> steps);
   asio::awaitable<Result<std::string>> query(std::string command);
   asio::awaitable<Status> send(std::string command);
 
-  const std::string& instrument() const { return client_.options().instrument; }
-  std::string endpoint() const { return host_ + ":" + std::to_string(port_); }
-  std::uint64_t reconnect_count() const { return client_.reconnect_count(); }
+  const std::string& instrument() const { return client_->options().instrument; }
+  std::string endpoint() const { return client_->endpoint(); }
+  std::uint64_t reconnect_count() const { return client_->reconnect_count(); }
   // Why the last successful reconnect was needed: the fault that lost the link ("psu-a:
   // timeout: no reply to ..."), or "connection found closed" when the peer closed it while
   // idle. "" before the first reconnect. The runner logs it with each reconnect_count() step.
   const std::string& last_reconnect_reason() const { return last_reconnect_reason_; }
-  bool is_open() const { return client_.is_open(); }
-  void close() { client_.close(); }
+  bool is_open() const { return client_->is_open(); }
+  void close() { client_->close(); }
 
  private:
   asio::awaitable<Status> open();
   asio::awaitable<Result<std::vector<std::string>>> run(const std::vector<LineStep>& steps);
 
-  TcpLineClient client_;
+  std::unique_ptr<LineTransport> client_;
   AsyncMutex mutex_;
-  std::string host_;
-  std::uint16_t port_;
+  bool opened_before_ = false;         // the first open() connects; later ones reconnect
   std::string last_fault_;             // message of the fault that ended the last exchange
   std::string last_reconnect_reason_;
 };

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "drivers/chamber/espec_chamber.hpp"
 #include "drivers/common/run_until_ready.hpp"
@@ -133,6 +135,29 @@ BOOST_AUTO_TEST_CASE(link_lost_then_reconnect) {
   auto status = run_until_ready(io, chamber->safe_state());
   BOOST_REQUIRE_MESSAGE(status, describe(status));
   BOOST_TEST(chamber->reconnect_count() >= 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(sim_lab_espec_alarms, LabFixture)
+
+BOOST_AUTO_TEST_CASE(injected_alarm_shows_up_in_read) {
+  auto chamber = make_chamber();
+  BOOST_REQUIRE(run_until_ready(io, chamber->configure()));
+  auto quiet = run_until_ready(io, chamber->read());
+  BOOST_REQUIRE_MESSAGE(quiet, describe(quiet));
+  BOOST_TEST(quiet->alarm_count == 0);
+  BOOST_TEST(quiet->alarms.empty());
+  lab.control("fault chamber alarm 3");
+  auto alarmed = run_until_ready(io, chamber->read());
+  BOOST_REQUIRE_MESSAGE(alarmed, describe(alarmed));
+  BOOST_TEST(alarmed->alarm_count == 1);
+  BOOST_TEST((alarmed->alarms == std::vector<std::string>{"3"}));
+  BOOST_TEST(!alarmed->running);
+  lab.control("fault chamber clear");
+  auto cleared = run_until_ready(io, chamber->read());
+  BOOST_REQUIRE_MESSAGE(cleared, describe(cleared));
+  BOOST_TEST(cleared->alarms.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
