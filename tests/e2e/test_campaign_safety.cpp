@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "../support/run_command.hpp"
+#include "../support/sqlite_scalar.hpp"
 #include "../support/temp_dir.hpp"
 #include "bench/campaign_runner.hpp"
 #include "bench/config/campaign_config.hpp"
@@ -39,17 +40,7 @@ const char* kCampaign =
     "  - baseline: { chamber_c: 25, duration: 20m }\n"
     "  - replay: { orbits: 1 }\n";
 
-double scalar(const std::filesystem::path& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* statement = nullptr;
-  BOOST_REQUIRE_MESSAGE(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK, sqlite3_errmsg(db));
-  BOOST_REQUIRE_EQUAL(sqlite3_step(statement), SQLITE_ROW);
-  const double value = sqlite3_column_double(statement, 0);
-  sqlite3_finalize(statement);
-  sqlite3_close(db);
-  return value;
-}
+double scalar(const std::filesystem::path& path, const std::string& sql) { return ob::test::sqlite_scalar(path, sql); }
 
 }  // namespace
 
