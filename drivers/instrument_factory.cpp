@@ -8,6 +8,9 @@
 #include "drivers/chamber/watlow_f4t.hpp"
 #include "drivers/chamber/watlow_f4t_scpi.hpp"
 #include "drivers/common/number_text.hpp"
+#if defined(ORBITBENCH_WITH_IIO)
+#include "drivers/iio/iio_sensor_hub.hpp"
+#endif
 #include "drivers/psu/scpi_power_supply.hpp"
 #include "drivers/transport/serial_line_client.hpp"
 
@@ -158,6 +161,26 @@ std::unique_ptr<ThermalChamber> make_thermal_chamber(asio::any_io_executor execu
   espec.link = link_options(name, options, "\r\n");
   return std::make_unique<EspecChamber>(std::move(executor), uri.host, uri.port.value_or(kEspecDefaultPort),
                                         std::move(espec));
+}
+
+std::unique_ptr<SensorHub> make_sensor_hub(asio::any_io_executor executor, const std::string& name,
+                                           const std::string& uri, const SensorHubOptions& options) {
+  auto sensor_error = [&](const std::string& what) { throw std::invalid_argument(name + ": " + uri + ": " + what); };
+  std::string why;
+  auto parsed = parse_iio_uri(uri, &why);
+  if (!parsed) sensor_error(why);
+  if (options.timeout.count() <= 0 || options.connect_timeout.count() <= 0) sensor_error("timeouts must be positive");
+  if (options.reconnect_attempts < 1) sensor_error("reconnect_attempts must be at least 1");
+  for (const auto& channel : options.channels) {
+    if (!parse_channel_address(channel)) sensor_error("channel '" + channel + "' is not DEVICE/CHANNEL (e.g. ina226/voltage1)");
+  }
+#if defined(ORBITBENCH_WITH_IIO)
+  return make_iio_sensor_hub(std::move(executor), name, std::move(*parsed), options);
+#else
+  (void)executor;
+  sensor_error("orbitbench was built without libiio (ORBITBENCH_WITH_IIO=OFF; install libiio-dev)");
+  return nullptr;
+#endif
 }
 
 }  // namespace ob::drivers

@@ -6,6 +6,8 @@
 //                   espec+serial:///DEVICE[?baud=9600&address=1]      8N1, "\r\n"; address = RS-485 prefix
 //                   watlow-f4t+modbus://HOST[:PORT][?unit=1&loop=1]   PORT defaults to 502
 //                   watlow-f4t+tcp://HOST[:PORT][?loop=1]             SCPI-like, PORT defaults to 5025
+//   IIO sensors     iio:ip:HOST[:PORT] | iio:local: | iio:usb:[BUS.ADDR] | iio:xml:PATH   (libiio's URIs;
+//                   the `iio:` prefix is stripped, PORT defaults to 30431; drivers/iio/sensor.hpp)
 // Configuration errors (unknown scheme, unknown query key, model given twice and disagreeing)
 // throw std::invalid_argument naming the instrument; hardware faults surface later as Fault
 // values from the driver's coroutines. Nothing is connected here: configure() connects.
@@ -18,6 +20,7 @@
 
 #include "drivers/chamber/thermal_chamber.hpp"
 #include "drivers/common/uri.hpp"
+#include "drivers/iio/sensor.hpp"
 #include "drivers/psu/power_supply.hpp"
 
 namespace ob::drivers {
@@ -39,5 +42,12 @@ std::unique_ptr<PowerSupply> make_power_supply(asio::any_io_executor executor, c
                                                const Uri& uri, const InstrumentOptions& options);
 std::unique_ptr<ThermalChamber> make_thermal_chamber(asio::any_io_executor executor, const std::string& name,
                                                      const Uri& uri, const InstrumentOptions& options);
+
+// `uri` is libiio's URI text (not the scheme:// grammar). Throws std::invalid_argument naming the
+// instrument for a malformed URI, a channel not written DEVICE/CHANNEL, a non-positive timeout, or
+// when orbitbench was built without libiio (ORBITBENCH_WITH_IIO off). Whether the devices and
+// channels exist is checked by configure() (FaultKind::protocol naming them).
+std::unique_ptr<SensorHub> make_sensor_hub(asio::any_io_executor executor, const std::string& name,
+                                           const std::string& uri, const SensorHubOptions& options);
 
 }  // namespace ob::drivers

@@ -1,13 +1,18 @@
 #include "drivers/transport/modbus_tcp.hpp"
 
-#include <array>
-#include <asio/read.hpp>
-#include <asio/write.hpp>
-#include <tuple>
+#include <modbus/modbus.h>
+
+#include <algorithm>
+#include <asio/execution/outstanding_work.hpp>
+#include <asio/experimental/channel.hpp>
+#include <asio/post.hpp>
+#include <asio/prefer.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/thread_pool.hpp>
+#include <cerrno>
 #include <utility>
 
 #include "drivers/transport/deadline.hpp"
-#include "drivers/transport/tcp_connect.hpp"
 
 namespace ob::drivers {
 namespace {
@@ -15,16 +20,13 @@ namespace {
 constexpr std::size_t kMbapBytes = 7;
 constexpr std::uint16_t kMaxReadCount = 125;
 constexpr std::uint16_t kMaxWriteCount = 123;
-constexpr std::uint16_t kMaxMbapLength = 254;  // unit id + the largest PDU (253)
-constexpr std::uint8_t kExceptionFlag = 0x80;
+// The outer timer fires this long after the deadline handed to libmodbus: a safety net for a
+// call that overruns its own timeout, never the normal way a request times out.
+constexpr std::chrono::milliseconds kSafetyMargin{250};
 
 void put16(std::vector<std::uint8_t>& out, std::uint16_t value) {
   out.push_back(static_cast<std::uint8_t>(value >> 8));
   out.push_back(static_cast<std::uint8_t>(value & 0xFF));
-}
-
-std::uint16_t get16(const std::uint8_t* bytes) {
-  return static_cast<std::uint16_t>((static_cast<unsigned>(bytes[0]) << 8) | bytes[1]);
 }
 
 std::string range_text(std::uint16_t address, std::size_t count) {
@@ -92,25 +94,147 @@ const char* modbus_exception_name(std::uint8_t code) {
   }
 }
 
+// One client's libmodbus context and the one thread that touches it: calls are queued, so they
+// run one at a time and in order, even after the caller gave up on one through the safety net.
+class ModbusWorker {
+ public:
+  ModbusWorker(std::string host, std::uint16_t port) : host_(std::move(host)), service_(std::to_string(port)) {}
+  ModbusWorker(const ModbusWorker&) = delete;
+  ModbusWorker& operator=(const ModbusWorker&) = delete;
+  ~ModbusWorker() {
+    pool_.stop();  // drops queued calls; the running one (bounded by its timeout) completes
+    pool_.join();
+    drop();
+  }
+
+  asio::thread_pool& pool() { return pool_; }
+  modbus_t* context() const { return context_; }
+
+  // On the worker: a fresh context connected to the endpoint; -1 with errno set on failure.
+  int connect(std::uint8_t unit, std::chrono::milliseconds timeout) {
+    drop();
+    context_ = modbus_new_tcp_pi(host_.c_str(), service_.c_str());  // resolves host names too
+    if (context_ == nullptr) return -1;
+    modbus_set_slave(context_, unit);
+    set_timeout(timeout);
+    if (modbus_connect(context_) == -1) {
+      const int error = errno;
+      drop();
+      errno = error;
+      return -1;
+    }
+    return 0;
+  }
+
+  void set_timeout(std::chrono::milliseconds timeout) {
+    const auto ms = static_cast<std::uint32_t>(std::max<std::chrono::milliseconds::rep>(timeout.count(), 1));
+    modbus_set_response_timeout(context_, ms / 1000, (ms % 1000) * 1000);
+    modbus_set_byte_timeout(context_, ms / 1000, (ms % 1000) * 1000);
+  }
+
+  void drop() {
+    if (context_ == nullptr) return;
+    modbus_close(context_);
+    modbus_free(context_);
+    context_ = nullptr;
+  }
+
+ private:
+  std::string host_;
+  std::string service_;
+  modbus_t* context_ = nullptr;
+  asio::thread_pool pool_{1};
+};
+
+namespace {
+
+struct Outcome {
+  int rc = -1;
+  int error = 0;  // errno when rc == -1
+  std::vector<std::uint16_t> registers;
+};
+
+using OutcomeChannel = asio::experimental::channel<void(asio::error_code, Outcome)>;
+
+// Runs `work` on the worker and waits (suspended, never blocking `caller`) for its outcome,
+// which is handed back through a channel on the caller's executor; nullopt when the safety-net
+// deadline came first (the call still completes on the worker, and its outcome is dropped).
+template <class F>
+asio::awaitable<std::optional<Outcome>> on_worker(const asio::any_io_executor& caller, ModbusWorker& worker,
+                                                  SteadyClock::time_point deadline, F work) {
+  auto channel = std::make_shared<OutcomeChannel>(caller, 1);
+  auto home = asio::prefer(caller, asio::execution::outstanding_work.tracked);  // keeps the caller's io_context running
+  asio::post(worker.pool(), [&worker, channel, home, work = std::move(work)]() mutable {
+    Outcome outcome = work(worker);
+    asio::post(home, [channel, outcome = std::move(outcome)]() mutable {
+      channel->try_send(asio::error_code{}, std::move(outcome));
+    });
+  });
+  auto receive = [](std::shared_ptr<OutcomeChannel> from) -> asio::awaitable<Outcome> {
+    auto [ec, outcome] = co_await from->async_receive(kNoThrow);
+    (void)ec;
+    co_return std::move(outcome);
+  };
+  co_return co_await before(deadline, receive(channel));
+}
+
+bool is_exception(int error) { return error > MODBUS_ENOBASE && error < MODBUS_ENOBASE + MODBUS_EXCEPTION_MAX; }
+
+bool is_malformed(int error) {
+  return error == EMBBADCRC || error == EMBBADDATA || error == EMBBADEXC || error == EMBUNKEXC || error == EMBMDATA ||
+         error == EMBBADSLAVE;
+}
+
+}  // namespace
+
 ModbusTcpClient::ModbusTcpClient(asio::any_io_executor executor, std::string host, std::uint16_t port,
                                  ModbusTcpOptions options)
     : executor_(std::move(executor)),
       options_(std::move(options)),
-      socket_(executor_),
       mutex_(executor_),
       host_(std::move(host)),
-      port_(port) {}
+      port_(port),
+      worker_(std::make_unique<ModbusWorker>(host_, port_)) {}
+
+ModbusTcpClient::~ModbusTcpClient() = default;
 
 void ModbusTcpClient::close() {
-  asio::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  open_ = false;
+  asio::post(worker_->pool(), [worker = worker_.get()] { worker->drop(); });
+}
+
+asio::awaitable<Status> ModbusTcpClient::connect_once() {
+  const auto timeout = options_.timeout;
+  const auto unit = options_.unit_id;
+  // (Lambdas are named locals, never temporaries inside a co_await: GCC 12 destroys such
+  // temporaries twice.)
+  auto work = [timeout, unit](ModbusWorker& worker) {
+    Outcome result;
+    result.rc = worker.connect(unit, timeout);
+    if (result.rc == -1) result.error = errno;
+    return result;
+  };
+  auto outcome = co_await on_worker(executor_, *worker_, SteadyClock::now() + timeout + kSafetyMargin, std::move(work));
+  const auto within = " within " + std::to_string(timeout.count()) + " ms";
+  if (!outcome) {
+    close();
+    co_return fail(FaultKind::timeout, options_.instrument, "no connection to " + endpoint() + within);
+  }
+  if (outcome->rc == -1) {
+    if (outcome->error == ETIMEDOUT || outcome->error == EINPROGRESS) {
+      co_return fail(FaultKind::timeout, options_.instrument, "no connection to " + endpoint() + within);
+    }
+    co_return fail(FaultKind::link_lost, options_.instrument,
+                   "cannot connect to " + endpoint() + ": " + modbus_strerror(outcome->error));
+  }
+  open_ = true;
+  co_return Status{};
 }
 
 asio::awaitable<Status> ModbusTcpClient::open() {
-  if (socket_.is_open()) co_return Status{};
+  if (open_) co_return Status{};
   if (!ever_connected_) {
-    auto connected = co_await connect_tcp(socket_, host_, port_, options_.timeout, options_.instrument);
+    auto connected = co_await connect_once();
     if (connected) ever_connected_ = true;
     co_return connected;
   }
@@ -126,7 +250,7 @@ asio::awaitable<Status> ModbusTcpClient::reconnect() {
     asio::steady_timer pause(executor_, backoff);
     co_await pause.async_wait(kNoThrow);
     backoff *= 2;
-    auto connected = co_await connect_tcp(socket_, host_, port_, options_.timeout, options_.instrument);
+    auto connected = co_await connect_once();
     if (connected) {
       ++reconnects_;
       last_reconnect_reason_ = last_fault_.empty() ? "connection was closed" : last_fault_;
@@ -138,86 +262,52 @@ asio::awaitable<Status> ModbusTcpClient::reconnect() {
   co_return std::unexpected(std::move(last));
 }
 
-asio::awaitable<Result<std::vector<std::uint8_t>>> ModbusTcpClient::transact_once(const std::vector<std::uint8_t>& pdu,
-                                                                                  const std::string& what) {
-  const std::uint16_t transaction = next_transaction_++;
-  const auto request = modbus_adu(transaction, options_.unit_id, pdu);
+asio::awaitable<Result<std::vector<std::uint16_t>>> ModbusTcpClient::transact_once(const Call& call,
+                                                                                   const std::string& what) {
   const auto deadline = SteadyClock::now() + options_.timeout;
   const auto within = " within " + std::to_string(options_.timeout.count()) + " ms";
-  auto lost = [&](const asio::error_code& ec, const char* while_doing) {
-    close();
-    const bool by_peer = ec == asio::error::eof || ec == asio::error::connection_reset;
-    return fault(FaultKind::link_lost, (by_peer ? "connection closed by " + endpoint() : ec.message() + " (" + endpoint() + ")") +
-                                           " " + while_doing + " " + what);
+  auto work = [call, deadline](ModbusWorker& worker) {
+    Outcome result;
+    if (worker.context() == nullptr) {  // closed since the caller last saw it open
+      result.error = ENOTCONN;
+      return result;
+    }
+    worker.set_timeout(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()));
+    result.rc = call(worker, result.registers);
+    if (result.rc == -1) result.error = errno;
+    return result;
   };
-
-  auto write_op = [this, &request]() -> asio::awaitable<asio::error_code> {
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(request), kNoThrow);
-    (void)n;
-    co_return ec;
-  };
-  auto written = co_await before(deadline, write_op());
-  if (!written) {
-    close();
-    co_return fail(FaultKind::timeout, options_.instrument, "could not send " + what + within);
-  }
-  if (*written) co_return std::unexpected(lost(*written, "while sending"));
-
-  std::array<std::uint8_t, kMbapBytes> header{};
-  auto read_header = [this, &header]() -> asio::awaitable<asio::error_code> {
-    auto [ec, n] = co_await asio::async_read(socket_, asio::buffer(header), kNoThrow);
-    (void)n;
-    co_return ec;
-  };
-  auto got_header = co_await before(deadline, read_header());
-  if (!got_header) {
+  auto outcome = co_await on_worker(executor_, *worker_, deadline + kSafetyMargin, std::move(work));
+  if (!outcome) {
     close();
     co_return fail(FaultKind::timeout, options_.instrument, "no response to " + what + within);
   }
-  if (*got_header) co_return std::unexpected(lost(*got_header, "while waiting for the response to"));
-  const auto length = get16(&header[4]);
-  if (get16(&header[0]) != transaction || get16(&header[2]) != 0 || length < 2 || length > kMaxMbapLength ||
-      header[6] != options_.unit_id) {
-    close();
-    co_return fail(FaultKind::protocol, options_.instrument,
-                   "malformed MBAP header in the response to " + what + " (transaction " + std::to_string(get16(&header[0])) +
-                       ", expected " + std::to_string(transaction) + "; length " + std::to_string(length) + "; unit " +
-                       std::to_string(header[6]) + ")");
-  }
-  std::vector<std::uint8_t> response(length - 1U);
-  auto read_body = [this, &response]() -> asio::awaitable<asio::error_code> {
-    auto [ec, n] = co_await asio::async_read(socket_, asio::buffer(response), kNoThrow);
-    (void)n;
-    co_return ec;
-  };
-  auto got_body = co_await before(deadline, read_body());
-  if (!got_body) {
-    close();
-    co_return fail(FaultKind::timeout, options_.instrument, "incomplete response to " + what + within);
-  }
-  if (*got_body) co_return std::unexpected(lost(*got_body, "while reading the response to"));
-  if (response[0] == (pdu[0] | kExceptionFlag)) {
-    const std::uint8_t code = response.size() >= 2 ? response[1] : 0;
+  if (outcome->rc != -1) co_return std::move(outcome->registers);
+  const int error = outcome->error;
+  if (is_exception(error)) {
+    const auto code = static_cast<std::uint8_t>(error - MODBUS_ENOBASE);
     co_return fail(FaultKind::nak, options_.instrument,
                    what + " -> Modbus exception " + std::to_string(code) + " (" + modbus_exception_name(code) + ")");
   }
-  if (response[0] != pdu[0]) {
-    close();
+  close();
+  if (error == ETIMEDOUT) co_return fail(FaultKind::timeout, options_.instrument, "no response to " + what + within);
+  if (is_malformed(error)) {
     co_return fail(FaultKind::protocol, options_.instrument,
-                   "response to " + what + " has function code " + std::to_string(response[0]));
+                   "malformed response to " + what + ": " + modbus_strerror(error));
   }
-  co_return response;
+  co_return fail(FaultKind::link_lost, options_.instrument,
+                 std::string(modbus_strerror(error)) + " (" + endpoint() + ") during " + what);
 }
 
-asio::awaitable<Result<std::vector<std::uint8_t>>> ModbusTcpClient::transact(std::vector<std::uint8_t> pdu, std::string what) {
+asio::awaitable<Result<std::vector<std::uint16_t>>> ModbusTcpClient::transact(Call call, std::string what) {
   auto guard = co_await mutex_.lock();
-  const bool was_open = socket_.is_open();
+  const bool was_open = open_;
   auto opened = co_await open();
   if (!opened) {
     last_fault_ = opened.error().message();
     co_return std::unexpected(std::move(opened.error()));
   }
-  auto response = co_await transact_once(pdu, what);
+  auto response = co_await transact_once(call, what);
   if (response || response.error().kind != FaultKind::link_lost || !was_open) {
     if (!response && response.error().kind != FaultKind::nak) last_fault_ = response.error().message();
     co_return response;
@@ -228,7 +318,7 @@ asio::awaitable<Result<std::vector<std::uint8_t>>> ModbusTcpClient::transact(std
     last_fault_ = reopened.error().message();
     co_return std::unexpected(std::move(reopened.error()));
   }
-  response = co_await transact_once(pdu, what);
+  response = co_await transact_once(call, what);
   if (!response && response.error().kind != FaultKind::nak) last_fault_ = response.error().message();
   co_return response;
 }
@@ -237,30 +327,27 @@ asio::awaitable<Result<std::vector<std::uint16_t>>> ModbusTcpClient::read_holdin
                                                                                           std::uint16_t count) {
   const std::string what = "read of register " + range_text(address, count);
   if (count < 1 || count > kMaxReadCount) co_return fail(FaultKind::out_of_range, options_.instrument, what + ": count must be 1..125");
-  auto response = co_await transact(modbus_read_holding_pdu(address, count), what);
+  Call call = [address, count](ModbusWorker& worker, std::vector<std::uint16_t>& registers) {
+    registers.assign(count, 0);
+    const int rc = modbus_read_registers(worker.context(), address, count, registers.data());
+    if (rc != -1 && rc != count) {  // libmodbus checks the count; belt and braces
+      errno = EMBBADDATA;
+      return -1;
+    }
+    return rc;
+  };
+  auto response = co_await transact(std::move(call), what);
   if (!response) co_return std::unexpected(std::move(response.error()));
-  const auto& bytes = *response;
-  if (bytes.size() != 2U + 2U * count || bytes[1] != 2U * count) {
-    close();
-    co_return fail(FaultKind::protocol, options_.instrument,
-                   "response to " + what + " carries " + std::to_string(bytes.size() < 2 ? 0 : bytes[1]) + " bytes, expected " +
-                       std::to_string(2 * count));
-  }
-  std::vector<std::uint16_t> registers;
-  registers.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) registers.push_back(get16(&bytes[2 + 2 * i]));
-  co_return registers;
+  co_return std::move(*response);
 }
 
 asio::awaitable<Status> ModbusTcpClient::write_register(std::uint16_t address, std::uint16_t value) {
   const std::string what = "write of " + std::to_string(value) + " to register " + std::to_string(address);
-  const auto pdu = modbus_write_single_pdu(address, value);
-  auto response = co_await transact(pdu, what);
+  Call call = [address, value](ModbusWorker& worker, std::vector<std::uint16_t>&) {
+    return modbus_write_register(worker.context(), address, value);
+  };
+  auto response = co_await transact(std::move(call), what);
   if (!response) co_return std::unexpected(std::move(response.error()));
-  if (*response != pdu) {  // FC 6 echoes the request
-    close();
-    co_return fail(FaultKind::protocol, options_.instrument, "response to " + what + " is not its echo");
-  }
   co_return Status{};
 }
 
@@ -269,13 +356,11 @@ asio::awaitable<Status> ModbusTcpClient::write_registers(std::uint16_t address, 
   if (values.empty() || values.size() > kMaxWriteCount) {
     co_return fail(FaultKind::out_of_range, options_.instrument, what + ": count must be 1..123");
   }
-  auto response = co_await transact(modbus_write_multiple_pdu(address, values), what);
+  Call call = [address, values = std::move(values)](ModbusWorker& worker, std::vector<std::uint16_t>&) {
+    return modbus_write_registers(worker.context(), address, static_cast<int>(values.size()), values.data());
+  };
+  auto response = co_await transact(std::move(call), what);
   if (!response) co_return std::unexpected(std::move(response.error()));
-  const auto& bytes = *response;
-  if (bytes.size() != 5 || get16(&bytes[1]) != address || get16(&bytes[3]) != values.size()) {
-    close();
-    co_return fail(FaultKind::protocol, options_.instrument, "response to " + what + " does not confirm address and count");
-  }
   co_return Status{};
 }
 

@@ -1,22 +1,22 @@
 #pragma once
-// Modbus TCP client on Asio (MBAP header + function codes 3, 6 and 16), written directly
-// rather than through libmodbus: libmodbus's calls block, so they would need a thread per
-// instrument and a hand-off back to the io_context; the framing is small, and this way a
-// Modbus exchange gets the same coroutine deadlines, reconnect back-off and one-exchange-at-a-
-// time lock as the line transports (see drivers/README.md).
+// Modbus TCP client: libmodbus does the protocol (MBAP framing, function codes 3, 6 and 16,
+// response checks); its calls block, so each client runs them on its own worker thread and hands
+// the outcome back to the caller's executor, which is never blocked (see drivers/README.md).
 //
-//   - every request has a deadline (options.timeout for the whole request + response); on a
-//     timeout the socket is closed so a late response cannot answer the next request;
+//   - every request has a deadline (options.timeout for the whole request + response), given to
+//     libmodbus as its response timeout and raced by an outer timer as a safety net; on a
+//     timeout the connection is closed so a late response cannot answer the next request;
 //   - a Modbus exception response becomes FaultKind::nak naming the exception code;
-//   - a malformed response (wrong transaction id, function, length) is FaultKind::protocol and
-//     closes the socket (framing lost);
+//   - a malformed response (libmodbus: invalid data, CRC, unit) is FaultKind::protocol and
+//     closes the connection (framing lost);
 //   - a lost link reconnects with back-off on the next request; a request that finds a stale
 //     connection dead reconnects and is replayed once (reads and register writes are idempotent).
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
-#include <asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,13 +28,15 @@ namespace ob::drivers {
 
 constexpr std::uint16_t kModbusTcpDefaultPort = 502;
 
+class ModbusWorker;  // modbus_tcp.cpp: one client's libmodbus context and the thread its calls run on
+
 enum class ModbusFunction : std::uint8_t {
   read_holding_registers = 3,
   write_single_register = 6,
   write_multiple_registers = 16,
 };
 
-// Pure framing, exposed for tests. A PDU is function code + data; an ADU adds the 7-byte MBAP
+// Pure framing, exposed for tests (the client itself frames through libmodbus). A PDU is function code + data; an ADU adds the 7-byte MBAP
 // header (transaction id, protocol 0, length = unit id + PDU bytes, unit id). Big-endian.
 std::vector<std::uint8_t> modbus_read_holding_pdu(std::uint16_t address, std::uint16_t count);
 std::vector<std::uint8_t> modbus_write_single_pdu(std::uint16_t address, std::uint16_t value);
@@ -56,6 +58,7 @@ class ModbusTcpClient {
   ModbusTcpClient(asio::any_io_executor executor, std::string host, std::uint16_t port, ModbusTcpOptions options);
   ModbusTcpClient(const ModbusTcpClient&) = delete;
   ModbusTcpClient& operator=(const ModbusTcpClient&) = delete;
+  ~ModbusTcpClient();  // waits for a libmodbus call still running on the worker (bounded by its timeout)
 
   // 0-based register addresses. count 1..125.
   asio::awaitable<Result<std::vector<std::uint16_t>>> read_holding_registers(std::uint16_t address, std::uint16_t count);
@@ -66,27 +69,28 @@ class ModbusTcpClient {
   std::string endpoint() const { return host_ + ":" + std::to_string(port_); }
   std::uint64_t reconnect_count() const { return reconnects_; }
   const std::string& last_reconnect_reason() const { return last_reconnect_reason_; }
-  bool is_open() const { return socket_.is_open(); }
+  bool is_open() const { return open_; }
   void close();
 
  private:
-  // Sends the PDU and returns the response PDU (function code + data) after checking the MBAP
-  // header and the function code; exceptions become nak.
-  asio::awaitable<Result<std::vector<std::uint8_t>>> transact(std::vector<std::uint8_t> pdu, std::string what);
-  asio::awaitable<Result<std::vector<std::uint8_t>>> transact_once(const std::vector<std::uint8_t>& pdu,
-                                                                   const std::string& what);
+  // A blocking libmodbus call, run on the worker; returns its rc (-1 with errno set on failure)
+  // and fills the registers a read returns.
+  using Call = std::function<int(ModbusWorker&, std::vector<std::uint16_t>&)>;
+  asio::awaitable<Result<std::vector<std::uint16_t>>> transact(Call call, std::string what);
+  asio::awaitable<Result<std::vector<std::uint16_t>>> transact_once(const Call& call, const std::string& what);
   asio::awaitable<Status> open();
   asio::awaitable<Status> reconnect();
+  asio::awaitable<Status> connect_once();
   Fault fault(FaultKind kind, std::string detail) const { return Fault{kind, options_.instrument, std::move(detail)}; }
 
   asio::any_io_executor executor_;
   ModbusTcpOptions options_;
-  asio::ip::tcp::socket socket_;
   AsyncMutex mutex_;
   std::string host_;
   std::uint16_t port_;
+  std::unique_ptr<ModbusWorker> worker_;
+  bool open_ = false;  // as last reported by the worker; the context itself is touched only there
   bool ever_connected_ = false;
-  std::uint16_t next_transaction_ = 1;
   std::uint64_t reconnects_ = 0;
   std::string last_fault_;
   std::string last_reconnect_reason_;

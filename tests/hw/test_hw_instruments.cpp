@@ -2,6 +2,7 @@
 //   ORBITBENCH_HW_PSU_URI=scpi+tcp://10.0.4.21:5025 ctest -L hw
 //   ORBITBENCH_HW_CHAMBER_URI=espec+tcp://10.0.4.30:10001
 //   ORBITBENCH_HW_AGENT_URI=agent://gpu-host-1:7600
+//   ORBITBENCH_HW_IIO_URI=iio:ip:bench-pi.local ORBITBENCH_HW_IIO_CHANNELS=max31856/temp,ina226/power2
 // Each runs the driver conformance suite and leaves the instrument in its safe state.
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
@@ -9,6 +10,8 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
+#include <string>
 
 #include "../support/instrument_conformance.hpp"
 #include "drivers/common/uri.hpp"
@@ -62,4 +65,35 @@ BOOST_AUTO_TEST_CASE(gpu_agent_identifies_and_reads, *boost::unit_test::precondi
   auto telemetry = run(io, board->read_telemetry());
   BOOST_REQUIRE(telemetry.has_value());
   std::cout << "GPU " << identity->model << ": " << telemetry->power_w << " W, " << telemetry->gpu_temp_c << " °C\n";
+}
+
+// Reads every channel in ORBITBENCH_HW_IIO_CHANNELS (comma-separated DEVICE/CHANNEL; default: the
+// context's whole list) once through libiio. Read-only.
+BOOST_AUTO_TEST_CASE(iio_sensors_read, *boost::unit_test::precondition(HasEnv{"ORBITBENCH_HW_IIO_URI"})) {
+  asio::io_context io;
+  ob::drivers::SensorHubOptions options;
+  if (const char* list = env("ORBITBENCH_HW_IIO_CHANNELS")) {
+    std::stringstream text(list);
+    for (std::string channel; std::getline(text, channel, ',');) {
+      if (!channel.empty()) options.channels.push_back(channel);
+    }
+  }
+  auto hub = ob::drivers::make_sensor_hub(io.get_executor(), "hw-iio", env("ORBITBENCH_HW_IIO_URI"), options);
+  auto identity = run(io, hub->configure());
+  BOOST_REQUIRE_MESSAGE(identity.has_value(), (identity ? std::string() : identity.error().message()));
+  std::vector<std::string> channels = options.channels;
+  if (channels.empty()) {
+    auto listed = run(io, hub->list_channels());
+    BOOST_REQUIRE(listed.has_value());
+    channels = *listed;
+  }
+  for (const auto& channel : channels) {
+    auto reading = run(io, hub->read(channel));
+    if (options.channels.empty() && !reading) {  // listed channels may lack raw (e.g. timestamp)
+      std::cout << channel << ": " << reading.error().message() << "\n";
+      continue;
+    }
+    BOOST_REQUIRE_MESSAGE(reading.has_value(), (reading ? std::string() : reading.error().message()));
+    std::cout << channel << " = " << reading->value << " " << reading->unit << "\n";
+  }
 }

@@ -183,15 +183,17 @@ struct LabFixture {
 
 BOOST_FIXTURE_TEST_SUITE(sim_lab_faults, LabFixture)
 
-BOOST_AUTO_TEST_CASE(default_lab_lists_five_instruments_with_uris) {
+BOOST_AUTO_TEST_CASE(default_lab_lists_six_instruments_with_uris) {
   const auto instruments = lab.instruments();
-  BOOST_TEST_REQUIRE(instruments.size() == 5u);
+  BOOST_TEST_REQUIRE(instruments.size() == 6u);
   BOOST_TEST(instruments[0].name == "psu");
   BOOST_TEST(lab.uri("psu") == lab.psu_uri());
   BOOST_TEST(lab.uri("psu-e36312a") == "scpi+tcp://127.0.0.1:" + std::to_string(lab.e36312a_port()) + "?model=e36312a");
   BOOST_TEST(lab.uri("chamber") == lab.chamber_uri());
   BOOST_TEST(lab.f4t_uri() == "watlow-f4t+modbus://127.0.0.1:" + std::to_string(lab.f4t_port()) + "?unit=1&loop=1");
   BOOST_TEST(lab.uri("agent") == lab.agent_uri());
+  BOOST_TEST(lab.uri("sensors") == "iio:ip:127.0.0.1:" + std::to_string(lab.sensors_port()));
+  BOOST_TEST(lab.sensors_uri() == lab.uri("sensors"));
   BOOST_TEST(lab.control_port() != 0);
   BOOST_CHECK_THROW(lab.uri("nope"), std::out_of_range);
   BOOST_TEST(lab.snapshot().supplies.size() == 2u);

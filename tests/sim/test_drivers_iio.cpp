@@ -1,0 +1,127 @@
+// IioSensorHub through real libiio against the simulated lab's iiod ("sensors": per board one
+// INA226 and one MAX31856). Guarded: it needs libiio (ORBITBENCH_WITH_IIO) and a lab with
+// SimLab::sensors_uri(); otherwise one case says why it did nothing.
+#include <boost/test/unit_test.hpp>
+
+#if defined(ORBITBENCH_WITH_IIO) && __has_include("fixtures/iiod_server.hpp")
+#include <asio/io_context.hpp>
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "drivers/common/run_until_ready.hpp"
+#include "drivers/instrument_factory.hpp"
+#include "fixtures/sim_lab.hpp"
+
+using namespace ob::drivers;
+
+namespace {
+
+template <class Lab>
+std::optional<std::string> sensors_uri(const Lab& lab) {
+  if constexpr (requires { lab.sensors_uri(); }) {
+    return lab.sensors_uri();
+  } else {
+    return std::nullopt;
+  }
+}
+
+struct Lab {
+  ob::fixtures::SimLab lab{ob::fixtures::SimLabOptions{}};
+  Lab() { lab.start(); }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(reads_thermocouple_and_rails_in_si_units, Lab) {
+  auto uri = sensors_uri(lab);
+  if (!uri) {
+    BOOST_TEST_MESSAGE("SimLab has no sensors_uri(): nothing to test");
+    return;
+  }
+  asio::io_context io;
+  SensorHubOptions options;
+  options.channels = {"max31856/temp", "ina226/voltage1", "ina226/current3", "ina226/power2"};
+  auto hub = make_sensor_hub(io.get_executor(), "sensors", *uri, options);
+  auto identity = run_until_ready(io, hub->configure());
+  BOOST_REQUIRE_MESSAGE(identity.has_value(), (identity ? std::string() : identity.error().message()));
+  BOOST_TEST(identity->firmware.find("0.24") != std::string::npos);
+
+  auto readings = run_until_ready(io, hub->read_all());
+  BOOST_REQUIRE_MESSAGE(readings.has_value(), (readings ? std::string() : readings.error().message()));
+  BOOST_REQUIRE_EQUAL(readings->size(), 4u);
+  const auto& temp = (*readings)[0];
+  const auto& bus = (*readings)[1];
+  const auto& current = (*readings)[2];
+  const auto& power = (*readings)[3];
+  BOOST_TEST(temp.unit == "°C");
+  BOOST_TEST(bus.unit == "V");
+  BOOST_TEST(current.unit == "A");
+  BOOST_TEST(power.unit == "W");
+  BOOST_TEST_MESSAGE("temp " << temp.value << " °C, bus " << bus.value << " V, " << current.value << " A, " << power.value << " W");
+  BOOST_TEST((temp.value > -40 && temp.value < 150));  // a lab, not m°C
+  BOOST_TEST((bus.value >= -0.1 && bus.value < 40));    // INA226 bus range, not mV
+  BOOST_TEST(std::isfinite(current.value));
+  BOOST_TEST(std::isfinite(power.value));
+  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  BOOST_TEST(std::abs(now - temp.t_s) < 60);
+
+  auto single = run_until_ready(io, hub->read("iio:device1/temp"));  // by IIO id too
+  BOOST_REQUIRE(single.has_value());
+  BOOST_TEST(std::abs(single->value - temp.value) < 5);
+  BOOST_TEST(hub->reconnect_count() == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(missing_device_or_channel_is_named_at_configure, Lab) {
+  auto uri = sensors_uri(lab);
+  if (!uri) {
+    BOOST_TEST_MESSAGE("SimLab has no sensors_uri(): nothing to test");
+    return;
+  }
+  asio::io_context io;
+  SensorHubOptions options;
+  options.channels = {"ina226/voltage9"};
+  auto hub = make_sensor_hub(io.get_executor(), "sensors", *uri, options);
+  auto fault = run_until_ready(io, hub->configure());
+  BOOST_REQUIRE(!fault.has_value());
+  BOOST_TEST(fault.error().kind == FaultKind::protocol);
+  BOOST_TEST(fault.error().message().find("no input channel 'voltage9' on ina226") != std::string::npos);
+  BOOST_TEST(fault.error().message().find("voltage1") != std::string::npos);
+
+  options.channels = {"ina219/voltage1"};
+  hub = make_sensor_hub(io.get_executor(), "sensors", *uri, options);
+  fault = run_until_ready(io, hub->configure());
+  BOOST_REQUIRE(!fault.has_value());
+  BOOST_TEST(fault.error().message().find("no device 'ina219'") != std::string::npos);
+  BOOST_TEST(fault.error().message().find("max31856") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(lost_server_is_a_fault_not_a_crash, Lab) {
+  auto uri = sensors_uri(lab);
+  if (!uri) {
+    BOOST_TEST_MESSAGE("SimLab has no sensors_uri(): nothing to test");
+    return;
+  }
+  asio::io_context io;
+  SensorHubOptions options;
+  options.channels = {"max31856/temp"};
+  options.timeout = std::chrono::milliseconds(300);
+  options.reconnect_backoff = std::chrono::milliseconds(20);
+  auto hub = make_sensor_hub(io.get_executor(), "sensors", *uri, options);
+  auto identity = run_until_ready(io, hub->configure());
+  BOOST_REQUIRE_MESSAGE(identity.has_value(), (identity ? std::string() : identity.error().message()));
+  BOOST_REQUIRE(run_until_ready(io, hub->read("max31856/temp")).has_value());
+  lab.stop();
+  auto lost = run_until_ready(io, hub->read("max31856/temp"));
+  BOOST_REQUIRE(!lost.has_value());
+  BOOST_TEST_MESSAGE(lost.error().message());
+  BOOST_TEST((lost.error().kind == FaultKind::link_lost || lost.error().kind == FaultKind::timeout));
+  BOOST_TEST(hub->reconnect_count() == 0);
+}
+
+#else
+BOOST_AUTO_TEST_CASE(iio_sim_not_built) {
+  BOOST_TEST_MESSAGE("built without libiio or without fixtures/iiod_server.hpp: nothing to test");
+}
+#endif
