@@ -99,3 +99,16 @@ def check(condition, what):
 def close_to(a, b, tolerance=1e-6):
     return abs(a - b) <= tolerance
 
+
+
+def import_pyvisa():
+    """PyVISA with its pure-Python '@py' backend, or a skip naming the Debian package."""
+    try:
+        import pyvisa
+    except ImportError:
+        skip("PyVISA (Debian python3-pyvisa) is not installed")
+    try:
+        import pyvisa_py  # noqa: F401  (the '@py' backend)
+    except ImportError:
+        skip("pyvisa-py (Debian python3-pyvisa-py) is not installed")
+    return pyvisa

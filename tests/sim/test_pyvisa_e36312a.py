@@ -8,7 +8,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sim_lab_client import Lab, check, close_to, failures, skip  # noqa: E402
+from sim_lab_client import import_pyvisa, Lab, check, close_to, failures, skip  # noqa: E402
 
 IO_TIMEOUT_MS = 5000
 
@@ -16,14 +16,7 @@ IO_TIMEOUT_MS = 5000
 def main():
     if len(sys.argv) < 2:
         skip("usage: test_pyvisa_e36312a.py <orbitbench>")
-    try:
-        import pyvisa
-    except ImportError:
-        skip("PyVISA (Debian python3-pyvisa) is not installed")
-    try:
-        import pyvisa_py  # noqa: F401  (the '@py' backend)
-    except ImportError:
-        skip("pyvisa-py (Debian python3-pyvisa-py) is not installed")
+    pyvisa = import_pyvisa()
 
     lab = Lab(sys.argv[1])
     try:
