@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 
+#include "bench/board_channels.hpp"
 #include "bench/lab_session.hpp"
 #include "bench/phase_targets.hpp"
 #include "bench/profile_request.hpp"
@@ -141,6 +142,12 @@ class CampaignRunner::Impl {
       if (!identity) co_return fail_setup(identity.error());
       board.identity = *identity;
     }
+    // A sensor the station names but the context lacks fails here, before anything is energised.
+    for (auto& hub : session_->sensor_hubs()) {
+      auto identity = co_await hub.driver->configure();
+      if (!identity) co_return fail_setup(identity.error());
+      hub.identity = *identity;
+    }
     co_return true;
   }
 
@@ -179,13 +186,20 @@ class CampaignRunner::Impl {
     add_channel(chamber_state_, "setpoint_c", "degC");
     for (auto& board : session_->boards()) {
       auto state = add(board.config->name, "gpu", board.uri, board.identity);
-      for (const auto& [name, unit] : kBoardChannels) add_channel(state, name, unit);
+      for (const auto& channel : kBoardChannels) add_channel(state, std::string(channel.name), std::string(channel.unit));
       board_states_.push_back(std::move(state));
       last_reasons_.push_back(0);
       last_regulation_.push_back(drivers::PsuRegulation::unknown);
       BoardStatus status;
       status.name = board.config->name;
       progress_.boards.push_back(status);
+    }
+    // IIO sensors are recorded under the DUT they measure, next to what the board reports.
+    for (auto& hub : session_->sensor_hubs()) {
+      hub_states_.push_back(add(hub.name, "sensors", hub.uri, hub.identity));
+      for (const auto& reading : hub.readings) {
+        add_channel(board_states_[reading.board], reading.sensor->name, sensor_unit(reading.sensor->name));
+      }
     }
     profile_state_ = add("profile", "profile", "", drivers::Identity{"orbitbench", "profile", "", kVersion});
     add_channel(profile_state_, "illumination", "1");
@@ -425,6 +439,9 @@ class CampaignRunner::Impl {
     for (std::size_t i = 0; i < session_->boards().size(); ++i) {
       spawn(tick_loop(run, [this, &run, i](double t_s) { return board_tick(run, i, t_s); }));
     }
+    for (std::size_t i = 0; i < session_->sensor_hubs().size(); ++i) {
+      spawn(tick_loop(run, [this, &run, i](double t_s) { return sensor_tick(run, i, t_s); }));
+    }
     spawn(tick_loop(run, [this, &run](double t_s) { return profile_tick(run, t_s); }));
     std::error_code ec;
     co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -550,6 +567,44 @@ class CampaignRunner::Impl {
       event(run.run_id, state.device_id, t_s, "interlock", "error", message);
       abort_campaign(std::string("interlock: ") + message);
     }
+  }
+
+  // Every sensor of one IIO context; a reading outside its min/max is an interlock.
+  asio::awaitable<void> sensor_tick(const PhaseRun& run, std::size_t hub_index, double t_s) {
+    auto& hub = session_->sensor_hubs()[hub_index];
+    auto& state = hub_states_[hub_index];
+    auto readings = co_await hub.driver->read_all();
+    note_reconnects(state, static_cast<std::uint64_t>(hub.driver->reconnect_count()), hub.driver->last_reconnect_reason(),
+                    run, t_s);
+    if (!readings) co_return note_fault(state, readings.error(), run, t_s);
+    state.consecutive_faults = 0;
+    for (std::size_t i = 0; i < readings->size() && i < hub.readings.size(); ++i) {
+      const auto& [board, sensor] = hub.readings[i];
+      const auto& reading = (*readings)[i];
+      sample(run, board_states_[board], sensor->name, t_s, reading.t_s, reading.value);
+      check_sensor_limits(run, board, *sensor, reading, hub.name, t_s);
+    }
+  }
+
+  void check_sensor_limits(const PhaseRun& run, std::size_t board, const DutSensorConfig& sensor,
+                           const drivers::SensorReading& reading, const std::string& hub, double t_s) {
+    const bool above = sensor.max && reading.value > *sensor.max;
+    const bool below = sensor.min && reading.value < *sensor.min;
+    if (!above && !below) return;
+    const auto& dut = *session_->boards()[board].config;
+    char message[256];
+    std::snprintf(message, sizeof message, "%s %s at %.3g %s, %s its limit of %.3g %s (%s %s): safe state", dut.name.c_str(),
+                  sensor.name.c_str(), reading.value, reading.unit.c_str(), above ? "above" : "below",
+                  above ? *sensor.max : *sensor.min, reading.unit.c_str(), hub.c_str(), sensor.channel.c_str());
+    event(run.run_id, board_states_[board].device_id, t_s, "interlock", "error", message);
+    abort_campaign(std::string("interlock: ") + message);
+  }
+
+  static std::string sensor_unit(const std::string& name) {
+    if (name.ends_with("_c")) return "degC";
+    if (name.ends_with("_v")) return "V";
+    if (name.ends_with("_a")) return "A";
+    return "W";  // the station parser allows only _c, _v, _a, _w
   }
 
   asio::awaitable<void> profile_tick(const PhaseRun& run, double t_s) {
@@ -735,11 +790,6 @@ class CampaignRunner::Impl {
     return outcome_;
   }
 
-  static constexpr std::pair<const char*, const char*> kBoardChannels[] = {
-      {"tflops", "TFLOP/s"}, {"power_w", "W"},       {"gpu_temp_c", "degC"},        {"sm_clock_mhz", "MHz"},
-      {"power_limit_w", "W"}, {"clock_event_reasons", "bitmask"}, {"energy_j", "J"},
-  };
-
   const CampaignConfig& config_;
   db::Recorder& recorder_;
   RunnerOptions options_;
@@ -761,6 +811,7 @@ class CampaignRunner::Impl {
   std::vector<DeviceState> psu_states_;
   DeviceState chamber_state_;
   std::vector<DeviceState> board_states_;
+  std::vector<DeviceState> hub_states_;
   DeviceState profile_state_;
 
   double last_chamber_setpoint_c_ = 0;

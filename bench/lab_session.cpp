@@ -54,6 +54,10 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
     options.timeout = to_ms(instrument.timeout_s);
     options.min_temp_c = instrument.min_temp_c;
     options.max_temp_c = instrument.max_temp_c;
+    if (instrument.kind == InstrumentKind::sensors) {
+      sensor_hubs_.push_back(make_sensor_hub(executor, station, instrument));
+      continue;
+    }
     if (instrument.kind == InstrumentKind::psu) {
       PsuHandle handle;
       handle.name = instrument.name;
@@ -87,6 +91,24 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
 
 LabSession::~LabSession() = default;
 
+SensorHubHandle LabSession::make_sensor_hub(asio::any_io_executor executor, const StationConfig& station,
+                                            const InstrumentConfig& instrument) const {
+  SensorHubHandle handle;
+  handle.name = instrument.name;
+  handle.uri = resolve(instrument.uri, "sensors");
+  drivers::SensorHubOptions options;
+  options.timeout = to_ms(instrument.timeout_s);
+  for (std::size_t board = 0; board < station.duts.size(); ++board) {
+    for (const auto& sensor : station.duts[board].sensors) {
+      if (sensor.hub != instrument.name) continue;
+      options.channels.push_back(sensor.channel);
+      handle.readings.push_back(SensorHubHandle::Reading{board, &sensor});
+    }
+  }
+  handle.driver = drivers::make_sensor_hub(std::move(executor), instrument.name, handle.uri, options);
+  return handle;
+}
+
 std::string LabSession::resolve(const std::string& uri, const char* sim_role, std::uint32_t gpu_index) const {
   if (!sim_lab_ || !(all_simulated_ || uri.starts_with("sim://"))) return uri;
   // sim://NAME names one of the simulated lab's instruments (`orbitbench lab` lists them).
@@ -104,6 +126,7 @@ std::string LabSession::resolve(const std::string& uri, const char* sim_role, st
   // In a simulated station every instrument is the simulated lab's, whatever its URI says.
   if (role == "psu") return sim_lab_->psu_uri();
   if (role == "chamber") return sim_lab_->chamber_uri();
+  if (role == "sensors") return sim_lab_->sensors_uri();
   return sim_lab_->agent_uri() + "?gpu=" + std::to_string(gpu_index);
 }
 

@@ -9,6 +9,7 @@
 #include "bench/config/station_config.hpp"
 #include "drivers/chamber/thermal_chamber.hpp"
 #include "drivers/gpu/gpu_board.hpp"
+#include "drivers/iio/sensor.hpp"
 #include "drivers/psu/power_supply.hpp"
 
 namespace ob::fixtures {
@@ -41,6 +42,19 @@ struct BoardHandle {
   PsuHandle* supply = nullptr;
 };
 
+// One IIO context and the DUT sensors read from it, in the order of driver->channels().
+struct SensorHubHandle {
+  struct Reading {
+    std::size_t board = 0;  // index into boards()
+    const DutSensorConfig* sensor = nullptr;
+  };
+  std::string name;
+  std::string uri;
+  std::unique_ptr<drivers::SensorHub> driver;
+  drivers::Identity identity;
+  std::vector<Reading> readings;
+};
+
 class LabSession {
  public:
   // Starts the simulated lab first when the station asks for it (speed = the campaign's speed).
@@ -51,16 +65,20 @@ class LabSession {
   std::vector<PsuHandle>& supplies() { return supplies_; }
   ChamberHandle& chamber() { return chamber_; }
   std::vector<BoardHandle>& boards() { return boards_; }
+  std::vector<SensorHubHandle>& sensor_hubs() { return sensor_hubs_; }
   bool simulated() const { return sim_lab_ != nullptr; }
 
  private:
   std::string resolve(const std::string& uri, const char* sim_role, std::uint32_t gpu_index = 0) const;
+  SensorHubHandle make_sensor_hub(asio::any_io_executor executor, const StationConfig& station,
+                                  const InstrumentConfig& instrument) const;
 
   std::unique_ptr<fixtures::SimLab> sim_lab_;
   bool all_simulated_ = false;  // `simulated: true`: every instrument is the simulated lab's
   std::vector<PsuHandle> supplies_;
   ChamberHandle chamber_;
   std::vector<BoardHandle> boards_;
+  std::vector<SensorHubHandle> sensor_hubs_;
 };
 
 }  // namespace ob::bench

@@ -2,8 +2,10 @@
 
 #include <cstdint>
 
+#include "bench/board_channels.hpp"
 #include "bench/config/yaml_reader.hpp"
 #include "drivers/common/uri.hpp"
+#include "drivers/iio/sensor.hpp"
 
 namespace ob::bench {
 namespace {
@@ -13,7 +15,13 @@ InstrumentKind kind_from(const YamlReader& reader, const YAML::Node& node, const
   if (kind_text) {
     if (*kind_text == "psu") return InstrumentKind::psu;
     if (*kind_text == "chamber") return InstrumentKind::chamber;
-    reader.fail(node["kind"], field + ".kind", "'" + *kind_text + "' is not an instrument kind (psu, chamber)");
+    if (*kind_text == "sensors") return InstrumentKind::sensors;
+    reader.fail(node["kind"], field + ".kind", "'" + *kind_text + "' is not an instrument kind (psu, chamber, sensors)");
+  }
+  if (uri_text.starts_with("iio:")) {  // libiio's own URIs, which the generic parser does not take
+    std::string why;
+    if (!drivers::parse_iio_uri(uri_text, &why)) reader.fail(node["uri"], field + ".uri", why);
+    return InstrumentKind::sensors;
   }
   drivers::Uri uri;
   try {
@@ -26,9 +34,10 @@ InstrumentKind kind_from(const YamlReader& reader, const YAML::Node& node, const
   if (uri.scheme == "sim") {  // the simulated lab's names: psu, psu-e36312a, chamber, chamber-f4t, …
     if (uri.host.starts_with("psu")) return InstrumentKind::psu;
     if (uri.host.starts_with("chamber")) return InstrumentKind::chamber;
+    if (uri.host.starts_with("sensors")) return InstrumentKind::sensors;
   }
   reader.fail(node["uri"], field + ".uri",
-              "cannot tell the instrument kind from '" + uri_text + "'; add kind: psu | chamber");
+              "cannot tell the instrument kind from '" + uri_text + "'; add kind: psu | chamber | sensors");
 }
 
 InstrumentConfig parse_instrument(const YamlReader& reader, const std::string& name, const YAML::Node& node) {
@@ -50,9 +59,41 @@ InstrumentConfig parse_instrument(const YamlReader& reader, const std::string& n
   return out;
 }
 
+// NAME: DEVICE/CHANNEL, or NAME: { channel: DEVICE/CHANNEL, hub: INSTRUMENT, min: X, max: Y }.
+DutSensorConfig parse_dut_sensor(const YamlReader& reader, const std::string& parent, const std::string& name,
+                                 const YAML::Node& node) {
+  const std::string field = parent + "." + name;
+  DutSensorConfig out;
+  out.name = name;
+  out.line = node.Mark().line + 1;
+  const bool has_unit_suffix = name.ends_with("_c") || name.ends_with("_v") || name.ends_with("_a") ||
+                               name.ends_with("_w");
+  if (!has_unit_suffix) {
+    reader.fail(node, field, "a sensor's name ends with its unit: _c, _v, _a or _w (e.g. heatsink_temp_c)");
+  }
+  const YAML::Node* channel_node = &node;
+  YAML::Node channel_value;
+  if (node.IsMap()) {
+    reader.allow_only(node, field, {"channel", "hub", "min", "max"});
+    out.channel = reader.string(node, field, "channel");
+    channel_value = node["channel"];
+    channel_node = &channel_value;
+    out.hub = reader.optional_string(node, field, "hub").value_or("");
+    out.min = reader.optional_number(node, field, "min");
+    out.max = reader.optional_number(node, field, "max");
+    if (out.min && out.max && *out.min >= *out.max) reader.fail(node["min"], field + ".min", "must be below max");
+  } else {
+    out.channel = reader.scalar_string(node, field);
+  }
+  if (!drivers::parse_channel_address(out.channel)) {
+    reader.fail(*channel_node, field, "'" + out.channel + "' is not DEVICE/CHANNEL (e.g. max31856/temp, ina226/power2)");
+  }
+  return out;
+}
+
 DutConfig parse_dut(const YamlReader& reader, const std::string& name, const YAML::Node& node) {
   const std::string field = "duts." + name;
-  reader.allow_only(node, field, {"agent", "gpu_index", "supply", "limits"});
+  reader.allow_only(node, field, {"agent", "gpu_index", "supply", "limits", "sensors"});
   DutConfig out;
   out.name = name;
   out.line = node.Mark().line + 1;
@@ -80,10 +121,52 @@ DutConfig parse_dut(const YamlReader& reader, const std::string& name, const YAM
     if (limits["board_temp_c"]) out.limits.board_temp_c = reader.number_in(limits, limits_field, "board_temp_c", -50, 150);
     if (limits["max_power_w"]) out.limits.max_power_w = reader.number_in(limits, limits_field, "max_power_w", 1, 5000);
   }
+  if (const auto sensors = node["sensors"]) {
+    reader.require_map(sensors, field + ".sensors");
+    for (const auto& item : sensors) {
+      out.sensors.push_back(parse_dut_sensor(reader, field + ".sensors", item.first.as<std::string>(), item.second));
+    }
+  }
   return out;
 }
 
+// Each sensor's hub: named, or the station's only sensors instrument. Names must not clash
+// with the board's own telemetry channels or with each other.
+void resolve_sensor_hubs(const YamlReader& reader, const StationConfig& station, DutConfig& dut, const YAML::Node& node) {
+  std::vector<const InstrumentConfig*> hubs;
+  for (const auto& instrument : station.instruments) {
+    if (instrument.kind == InstrumentKind::sensors) hubs.push_back(&instrument);
+  }
+  for (auto& sensor : dut.sensors) {
+    const std::string field = "duts." + dut.name + ".sensors." + sensor.name;
+    const auto sensor_node = node["sensors"][sensor.name];
+    if (is_board_channel(sensor.name)) {
+      reader.fail(sensor_node, field, "'" + sensor.name + "' is a channel the GPU board itself reports; pick another name");
+    }
+    if (sensor.hub.empty()) {
+      if (hubs.size() != 1) {
+        reader.fail(sensor_node, field,
+                    hubs.empty() ? "no sensors instrument (uri: iio:…) is declared under instruments"
+                                 : "several sensors instruments are declared: say which with hub:");
+      }
+      sensor.hub = hubs.front()->name;
+      continue;
+    }
+    const auto* hub = station.find_instrument(sensor.hub);
+    if (!hub || hub->kind != InstrumentKind::sensors) {
+      reader.fail(sensor_node["hub"], field + ".hub", "'" + sensor.hub + "' is not a sensors instrument declared under instruments");
+    }
+  }
+}
+
 }  // namespace
+
+bool is_board_channel(std::string_view name) {
+  for (const auto& channel : kBoardChannels) {
+    if (channel.name == name) return true;
+  }
+  return false;
+}
 
 const InstrumentConfig* StationConfig::find_instrument(const std::string& instrument_name) const {
   for (const auto& instrument : instruments) {
@@ -125,6 +208,7 @@ StationConfig parse_station(const std::string& label, const std::string& text) {
       reader.fail(item.second["supply"]["instrument"], "duts." + dut.name + ".supply.instrument",
                   "'" + dut.supply.instrument + "' is not a power supply declared under instruments");
     }
+    resolve_sensor_hubs(reader, out, dut, item.second);
     out.duts.push_back(std::move(dut));
   }
   if (out.duts.empty()) reader.fail(duts, "duts", "at least one board under test is required");

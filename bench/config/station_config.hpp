@@ -3,11 +3,12 @@
 // channel and limits). Schema: docs/configuration.md.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ob::bench {
 
-enum class InstrumentKind { psu, chamber };
+enum class InstrumentKind { psu, chamber, sensors };  // sensors: an IIO context (libiio)
 
 struct InstrumentConfig {
   std::string name;
@@ -30,6 +31,18 @@ struct SupplyConfig {
   double max_current_a = 3;
 };
 
+// One IIO channel measuring a DUT (a thermocouple on its heat spreader, a shunt monitor on
+// its rail), recorded under the DUT as `name` next to what the board reports. min/max make it
+// an interlock: a reading outside them takes the station to its safe state.
+struct DutSensorConfig {
+  std::string name;     // channel name in the database, e.g. "heatsink_temp_c"
+  std::string hub;      // the sensors instrument it is read from
+  std::string channel;  // DEVICE/CHANNEL, e.g. "board0-thermocouple/temp"
+  std::optional<double> min;
+  std::optional<double> max;
+  int line = 0;
+};
+
 struct DutLimits {
   double board_temp_c = 85;  // interlock: safe state above this
   std::optional<double> max_power_w;  // the cap never goes above this
@@ -41,6 +54,7 @@ struct DutConfig {
   std::uint32_t gpu_index = 0;
   SupplyConfig supply;
   DutLimits limits;
+  std::vector<DutSensorConfig> sensors;
   int line = 0;
 };
 
@@ -55,6 +69,9 @@ struct StationConfig {
   const InstrumentConfig* find_instrument(const std::string& name) const;
   const InstrumentConfig* first_of(InstrumentKind kind) const;
 };
+
+// True for the channels a GPU board's own telemetry is recorded under (bench/board_channels.hpp).
+bool is_board_channel(std::string_view name);
 
 // Throws ConfigError "label:line: field: reason".
 StationConfig parse_station(const std::string& label, const std::string& text);

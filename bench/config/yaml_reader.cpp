@@ -84,6 +84,11 @@ std::string YamlReader::string(const YAML::Node& map, const std::string& field, 
   return *value;
 }
 
+std::string YamlReader::scalar_string(const YAML::Node& node, const std::string& field) const {
+  if (!node.IsScalar()) fail(node, field, "expected text");
+  return node.as<std::string>();
+}
+
 std::optional<double> YamlReader::optional_number(const YAML::Node& map, const std::string& field,
                                                   const char* key) const {
   const auto node = map[key];

@@ -25,6 +25,8 @@ class YamlReader {
 
   std::string string(const YAML::Node& map, const std::string& field, const char* key) const;
   std::optional<std::string> optional_string(const YAML::Node& map, const std::string& field, const char* key) const;
+  // The node itself as text (a scalar); `field` names it in the error.
+  std::string scalar_string(const YAML::Node& node, const std::string& field) const;
   double number(const YAML::Node& map, const std::string& field, const char* key) const;
   std::optional<double> optional_number(const YAML::Node& map, const std::string& field, const char* key) const;
   // Numbers within [min, max]; the error quotes the range.

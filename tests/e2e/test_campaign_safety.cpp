@@ -30,6 +30,22 @@ std::string station_yaml(const ob::fixtures::SimLab& lab, double board_temp_limi
          "    limits: { board_temp_c: " + std::to_string(board_temp_limit_c) + " }\n";
 }
 
+// The same bench with its thermocouple (the simulated iiod's MAX31856 on board 0) as interlock.
+std::string station_with_thermocouple_yaml(const ob::fixtures::SimLab& lab, double thermocouple_max_c) {
+  return "station: external-sim\n"
+         "instruments:\n"
+         "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
+         "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5 }\n"
+         "  sensors: { uri: \"" + lab.sensors_uri() + "\" }\n"
+         "duts:\n"
+         "  board-01:\n"
+         "    agent: \"" + lab.agent_uri() + "\"\n"
+         "    supply: { instrument: psu-a, channel: 1, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n"
+         "    limits: { board_temp_c: 95 }\n"
+         "    sensors:\n"
+         "      heatsink_temp_c: { channel: board0-thermocouple/temp, max: " + std::to_string(thermocouple_max_c) + " }\n";
+}
+
 const char* kCampaign =
     "campaign: safety\n"
     "station: station.yaml\n"
@@ -78,6 +94,40 @@ BOOST_AUTO_TEST_CASE(board_over_temperature_aborts_into_safe_state) {
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM runs WHERE status = 'aborted'") == 1);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM samples") > 0);  // nothing recorded was lost
   lab.stop();
+}
+
+BOOST_AUTO_TEST_CASE(thermocouple_over_temperature_aborts_into_safe_state) {
+  ob::fixtures::SimLabOptions options;
+  options.speed = 300;
+  ob::fixtures::SimLab lab(options);
+  lab.start();
+  ob::test::TempDir dir;
+  // The GPU's own limit (95 °C) is never reached; the thermocouple's 45 °C is, during baseline.
+  dir.write("station.yaml", station_with_thermocouple_yaml(lab, 45));
+  const auto campaign_path = dir.write("campaign.yaml", kCampaign);
+  const auto db_path = dir.path() / "tc.db";
+  auto config = ob::bench::load_campaign_file(campaign_path.string());
+  ob::bench::CampaignOutcome outcome;
+  {
+    ob::db::Recorder recorder(db_path);
+    ob::bench::RunnerOptions runner_options;
+    runner_options.show_progress = false;
+    ob::bench::CampaignRunner runner(config, recorder, runner_options);
+    outcome = runner.run();
+  }
+  BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "aborted");
+  BOOST_TEST(outcome.reason.find("interlock: board-01 heatsink_temp_c") != std::string::npos, outcome.reason);
+  BOOST_TEST(outcome.reason.find("board0-thermocouple/temp") != std::string::npos, outcome.reason);
+  // Safe state: workload stopped, output off, chamber in standby.
+  const auto snapshot = lab.snapshot();
+  BOOST_TEST(!snapshot.boards.at(0).workload_running);
+  BOOST_TEST(!snapshot.psu[0].output_on);
+  BOOST_TEST(!snapshot.chamber.running);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'interlock' AND message LIKE '%heatsink_temp_c%'") == 1);
+  // The thermocouple reading that tripped is recorded, above the limit, under the board.
+  BOOST_TEST(scalar(db_path,
+                    "SELECT max(s.value) FROM samples s JOIN channels c ON c.id = s.channel_id "
+                    "JOIN devices d ON d.id = c.device_id WHERE d.name = 'board-01' AND c.name = 'heatsink_temp_c'") > 45.0);
 }
 
 BOOST_AUTO_TEST_CASE(sigint_aborts_into_safe_state_and_keeps_the_data) {

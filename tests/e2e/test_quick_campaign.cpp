@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 
 #include "../support/run_command.hpp"
 #include "../support/temp_dir.hpp"
@@ -56,6 +57,24 @@ BOOST_AUTO_TEST_CASE(embedded_quick_campaign_end_to_end) {
                                 "JOIN channels ic ON ic.id = i.channel_id "
                                 "WHERE tc.name = 'tflops' AND ic.name = 'illumination' AND i.value < 0.5");
   BOOST_TEST(sunlit > eclipse * 1.2);
+  // The IIO sensors (simulated iiod, read through libiio) are recorded under the board, next to
+  // its own telemetry: the thermocouple follows the die, the rail monitor the board's power.
+  const char* board_channel =
+      "FROM samples s JOIN channels c ON c.id = s.channel_id JOIN devices d ON d.id = c.device_id "
+      "JOIN runs r ON r.id = s.run_id WHERE d.name = 'board-01' AND r.kind = 'replay' AND c.name = ";
+  BOOST_TEST(scalar(db, std::string("SELECT count(*) ") + board_channel + "'heatsink_temp_c'") > 150);
+  BOOST_TEST(scalar(db, std::string("SELECT count(*) ") + board_channel + "'rail_power_w'") > 150);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM channels WHERE name = 'heatsink_temp_c' AND unit = 'degC'") == 1);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM devices WHERE kind = 'sensors' AND uri LIKE 'iio:ip:127.0.0.1:%'") == 1);
+  const double tc_max_c = scalar(db, std::string("SELECT max(value) ") + board_channel + "'heatsink_temp_c'");
+  const double gpu_max_c = scalar(db, std::string("SELECT max(value) ") + board_channel + "'gpu_temp_c'");
+  BOOST_TEST(tc_max_c > 40.0);
+  BOOST_TEST(std::abs(tc_max_c - gpu_max_c) < 5.0, "thermocouple " << tc_max_c << " °C vs GPU " << gpu_max_c << " °C");
+  // The rail monitor sees at least what the GPU reports drawing (shunt + conversion losses aside).
+  const double rail_w = scalar(db, std::string("SELECT avg(value) ") + board_channel + "'rail_power_w'");
+  const double gpu_w = scalar(db, std::string("SELECT avg(value) ") + board_channel + "'power_w'");
+  BOOST_TEST(rail_w > 0.8 * gpu_w, "rail " << rail_w << " W vs GPU " << gpu_w << " W");
+  BOOST_TEST(rail_w < 1.5 * gpu_w, "rail " << rail_w << " W vs GPU " << gpu_w << " W");
   // Every instrument ended in its safe state.
   BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND severity = 'info'") == 3);
   sqlite3_close(db);

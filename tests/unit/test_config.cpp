@@ -145,6 +145,57 @@ BOOST_AUTO_TEST_CASE(station_structure_errors) {
   expect(kStation, "uri: \"espec+tcp://127.0.0.1:10001\"", "uri: \"foo://x\"", "cannot tell the instrument kind");
 }
 
+const std::string kSensorStation =
+    "station: bench-2\n"
+    "instruments:\n"
+    "  psu-a: { uri: \"scpi+tcp://127.0.0.1:5025\" }\n"
+    "  chamber: { uri: \"espec+tcp://127.0.0.1:10001\" }\n"
+    "  tc: { uri: \"iio:ip:10.0.0.5\" }\n"
+    "duts:\n"
+    "  board-07:\n"
+    "    agent: \"agent://127.0.0.1:7600\"\n"
+    "    supply: { instrument: psu-a, channel: 2, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n"
+    "    sensors:\n"
+    "      heatsink_temp_c: { channel: max31856/temp, max: 85 }\n"
+    "      rail_power_w: ina226/power2\n";
+
+BOOST_AUTO_TEST_CASE(station_sensors_map_iio_channels_to_duts) {
+  const auto config = parse(kCampaign, kSensorStation);
+  const auto* hub = config.station.find_instrument("tc");
+  BOOST_REQUIRE(hub != nullptr);
+  BOOST_TEST((hub->kind == ob::bench::InstrumentKind::sensors));
+  const auto& sensors = config.station.duts.front().sensors;
+  BOOST_REQUIRE(sensors.size() == 2u);
+  BOOST_TEST(sensors[0].name == "heatsink_temp_c");
+  BOOST_TEST(sensors[0].channel == "max31856/temp");
+  BOOST_TEST(sensors[0].hub == "tc");  // the station's only sensors instrument
+  BOOST_TEST(sensors[0].max.value_or(0) == 85.0);
+  BOOST_TEST(!sensors[0].min.has_value());
+  BOOST_TEST(sensors[1].channel == "ina226/power2");
+  BOOST_TEST(!sensors[1].max.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(station_sensor_errors_name_the_field) {
+  auto expect = [](const std::string& from, const std::string& to, const std::string& needle) {
+    std::string station = kSensorStation;
+    replace(station, from, to);
+    const auto message = error_of([&] { parse(kCampaign, station); });
+    BOOST_TEST(message.find(needle) != std::string::npos, message);
+  };
+  expect("channel: max31856/temp", "channel: max31856", "station.yaml:11: duts.board-07.sensors.heatsink_temp_c: 'max31856' is not DEVICE/CHANNEL");
+  expect("rail_power_w: ina226/power2", "rail_power: ina226/power2", "sensors.rail_power: a sensor's name ends with its unit");
+  expect("rail_power_w: ina226/power2", "power_w: ina226/power2", "'power_w' is a channel the GPU board itself reports");
+  expect("max: 85 }", "max: 85, hub: psu-a }", "sensors.heatsink_temp_c.hub: 'psu-a' is not a sensors instrument");
+  expect("max: 85 }", "max: 85, min: 90 }", "sensors.heatsink_temp_c.min: must be below max");
+  expect("max: 85 }", "maxi: 85 }", "station.yaml:11: duts.board-07.sensors.heatsink_temp_c.maxi: unknown key");
+  expect("  tc: { uri: \"iio:ip:10.0.0.5\" }\n", "", "no sensors instrument (uri: iio:…) is declared");
+  expect("iio:ip:10.0.0.5", "iio:ip:10.0.0.5:99999", "station.yaml:5: instruments.tc.uri: port '99999' is out of range");
+  expect("iio:ip:10.0.0.5", "iio:spi:0", "unknown IIO backend 'spi'");
+  expect("  tc: { uri: \"iio:ip:10.0.0.5\" }\n",
+         "  tc: { uri: \"iio:ip:10.0.0.5\" }\n  tc2: { uri: \"iio:local:\" }\n",
+         "several sensors instruments are declared: say which with hub:");
+}
+
 BOOST_AUTO_TEST_CASE(yaml_syntax_error_names_the_line) {
   const auto message = error_of([&] { parse("campaign: c1\nplan: [\n"); });
   BOOST_TEST(message.find("campaign.yaml:") == 0u, message);
