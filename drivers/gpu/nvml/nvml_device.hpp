@@ -67,6 +67,10 @@ class NvmlLibrary : public std::enable_shared_from_this<NvmlLibrary> {
   virtual std::expected<std::unique_ptr<NvmlDevice>, std::string> device(unsigned index) = 0;
 };
 
+// Thread safety: identity(), sample() and set_power_limit_w() may run on one thread at a time per
+// device (different devices may be read concurrently: NVML is thread-safe); unsupported() may be
+// called from any thread. Notices arrive on the calling thread, serialised per library. A device
+// keeps its library (and so NVML's initialisation) alive.
 class NvmlDevice {
  public:
   virtual ~NvmlDevice() = default;
