@@ -3,6 +3,8 @@
 #include <iio.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <cerrno>
@@ -124,6 +126,13 @@ std::string device_name(const iio_device* dev) {
   return name && *name ? name : iio_device_get_id(dev);
 }
 
+// How to address a device unambiguously: its label when it has one (several boards carry the
+// same sensor model: board0-rail, board1-rail), else its name, else its id.
+std::string device_address(const iio_device* dev) {
+  const char* label = iio_device_get_label(dev);
+  return label && *label ? label : device_name(dev);
+}
+
 std::string device_list(const iio_context* ctx) {
   std::string out;
   for (unsigned i = 0; i < iio_context_get_devices_count(ctx); ++i) {
@@ -236,6 +245,134 @@ Result<SensorReading> read_channel(Session& s, const std::string& address) {
   return reading;
 }
 
+// --- buffered capture -----------------------------------------------------------------------
+
+double unix_now_s() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// One converted sample of `ch` at `p` (libiio applies byte order, shift and sign extension).
+double scan_value(const iio_channel* ch, const void* p) {
+  const iio_data_format* format = iio_channel_get_data_format(ch);
+  std::uint64_t bits = 0;
+  iio_channel_convert(ch, &bits, p);
+  switch (format->length) {
+    case 8: return format->is_signed ? static_cast<double>(static_cast<std::int8_t>(bits)) : static_cast<double>(static_cast<std::uint8_t>(bits));
+    case 16: return format->is_signed ? static_cast<double>(static_cast<std::int16_t>(bits)) : static_cast<double>(static_cast<std::uint16_t>(bits));
+    case 32: return format->is_signed ? static_cast<double>(static_cast<std::int32_t>(bits)) : static_cast<double>(static_cast<std::uint32_t>(bits));
+    default: return format->is_signed ? static_cast<double>(static_cast<std::int64_t>(bits)) : static_cast<double>(bits);
+  }
+}
+
+Status set_sampling_frequency(const Session& s, iio_device* dev, double rate_hz) {
+  for (const char* attr : {"in_sampling_frequency", "sampling_frequency"}) {
+    if (!iio_device_find_attr(dev, attr)) continue;
+    if (const int ret = iio_device_attr_write_longlong(dev, attr, std::llround(rate_hz)); ret < 0) {
+      return fail(kind_for_errno(-ret), s.instrument, "writing " + device_name(dev) + " " + attr + ": " + errno_text(-ret));
+    }
+    return {};
+  }
+  return fail(FaultKind::protocol, s.instrument, device_name(dev) + " has no sampling_frequency attribute");
+}
+
+// Enables what a capture needs and disables it again, whatever happens in between.
+class EnabledChannels {
+ public:
+  EnabledChannels(iio_device* dev, const std::vector<iio_channel*>& wanted) : dev_(dev) {
+    for (unsigned i = 0; i < iio_device_get_channels_count(dev); ++i) iio_channel_disable(iio_device_get_channel(dev, i));
+    for (auto* ch : wanted) iio_channel_enable(ch);
+  }
+  ~EnabledChannels() {
+    for (unsigned i = 0; i < iio_device_get_channels_count(dev_); ++i) iio_channel_disable(iio_device_get_channel(dev_, i));
+  }
+  EnabledChannels(const EnabledChannels&) = delete;
+  EnabledChannels& operator=(const EnabledChannels&) = delete;
+
+ private:
+  iio_device* dev_;
+};
+
+Result<CaptureBlock> capture_block(Session& s, const std::vector<std::string>& addresses, std::size_t samples,
+                                   double rate_hz) {
+  if (addresses.empty() || samples == 0) return fail(FaultKind::protocol, s.instrument, "capture needs channels and samples");
+  std::vector<iio_channel*> channels;
+  iio_device* dev = nullptr;
+  for (const auto& address : addresses) {
+    auto ch = resolve(s, address);
+    if (!ch) return std::unexpected(ch.error());
+    if (!iio_channel_is_scan_element(*ch)) {
+      return fail(FaultKind::protocol, s.instrument, address + ": not a scan element, so it cannot be captured in a buffer");
+    }
+    iio_device* owner = const_cast<iio_device*>(iio_channel_get_device(*ch));
+    if (dev && owner != dev) return fail(FaultKind::protocol, s.instrument, address + ": a capture reads one device at a time");
+    dev = owner;
+    channels.push_back(*ch);
+  }
+  if (rate_hz > 0) {
+    if (auto ok = set_sampling_frequency(s, dev, rate_hz); !ok) return std::unexpected(ok.error());
+  }
+  iio_channel* timestamp = iio_device_find_channel(dev, "timestamp", false);
+  if (timestamp && !iio_channel_is_scan_element(timestamp)) timestamp = nullptr;
+  auto enabled_list = channels;
+  if (timestamp) enabled_list.push_back(timestamp);
+  EnabledChannels enabled(dev, enabled_list);
+
+  CaptureBlock block;
+  block.channels = addresses;
+  std::vector<double> scale(channels.size(), 1.0), offset(channels.size(), 0.0);
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    block.units.push_back(iio_unit_for_channel(iio_channel_get_id(channels[i])).unit);
+    if (iio_channel_find_attr(channels[i], "scale")) {
+      auto value = read_attr(s, channels[i], addresses[i], "scale");
+      if (!value) return std::unexpected(value.error());
+      scale[i] = *value;
+    }
+    if (iio_channel_find_attr(channels[i], "offset")) {
+      auto value = read_attr(s, channels[i], addresses[i], "offset");
+      if (!value) return std::unexpected(value.error());
+      offset[i] = *value;
+    }
+  }
+  errno = 0;
+  iio_buffer* buffer = iio_device_create_buffer(dev, samples, false);
+  if (!buffer) {
+    const int err = errno ? errno : EIO;
+    return fail(kind_for_errno(err), s.instrument, "opening a buffer on " + device_name(dev) + ": " + errno_text(err));
+  }
+  // libiio's own timeout covers one network exchange; a refill lasts as long as its samples.
+  const double expected_s = static_cast<double>(samples) / (rate_hz > 0 ? rate_hz : 1.0);
+  iio_context_set_timeout(s.ctx, s.timeout_ms + static_cast<unsigned>(expected_s * 1000.0));
+  const ssize_t bytes = iio_buffer_refill(buffer);
+  const double refilled_s = unix_now_s();
+  iio_context_set_timeout(s.ctx, s.timeout_ms);
+  if (bytes < 0) {
+    iio_buffer_destroy(buffer);
+    return fail(kind_for_errno(static_cast<int>(-bytes)), s.instrument,
+                "reading a buffer from " + device_name(dev) + ": " + errno_text(static_cast<int>(-bytes)));
+  }
+  block.values.assign(channels.size(), {});
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    const std::string id = iio_channel_get_id(channels[i]);
+    const std::ptrdiff_t step = iio_buffer_step(buffer);
+    for (auto* p = static_cast<char*>(iio_buffer_first(buffer, channels[i])); p < iio_buffer_end(buffer); p += step) {
+      block.values[i].push_back(iio_convert(scan_value(channels[i], p), scale[i], offset[i], id));
+    }
+  }
+  const std::size_t count = block.values.front().size();
+  if (timestamp) {
+    const std::ptrdiff_t step = iio_buffer_step(buffer);
+    for (auto* p = static_cast<char*>(iio_buffer_first(buffer, timestamp)); p < iio_buffer_end(buffer); p += step) {
+      block.t_s.push_back(scan_value(timestamp, p) * 1e-9);
+    }
+    block.device_timestamps = true;
+  } else {
+    const double period_s = rate_hz > 0 ? 1.0 / rate_hz : 0.0;
+    for (std::size_t k = 0; k < count; ++k) block.t_s.push_back(refilled_s - static_cast<double>(count - 1 - k) * period_s);
+  }
+  iio_buffer_destroy(buffer);
+  return block;
+}
+
 std::vector<std::string> all_input_channels(const Session& s) {
   std::vector<std::string> out;
   if (!s.ctx) return out;
@@ -243,7 +380,7 @@ std::vector<std::string> all_input_channels(const Session& s) {
     const iio_device* dev = iio_context_get_device(s.ctx, i);
     for (unsigned j = 0; j < iio_device_get_channels_count(dev); ++j) {
       const iio_channel* ch = iio_device_get_channel(dev, j);
-      if (!iio_channel_is_output(ch)) out.push_back(device_name(dev) + "/" + iio_channel_get_id(ch));
+      if (!iio_channel_is_output(ch)) out.push_back(device_address(dev) + "/" + iio_channel_get_id(ch));
     }
   }
   return out;
@@ -298,6 +435,21 @@ class IioSensorHub final : public SensorHub {
     co_return out;
   }
 
+  asio::awaitable<Result<CaptureBlock>> capture(std::vector<std::string> channels, std::size_t samples,
+                                                double sampling_frequency_hz) override {
+    auto guard = co_await mutex_.lock();
+    std::string what = "capturing " + std::to_string(samples) + " samples";
+    Job<CaptureBlock> job = [channels = std::move(channels), samples, sampling_frequency_hz](Session& s) {
+      return capture_block(s, channels, samples, sampling_frequency_hz);
+    };
+    // A refill waits for the samples: allow their duration (at 1 Hz when the rate is not given)
+    // on top of the I/O deadline.
+    const auto capture_ms = std::chrono::milliseconds(static_cast<long long>(
+        1000.0 * static_cast<double>(samples) / (sampling_frequency_hz > 0 ? sampling_frequency_hz : 1.0)));
+    auto block = co_await with_reconnect<CaptureBlock>(std::move(what), std::move(job), capture_ms);
+    co_return block;
+  }
+
   asio::awaitable<Result<std::vector<std::string>>> list_channels() override {
     auto guard = co_await mutex_.lock();
     std::string what = "listing channels";
@@ -346,7 +498,8 @@ class IioSensorHub final : public SensorHub {
   }
 
   template <class T>
-  asio::awaitable<Result<T>> with_reconnect(std::string what, Job<T> job) {
+  asio::awaitable<Result<T>> with_reconnect(std::string what, Job<T> job,
+                                            std::chrono::milliseconds extra = std::chrono::milliseconds(0)) {
     // Every argument of a co_await'ed call is a named local: GCC 12 mis-destroys temporaries there.
     if (!configured_) co_return fail(FaultKind::link_lost, name_, what + ": configure() has not been called");
     if (!connected_) {
@@ -354,7 +507,7 @@ class IioSensorHub final : public SensorHub {
       auto ok = co_await reconnect(std::move(reason));
       if (!ok) co_return std::unexpected(ok.error());
     }
-    const auto deadline = io_deadline();
+    const auto deadline = io_deadline() + extra;
     std::string first_what = what;
     Job<T> first_job = job;
     auto result = co_await call<T>(deadline, std::move(first_what), std::move(first_job));

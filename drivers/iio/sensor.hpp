@@ -34,6 +34,17 @@ struct SensorReading {
   double t_s = 0;    // host clock (UNIX time, seconds) when the value was read
 };
 
+// One block of a buffered capture (libiio buffers): `samples` scans of channels on one device.
+struct CaptureBlock {
+  std::vector<std::string> channels;        // DEVICE/CHANNEL as asked
+  std::vector<std::string> units;           // per channel, as SensorReading::unit
+  std::vector<std::vector<double>> values;  // values[channel][sample], SI units
+  // Per sample: the device's own timestamp channel (UNIX time, seconds) when it has one;
+  // otherwise host time at the end of the refill, spread back at the sampling frequency.
+  std::vector<double> t_s;
+  bool device_timestamps = false;  // t_s came from the device's timestamp channel
+};
+
 struct SensorHubOptions {
   std::vector<std::string> channels;        // DEVICE/CHANNEL, each checked at configure()
   std::chrono::milliseconds timeout{1000};  // libiio's I/O timeout; our deadline per read is 3× + 500 ms
@@ -54,7 +65,13 @@ class SensorHub {
   virtual asio::awaitable<Result<SensorReading>> read(std::string channel) = 0;
   // Every configured channel in order; stops at the first fault.
   virtual asio::awaitable<Result<std::vector<SensorReading>>> read_all() = 0;
-  // Every input channel of the context, DEVICE/CHANNEL (device by name, else id).
+  // Buffered capture: `samples` scans of `channels` (scan elements of ONE device), with the
+  // device's timestamp channel when it has one. sampling_frequency_hz > 0 first writes the
+  // device's (in_)sampling_frequency. A channel that is not a scan element, channels on two
+  // devices, or a device without buffers is FaultKind::protocol naming it.
+  virtual asio::awaitable<Result<CaptureBlock>> capture(std::vector<std::string> channels, std::size_t samples,
+                                                        double sampling_frequency_hz = 0) = 0;
+  // Every input channel of the context, DEVICE/CHANNEL (device by label, else name, else id).
   virtual asio::awaitable<Result<std::vector<std::string>>> list_channels() = 0;
 
   virtual const std::string& name() const = 0;

@@ -5,6 +5,7 @@
 
 #include "../support/run_command.hpp"
 #include "../support/temp_dir.hpp"
+#include "fixtures/sim_lab.hpp"
 
 namespace {
 
@@ -20,7 +21,7 @@ BOOST_AUTO_TEST_CASE(help_lists_every_subcommand) {
   ob::test::TempDir dir;
   const auto result = orbitbench("--help", dir);
   BOOST_TEST(result.exit_code == 0);
-  for (const char* name : {"profile", "lab", "run", "query"}) {
+  for (const char* name : {"profile", "lab", "run", "query", "sensors"}) {
     BOOST_TEST(result.out.find(name) != std::string::npos, name);
   }
 }
@@ -129,3 +130,33 @@ BOOST_AUTO_TEST_CASE(profile_reports_what_the_bench_cannot_follow) {
   BOOST_TEST(refused.exit_code == 1);
   BOOST_TEST(refused.err.find("bad-lab.yaml:1: qualification: 'extreme' is not one of") != std::string::npos, refused.err);
 }
+
+#ifdef ORBITBENCH_WITH_IIO
+// `orbitbench sensors` against the simulated lab's iiod, through libiio: list, read, capture.
+BOOST_AUTO_TEST_CASE(sensors_lists_reads_and_captures) {
+  ob::fixtures::SimLab lab(ob::fixtures::SimLabOptions{});
+  lab.start();
+  ob::test::TempDir dir;
+  const std::string uri = lab.sensors_uri();
+
+  const auto listed = orbitbench("sensors " + uri, dir);
+  BOOST_TEST(listed.exit_code == 0, listed.err);
+  BOOST_TEST(listed.out.find("board0-thermocouple/temp") != std::string::npos, listed.out);
+  BOOST_TEST(listed.out.find("board0-rail/power2") != std::string::npos, listed.out);
+
+  const auto read = orbitbench("sensors " + uri + " board0-thermocouple/temp", dir);
+  BOOST_TEST(read.exit_code == 0, read.err);
+  BOOST_TEST(read.out.find("°C") != std::string::npos, read.out);
+
+  const auto capture = orbitbench("sensors " + uri + " --capture 20 --rate 50 board0-rail/voltage1 board0-rail/current3", dir);
+  BOOST_TEST(capture.exit_code == 0, capture.err);
+  BOOST_TEST(capture.out.find("t_s,board0-rail/voltage1 [V],board0-rail/current3 [A]\n") == 0u, capture.out);
+  BOOST_TEST(count_lines(capture.out) == 21);
+
+  const auto missing = orbitbench("sensors " + uri + " board0-rail/voltage9", dir);
+  BOOST_TEST(missing.exit_code == 1);
+  BOOST_TEST(missing.err.find("no input channel 'voltage9' on board0-rail") != std::string::npos, missing.err);
+  BOOST_TEST(count_lines(missing.err) == 1);
+  lab.stop();
+}
+#endif
