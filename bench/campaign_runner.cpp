@@ -538,13 +538,10 @@ class CampaignRunner::Impl {
     state.consecutive_faults = 0;
     const double wall = unix_now_s();
     const auto& t = *telemetry;
-    sample(run, state, "tflops", t_s, wall, t.tflops);
-    sample(run, state, "power_w", t_s, wall, t.power_w);
-    sample(run, state, "gpu_temp_c", t_s, wall, t.gpu_temp_c);
-    sample(run, state, "sm_clock_mhz", t_s, wall, t.sm_clock_mhz);
-    sample(run, state, "power_limit_w", t_s, wall, t.power_limit_w);
-    sample(run, state, "clock_event_reasons", t_s, wall, static_cast<double>(t.clock_event_reasons));
-    sample(run, state, "energy_j", t_s, wall, t.energy_j);
+    const auto values = board_channel_values(t);
+    for (std::size_t channel = 0; channel < kBoardChannelCount; ++channel) {
+      sample(run, state, std::string(kBoardChannels[channel].name), t_s, wall, values[channel]);
+    }
     std::optional<bool> sunlit;
     if (targets.illumination) sunlit = *targets.illumination >= kSunlitThreshold;
     statistics_[index].add(t.tflops, t.gpu_temp_c, t.power_w, sunlit);
