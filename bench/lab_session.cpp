@@ -81,6 +81,15 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
     handle.uri = resolve(dut.agent_uri, "agent", dut.gpu_index);
     drivers::GpuBoardOptions options;
     options.gpu_index = dut.gpu_index;
+    // A board of the simulated lab authenticates with the lab's agent secret.
+    if (sim_lab_ && (all_simulated_ || dut.agent_uri.starts_with("sim://"))) options.secret = sim_lab_->agent_secret();
+    if (!dut.agent_secret_file.empty()) {
+      try {
+        options.secret = drivers::read_agent_secret_file(dut.agent_secret_file, dut.name);
+      } catch (const std::invalid_argument& e) {
+        throw ConfigError(station.label + ":" + std::to_string(dut.line) + ": duts." + dut.name + ".secret_file: " + e.what());
+      }
+    }
     handle.driver = drivers::make_gpu_board(executor, dut.name, drivers::parse_uri(handle.uri), options);
     for (auto& supply : supplies_) {
       if (supply.name == dut.supply.instrument) handle.supply = &supply;

@@ -1,9 +1,17 @@
 // orbitbench lab: serve the simulated lab on TCP until SIGINT/SIGTERM. Prints one line per
-// instrument (`name model uri`), then `control lab-control tcp://HOST:PORT` (the fault-injection
-// line protocol, fixtures/README.md), then `ready`.
+// instrument (`name model uri`), then `agent-secret file PATH` (the GPU agent's shared secret,
+// in a 0600 file), `control lab-control tcp://HOST:PORT` (the fault-injection line protocol,
+// fixtures/README.md), then `ready`.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <asio/io_context.hpp>
 #include <asio/signal_set.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,7 +30,36 @@ struct LabArgs {
   std::string config_path;
   std::optional<int> base_port;
   std::optional<double> speed;
+  std::string secret_file;  // where to write the agent secret; "" = a fresh private temp folder
 };
+
+// Writes the agent secret to `path` (created 0600, replaced if there) or, without a path, to
+// agent.secret in a fresh 0700 folder under $TMPDIR; the file's path, or "" with `why`.
+std::string write_secret(std::string path, const std::string& secret, std::string& why) {
+  if (path.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string folder = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/orbitbench-lab-XXXXXX";
+    if (::mkdtemp(folder.data()) == nullptr) {
+      why = "cannot create a folder for the agent secret: " + std::string(std::strerror(errno));
+      return {};
+    }
+    path = folder + "/agent.secret";
+  }
+  ::unlink(path.c_str());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (fd < 0) {
+    why = "cannot write the agent secret to " + path + ": " + std::strerror(errno);
+    return {};
+  }
+  const std::string text = secret + "\n";
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  if (!written) {
+    why = "cannot write the agent secret to " + path;
+    return {};
+  }
+  return path;
+}
 
 int run_lab(LabArgs& args) {
   fixtures::SimLabOptions options = args.options;
@@ -61,6 +98,13 @@ int run_lab(LabArgs& args) {
     std::printf("%s %s %s\n", instrument.name.c_str(), std::string(fixtures::sim_model_name(instrument.model)).c_str(),
                 instrument.uri.c_str());
   }
+  std::string why;
+  const std::string secret_path = write_secret(args.secret_file, lab->agent_secret(), why);
+  if (secret_path.empty()) {
+    std::fprintf(stderr, "orbitbench lab: %s\n", why.c_str());
+    return kExitError;
+  }
+  std::printf("agent-secret file %s\n", secret_path.c_str());
   const std::string host = options.bind_address == "0.0.0.0" || options.bind_address.empty() ? "127.0.0.1"
                                                                                               : options.bind_address;
   std::printf("control lab-control tcp://%s:%u\nready\n", host.c_str(), static_cast<unsigned>(lab->control_port()));
@@ -70,6 +114,10 @@ int run_lab(LabArgs& args) {
   signals.async_wait([](const std::error_code&, int) {});
   io.run();
   lab->stop();
+  if (args.secret_file.empty()) {  // the temp folder was ours
+    ::unlink(secret_path.c_str());
+    ::rmdir(secret_path.substr(0, secret_path.rfind('/')).c_str());
+  }
   std::fprintf(stderr, "orbitbench lab: stopped\n");
   return kExitOk;
 }
@@ -94,6 +142,8 @@ Action add_lab_command(CLI::App& app) {
   cmd->add_option("--agent-port", args->options.agent_port, "GPU agent port (0 = any)")->capture_default_str();
   cmd->add_option("--control-port", args->options.control_port, "Fault-injection control port (0 = any)")
       ->capture_default_str();
+  cmd->add_option("--agent-secret-file", args->secret_file,
+                  "Write the GPU agent's shared secret here (0600; default: a fresh folder under $TMPDIR)");
   cmd->add_option("--speed", args->speed, "Physics seconds per wall second (default 1)")->check(CLI::Range(0.001, 10000.0));
   cmd->add_option("--boards", args->options.boards, "Simulated GPU boards (board i on DP832 CH(i+1))")
       ->capture_default_str()

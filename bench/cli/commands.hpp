@@ -21,5 +21,6 @@ Action add_lab_command(CLI::App& app);
 Action add_run_command(CLI::App& app);
 Action add_query_command(CLI::App& app);
 Action add_sensors_command(CLI::App& app);
+Action add_board_command(CLI::App& app);
 
 }  // namespace ob::bench::cli

@@ -1,6 +1,7 @@
 #include "bench/config/station_config.hpp"
 
 #include <cstdint>
+#include <filesystem>
 
 #include "bench/board_channels.hpp"
 #include "bench/config/yaml_reader.hpp"
@@ -93,7 +94,7 @@ DutSensorConfig parse_dut_sensor(const YamlReader& reader, const std::string& pa
 
 DutConfig parse_dut(const YamlReader& reader, const std::string& name, const YAML::Node& node) {
   const std::string field = "duts." + name;
-  reader.allow_only(node, field, {"agent", "gpu_index", "supply", "limits", "sensors"});
+  reader.allow_only(node, field, {"agent", "secret_file", "gpu_index", "supply", "limits", "sensors"});
   DutConfig out;
   out.name = name;
   out.line = node.Mark().line + 1;
@@ -102,6 +103,11 @@ DutConfig parse_dut(const YamlReader& reader, const std::string& name, const YAM
     drivers::parse_uri(out.agent_uri);
   } catch (const drivers::UriError& e) {
     reader.fail(node["agent"], field + ".agent", e.what());
+  }
+  if (auto secret = reader.optional_string(node, field, "secret_file")) {
+    std::filesystem::path path(*secret);
+    if (path.is_relative()) path = std::filesystem::path(reader.label()).parent_path() / path;
+    out.agent_secret_file = path.lexically_normal().string();
   }
   if (node["gpu_index"]) out.gpu_index = static_cast<std::uint32_t>(reader.number_in(node, field, "gpu_index", 0, 63));
 

@@ -51,6 +51,7 @@ struct DutLimits {
 struct DutConfig {
   std::string name;
   std::string agent_uri;
+  std::string agent_secret_file;  // the agent's shared secret (0600), relative to the station file
   std::uint32_t gpu_index = 0;
   SupplyConfig supply;
   DutLimits limits;

@@ -8,9 +8,18 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <sys/stat.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "drivers/gpu/agent.pb.h"
+#include "drivers/gpu/agent/agent_auth.hpp"
 #include "drivers/gpu/agent_frame.hpp"
 #include "ob/version.hpp"
 
@@ -20,6 +29,8 @@ namespace {
 using asio::ip::tcp;
 namespace apb = ob::agent::pb;
 using namespace asio::experimental::awaitable_operators;
+
+constexpr std::size_t kMaxPendingSamples = 36000;  // 1 h at 10 Hz between two batch reads
 
 class AgentGpuBoard final : public GpuBoard {
  public:
@@ -33,22 +44,42 @@ class AgentGpuBoard final : public GpuBoard {
         socket_(executor_) {}
 
   asio::awaitable<Result<Identity>> configure() override {
+    configured_ = false;
     if (auto status = co_await connect(); !status) co_return std::unexpected(status.error());
+    const std::string client_nonce = agent::random_nonce();
     apb::Request request;
     auto* hello = request.mutable_hello();
     hello->set_client(std::string("orbitbench/") + kVersion);
     hello->set_gpu_index(options_.gpu_index);
-    hello->set_token(options_.token);
     hello->set_protocol_version(agent::kProtocolVersion);
-    auto response = co_await exchange(request, "hello");
-    if (!response) co_return std::unexpected(response.error());
-    if (!response->has_hello()) co_return fail(FaultKind::protocol, name_, "hello answered without HelloReply");
-    const auto& reply = response->hello();
+    hello->set_client_nonce(client_nonce);
+    auto greeted = co_await exchange(request, "hello");
+    if (!greeted) co_return std::unexpected(greeted.error());
+    if (!greeted->has_hello()) co_return drop(FaultKind::protocol, "hello answered without HelloReply");
+    const auto& hello_reply = greeted->hello();
+    if (hello_reply.protocol_version() != agent::kProtocolVersion) {
+      co_return drop(FaultKind::protocol, "agent speaks protocol " + std::to_string(hello_reply.protocol_version()) +
+                                               ", we speak " + std::to_string(agent::kProtocolVersion));
+    }
+    // Mutual authentication: the agent proves it knows the secret before we send anything else.
+    const std::string expected = agent::agent_proof(options_.secret, client_nonce, hello_reply.agent_nonce());
+    if (hello_reply.agent_nonce().size() != agent::kNonceBytes ||
+        !agent::proofs_equal(expected, hello_reply.agent_proof())) {
+      co_return drop(FaultKind::nak, "the agent's authentication proof is wrong (its secret is not ours)");
+    }
+    apb::Request authenticate;
+    authenticate.mutable_authenticate()->set_proof(
+        agent::controller_proof(options_.secret, hello_reply.agent_nonce(), client_nonce));
+    auto authenticated = co_await exchange(authenticate, "authenticate");
+    if (!authenticated) co_return std::unexpected(authenticated.error());
+    if (!authenticated->has_auth()) co_return drop(FaultKind::protocol, "authenticate answered without AuthReply");
+    const auto& reply = authenticated->auth();
     spec_.name = reply.name();
     spec_.uuid = reply.uuid();
     spec_.power_limit_min_w = reply.power_limit_min_w();
     spec_.power_limit_max_w = reply.power_limit_max_w();
     spec_.power_limit_default_w = reply.power_limit_default_w();
+    settings_allowed_ = reply.settings_allowed();
     if (spec_.power_limit_min_w <= 0 || spec_.power_limit_max_w < spec_.power_limit_min_w) {
       co_return fail(FaultKind::protocol, name_, "agent reported an invalid power limit range");
     }
@@ -61,6 +92,7 @@ class AgentGpuBoard final : public GpuBoard {
 
   asio::awaitable<Status> set_power_cap(double power_w) override {
     if (!configured_) co_return fail(FaultKind::protocol, name_, "set_power_cap before configure");
+    if (!settings_allowed_) co_return fail(FaultKind::nak, name_, "set_power_cap: the agent was started --read-only");
     if (power_w < spec_.power_limit_min_w || power_w > spec_.power_limit_max_w) {
       co_return fail(FaultKind::out_of_range, name_,
                      "power cap " + std::to_string(power_w) + " W outside the board's " +
@@ -77,6 +109,8 @@ class AgentGpuBoard final : public GpuBoard {
     body->set_kind(workload.kind);
     body->set_dtype(workload.dtype);
     body->set_size(workload.size);
+    body->set_duty_cycle(workload.duty_cycle);
+    body->set_period_s(workload.period_s);
     co_return expect_ack(co_await exchange(request, "start_workload"), "start_workload");
   }
 
@@ -87,12 +121,59 @@ class AgentGpuBoard final : public GpuBoard {
   }
 
   asio::awaitable<Result<GpuTelemetry>> read_telemetry() override {
+    auto batch = co_await fetch_batch();
+    if (!batch) co_return std::unexpected(batch.error());
+    co_return *batch;
+  }
+
+  asio::awaitable<Result<GpuTelemetryBatch>> read_telemetry_batch() override {
+    auto fetched = co_await fetch_batch();
+    if (!fetched) co_return std::unexpected(fetched.error());
+    GpuTelemetryBatch out;
+    out.samples.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
+    out.dropped = pending_dropped_;
+    pending_.clear();
+    pending_dropped_ = 0;
+    co_return out;
+  }
+
+  asio::awaitable<Status> safe_state() override {
+    if (!socket_.is_open()) {
+      // A lost link: reconnect and identify again so the stop reaches the board.
+      if (auto identity = co_await configure(); !identity) co_return std::unexpected(identity.error());
+    }
+    auto stopped = co_await stop_workload();
+    if (!stopped) co_return stopped;
+    if (spec_.power_limit_default_w > 0 && settings_allowed_) {
+      co_return co_await set_power_cap(spec_.power_limit_default_w);
+    }
+    co_return Status{};
+  }
+
+ private:
+  // One ReadTelemetry: its samples join pending_ (for read_telemetry_batch), its current values
+  // come back.
+  asio::awaitable<Result<GpuTelemetry>> fetch_batch() {
     apb::Request request;
     request.mutable_read_telemetry();
     auto response = co_await exchange(request, "read_telemetry");
     if (!response) co_return std::unexpected(response.error());
-    if (!response->has_telemetry()) co_return fail(FaultKind::protocol, name_, "read_telemetry answered without Telemetry");
-    const auto& t = response->telemetry();
+    if (!response->has_telemetry_batch()) {
+      co_return fail(FaultKind::protocol, name_, "read_telemetry answered without TelemetryBatch");
+    }
+    const auto& batch = response->telemetry_batch();
+    pending_dropped_ += batch.dropped();
+    for (const auto& sample : batch.samples()) {
+      if (pending_.size() >= kMaxPendingSamples) {
+        pending_.pop_front();
+        ++pending_dropped_;
+      }
+      pending_.push_back(from_pb(sample));
+    }
+    co_return from_pb(batch.current());
+  }
+
+  static GpuTelemetry from_pb(const apb::Telemetry& t) {
     GpuTelemetry out;
     out.board_time_s = t.board_time_s();
     out.power_w = t.power_w();
@@ -109,23 +190,24 @@ class AgentGpuBoard final : public GpuBoard {
     out.ecc_uncorrected = t.ecc_uncorrected();
     out.sdc_count = t.sdc_count();
     out.workload_running = t.workload_running();
-    co_return out;
+    out.sample_seq = t.sample_seq();
+    out.utilization_mem_pct = t.utilization_mem_pct();
+    out.memory_used_bytes = t.memory_used_bytes();
+    out.memory_total_bytes = t.memory_total_bytes();
+    out.remapped_rows_correctable = t.remapped_rows_correctable();
+    out.remapped_rows_uncorrectable = t.remapped_rows_uncorrectable();
+    out.violation_power_s = t.violation_power_s();
+    out.violation_thermal_s = t.violation_thermal_s();
+    if (t.has_pstate()) out.pstate = t.pstate();
+    return out;
   }
 
-  asio::awaitable<Status> safe_state() override {
-    if (!socket_.is_open()) {
-      // A lost link: reconnect and identify again so the stop reaches the board.
-      if (auto identity = co_await configure(); !identity) co_return std::unexpected(identity.error());
-    }
-    auto stopped = co_await stop_workload();
-    if (!stopped) co_return stopped;
-    if (spec_.power_limit_default_w > 0) {
-      co_return co_await set_power_cap(spec_.power_limit_default_w);
-    }
-    co_return Status{};
+  // A handshake that went wrong leaves the connection useless: close it, report why.
+  std::unexpected<Fault> drop(FaultKind kind, const std::string& why) {
+    socket_.close();
+    return fail(kind, name_, why);
   }
 
- private:
   asio::awaitable<Status> connect() {
     socket_.close();
     asio::steady_timer deadline(executor_, options_.timeout);
@@ -133,8 +215,10 @@ class AgentGpuBoard final : public GpuBoard {
     std::error_code ec;
     auto endpoints = co_await resolver.async_resolve(host_, std::to_string(port_), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return fail(FaultKind::link_lost, name_, "cannot resolve " + host_ + ": " + ec.message());
-    auto outcome = co_await (asio::async_connect(socket_, endpoints, asio::redirect_error(asio::use_awaitable, ec)) ||
-                             deadline.async_wait(asio::use_awaitable));
+    auto connecting = asio::async_connect(socket_, endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    auto waiting = deadline.async_wait(asio::use_awaitable);
+    auto racing = std::move(connecting) || std::move(waiting);
+    auto outcome = co_await std::move(racing);
     if (outcome.index() == 1) {
       socket_.close();
       co_return fail(FaultKind::timeout, name_, "connect to " + host_ + ":" + std::to_string(port_) + " timed out");
@@ -153,7 +237,10 @@ class AgentGpuBoard final : public GpuBoard {
     request.set_seq(++seq_);
     const std::string frame = agent::encode_frame(request.SerializeAsString());
     asio::steady_timer deadline(executor_, options_.timeout);
-    auto outcome = co_await (transfer(frame) || deadline.async_wait(asio::use_awaitable));
+    auto transferring = transfer(frame);
+    auto waiting = deadline.async_wait(asio::use_awaitable);
+    auto racing = std::move(transferring) || std::move(waiting);
+    auto outcome = co_await std::move(racing);
     if (outcome.index() == 1) {
       socket_.close();
       co_return fail(FaultKind::timeout, name_, std::string("no reply to ") + what + " within " +
@@ -175,6 +262,8 @@ class AgentGpuBoard final : public GpuBoard {
                                                     " does not match request seq " + std::to_string(request.seq()));
     }
     if (response.has_error()) {
+      // The agent closes the connection after refusing the handshake; so do we.
+      if (!configured_) socket_.close();
       const auto kind = response.error().code() == apb::Error::OUT_OF_RANGE ? FaultKind::out_of_range : FaultKind::nak;
       co_return fail(kind, name_, std::string(what) + ": " + response.error().message());
     }
@@ -212,15 +301,34 @@ class AgentGpuBoard final : public GpuBoard {
   GpuSpec spec_;
   std::uint64_t seq_ = 0;
   bool configured_ = false;
+  bool settings_allowed_ = true;
+  std::deque<GpuTelemetry> pending_;  // samples read but not yet returned by read_telemetry_batch()
+  std::uint64_t pending_dropped_ = 0;
 };
 
 }  // namespace
+
+std::string read_agent_secret_file(const std::string& path, const std::string& name) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    throw std::invalid_argument(name + ": agent secret file " + path + ": " + std::strerror(errno));
+  }
+  if ((info.st_mode & (S_IROTH | S_IWOTH)) != 0) {
+    throw std::invalid_argument(name + ": agent secret file " + path + " is readable or writable by every user; chmod 600 it");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back()))) secret.pop_back();
+  if (!in.good() && !in.eof()) throw std::invalid_argument(name + ": cannot read agent secret file " + path);
+  if (secret.empty()) throw std::invalid_argument(name + ": agent secret file " + path + " is empty");
+  return secret;
+}
 
 std::unique_ptr<GpuBoard> make_gpu_board(asio::any_io_executor executor, const std::string& name, const Uri& uri,
                                          const GpuBoardOptions& options) {
   if (uri.scheme != "agent") {
     throw std::invalid_argument(name + ": unsupported GPU board URI scheme '" + uri.scheme +
-                                "' (supported: agent://host[:port][?gpu=N])");
+                                "' (supported: agent://host[:port][?gpu=N][&secret_file=PATH])");
   }
   GpuBoardOptions effective = options;
   if (auto it = uri.query.find("gpu"); it != uri.query.end()) {
@@ -229,6 +337,9 @@ std::unique_ptr<GpuBoard> make_gpu_board(asio::any_io_executor executor, const s
     } catch (const std::exception&) {
       throw std::invalid_argument(name + ": '" + it->second + "' in ?gpu= is not a GPU index");
     }
+  }
+  if (auto it = uri.query.find("secret_file"); it != uri.query.end()) {
+    effective.secret = read_agent_secret_file(it->second, name);
   }
   return std::make_unique<AgentGpuBoard>(std::move(executor), name, uri.host, uri.port.value_or(kDefaultAgentPort),
                                          std::move(effective));

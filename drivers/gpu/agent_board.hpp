@@ -1,6 +1,8 @@
 #pragma once
-// GpuBoard over the agent protocol (agent.proto, length-prefixed frames over TCP).
-// URI: agent://host[:port][?gpu=N]  (default port 7600, gpu 0).
+// GpuBoard over the agent protocol v2 (agent.proto, length-prefixed frames over TCP):
+// configure() = connect, Hello (checks the agent's HMAC proof), Authenticate (proves ours).
+// URI: agent://host[:port][?gpu=N][&secret_file=PATH]  (default port 7600, gpu 0; the secret
+// file, 0600, overrides GpuBoardOptions::secret).
 #include <asio/any_io_executor.hpp>
 #include <chrono>
 #include <memory>
@@ -15,11 +17,15 @@ inline constexpr std::uint16_t kDefaultAgentPort = 7600;
 
 struct GpuBoardOptions {
   std::uint32_t gpu_index = 0;  // overridden by the URI's ?gpu=N
-  std::string token;            // shared secret for the agent, empty when none
+  std::string secret;           // the agent's shared secret (HMAC key; `orbitbench-agent --secret-file`)
   std::chrono::milliseconds timeout{2000};
 };
 
-// Throws std::invalid_argument naming the board for an unsupported scheme.
+// The agent secret from a file: trailing white space dropped; std::invalid_argument naming the
+// board for a missing, empty or world-accessible file.
+std::string read_agent_secret_file(const std::string& path, const std::string& name);
+
+// Throws std::invalid_argument naming the board for an unsupported scheme or a bad secret_file.
 std::unique_ptr<GpuBoard> make_gpu_board(asio::any_io_executor executor, const std::string& name,
                                          const Uri& uri, const GpuBoardOptions& options);
 

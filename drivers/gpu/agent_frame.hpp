@@ -1,6 +1,7 @@
 #pragma once
 // Length-prefixed framing shared by the agent, its client and the simulated board:
-// 4-byte big-endian length + payload. Pure functions; no sockets here.
+// 4-byte big-endian length + payload. Header-only pure functions (the agent links no
+// controller code); no sockets here.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -11,12 +12,28 @@ namespace ob::drivers::agent {
 
 inline constexpr std::size_t kFrameHeaderBytes = 4;
 inline constexpr std::uint32_t kMaxFrameBytes = 1u << 20;
-inline constexpr std::uint32_t kProtocolVersion = 1;
+inline constexpr std::uint32_t kProtocolVersion = 2;
+inline constexpr std::size_t kNonceBytes = 32;
 
 // Header + payload, ready to write.
-std::string encode_frame(std::string_view payload);
+inline std::string encode_frame(std::string_view payload) {
+  const auto length = static_cast<std::uint32_t>(payload.size());
+  std::string frame;
+  frame.reserve(kFrameHeaderBytes + payload.size());
+  frame.push_back(static_cast<char>((length >> 24) & 0xff));
+  frame.push_back(static_cast<char>((length >> 16) & 0xff));
+  frame.push_back(static_cast<char>((length >> 8) & 0xff));
+  frame.push_back(static_cast<char>(length & 0xff));
+  frame.append(payload);
+  return frame;
+}
 
 // Payload length from a 4-byte header; nullopt when it exceeds kMaxFrameBytes.
-std::optional<std::uint32_t> decode_frame_length(const unsigned char* header);
+inline std::optional<std::uint32_t> decode_frame_length(const unsigned char* header) {
+  const std::uint32_t length = (std::uint32_t{header[0]} << 24) | (std::uint32_t{header[1]} << 16) |
+                               (std::uint32_t{header[2]} << 8) | std::uint32_t{header[3]};
+  if (length > kMaxFrameBytes) return std::nullopt;
+  return length;
+}
 
 }  // namespace ob::drivers::agent

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "../support/sim_agent_uri.hpp"
 #include "../support/sqlite_scalar.hpp"
 #include "../support/temp_dir.hpp"
 #include "bench/campaign_runner.hpp"
@@ -30,7 +31,7 @@ BOOST_AUTO_TEST_CASE(dropped_links_are_reconnected_and_recorded) {
                             "  chamber: { uri: \"" + lab.chamber_uri() + "\" }\n"
                             "duts:\n"
                             "  board-01:\n"
-                            "    agent: \"" + lab.agent_uri() + "\"\n"
+                            "    agent: \"" + ob::test::sim_agent_uri(lab, dir) + "\"\n"
                             "    supply: { instrument: psu, channel: 1, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n");
   const auto campaign = dir.write("campaign.yaml", "campaign: faults\nstation: station.yaml\norbit: { preset: starlink-550 }\n"
                                                    "speed: 300\nplan:\n  - baseline: { chamber_c: 25, duration: 20m }\n");

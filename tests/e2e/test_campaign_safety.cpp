@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "../support/run_command.hpp"
+#include "../support/sim_agent_uri.hpp"
 #include "../support/sqlite_scalar.hpp"
 #include "../support/temp_dir.hpp"
 #include "bench/campaign_runner.hpp"
@@ -18,20 +19,21 @@
 
 namespace {
 
-std::string station_yaml(const ob::fixtures::SimLab& lab, double board_temp_limit_c) {
+std::string station_yaml(const ob::fixtures::SimLab& lab, const ob::test::TempDir& dir, double board_temp_limit_c) {
   return "station: external-sim\n"
          "instruments:\n"
          "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
          "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5 }\n"
          "duts:\n"
          "  board-01:\n"
-         "    agent: \"" + lab.agent_uri() + "\"\n"
+         "    agent: \"" + ob::test::sim_agent_uri(lab, dir) + "\"\n"
          "    supply: { instrument: psu-a, channel: 1, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n"
          "    limits: { board_temp_c: " + std::to_string(board_temp_limit_c) + " }\n";
 }
 
 // The same bench with its thermocouple (the simulated iiod's MAX31856 on board 0) as interlock.
-std::string station_with_thermocouple_yaml(const ob::fixtures::SimLab& lab, double thermocouple_max_c) {
+std::string station_with_thermocouple_yaml(const ob::fixtures::SimLab& lab, const ob::test::TempDir& dir,
+                                           double thermocouple_max_c) {
   return "station: external-sim\n"
          "instruments:\n"
          "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
@@ -39,7 +41,7 @@ std::string station_with_thermocouple_yaml(const ob::fixtures::SimLab& lab, doub
          "  sensors: { uri: \"" + lab.sensors_uri() + "\" }\n"
          "duts:\n"
          "  board-01:\n"
-         "    agent: \"" + lab.agent_uri() + "\"\n"
+         "    agent: \"" + ob::test::sim_agent_uri(lab, dir) + "\"\n"
          "    supply: { instrument: psu-a, channel: 1, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n"
          "    limits: { board_temp_c: 95 }\n"
          "    sensors:\n"
@@ -67,7 +69,7 @@ BOOST_AUTO_TEST_CASE(board_over_temperature_aborts_into_safe_state) {
   lab.start();
   ob::test::TempDir dir;
   // The board sits ~40 K above chamber air at full power: a 45 °C limit trips during baseline.
-  dir.write("station.yaml", station_yaml(lab, 45));
+  dir.write("station.yaml", station_yaml(lab, dir, 45));
   const auto campaign_path = dir.write("campaign.yaml", kCampaign);
   const auto db_path = dir.path() / "safety.db";
   auto config = ob::bench::load_campaign_file(campaign_path.string());
@@ -103,7 +105,7 @@ BOOST_AUTO_TEST_CASE(thermocouple_over_temperature_aborts_into_safe_state) {
   lab.start();
   ob::test::TempDir dir;
   // The GPU's own limit (95 °C) is never reached; the thermocouple's 45 °C is, during baseline.
-  dir.write("station.yaml", station_with_thermocouple_yaml(lab, 45));
+  dir.write("station.yaml", station_with_thermocouple_yaml(lab, dir, 45));
   const auto campaign_path = dir.write("campaign.yaml", kCampaign);
   const auto db_path = dir.path() / "tc.db";
   auto config = ob::bench::load_campaign_file(campaign_path.string());
@@ -136,7 +138,7 @@ BOOST_AUTO_TEST_CASE(sigint_aborts_into_safe_state_and_keeps_the_data) {
   ob::fixtures::SimLab lab(options);
   lab.start();
   ob::test::TempDir dir;
-  dir.write("station.yaml", station_yaml(lab, 95));
+  dir.write("station.yaml", station_yaml(lab, dir, 95));
   const auto campaign_path = dir.write("campaign.yaml", kCampaign);
   const auto db_path = dir.path() / "interrupted.db";
   const pid_t child = ::fork();

@@ -1,10 +1,13 @@
 #!/usr/bin/python3
 """The simulated GPU agent seen by a third-party client: Google's Python protobuf runtime with
 code that protoc generates from drivers/gpu/agent.proto at test time, framed by hand (4-byte
-big-endian length + payload).
+big-endian length + payload), and the protocol v2 handshake done with Python's own hmac module
+(HMAC-SHA256 over the secret `orbitbench lab` writes to its `agent-secret file PATH`).
 
 Usage: test_agent_protobuf.py <path to orbitbench>. Exit 0 pass, 1 fail, 77 skip (protobuf
 runtime or protoc missing)."""
+import hashlib
+import hmac
 import importlib.util
 import os
 import pathlib
@@ -82,6 +85,32 @@ class Agent:
         self.sock.close()
 
 
+def hmac_sha256(secret, message):
+    return hmac.new(secret, message, hashlib.sha256).digest()
+
+
+def handshake(agent, pb, secret, gpu_index=0):
+    """Hello + Authenticate; returns (whether the agent's proof checked out, the last response)."""
+    version = protocol_version()
+    client_nonce = os.urandom(32)
+    response = agent.call(hello=pb.Hello(client="python", gpu_index=gpu_index, protocol_version=version,
+                                         client_nonce=client_nonce))
+    if response.WhichOneof("body") != "hello":
+        return False, response
+    agent_nonce = response.hello.agent_nonce
+    expected = hmac_sha256(secret, b"ob-agent|" + client_nonce + agent_nonce)
+    proof_ok = hmac.compare_digest(expected, response.hello.agent_proof)
+    proof = hmac_sha256(secret, b"ob-controller|" + agent_nonce + client_nonce)
+    return proof_ok, agent.call(authenticate=pb.Authenticate(proof=proof))
+
+
+def closed_by_peer(agent):
+    try:
+        return agent.sock.recv(1) == b""
+    except (ConnectionError, socket.timeout):
+        return False
+
+
 def power_board_one(lab):
     """Switch CH1 on over plain SCPI so that board 0 has power."""
     with socket.create_connection(lab.endpoint("psu"), timeout=IO_TIMEOUT_S) as psu:
@@ -121,16 +150,42 @@ def main():
 def run(pb, lab):
     version = protocol_version()
     host, port = lab.endpoint("agent")
+    secret_path = lab.uris.get("agent-secret", "")
+    check(secret_path != "" and os.path.isfile(secret_path), f"agent secret file: {secret_path}")
+    check(os.stat(secret_path).st_mode & 0o077 == 0, "agent secret file is private (0600)")
+    secret = pathlib.Path(secret_path).read_bytes().rstrip()
 
     stranger = Agent(pb, host, port)
     try:
         response = stranger.call(read_telemetry=pb.ReadTelemetry())
-        check(response.WhichOneof("body") == "error" and response.error.code == pb.Error.BAD_REQUEST,
-              "telemetry before hello -> BAD_REQUEST")
-        response = stranger.call(hello=pb.Hello(client="python", gpu_index=0, protocol_version=version + 1))
+        check(response.WhichOneof("body") == "error" and response.error.code == pb.Error.NOT_ALLOWED,
+              f"telemetry before authenticating -> NOT_ALLOWED ({response.error.message})")
+        check(closed_by_peer(stranger), "... and the connection is closed")
+    finally:
+        stranger.close()
+
+    stranger = Agent(pb, host, port)
+    try:
+        response = stranger.call(hello=pb.Hello(client="python", gpu_index=0, protocol_version=version + 1,
+                                                client_nonce=os.urandom(32)))
         check(response.WhichOneof("body") == "error" and response.error.code == pb.Error.BAD_REQUEST,
               "wrong protocol version -> BAD_REQUEST")
-        response = stranger.call(hello=pb.Hello(client="python", gpu_index=99, protocol_version=version))
+    finally:
+        stranger.close()
+
+    stranger = Agent(pb, host, port)
+    try:
+        proof_ok, response = handshake(stranger, pb, b"not the secret")
+        check(not proof_ok, "the agent's proof does not match a wrong secret")
+        check(response.WhichOneof("body") == "error" and response.error.code == pb.Error.NOT_ALLOWED,
+              f"wrong secret -> NOT_ALLOWED ({response.error.message})")
+        check(closed_by_peer(stranger), "... and the connection is closed")
+    finally:
+        stranger.close()
+
+    stranger = Agent(pb, host, port)
+    try:
+        _, response = handshake(stranger, pb, secret, gpu_index=99)
         check(response.WhichOneof("body") == "error" and response.error.code == pb.Error.OUT_OF_RANGE,
               "unknown gpu_index -> OUT_OF_RANGE")
     finally:
@@ -139,45 +194,73 @@ def run(pb, lab):
     power_board_one(lab)
     agent = Agent(pb, host, port)
     try:
-        response = agent.call(hello=pb.Hello(client="python", gpu_index=0, protocol_version=version))
-        check(response.WhichOneof("body") == "hello", f"hello -> {response.WhichOneof('body')}")
-        hello = response.hello
-        check(hello.vendor == "NVIDIA" and hello.uuid.startswith("GPU-"), f"identity {hello.vendor} {hello.uuid}")
-        check(0 < hello.power_limit_min_w < hello.power_limit_max_w, "power limit constraints")
-        check(hello.power_limit_default_w == hello.power_limit_max_w, "default power limit = max")
-        check(hello.protocol_version == version, "agent speaks our protocol version")
+        proof_ok, response = handshake(agent, pb, secret)
+        check(proof_ok, "the agent proves it knows the secret (HMAC-SHA256, python hmac)")
+        check(response.WhichOneof("body") == "auth", f"authenticate -> {response.WhichOneof('body')}")
+        auth = response.auth
+        check(auth.vendor == "NVIDIA" and auth.uuid.startswith("GPU-"), f"identity {auth.vendor} {auth.uuid}")
+        check(0 < auth.power_limit_min_w < auth.power_limit_max_w, "power limit constraints")
+        check(auth.power_limit_default_w == auth.power_limit_max_w, "default power limit = max")
+        check(auth.capabilities.sample_hz > 0 and auth.capabilities.gpu_count >= 1, "capabilities")
 
         workload = pb.Workload(kind="gemm", dtype="bf16", size=8192)
         response = agent.call(start_workload=pb.StartWorkload(workload=workload))
         check(response.WhichOneof("body") == "ack", f"start_workload -> {response.WhichOneof('body')}")
 
         response = agent.call(read_telemetry=pb.ReadTelemetry())
-        check(response.WhichOneof("body") == "telemetry", "read_telemetry -> telemetry")
-        telemetry = response.telemetry
+        check(response.WhichOneof("body") == "telemetry_batch", "read_telemetry -> telemetry_batch")
+        telemetry = response.telemetry_batch.current
         check(telemetry.workload_running, "workload running")
         check(telemetry.power_w > 0 and telemetry.tflops > 0, f"power {telemetry.power_w} W, {telemetry.tflops} TFLOP/s")
         check(abs(telemetry.board_time_s - time.time()) < 60, "board_time_s is unix time")
-        check(telemetry.power_limit_w == hello.power_limit_default_w, "power limit at its default")
+        check(telemetry.power_limit_w == auth.power_limit_default_w, "power limit at its default")
 
-        too_high = hello.power_limit_max_w * 10
+        time.sleep(0.5)  # the agent samples at 10 Hz on its own
+        batch = agent.call(read_telemetry=pb.ReadTelemetry()).telemetry_batch
+        seqs = [sample.sample_seq for sample in batch.samples]
+        check(len(seqs) >= 3, f"{len(seqs)} samples in 0.5 s")
+        check(seqs == list(range(seqs[0], seqs[0] + len(seqs))) if seqs else False, "samples consecutive")
+        again = agent.call(read_telemetry=pb.ReadTelemetry()).telemetry_batch
+        check(all(sample.sample_seq > seqs[-1] for sample in again.samples) if seqs else False, "each sample once")
+
+        check(lab.control("fault agent ecc 0 uncorrected 2") == "OK", "inject 2 uncorrected ECC errors")
+        check(lab.control("fault agent sdc 0") == "OK", "inject a corrupted result")
+        telemetry = agent.call(read_telemetry=pb.ReadTelemetry()).telemetry_batch.current
+        check(telemetry.ecc_uncorrected == 2 and telemetry.sdc_count == 1,
+              f"ECC {telemetry.ecc_uncorrected}, SDC {telemetry.sdc_count} in telemetry")
+
+        too_high = auth.power_limit_max_w * 10
         response = agent.call(set_power_cap=pb.SetPowerCap(power_w=too_high))
         check(response.WhichOneof("body") == "error" and response.error.code == pb.Error.OUT_OF_RANGE,
               f"power cap {too_high} W -> OUT_OF_RANGE")
-        cap_w = (hello.power_limit_min_w + hello.power_limit_max_w) / 2
+        cap_w = (auth.power_limit_min_w + auth.power_limit_max_w) / 2
         response = agent.call(set_power_cap=pb.SetPowerCap(power_w=cap_w))
         check(response.WhichOneof("body") == "ack", f"power cap {cap_w} W -> ack")
-        telemetry = agent.call(read_telemetry=pb.ReadTelemetry()).telemetry
+        telemetry = agent.call(read_telemetry=pb.ReadTelemetry()).telemetry_batch.current
         check(telemetry.power_limit_w == cap_w and telemetry.power_w <= cap_w + 1e-9,
               f"cap applied: limit {telemetry.power_limit_w} W, power {telemetry.power_w} W")
 
+        response = agent.call(hello=pb.Hello(client="python", gpu_index=0, protocol_version=version,
+                                             client_nonce=os.urandom(32)))
+        check(response.WhichOneof("body") == "error" and response.error.code == pb.Error.BAD_REQUEST,
+              "second hello -> BAD_REQUEST")
+        check(closed_by_peer(agent), "... and the connection is closed")
+    finally:
+        agent.close()
+
+    agent = Agent(pb, host, port)
+    try:
+        _, response = handshake(agent, pb, secret)
+        check(response.WhichOneof("body") == "auth", "a new connection authenticates")
+        response = agent.call(stop_workload=pb.StopWorkload())
+        check(response.WhichOneof("body") == "ack", "stop_workload -> ack")
+        telemetry = agent.call(read_telemetry=pb.ReadTelemetry()).telemetry_batch.current
+        check(not telemetry.workload_running, "workload stopped")
         agent.send_payload(b"\xff\xff\xff\xff")
         response = agent.read_response()
         check(response.WhichOneof("body") == "error" and response.error.code == pb.Error.BAD_REQUEST,
               "malformed request -> BAD_REQUEST")
-        response = agent.call(stop_workload=pb.StopWorkload())
-        check(response.WhichOneof("body") == "ack", "stop_workload -> ack (connection still usable)")
-        telemetry = agent.call(read_telemetry=pb.ReadTelemetry()).telemetry
-        check(not telemetry.workload_running, "workload stopped")
+        check(closed_by_peer(agent), "... and the connection is closed")
     finally:
         agent.close()
 

@@ -156,12 +156,13 @@ float read_f4t_pv(TestSocket& socket, std::uint16_t transaction = 7) {
   return ob::fixtures::f4t_float(word(pdu, 2), word(pdu, 4));
 }
 
-// The agent's hello for board 0 → whether a Hello came back.
+// The agent's hello for board 0 → whether a HelloReply came back.
 bool agent_hello(TestSocket& socket) {
   pb::Request request;
   request.set_seq(1);
   request.mutable_hello()->set_protocol_version(frame::kProtocolVersion);
   request.mutable_hello()->set_gpu_index(0);
+  request.mutable_hello()->set_client_nonce(std::string(frame::kNonceBytes, 'n'));
   socket.send_all(frame::encode_frame(request.SerializeAsString()));
   try {
     const auto header = socket.read_exact(frame::kFrameHeaderBytes);

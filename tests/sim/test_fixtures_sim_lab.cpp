@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "drivers/gpu/agent.pb.h"
+#include "drivers/gpu/agent/agent_auth.hpp"
 #include "drivers/gpu/agent_frame.hpp"
 #include "fixtures/sim_lab.hpp"
 
@@ -113,10 +114,11 @@ class TestSocket {
   std::string pending_;
 };
 
-// Raw agent-protocol client: one Request frame out, one Response frame back.
+// Raw agent-protocol client: one Request frame out, one Response frame back; the HMAC
+// handshake written out here from agent.proto's description.
 class AgentClient {
  public:
-  explicit AgentClient(std::uint16_t port) : socket_(port) {}
+  AgentClient(std::uint16_t port, std::string secret) : socket_(port), secret_(std::move(secret)) {}
 
   pb::Response call(pb::Request request) {
     request.set_seq(++seq_);
@@ -133,13 +135,25 @@ class AgentClient {
     BOOST_REQUIRE(response.ParseFromString(socket_.read_exact(*length)));
     return response;
   }
+  // Hello, then Authenticate with our secret: the AuthReply (or the agent's Error).
   pb::Response hello(std::uint32_t gpu_index) {
+    const std::string client_nonce = ob::drivers::agent::random_nonce();
     pb::Request request;
     request.mutable_hello()->set_client("sim-test");
     request.mutable_hello()->set_gpu_index(gpu_index);
     request.mutable_hello()->set_protocol_version(ob::drivers::agent::kProtocolVersion);
-    return call(request);
+    request.mutable_hello()->set_client_nonce(client_nonce);
+    const pb::Response greeted = call(request);
+    if (!greeted.has_hello()) return greeted;
+    const std::string& agent_nonce = greeted.hello().agent_nonce();
+    agent_proof_ok_ = ob::drivers::agent::proofs_equal(
+        ob::drivers::agent::hmac_sha256(secret_, "ob-agent|" + client_nonce + agent_nonce), greeted.hello().agent_proof());
+    pb::Request authenticate;
+    authenticate.mutable_authenticate()->set_proof(
+        ob::drivers::agent::hmac_sha256(secret_, "ob-controller|" + agent_nonce + client_nonce));
+    return call(authenticate);
   }
+  bool agent_proof_ok() const { return agent_proof_ok_; }
   pb::Response start() {
     pb::Request request;
     request.mutable_start_workload()->mutable_workload()->set_kind("gemm");
@@ -149,13 +163,15 @@ class AgentClient {
     pb::Request request;
     request.mutable_read_telemetry();
     const auto response = call(request);
-    BOOST_REQUIRE(response.has_telemetry());
-    return response.telemetry();
+    BOOST_REQUIRE(response.has_telemetry_batch());
+    return response.telemetry_batch().current();
   }
   TestSocket& socket() { return socket_; }
 
  private:
   TestSocket socket_;
+  std::string secret_;
+  bool agent_proof_ok_ = false;
   std::uint64_t seq_ = 0;
 };
 
@@ -225,39 +241,83 @@ BOOST_AUTO_TEST_CASE(espec_over_tcp) {
 }
 
 BOOST_AUTO_TEST_CASE(agent_frames_over_tcp) {
-  AgentClient agent(lab.agent_port());
-  pb::Request early;
-  early.mutable_read_telemetry();
-  auto response = agent.call(early);
-  BOOST_TEST_REQUIRE(response.has_error());
-  BOOST_TEST(response.error().code() == pb::Error::BAD_REQUEST);
+  {
+    AgentClient agent(lab.agent_port(), lab.agent_secret());
+    pb::Request early;
+    early.mutable_read_telemetry();
+    const auto response = agent.call(early);
+    BOOST_TEST_REQUIRE(response.has_error());
+    BOOST_TEST(response.error().code() == pb::Error::NOT_ALLOWED);
+    BOOST_TEST(agent.socket().closed_by_peer());
+  }
+  {
+    AgentClient stranger(lab.agent_port(), "not the lab's secret");
+    BOOST_TEST(stranger.hello(0).error().code() == pb::Error::NOT_ALLOWED);
+    BOOST_TEST(!stranger.agent_proof_ok());
+    BOOST_TEST(stranger.socket().closed_by_peer());
+  }
+  {
+    AgentClient agent(lab.agent_port(), lab.agent_secret());
+    BOOST_TEST(agent.hello(7).error().code() == pb::Error::OUT_OF_RANGE);
+  }
 
-  response = agent.hello(1);
-  BOOST_TEST_REQUIRE(response.has_hello());
-  BOOST_TEST(response.hello().uuid() == "GPU-5a1a0000-0000-4000-8000-000000000001");
-  BOOST_TEST(agent.hello(7).error().code() == pb::Error::OUT_OF_RANGE);
-
-  // Garbage in a well-formed frame: an error, and the connection stays usable.
-  agent.socket().send_all(ob::drivers::agent::encode_frame("\xff\xff\xff\xff"));
-  response = agent.read_response();
-  BOOST_TEST_REQUIRE(response.has_error());
-  BOOST_TEST(response.error().code() == pb::Error::BAD_REQUEST);
+  AgentClient agent(lab.agent_port(), lab.agent_secret());
+  auto response = agent.hello(1);
+  BOOST_TEST(agent.agent_proof_ok());
+  BOOST_TEST_REQUIRE(response.has_auth());
+  BOOST_TEST(response.auth().uuid() == "GPU-5a1a0000-0000-4000-8000-000000000001");
   BOOST_TEST(agent.telemetry().power_w() == 0.0);
-
   pb::Request cap;
   cap.mutable_set_power_cap()->set_power_w(1000);
   BOOST_TEST(agent.call(cap).error().code() == pb::Error::OUT_OF_RANGE);
 
-  // A header announcing more than kMaxFrameBytes ends the connection.
+  // Garbage in a well-formed frame: an error, then that connection is closed.
+  AgentClient garbage(lab.agent_port(), lab.agent_secret());
+  BOOST_TEST_REQUIRE(garbage.hello(0).has_auth());
+  garbage.socket().send_all(ob::drivers::agent::encode_frame("\xff\xff\xff\xff"));
+  response = garbage.read_response();
+  BOOST_TEST_REQUIRE(response.has_error());
+  BOOST_TEST(response.error().code() == pb::Error::BAD_REQUEST);
+  BOOST_TEST(garbage.socket().closed_by_peer());
+
+  // A header announcing more than kMaxFrameBytes ends the connection; others go on.
   const std::string oversize{'\x00', '\x20', '\x00', '\x00'};  // 2 MiB
   agent.socket().send_all(oversize);
   BOOST_TEST(agent.socket().closed_by_peer());
+  AgentClient after(lab.agent_port(), lab.agent_secret());
+  BOOST_TEST(after.hello(0).has_auth());
+}
+
+BOOST_AUTO_TEST_CASE(agent_reports_injected_ecc_errors_and_corrupted_results) {
+  TestSocket psu(lab.psu_port());
+  psu.send_all(":APPL CH1,12,3;:OUTP CH1,ON\n");
+  BOOST_TEST(psu.query("*OPC?\n") == "1\n");
+  AgentClient agent(lab.agent_port(), lab.agent_secret());
+  BOOST_TEST_REQUIRE(agent.hello(0).has_auth());
+  BOOST_TEST(lab.control("fault agent ecc 0") == "OK");
+  BOOST_TEST(lab.control("fault agent ecc 0 uncorrected 2") == "OK");
+  BOOST_TEST(lab.control("fault agent sdc 0 3") == "OK");
+  BOOST_TEST(lab.control("fault agent ecc 5").starts_with("ERR"));
+  BOOST_TEST(lab.control("fault agent sdc 0 x").starts_with("ERR"));
+  BOOST_TEST(lab.control("fault psu ecc 0").starts_with("ERR"));
+  auto telemetry = agent.telemetry();
+  BOOST_TEST(telemetry.ecc_corrected() == 1u);
+  BOOST_TEST(telemetry.ecc_uncorrected() == 2u);
+  BOOST_TEST(telemetry.sdc_count() == 0u);  // no results without a workload
+  BOOST_TEST_REQUIRE(agent.start().has_ack());
+  telemetry = agent.telemetry();
+  BOOST_TEST(telemetry.sdc_count() == 3u);
+  BOOST_TEST(lab.snapshot().boards[0].sdc_count == 3u);
+  BOOST_TEST(agent.telemetry().ecc_corrected() == 1u);  // board 1 untouched
+  AgentClient other(lab.agent_port(), lab.agent_secret());
+  BOOST_TEST_REQUIRE(other.hello(1).has_auth());
+  BOOST_TEST(other.telemetry().ecc_uncorrected() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(switching_the_psu_output_off_drops_the_board_power) {
   TestSocket psu(lab.psu_port());
-  AgentClient agent(lab.agent_port());
-  BOOST_TEST_REQUIRE(agent.hello(0).has_hello());
+  AgentClient agent(lab.agent_port(), lab.agent_secret());
+  BOOST_TEST_REQUIRE(agent.hello(0).has_auth());
   BOOST_TEST(agent.start().error().code() == pb::Error::NOT_ALLOWED);  // still dark
 
   psu.send_all(":APPL CH1,12,3;:OUTP CH1,ON\n");
@@ -291,8 +351,8 @@ BOOST_AUTO_TEST_CASE(agent_watchdog_stops_a_silent_controllers_workload) {
   psu.send_all(":APPL CH1,12,3;:OUTP CH1,ON\n");
   BOOST_TEST(psu.query("*OPC?\n") == "1\n");
   {
-    AgentClient agent(lab.agent_port());
-    agent.hello(0);
+    AgentClient agent(lab.agent_port(), lab.agent_secret());
+    BOOST_TEST_REQUIRE(agent.hello(0).has_auth());
     BOOST_TEST_REQUIRE(agent.start().has_ack());
   }  // the controller goes away without stopping
   BOOST_TEST(lab.snapshot().boards[0].workload_running);
@@ -305,7 +365,7 @@ BOOST_AUTO_TEST_CASE(agent_watchdog_stops_a_silent_controllers_workload) {
 BOOST_AUTO_TEST_CASE(stop_closes_connections_and_is_idempotent) {
   TestSocket psu(lab.psu_port());
   TestSocket chamber(lab.chamber_port());
-  AgentClient agent(lab.agent_port());
+  AgentClient agent(lab.agent_port(), lab.agent_secret());
   BOOST_TEST(psu.query("*OPC?\n") == "1\n");
   lab.stop();
   BOOST_TEST(psu.closed_by_peer());

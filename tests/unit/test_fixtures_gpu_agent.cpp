@@ -1,39 +1,60 @@
-// The simulated GPU agent's request handling (agent.proto), without sockets.
+// The simulated GPU board (SimulatedGpuBackend over LabState) behind the agent's own protocol
+// logic (AgentService), without sockets: handshake, workload, power cap, telemetry, watchdog.
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <string>
 
 #include "drivers/gpu/agent.pb.h"
+#include "drivers/gpu/agent/agent_auth.hpp"
+#include "drivers/gpu/agent/agent_service.hpp"
 #include "drivers/gpu/agent_frame.hpp"
 #include "fixtures/gpu_agent_server.hpp"
 #include "fixtures/lab_state.hpp"
+#include "fixtures/simulated_gpu_backend.hpp"
 
 namespace {
 
 namespace pb = ob::agent::pb;
+namespace agent = ob::drivers::agent;
 using Clock = std::chrono::steady_clock;
+
+constexpr const char* kSecret = "lab secret";
 
 struct AgentFixture {
   double physics_time_s = 0;
   ob::fixtures::LabState lab{ob::fixtures::PhysicsParams{}, 2, [this] { return physics_time_s; }};
-  ob::fixtures::GpuAgentServer agent{lab};
-  ob::fixtures::AgentSessionState session;
+  ob::fixtures::SimulatedGpuBackend backend{lab};
+  agent::AgentService service{backend, ob::fixtures::sim_agent_options(kSecret)};
+  agent::AgentConnection connection;
   Clock::time_point now = Clock::now();
   std::uint64_t seq = 0;
+  bool closed = false;
 
   pb::Response send(pb::Request request) {
     request.set_seq(++seq);
     pb::Response response;
-    BOOST_REQUIRE(response.ParseFromString(agent.handle_frame(request.SerializeAsString(), session, now)));
+    const auto reply = service.handle_frame(request.SerializeAsString(), connection, now);
+    closed = reply.close;
+    BOOST_REQUIRE(response.ParseFromString(reply.payload));
     BOOST_TEST(response.seq() == seq);
     return response;
   }
-  pb::Response hello(std::uint32_t gpu_index, std::uint32_t version = ob::drivers::agent::kProtocolVersion) {
-    pb::Request request;
-    request.mutable_hello()->set_client("unit-test");
-    request.mutable_hello()->set_gpu_index(gpu_index);
-    request.mutable_hello()->set_protocol_version(version);
-    return send(request);
+  // Hello + Authenticate with `secret`: the AuthReply (or the Error).
+  pb::Response handshake(std::uint32_t gpu_index, const std::string& secret = kSecret) {
+    const std::string client_nonce = agent::random_nonce();
+    pb::Request hello;
+    hello.mutable_hello()->set_client("unit-test");
+    hello.mutable_hello()->set_gpu_index(gpu_index);
+    hello.mutable_hello()->set_protocol_version(agent::kProtocolVersion);
+    hello.mutable_hello()->set_client_nonce(client_nonce);
+    const auto greeted = send(hello);
+    if (!greeted.has_hello()) return greeted;
+    BOOST_TEST(agent::proofs_equal(agent::agent_proof(kSecret, client_nonce, greeted.hello().agent_nonce()),
+                                   greeted.hello().agent_proof()));
+    pb::Request authenticate;
+    authenticate.mutable_authenticate()->set_proof(
+        agent::controller_proof(secret, greeted.hello().agent_nonce(), client_nonce));
+    return send(authenticate);
   }
   pb::Response start() {
     pb::Request request;
@@ -41,10 +62,12 @@ struct AgentFixture {
     request.mutable_start_workload()->mutable_workload()->set_dtype("bf16");
     return send(request);
   }
-  pb::Response telemetry() {
+  pb::Telemetry telemetry() {
     pb::Request request;
     request.mutable_read_telemetry();
-    return send(request);
+    const auto response = send(request);
+    BOOST_REQUIRE(response.has_telemetry_batch());
+    return response.telemetry_batch().current();
   }
   pb::Response power_cap(double power_w) {
     pb::Request request;
@@ -63,23 +86,31 @@ struct AgentFixture {
 
 BOOST_FIXTURE_TEST_SUITE(gpu_agent, AgentFixture)
 
-BOOST_AUTO_TEST_CASE(hello_is_required_and_checked) {
-  auto response = telemetry();
+BOOST_AUTO_TEST_CASE(authentication_is_required_and_identifies_the_board) {
+  pb::Request early;
+  early.mutable_read_telemetry();
+  auto response = send(early);
   BOOST_TEST_REQUIRE(response.has_error());
-  BOOST_TEST(response.error().code() == pb::Error::BAD_REQUEST);
+  BOOST_TEST(response.error().code() == pb::Error::NOT_ALLOWED);
+  BOOST_TEST(closed);
 
-  response = hello(0, ob::drivers::agent::kProtocolVersion + 1);
+  connection = {};
+  response = handshake(0, "wrong secret");
   BOOST_TEST_REQUIRE(response.has_error());
-  BOOST_TEST(response.error().code() == pb::Error::BAD_REQUEST);
+  BOOST_TEST(response.error().code() == pb::Error::NOT_ALLOWED);
+  BOOST_TEST(closed);
 
-  response = hello(2);  // two boards: 0 and 1
+  connection = {};
+  response = handshake(2);  // two boards: 0 and 1
   BOOST_TEST_REQUIRE(response.has_error());
   BOOST_TEST(response.error().code() == pb::Error::OUT_OF_RANGE);
-  BOOST_TEST(!session.board.has_value());
+  BOOST_TEST(closed);
 
-  response = hello(1);
-  BOOST_TEST_REQUIRE(response.has_hello());
-  const auto& reply = response.hello();
+  connection = {};
+  response = handshake(1);
+  BOOST_TEST_REQUIRE(response.has_auth());
+  BOOST_TEST(!closed);
+  const auto& reply = response.auth();
   BOOST_TEST(reply.vendor() == "NVIDIA");
   BOOST_TEST(reply.name() == "SimGPU-30W");
   BOOST_TEST(reply.uuid() == "GPU-5a1a0000-0000-4000-8000-000000000001");
@@ -88,23 +119,24 @@ BOOST_AUTO_TEST_CASE(hello_is_required_and_checked) {
   BOOST_TEST(reply.power_limit_max_w() == 30.0);
   BOOST_TEST(reply.power_limit_default_w() == 30.0);
   BOOST_TEST(reply.settings_allowed());
-  BOOST_TEST(reply.protocol_version() == ob::drivers::agent::kProtocolVersion);
-  BOOST_TEST(telemetry().has_telemetry());
+  BOOST_TEST(reply.capabilities().gpu_count() == 2u);
+  BOOST_TEST(reply.capabilities().sdc_check());
+  BOOST_TEST(reply.capabilities().watchdog_timeout_s() == 5.0);
 }
 
 BOOST_AUTO_TEST_CASE(workload_needs_a_powered_board_and_shows_in_telemetry) {
-  hello(0);
+  BOOST_TEST_REQUIRE(handshake(0).has_auth());
   auto response = start();
   BOOST_TEST_REQUIRE(response.has_error());
   BOOST_TEST(response.error().code() == pb::Error::NOT_ALLOWED);
-  auto idle = telemetry().telemetry();
+  auto idle = telemetry();
   BOOST_TEST(idle.power_w() == 0.0);
   BOOST_TEST(!idle.workload_running());
 
   power_board(0);
   BOOST_TEST(start().has_ack());
   physics_time_s = 120;
-  const auto loaded = telemetry().telemetry();
+  const auto loaded = telemetry();
   BOOST_TEST(loaded.workload_running());
   BOOST_TEST(loaded.power_w() == 30.0);
   BOOST_TEST(loaded.power_limit_w() == 30.0);
@@ -114,6 +146,8 @@ BOOST_AUTO_TEST_CASE(workload_needs_a_powered_board_and_shows_in_telemetry) {
   BOOST_TEST(loaded.energy_j() > 0.0);
   BOOST_TEST(loaded.clock_event_reasons() == ob::fixtures::kClockEventSwPowerCap);
   BOOST_TEST(loaded.board_time_s() > 1.7e9);  // unix time
+  BOOST_TEST(loaded.has_pstate());
+  BOOST_TEST(loaded.pstate() == 0u);
 
   pb::Request unsupported;
   unsupported.mutable_start_workload()->mutable_workload()->set_dtype("fp8");
@@ -124,11 +158,11 @@ BOOST_AUTO_TEST_CASE(workload_needs_a_powered_board_and_shows_in_telemetry) {
   pb::Request stop;
   stop.mutable_stop_workload();
   BOOST_TEST(send(stop).has_ack());
-  BOOST_TEST(!telemetry().telemetry().workload_running());
+  BOOST_TEST(!telemetry().workload_running());
 }
 
 BOOST_AUTO_TEST_CASE(power_cap_is_range_checked_and_applied) {
-  hello(0);
+  BOOST_TEST_REQUIRE(handshake(0).has_auth());
   power_board(0);
   start();
   for (double bad_w : {4.9, 30.1, -1.0, std::nan("")}) {
@@ -137,37 +171,62 @@ BOOST_AUTO_TEST_CASE(power_cap_is_range_checked_and_applied) {
     BOOST_TEST(response.error().code() == pb::Error::OUT_OF_RANGE);
   }
   BOOST_TEST(power_cap(20).has_ack());
-  const auto capped = telemetry().telemetry();
+  const auto capped = telemetry();
   BOOST_TEST(capped.power_w() == 20.0);
   BOOST_TEST(capped.power_limit_w() == 20.0);
   BOOST_TEST(lab.snapshot().boards[0].power_cap_w == 20.0);
 }
 
-BOOST_AUTO_TEST_CASE(malformed_requests_get_an_error_and_the_session_goes_on) {
-  hello(0);
+BOOST_AUTO_TEST_CASE(samples_are_batched_once_and_injected_faults_show) {
+  BOOST_TEST_REQUIRE(handshake(0).has_auth());
+  service.sample_all();
+  lab.now().inject_ecc(0, false, 2);
+  lab.now().inject_ecc(0, true, 1);
+  service.sample_all();
+  pb::Request read;
+  read.mutable_read_telemetry();
+  auto batch = send(read).telemetry_batch();
+  BOOST_TEST_REQUIRE(batch.samples_size() == 2);
+  BOOST_TEST(batch.samples(0).ecc_corrected() == 0u);
+  BOOST_TEST(batch.samples(1).ecc_corrected() == 2u);
+  BOOST_TEST(batch.samples(1).ecc_uncorrected() == 1u);
+  BOOST_TEST(batch.samples(1).sample_seq() == batch.samples(0).sample_seq() + 1);
+  BOOST_TEST(send(read).telemetry_batch().samples_size() == 0);  // each sample once
+
+  lab.now().inject_sdc(0, 4);
+  BOOST_TEST(telemetry().sdc_count() == 0u);  // corrupted results need a running workload
+  power_board(0);
+  BOOST_TEST(start().has_ack());
+  BOOST_TEST(telemetry().sdc_count() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_requests_get_an_error_and_close_the_connection) {
+  BOOST_TEST_REQUIRE(handshake(0).has_auth());
   pb::Response response;
-  BOOST_REQUIRE(response.ParseFromString(agent.handle_frame("\xff\xff\xff\xff", session, now)));
+  const auto reply = service.handle_frame("\xff\xff\xff\xff", connection, now);
+  BOOST_REQUIRE(response.ParseFromString(reply.payload));
   BOOST_TEST_REQUIRE(response.has_error());
   BOOST_TEST(response.error().code() == pb::Error::BAD_REQUEST);
   BOOST_TEST(response.seq() == 0u);
-  BOOST_TEST(telemetry().has_telemetry());
+  BOOST_TEST(reply.close);
 
   response = send(pb::Request{});  // no body
   BOOST_TEST_REQUIRE(response.has_error());
   BOOST_TEST(response.error().code() == pb::Error::BAD_REQUEST);
+  BOOST_TEST(closed);
 }
 
 BOOST_AUTO_TEST_CASE(watchdog_stops_the_workload_of_a_silent_controller) {
-  hello(0);
+  BOOST_TEST_REQUIRE(handshake(0).has_auth());
   power_board(0);
   BOOST_TEST(start().has_ack());
-  agent.check_watchdog(now + std::chrono::seconds(4));
+  service.check_watchdog(now + std::chrono::seconds(4));
   BOOST_TEST(lab.snapshot().boards[0].workload_running);
   now += std::chrono::seconds(4);
   telemetry();  // any request feeds the watchdog
-  agent.check_watchdog(now + std::chrono::seconds(4));
+  service.check_watchdog(now + std::chrono::seconds(4));
   BOOST_TEST(lab.snapshot().boards[0].workload_running);
-  agent.check_watchdog(now + ob::fixtures::kAgentWatchdogTimeout);
+  service.check_watchdog(now + ob::fixtures::kAgentWatchdogTimeout);
   BOOST_TEST(!lab.snapshot().boards[0].workload_running);
 }
 

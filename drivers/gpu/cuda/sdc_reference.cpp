@@ -1,0 +1,76 @@
+#include "drivers/gpu/cuda/sdc_reference.hpp"
+
+#include <bit>
+#include <cmath>
+
+namespace ob::drivers::cuda::sdc {
+
+int input_magnitude(std::uint32_t n) {
+  if (n == 0 || n > kMaxGemmN) return 0;
+  const std::uint64_t max_square = kMaxAbsDotSum / n;
+  auto magnitude = static_cast<std::uint64_t>(std::sqrt(static_cast<double>(max_square)));
+  while (magnitude * magnitude > max_square) --magnitude;  // the floating sqrt may overshoot by one
+  while ((magnitude + 1) * (magnitude + 1) <= max_square) ++magnitude;
+  return static_cast<int>(magnitude > kMaxMagnitude ? kMaxMagnitude : magnitude);
+}
+
+std::int64_t exact_product_entry(std::uint32_t n, int magnitude, std::uint32_t row, std::uint32_t col) {
+  std::int64_t sum = 0;
+  for (std::uint32_t k = 0; k < n; ++k) {
+    sum += static_cast<std::int64_t>(input_value(0, row, k, magnitude)) * input_value(1, k, col, magnitude);
+  }
+  return sum;
+}
+
+std::uint16_t float_to_bf16_bits(float value) {
+  const auto bits = std::bit_cast<std::uint32_t>(value);
+  if ((bits & 0x7FFFFFFFU) > 0x7F800000U) return static_cast<std::uint16_t>((bits >> 16) | 0x0040U);  // quiet NaN
+  const std::uint32_t rounding_bias = 0x7FFFU + ((bits >> 16) & 1U);
+  return static_cast<std::uint16_t>((bits + rounding_bias) >> 16);
+}
+
+std::uint16_t float_to_fp16_bits(float value) {
+  constexpr std::uint32_t kFloatInf = 0x7F800000U;
+  constexpr std::uint32_t kHalfOverflow = 0x477FF000U;  // 65520: rounds to inf
+  constexpr std::uint32_t kHalfMinNormal = 0x38800000U;  // 2^-14
+  constexpr std::uint32_t kExponentRebias = 0x38000000U;  // (127 - 15) << 23
+  const auto bits = std::bit_cast<std::uint32_t>(value);
+  const auto sign = static_cast<std::uint16_t>((bits >> 16) & 0x8000U);
+  const std::uint32_t magnitude = bits & 0x7FFFFFFFU;
+  if (magnitude > kFloatInf) return static_cast<std::uint16_t>(sign | 0x7E00U);
+  if (magnitude >= kHalfOverflow) return static_cast<std::uint16_t>(sign | 0x7C00U);
+  if (magnitude < kHalfMinNormal) {  // fp16 subnormal (or zero): units of 2^-24
+    const std::uint32_t exponent = magnitude >> 23;
+    const std::uint32_t mantissa = (magnitude & 0x7FFFFFU) | (exponent == 0 ? 0U : 0x800000U);
+    const std::uint32_t shift = 126U - (exponent == 0 ? 1U : exponent);
+    if (shift >= 32) return sign;
+    std::uint32_t result = mantissa >> shift;
+    const std::uint32_t remainder = mantissa & ((1U << shift) - 1U);
+    const std::uint32_t half = 1U << (shift - 1U);
+    if (remainder > half || (remainder == half && (result & 1U) != 0)) ++result;
+    return static_cast<std::uint16_t>(sign | result);
+  }
+  std::uint32_t result = (magnitude - kExponentRebias) >> 13;
+  const std::uint32_t remainder = magnitude & 0x1FFFU;
+  if (remainder > 0x1000U || (remainder == 0x1000U && (result & 1U) != 0)) ++result;
+  return static_cast<std::uint16_t>(sign | result);
+}
+
+std::uint32_t output_bits(OutputFormat format, std::int64_t integer_value, int scale_shift) {
+  // |integer_value| <= 2^23, so the float below is exact; the only rounding is the output's.
+  const auto value = std::ldexp(static_cast<float>(integer_value), -scale_shift);
+  switch (format) {
+    case OutputFormat::bf16: return float_to_bf16_bits(value);
+    case OutputFormat::fp16: return float_to_fp16_bits(value);
+    case OutputFormat::fp32: return std::bit_cast<std::uint32_t>(value);
+  }
+  return 0;
+}
+
+std::uint64_t checksum_words(const std::uint32_t* words, std::size_t count, std::uint64_t first_word_index) {
+  std::uint64_t sum = 0;
+  for (std::size_t i = 0; i < count; ++i) sum += word_hash(first_word_index + i, words[i]);
+  return sum;
+}
+
+}  // namespace ob::drivers::cuda::sdc

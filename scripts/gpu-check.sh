@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The real-GPU check of the GPU agent (docs/gpu-check.md). Two steps, because a GPU host need not
+# be able to build:
+#   scripts/gpu-check.sh build   # on a build machine with nvcc + cuBLAS: builds the agent with CUDA
+#                                # and the controller without libiio into build-gpu/, and bundles
+#                                # the binaries with the shared libraries a bare host may lack in
+#                                # build-gpu/bundle (run with rpath-free LD_LIBRARY_PATH)
+#   scripts/gpu-check.sh run     # on the GPU host: agent (--read-only: it never changes the board's
+#                                # power limit or clocks), 60 s of a bf16 GEMM with its telemetry
+#                                # recorded at 10 Hz, then torch.matmul on the same card; prints
+#                                # TFLOP/s vs PyTorch, telemetry completeness and the SDC count
+# Environment: BUILD_DIR (build-gpu), BUNDLE (BUILD_DIR/bundle), OUT (results; gpu-check-out),
+# DURATION (60s), TORCH_SECONDS (20), CUDA_ARCHS (90: H100/H200), PORT (7600).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir="${BUILD_DIR:-build-gpu}"
+bundle="${BUNDLE:-$build_dir/bundle}"
+
+build() {
+  cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DORBITBENCH_WITH_CUDA=ON -DORBITBENCH_WITH_IIO=OFF \
+    -DCMAKE_CUDA_ARCHITECTURES="${CUDA_ARCHS:-90}" >/dev/null
+  cmake --build "$build_dir" -j "${JOBS:-$(nproc)}" --target orbitbench orbitbench-agent \
+    hw_test_agent_gpu_workload hw_test_agent_nvml_real unit_test_agent_workload_names
+  grep -q '^ORBITBENCH_WITH_CUDA:BOOL=ON' "$build_dir/CMakeCache.txt" || { echo "gpu-check: CUDA was not found" >&2; exit 1; }
+  rm -rf "$bundle" && mkdir -p "$bundle/lib"
+  cp "$build_dir/bench/orbitbench" "$build_dir/drivers/orbitbench-agent" "$build_dir"/tests/hw_test_agent_gpu_workload \
+    "$build_dir"/tests/hw_test_agent_nvml_real "$build_dir"/tests/unit_test_agent_workload_names "$bundle/"
+  strip "$bundle"/orbitbench* "$bundle"/*_test_* 2>/dev/null || true
+  # What a bare host may lack: every shared library but the C/C++ runtime and NVIDIA's own
+  # (libcuda, libcublas*, libnvidia-ml come with the host's driver and CUDA).
+  for binary in "$bundle"/orbitbench* "$bundle"/*_test_*; do
+    ldd "$binary" | awk '/=> \// {print $3}'
+  done | sort -u | grep -Ev '/(libc|libm|libstdc\+\+|libgcc_s|ld-linux-x86-64|libpthread|libdl|librt|libcuda|libcublas|libcublasLt|libnvidia-ml)\.so' |
+    while read -r lib; do cp -L "$lib" "$bundle/lib/"; done
+  du -sh "$bundle"
+}
+
+run() {
+  local out="${OUT:-gpu-check-out}" port="${PORT:-7600}"
+  mkdir -p "$out"
+  export LD_LIBRARY_PATH="$bundle/lib:${LD_LIBRARY_PATH:-}"
+  # cuBLAS from the host's CUDA (or PyTorch's wheels), wherever it is.
+  for dir in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib \
+    $(python3 -c 'import nvidia.cublas, os; print(os.path.join(nvidia.cublas.__path__[0], "lib"))' 2>/dev/null); do
+    [ -d "$dir" ] && LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$dir"
+  done
+  export CUDA_DEVICE_ORDER=PCI_BUS_ID  # CUDA's device 0 is NVML's GPU 0
+  nvidia-smi --query-gpu=name,driver_version,power.limit,power.default_limit,clocks.max.sm --format=csv | tee "$out/card.csv"
+  echo "== unit and hw tests (read-only)"
+  "$bundle/unit_test_agent_workload_names" --log_level=test_suite 2>&1 | tail -3
+  "$bundle/hw_test_agent_nvml_real" --log_level=message 2>&1 | tee "$out/hw_nvml.txt" | tail -15
+  "$bundle/hw_test_agent_gpu_workload" --log_level=message 2>&1 | tee "$out/hw_workload.txt" | tail -25
+
+  echo "== agent + controller: ${DURATION:-60s} of bf16 GEMM, telemetry at 10 Hz"
+  local secret; secret="$(mktemp)"; chmod 600 "$secret"
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$secret"
+  "$bundle/orbitbench-agent" --read-only --secret-file "$secret" --port "$port" --sample-hz 10 2>"$out/agent.log" &
+  local agent=$!
+  trap 'kill $agent 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do grep -q "listening" "$out/agent.log" && break; sleep 0.1; done
+  set +e
+  "$bundle/orbitbench" board "agent://127.0.0.1:$port" --secret-file "$secret" --duration "${DURATION:-60s}" \
+    --workload gemm --dtype bf16 --size 8192 --db "$out/gpu-check.db" | tee "$out/board.txt"
+  local board_rc=${PIPESTATUS[0]}
+  set -e
+  kill "$agent" 2>/dev/null || true
+  wait "$agent" 2>/dev/null || true
+  echo "orbitbench board exit $board_rc"
+  tail -5 "$out/agent.log"
+
+  echo "== PyTorch peer on the same card"
+  python3 scripts/torch_matmul_tflops.py --seconds "${TORCH_SECONDS:-20}" | tee "$out/torch_randn.txt" | tail -1 || true
+  python3 scripts/torch_matmul_tflops.py --seconds "${TORCH_SECONDS:-20}" --data ints | tee "$out/torch_ints.txt" | tail -1 || true
+
+  local ours torch_randn torch_ints
+  ours=$(awk '/^gemm_bf16_median/ {print $2}' "$out/board.txt")
+  torch_randn=$(awk '/^torch_bf16_tflops_median/ {print $2}' "$out/torch_randn.txt")
+  torch_ints=$(awk '/^torch_bf16_ints_tflops_median/ {print $2}' "$out/torch_ints.txt")
+  {
+    echo "== gpu-check summary"
+    head -2 "$out/card.csv" | tail -1
+    grep -E '^(telemetry_completeness|sdc_count|ecc|clock_event_reasons)' "$out/board.txt" || true
+    awk -v o="$ours" -v r="$torch_randn" -v i="$torch_ints" 'BEGIN {
+      printf "agent bf16 GEMM %s TFLOP/s; torch.matmul %s TFLOP/s on randn (ratio %.3f), %s TFLOP/s on the same integer data (ratio %.3f)\n",
+        o, r, (r > 0 ? o / r : 0), i, (i > 0 ? o / i : 0) }'
+  } | tee "$out/summary.txt"
+  return "$board_rc"
+}
+
+case "${1:-}" in
+  build) build ;;
+  run) run ;;
+  *) echo "usage: scripts/gpu-check.sh build|run" >&2; exit 2 ;;
+esac

@@ -1,0 +1,184 @@
+// The GPU agent's CUDA workload on a real GPU: every dtype's GEMM and the HBM kernel deliver
+// windows with throughput and clean checksums, an injected bit flip is counted exactly once,
+// the duty cycle lowers the work done and stop() is prompt. Without a CUDA device (or in a
+// build without CUDA) every case passes with a "skipped" message.
+// Opt-in: OB_GPU_BENCH_S=20 also runs bf16 n=8192 for that long and prints
+// `orbitbench_bf16_tflops_median VALUE` (to compare with scripts/torch_matmul_tflops.py).
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "drivers/gpu/cuda/gpu_workload.hpp"
+
+namespace {
+
+namespace cu = ob::drivers::cuda;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint32_t kTestN = 4096;
+constexpr std::uint32_t kTestHbmMib = 1024;
+constexpr double kWindowS = 0.5;
+constexpr double kMaxStopS = 0.5;  // stop() returns within a window
+constexpr auto kHalfRun = std::chrono::milliseconds(1500);
+
+bool skipped() {
+  if (cu::GpuWorkload::available()) return false;
+  BOOST_TEST_MESSAGE("skipped: no CUDA device here (or the agent was built without CUDA)");
+  return true;
+}
+
+std::unique_ptr<cu::GpuWorkload> start_workload(const cu::WorkloadConfig& config) {
+  auto workload = cu::GpuWorkload::start(config);
+  BOOST_REQUIRE_MESSAGE(workload.has_value(), "start failed: " << (workload ? std::string() : workload.error()));
+  return std::move(*workload);
+}
+
+double stop_seconds(cu::GpuWorkload& workload) {
+  const auto before = Clock::now();
+  workload.stop();
+  return std::chrono::duration<double>(Clock::now() - before).count();
+}
+
+double median_throughput(std::vector<cu::WorkloadWindow> windows) {
+  if (windows.empty()) return 0;
+  std::sort(windows.begin(), windows.end(), [](const auto& a, const auto& b) { return a.throughput < b.throughput; });
+  return windows[windows.size() / 2].throughput;
+}
+
+// 1.5 s clean, then one injected bit flip, 1.5 s more: exactly one window fails its checksum.
+void run_and_corrupt_once(const cu::WorkloadConfig& config, const std::string& label) {
+  auto workload = start_workload(config);
+  std::this_thread::sleep_for(kHalfRun);
+  auto clean = workload->take_windows();
+  BOOST_TEST_CONTEXT(label) {
+    BOOST_TEST(clean.size() >= 2U);
+    for (const auto& window : clean) {
+      BOOST_TEST(window.throughput > 0);
+      BOOST_TEST(window.iterations > 0U);
+      BOOST_TEST(window.duration_s > 0);
+      BOOST_TEST(window.checksum_ok);
+    }
+    BOOST_TEST(workload->stats().sdc_count == 0U);
+
+    workload->inject_corruption();
+    std::this_thread::sleep_for(kHalfRun);
+    const auto after = workload->take_windows();
+    const auto stats = workload->stats();
+    BOOST_TEST(stats.error.empty(), stats.error);
+    BOOST_TEST(stats.running);
+    BOOST_TEST(stats.sdc_count == 1U);
+    BOOST_TEST(std::count_if(after.begin(), after.end(), [](const auto& w) { return !w.checksum_ok; }) == 1);
+    BOOST_TEST(stats.windows >= clean.size() + after.size());  // one more may have closed since
+    BOOST_TEST_MESSAGE(label << ": median " << median_throughput(clean) << " " << stats.unit << " over " << clean.size()
+                             << " windows");
+    const double stop_s = stop_seconds(*workload);
+    BOOST_TEST(stop_s < kMaxStopS);
+    BOOST_TEST(!workload->stats().running);
+    BOOST_TEST(workload->stats().error.empty());
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(gemm_every_dtype_checks_and_counts_one_injected_flip) {
+  if (skipped()) return;
+  for (const auto dtype : {cu::Dtype::bf16, cu::Dtype::fp16, cu::Dtype::tf32, cu::Dtype::fp32}) {
+    cu::WorkloadConfig config;
+    config.kind = cu::WorkloadKind::gemm;
+    config.dtype = dtype;
+    config.size = kTestN;
+    config.window_s = kWindowS;
+    run_and_corrupt_once(config, std::string("gemm ") + cu::to_string(dtype));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(hbm_copy_checks_and_counts_one_injected_flip) {
+  if (skipped()) return;
+  cu::WorkloadConfig config;
+  config.kind = cu::WorkloadKind::hbm;
+  config.size = kTestHbmMib;
+  config.window_s = kWindowS;
+  run_and_corrupt_once(config, "hbm");
+}
+
+BOOST_AUTO_TEST_CASE(duty_cycle_does_less_work) {
+  if (skipped()) return;
+  cu::WorkloadConfig config;
+  config.size = kTestN;
+  config.window_s = kWindowS;
+  const auto run_s = std::chrono::seconds(4);
+
+  auto continuous = start_workload(config);
+  std::this_thread::sleep_for(run_s);
+  BOOST_TEST(stop_seconds(*continuous) < kMaxStopS);
+  const auto continuous_iterations = continuous->stats().iterations;
+
+  config.duty_cycle = 0.5;
+  config.period_s = 2.0;
+  auto cycled = start_workload(config);
+  std::this_thread::sleep_for(run_s);
+  BOOST_TEST(stop_seconds(*cycled) < kMaxStopS);
+  const auto stats = cycled->stats();
+  BOOST_TEST(stats.error.empty(), stats.error);
+  BOOST_TEST(stats.sdc_count == 0U);
+  const double ratio = static_cast<double>(stats.iterations) / static_cast<double>(continuous_iterations);
+  BOOST_TEST_MESSAGE("duty 0.5: " << stats.iterations << " iterations vs " << continuous_iterations << " continuous");
+  BOOST_TEST(ratio > 0.3);  // two load phases of 1 s out of 4 s: about 0.5
+  BOOST_TEST(ratio < 0.7);
+  for (const auto& window : cycled->take_windows()) BOOST_TEST(window.duration_s < 2 * kWindowS);  // busy time only
+}
+
+BOOST_AUTO_TEST_CASE(bad_config_and_bad_device_are_errors_not_aborts) {
+  if (skipped()) return;
+  cu::WorkloadConfig config;
+  config.duty_cycle = 2;
+  BOOST_TEST(!cu::GpuWorkload::start(config).has_value());
+  config = {};
+  config.size = kTestN;
+  config.device = 999;
+  const auto workload = cu::GpuWorkload::start(config);
+  BOOST_REQUIRE(!workload.has_value());
+  BOOST_TEST_MESSAGE("device 999: " << workload.error());
+  BOOST_TEST(workload.error().find("cudaSetDevice") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(destructor_stops_a_running_workload) {
+  if (skipped()) return;
+  cu::WorkloadConfig config;
+  config.size = kTestN;
+  config.window_s = kWindowS;
+  auto workload = start_workload(config);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto before = Clock::now();
+  workload.reset();
+  BOOST_TEST(std::chrono::duration<double>(Clock::now() - before).count() < 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(bf16_8192_throughput_opt_in) {
+  const char* seconds_text = std::getenv("OB_GPU_BENCH_S");
+  if (seconds_text == nullptr) {
+    BOOST_TEST_MESSAGE("skipped: set OB_GPU_BENCH_S=<seconds> for the bf16 n=8192 throughput run");
+    return;
+  }
+  if (skipped()) return;
+  cu::WorkloadConfig config;  // bf16, n = 8192, 1 s windows: what scripts/torch_matmul_tflops.py measures
+  auto workload = start_workload(config);
+  std::this_thread::sleep_for(std::chrono::duration<double>(std::atof(seconds_text)));
+  workload->stop();
+  const auto windows = workload->take_windows();
+  for (const auto& window : windows) {
+    std::cout << "window " << window.end_unix_time_s << " " << window.throughput << " TFLOP/s " << window.iterations
+              << " iterations " << window.duration_s << " s checksum " << (window.checksum_ok ? "ok" : "BAD") << "\n";
+  }
+  std::cout << "orbitbench_bf16_tflops_median " << median_throughput(windows) << std::endl;
+  BOOST_TEST(workload->stats().sdc_count == 0U);
+  BOOST_TEST(workload->stats().error.empty(), workload->stats().error);
+  BOOST_TEST(windows.size() >= 1U);
+}

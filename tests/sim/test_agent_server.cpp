@@ -1,0 +1,374 @@
+// The GPU agent's server (drivers/gpu/agent/agent_server.hpp) on loopback with a small test
+// backend, spoken to with plain POSIX sockets: authentication, the connection rules, frame
+// limits, the silent-controller watchdog, read-only mode and batched telemetry.
+#include <boost/test/unit_test.hpp>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+
+#include "drivers/gpu/agent/agent_server.hpp"
+#include "drivers/gpu/agent_frame.hpp"
+#include "../support/agent_test_client.hpp"
+
+namespace {
+
+namespace pb = ob::agent::pb;
+namespace agent = ob::drivers::agent;
+using namespace std::chrono_literals;
+using ob::test::AgentTestClient;
+
+constexpr std::string_view kSecret = "correct horse battery staple";
+constexpr double kMinCapW = 100;
+constexpr double kMaxCapW = 700;
+
+// Two GPUs; counts what the server asked of it. Called on the server's thread, read by the test.
+class TestBackend final : public agent::AgentBackend {
+ public:
+  unsigned gpu_count() const override { return 2; }
+  agent::BackendCapabilities capabilities() const override { return {{"gemm", "hbm"}, {"bf16", "fp32"}, true, true}; }
+  agent::AgentResult<agent::GpuDescription> describe(unsigned gpu) override {
+    agent::GpuDescription out;
+    out.name = "TestGPU";
+    out.uuid = "GPU-test-" + std::to_string(gpu);
+    out.power_limit_min_w = kMinCapW;
+    out.power_limit_max_w = kMaxCapW;
+    out.power_limit_default_w = kMaxCapW;
+    return out;
+  }
+  pb::Telemetry sample(unsigned gpu) override {
+    pb::Telemetry out;
+    out.set_board_time_s(1.7e9);
+    out.set_power_w(gpu == 0 ? power_cap_w.load() : 0.0);
+    out.set_power_limit_w(power_cap_w.load());
+    out.set_workload_running(running.load());
+    ++samples;
+    return out;
+  }
+  agent::AgentStatus set_power_cap(unsigned, double power_w) override {
+    power_cap_w = power_w;
+    return {};
+  }
+  agent::AgentStatus start_workload(unsigned, const agent::WorkloadRequest& workload) override {
+    last_duty_cycle = workload.duty_cycle;
+    running = true;
+    return {};
+  }
+  agent::AgentStatus stop_workload(unsigned) override {
+    running = false;
+    ++stops;
+    return {};
+  }
+
+  std::atomic<double> power_cap_w{kMaxCapW};
+  std::atomic<bool> running{false};
+  std::atomic<int> stops{0};
+  std::atomic<int> samples{0};
+  std::atomic<double> last_duty_cycle{0};
+};
+
+agent::AgentOptions test_options() {
+  agent::AgentOptions options;
+  options.secret = std::string(kSecret);
+  options.agent_name = "test-agent";
+  return options;
+}
+
+// A real AgentServer on an ephemeral loopback port, served on its own thread.
+struct AgentFixture {
+  explicit AgentFixture(agent::AgentOptions options = test_options()) : server(io.get_executor(), backend, options) {
+    server.listen("127.0.0.1", 0);
+    server.start();
+    thread = std::thread([this] { io.run(); });
+  }
+  ~AgentFixture() {
+    asio::post(io, [this] { server.close(); });
+    thread.join();
+  }
+
+  TestBackend backend;
+  asio::io_context io;
+  agent::AgentServer server;
+  std::thread thread;
+};
+
+pb::Request read_telemetry() {
+  pb::Request request;
+  request.mutable_read_telemetry();
+  return request;
+}
+
+pb::Request power_cap(double power_w) {
+  pb::Request request;
+  request.mutable_set_power_cap()->set_power_w(power_w);
+  return request;
+}
+
+pb::Request start_workload(double duty_cycle = 0) {
+  pb::Request request;
+  auto* workload = request.mutable_start_workload()->mutable_workload();
+  workload->set_kind("gemm");
+  workload->set_dtype("bf16");
+  workload->set_duty_cycle(duty_cycle);
+  return request;
+}
+
+bool is_error(const std::optional<pb::Response>& response, pb::Error::Code code) {
+  return response && response->has_error() && response->error().code() == code;
+}
+
+std::string message_of(const std::optional<pb::Response>& response) {
+  return response && response->has_error() ? response->error().message() : std::string("(no error)");
+}
+
+bool authenticated(AgentTestClient& client, std::uint32_t gpu = 0) {
+  const auto reply = client.handshake(kSecret, gpu);
+  return reply && reply->has_auth();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(agent_server)
+
+BOOST_FIXTURE_TEST_CASE(handshake_authenticates_both_ways_and_describes_the_gpu, AgentFixture) {
+  AgentTestClient client(server.port());
+  const auto greeted = client.call(client.hello(1));
+  BOOST_TEST_REQUIRE(greeted.has_value());
+  BOOST_TEST_REQUIRE(greeted->has_hello());
+  BOOST_TEST(greeted->hello().protocol_version() == agent::kProtocolVersion);
+  BOOST_TEST(greeted->hello().agent() == "test-agent");
+  BOOST_TEST(greeted->hello().agent_nonce().size() == agent::kNonceBytes);
+  BOOST_TEST(greeted->hello().agent_proof().size() == 32u);
+  const auto reply = client.call(client.authenticate(kSecret));
+  BOOST_TEST_REQUIRE(reply.has_value());
+  BOOST_TEST_REQUIRE(reply->has_auth());
+  BOOST_TEST(reply->auth().uuid() == "GPU-test-1");
+  BOOST_TEST(reply->auth().power_limit_max_w() == kMaxCapW);
+  BOOST_TEST(reply->auth().settings_allowed());
+  BOOST_TEST(reply->auth().capabilities().gpu_count() == 2u);
+  BOOST_TEST(reply->auth().capabilities().sample_hz() == agent::kDefaultSampleHz);
+  BOOST_TEST(reply->auth().capabilities().workload_kinds_size() == 2);
+  BOOST_TEST(client.call(read_telemetry())->has_telemetry_batch());
+
+  // The agent's nonce is fresh per connection.
+  AgentTestClient other(server.port());
+  BOOST_TEST_REQUIRE(authenticated(other));
+  BOOST_TEST(other.agent_nonce() != client.agent_nonce());
+}
+
+BOOST_FIXTURE_TEST_CASE(unauthenticated_requests_are_refused_and_the_connection_closed, AgentFixture) {
+  {
+    AgentTestClient client(server.port());
+    const auto reply = client.call(read_telemetry());
+    BOOST_TEST(is_error(reply, pb::Error::NOT_ALLOWED), message_of(reply));
+    BOOST_TEST(client.closed_by_peer());
+  }
+  {
+    AgentTestClient client(server.port());
+    BOOST_TEST_REQUIRE(client.call(client.hello(0))->has_hello());
+    const auto reply = client.call(power_cap(200));  // greeted but not authenticated
+    BOOST_TEST(is_error(reply, pb::Error::NOT_ALLOWED), message_of(reply));
+    BOOST_TEST(client.closed_by_peer());
+  }
+  BOOST_TEST(backend.power_cap_w.load() == kMaxCapW);
+}
+
+BOOST_FIXTURE_TEST_CASE(wrong_secret_is_refused_both_ways, AgentFixture) {
+  AgentTestClient client(server.port());
+  const auto greeted = client.call(client.hello(0));
+  BOOST_TEST_REQUIRE(greeted->has_hello());
+  // The controller's check of the agent: with another secret the agent's proof does not match.
+  const auto& proof = greeted->hello().agent_proof();
+  BOOST_TEST(agent::proofs_equal(agent::agent_proof(kSecret, client.client_nonce(), client.agent_nonce()), proof));
+  BOOST_TEST(!agent::proofs_equal(agent::agent_proof("another secret", client.client_nonce(), client.agent_nonce()), proof));
+
+  AgentTestClient wrong(server.port());
+  BOOST_TEST_REQUIRE(wrong.call(wrong.hello(0))->has_hello());
+  const auto reply = wrong.call(wrong.authenticate("another secret"));
+  BOOST_TEST(is_error(reply, pb::Error::NOT_ALLOWED), message_of(reply));
+  BOOST_TEST(message_of(reply).find("authentication failed") != std::string::npos, message_of(reply));
+  BOOST_TEST(wrong.closed_by_peer());
+}
+
+BOOST_FIXTURE_TEST_CASE(replayed_authenticate_on_a_new_connection_is_refused, AgentFixture) {
+  AgentTestClient original(server.port());
+  const pb::Request hello = original.hello(0);
+  BOOST_TEST_REQUIRE(original.call(hello)->has_hello());
+  const pb::Request authenticate = original.authenticate(kSecret);
+  BOOST_TEST_REQUIRE(original.call(authenticate)->has_auth());
+
+  // An eavesdropper replays both recorded requests on a connection of its own.
+  AgentTestClient replayer(server.port());
+  BOOST_TEST_REQUIRE(replayer.call(hello)->has_hello());
+  const auto reply = replayer.call(authenticate);
+  BOOST_TEST(is_error(reply, pb::Error::NOT_ALLOWED), message_of(reply));
+  BOOST_TEST(replayer.closed_by_peer());
+  BOOST_TEST(original.call(read_telemetry())->has_telemetry_batch());  // the original goes on
+}
+
+BOOST_FIXTURE_TEST_CASE(second_hello_and_wrong_version_are_refused, AgentFixture) {
+  {
+    AgentTestClient client(server.port());
+    BOOST_TEST_REQUIRE(authenticated(client));
+    const auto reply = client.call(client.hello(0));
+    BOOST_TEST(is_error(reply, pb::Error::BAD_REQUEST), message_of(reply));
+    BOOST_TEST(message_of(reply).find("second Hello") != std::string::npos, message_of(reply));
+    BOOST_TEST(client.closed_by_peer());
+  }
+  {
+    AgentTestClient client(server.port());
+    BOOST_TEST_REQUIRE(client.call(client.hello(0))->has_hello());
+    const auto reply = client.call(client.hello(0));  // before authenticating, too
+    BOOST_TEST(is_error(reply, pb::Error::BAD_REQUEST), message_of(reply));
+    BOOST_TEST(client.closed_by_peer());
+  }
+  {
+    AgentTestClient client(server.port());
+    const auto reply = client.call(client.hello(0, 1));  // protocol v1
+    BOOST_TEST(is_error(reply, pb::Error::BAD_REQUEST), message_of(reply));
+    BOOST_TEST(message_of(reply).find("protocol version 1") != std::string::npos, message_of(reply));
+    BOOST_TEST(client.closed_by_peer());
+  }
+  {
+    AgentTestClient client(server.port());
+    const auto reply = client.handshake(kSecret, 2);  // two GPUs: 0 and 1
+    BOOST_TEST(is_error(reply, pb::Error::OUT_OF_RANGE), message_of(reply));
+    BOOST_TEST(client.closed_by_peer());
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(oversized_frame_closes_only_that_connection, AgentFixture) {
+  AgentTestClient good(server.port());
+  BOOST_TEST_REQUIRE(authenticated(good));
+  AgentTestClient bad(server.port());
+  BOOST_TEST_REQUIRE(authenticated(bad));
+  const std::uint32_t too_long = agent::kMaxFrameBytes + 1;
+  const char header[4] = {static_cast<char>(too_long >> 24), static_cast<char>((too_long >> 16) & 0xff),
+                          static_cast<char>((too_long >> 8) & 0xff), static_cast<char>(too_long & 0xff)};
+  bad.send_raw(std::string_view(header, 4));
+  BOOST_TEST(bad.closed_by_peer());
+  BOOST_TEST(good.call(read_telemetry())->has_telemetry_batch());
+  AgentTestClient fresh(server.port());
+  BOOST_TEST(authenticated(fresh));
+}
+
+BOOST_FIXTURE_TEST_CASE(malformed_frame_closes_only_that_connection, AgentFixture) {
+  AgentTestClient good(server.port());
+  BOOST_TEST_REQUIRE(authenticated(good));
+  AgentTestClient bad(server.port());
+  BOOST_TEST_REQUIRE(authenticated(bad));
+  bad.send_raw(agent::encode_frame("\xff\xff\xff\xff"));
+  const auto reply = bad.receive();
+  BOOST_TEST(is_error(reply, pb::Error::BAD_REQUEST), message_of(reply));
+  BOOST_TEST((reply.has_value() && reply->seq() == 0u));
+  BOOST_TEST(bad.closed_by_peer());
+  BOOST_TEST(good.call(read_telemetry())->has_telemetry_batch());
+}
+
+BOOST_AUTO_TEST_CASE(watchdog_stops_the_workload_after_silence) {
+  auto options = test_options();
+  options.watchdog_timeout = 300ms;
+  AgentFixture agent_fixture(options);
+  AgentTestClient client(agent_fixture.server.port());
+  BOOST_TEST_REQUIRE(authenticated(client));
+  BOOST_TEST_REQUIRE(client.call(start_workload(0.5))->has_ack());
+  BOOST_TEST(agent_fixture.backend.last_duty_cycle.load() == 0.5);
+  // A controller that keeps talking keeps its workload.
+  for (int i = 0; i < 6; ++i) {
+    std::this_thread::sleep_for(100ms);
+    BOOST_TEST_REQUIRE(client.call(read_telemetry())->has_telemetry_batch());
+  }
+  BOOST_TEST(agent_fixture.backend.running.load());
+  BOOST_TEST(agent_fixture.backend.stops.load() == 0);
+  // Silence: the agent stops it on its own, once.
+  std::this_thread::sleep_for(800ms);
+  BOOST_TEST(!agent_fixture.backend.running.load());
+  BOOST_TEST(agent_fixture.backend.stops.load() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(read_only_refuses_set_power_cap) {
+  auto options = test_options();
+  options.read_only = true;
+  AgentFixture agent_fixture(options);
+  AgentTestClient client(agent_fixture.server.port());
+  const auto reply = client.handshake(kSecret);
+  BOOST_TEST_REQUIRE(reply.has_value());
+  BOOST_TEST_REQUIRE(reply->has_auth());
+  BOOST_TEST(!reply->auth().settings_allowed());
+  const auto refused = client.call(power_cap(200));
+  BOOST_TEST(is_error(refused, pb::Error::NOT_ALLOWED), message_of(refused));
+  BOOST_TEST(message_of(refused) == "agent started with --read-only");
+  BOOST_TEST(agent_fixture.backend.power_cap_w.load() == kMaxCapW);
+  BOOST_TEST(client.call(read_telemetry())->has_telemetry_batch());  // reading is fine
+}
+
+BOOST_FIXTURE_TEST_CASE(power_cap_is_range_checked_then_applied, AgentFixture) {
+  AgentTestClient client(server.port());
+  BOOST_TEST_REQUIRE(authenticated(client));
+  BOOST_TEST(is_error(client.call(power_cap(kMaxCapW + 1)), pb::Error::OUT_OF_RANGE));
+  BOOST_TEST(is_error(client.call(power_cap(kMinCapW - 1)), pb::Error::OUT_OF_RANGE));
+  BOOST_TEST(client.call(power_cap(300))->has_ack());
+  BOOST_TEST(backend.power_cap_w.load() == 300.0);
+  const auto batch = client.call(read_telemetry());
+  BOOST_TEST(batch->telemetry_batch().current().power_limit_w() == 300.0);
+  BOOST_TEST(is_error(client.call(start_workload(1.5)), pb::Error::OUT_OF_RANGE));
+  pb::Request unsupported = start_workload();
+  unsupported.mutable_start_workload()->mutable_workload()->set_dtype("fp8");
+  BOOST_TEST(is_error(client.call(unsupported), pb::Error::NOT_SUPPORTED));
+}
+
+BOOST_AUTO_TEST_CASE(batch_telemetry_returns_every_sample_once) {
+  auto options = test_options();
+  options.sample_hz = 100;
+  AgentFixture agent_fixture(options);
+  AgentTestClient client(agent_fixture.server.port());
+  BOOST_TEST_REQUIRE(authenticated(client));
+  std::uint64_t expected_seq = 0;
+  std::size_t total = 0;
+  for (int read = 0; read < 5; ++read) {
+    std::this_thread::sleep_for(read % 2 == 0 ? 120ms : 30ms);  // irregular polling
+    const auto reply = client.call(read_telemetry());
+    BOOST_TEST_REQUIRE(reply.has_value());
+    BOOST_TEST_REQUIRE(reply->has_telemetry_batch());
+    const auto& batch = reply->telemetry_batch();
+    BOOST_TEST(batch.dropped() == 0u);
+    for (const auto& sample : batch.samples()) {
+      if (expected_seq != 0) BOOST_TEST(sample.sample_seq() == expected_seq);
+      expected_seq = sample.sample_seq() + 1;
+      ++total;
+    }
+  }
+  BOOST_TEST(total >= 20u);  // ≈ 420 ms at 100 Hz, with slack for a loaded machine
+}
+
+BOOST_AUTO_TEST_CASE(batch_telemetry_counts_what_the_ring_dropped) {
+  auto options = test_options();
+  options.sample_hz = 200;
+  options.ring_capacity = 4;
+  AgentFixture agent_fixture(options);
+  AgentTestClient client(agent_fixture.server.port());
+  BOOST_TEST_REQUIRE(authenticated(client));
+  std::this_thread::sleep_for(200ms);
+  const auto reply = client.call(read_telemetry());
+  BOOST_TEST_REQUIRE(reply->has_telemetry_batch());
+  const auto& batch = reply->telemetry_batch();
+  BOOST_TEST(batch.samples_size() == 4);
+  BOOST_TEST(batch.dropped() > 0u);
+  BOOST_TEST(batch.samples(3).sample_seq() == batch.samples(0).sample_seq() + 3);
+}
+
+BOOST_AUTO_TEST_CASE(silent_connection_is_closed_at_the_handshake_deadline) {
+  auto options = test_options();
+  options.handshake_timeout = 200ms;
+  AgentFixture agent_fixture(options);
+  AgentTestClient idle(agent_fixture.server.port());
+  BOOST_TEST(idle.closed_by_peer(2000ms));
+  AgentTestClient client(agent_fixture.server.port());
+  BOOST_TEST(authenticated(client));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
