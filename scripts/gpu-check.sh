@@ -40,7 +40,7 @@ run() {
   mkdir -p "$out"
   export LD_LIBRARY_PATH="$bundle/lib:${LD_LIBRARY_PATH:-}"
   # cuBLAS from the host's CUDA (or PyTorch's wheels), wherever it is.
-  for dir in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib \
+  for dir in /usr/local/cuda/lib64 /usr/local/cuda/lib /usr/local/cuda/targets/x86_64-linux/lib \
     $(python3 -c 'import nvidia.cublas, os; print(os.path.join(nvidia.cublas.__path__[0], "lib"))' 2>/dev/null); do
     [ -d "$dir" ] && LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$dir"
   done
@@ -48,8 +48,8 @@ run() {
   nvidia-smi --query-gpu=name,driver_version,power.limit,power.default_limit,clocks.max.sm --format=csv | tee "$out/card.csv"
   echo "== unit and hw tests (read-only)"
   "$bundle/unit_test_agent_workload_names" --log_level=test_suite 2>&1 | tail -3
-  "$bundle/hw_test_agent_nvml_real" --log_level=message 2>&1 | tee "$out/hw_nvml.txt" | tail -15
-  "$bundle/hw_test_agent_gpu_workload" --log_level=message 2>&1 | tee "$out/hw_workload.txt" | tail -25
+  "$bundle/hw_test_agent_nvml_real" --log_level=message 2>&1 | tail -15
+  "$bundle/hw_test_agent_gpu_workload" --log_level=message 2>&1 | tail -40
 
   echo "== agent + controller: ${DURATION:-60s} of bf16 GEMM, telemetry at 10 Hz"
   local secret; secret="$(mktemp)"; chmod 600 "$secret"
@@ -57,10 +57,11 @@ run() {
   "$bundle/orbitbench-agent" --read-only --secret-file "$secret" --port "$port" --sample-hz 10 2>"$out/agent.log" &
   local agent=$!
   trap 'kill $agent 2>/dev/null || true' EXIT
-  for _ in $(seq 50); do grep -q "listening" "$out/agent.log" && break; sleep 0.1; done
+  for _ in $(seq 100); do grep -q "listening" "$out/agent.log" && break; sleep 0.1; done
+  cat "$out/agent.log"
   set +e
   "$bundle/orbitbench" board "agent://127.0.0.1:$port" --secret-file "$secret" --duration "${DURATION:-60s}" \
-    --workload gemm --dtype bf16 --size 8192 --db "$out/gpu-check.db" | tee "$out/board.txt"
+    --workload gemm --dtype bf16 --size 8192 --timeout 30 --db "$out/gpu-check.db" | tee "$out/board.txt"
   local board_rc=${PIPESTATUS[0]}
   set -e
   kill "$agent" 2>/dev/null || true

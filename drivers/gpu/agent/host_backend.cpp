@@ -170,17 +170,29 @@ AgentStatus HostBackend::start_workload(unsigned gpu, const WorkloadRequest& wor
   config.period_s = workload.period_s;
   config.device = static_cast<int>(gpu);
 
-  std::lock_guard lock(mutex_);
-  auto& state = gpus_.at(gpu);
-  if (state.workload) {  // a new StartWorkload replaces the running one
-    state.sdc_before += state.workload->stats().sdc_count;
-    state.workload->stop();
-    state.workload.reset();
+  std::unique_ptr<cuda::GpuWorkload> previous;
+  {
+    std::lock_guard lock(mutex_);
+    auto& state = gpus_.at(gpu);
+    if (state.workload) {  // a new StartWorkload replaces the running one
+      state.sdc_before += state.workload->stats().sdc_count;
+      previous = std::move(state.workload);
+      state.last_tflops = 0;
+    }
   }
+  if (previous) previous->stop();
+  previous.reset();
+  // Allocation, inputs and the reference checksum take a while: NVML sampling goes on meanwhile.
   auto started = cuda::GpuWorkload::start(config);
   if (!started) {
     const auto code = cuda::GpuWorkload::available() ? pb::Error::INTERNAL : pb::Error::NOT_SUPPORTED;
     return std::unexpected(error(code, "workload: " + started.error()));
+  }
+  std::lock_guard lock(mutex_);
+  auto& state = gpus_.at(gpu);
+  if (state.workload) {
+    state.sdc_before += state.workload->stats().sdc_count;
+    state.workload->stop();
   }
   state.workload = std::move(*started);
   state.workload_is_gemm = *kind == cuda::WorkloadKind::gemm;
