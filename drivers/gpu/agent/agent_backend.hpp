@@ -57,6 +57,10 @@ class AgentBackend {
   virtual AgentResult<GpuDescription> describe(unsigned gpu) = 0;
   // The GPU's values now; board_time_s = unix time of the reading. sample_seq is the server's.
   virtual ob::agent::pb::Telemetry sample(unsigned gpu) = 0;
+  // What goes into the telemetry ring this sampling period. A backend that samples on a clock
+  // of its own (a real host's NVML thread) returns every reading taken since the last call, so
+  // no reading is doubled or skipped when the two clocks drift; the default takes one now.
+  virtual std::vector<ob::agent::pb::Telemetry> take_samples(unsigned gpu) { return {sample(gpu)}; }
   // The server has checked the range against describe()'s limits and read-only mode.
   virtual AgentStatus set_power_cap(unsigned gpu, double power_w) = 0;
   virtual AgentStatus start_workload(unsigned gpu, const WorkloadRequest& workload) = 0;

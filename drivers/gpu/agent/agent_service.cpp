@@ -256,7 +256,9 @@ pb::Response AgentService::on_request(const pb::Request& request, AgentConnectio
 }
 
 void AgentService::sample_all() {
-  for (unsigned gpu = 0; gpu < rings_.size(); ++gpu) rings_[gpu].push(backend_.sample(gpu));
+  for (unsigned gpu = 0; gpu < rings_.size(); ++gpu) {
+    for (auto& sample : backend_.take_samples(gpu)) rings_[gpu].push(std::move(sample));
+  }
 }
 
 void AgentService::check_watchdog(Clock::time_point now) {

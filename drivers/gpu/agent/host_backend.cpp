@@ -9,6 +9,10 @@ namespace {
 
 namespace pb = ob::agent::pb;
 
+// Readings kept for the server between its sampling periods (a stalled server loses the oldest
+// beyond this, and its ring reports what it dropped).
+constexpr std::size_t kMaxFreshSamples = 1024;
+
 AgentError error(pb::Error::Code code, std::string message) { return AgentError{code, std::move(message)}; }
 
 }  // namespace
@@ -131,6 +135,7 @@ void HostBackend::sampling_loop() {
     for (auto& gpu : gpus_) {
       gpu.latest = read(gpu);
       gpu.sampled = true;
+      if (gpu.fresh.size() < kMaxFreshSamples) gpu.fresh.push_back(gpu.latest);
     }
     next += period;
     const auto now = std::chrono::steady_clock::now();
@@ -147,6 +152,13 @@ pb::Telemetry HostBackend::sample(unsigned gpu) {
     state.sampled = true;
   }
   return state.latest;
+}
+
+std::vector<pb::Telemetry> HostBackend::take_samples(unsigned gpu) {
+  std::lock_guard lock(mutex_);
+  std::vector<pb::Telemetry> out;
+  out.swap(gpus_.at(gpu).fresh);
+  return out;
 }
 
 AgentStatus HostBackend::set_power_cap(unsigned gpu, double power_w) {

@@ -38,6 +38,7 @@ class HostBackend final : public AgentBackend {
   BackendCapabilities capabilities() const override;
   AgentResult<GpuDescription> describe(unsigned gpu) override;
   ob::agent::pb::Telemetry sample(unsigned gpu) override;
+  std::vector<ob::agent::pb::Telemetry> take_samples(unsigned gpu) override;  // the thread's readings
   AgentStatus set_power_cap(unsigned gpu, double power_w) override;
   AgentStatus start_workload(unsigned gpu, const WorkloadRequest& workload) override;
   AgentStatus stop_workload(unsigned gpu) override;
@@ -52,6 +53,7 @@ class HostBackend final : public AgentBackend {
     std::uint64_t sdc_before = 0;  // sdc counts of workloads that ran before the current one
     std::optional<double> energy_offset_j;  // NVML's count at the first reading
     ob::agent::pb::Telemetry latest;
+    std::vector<ob::agent::pb::Telemetry> fresh;  // readings not yet taken by the server
     bool sampled = false;
     bool error_logged = false;  // the current workload's failure was logged
   };

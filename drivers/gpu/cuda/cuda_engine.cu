@@ -206,7 +206,13 @@ class CudaEngine : public Engine {
 
   std::string init_common(int device) {
     device_ = device;
-    OB_CUDA_TRY(cudaSetDevice(device_));
+    // CUDA's last error is per host thread and sticky until read: an earlier failure on this
+    // thread (another start() on a device that does not exist) must not fail this one.
+    (void)cudaGetLastError();
+    if (const cudaError_t set = cudaSetDevice(device_); set != cudaSuccess) {
+      (void)cudaGetLastError();
+      return cuda_failure("cudaSetDevice(device_)", set);
+    }
     int sm_count = 0;
     OB_CUDA_TRY(cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device_));
     grid_blocks_ = sm_count * kBlocksPerSm;
