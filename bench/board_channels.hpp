@@ -19,7 +19,7 @@ inline constexpr ChannelSpec kBoardChannels[] = {
     {"mem_temp_c", "degC"},      {"sm_clock_mhz", "MHz"},   {"mem_clock_mhz", "MHz"},
     {"power_limit_w", "W"},      {"clock_event_reasons", "bitmask"}, {"utilization_pct", "%"},
     {"energy_j", "J"},           {"ecc_corrected", "count"}, {"ecc_uncorrected", "count"},
-    {"sdc_count", "count"},
+    {"sdc_count", "count"},      {"hbm_gbps", "GB/s"},
 };
 inline constexpr std::size_t kBoardChannelCount = std::size(kBoardChannels);
 
@@ -37,7 +37,8 @@ inline std::array<double, kBoardChannelCount> board_channel_values(const drivers
           t.energy_j,
           static_cast<double>(t.ecc_corrected),
           static_cast<double>(t.ecc_uncorrected),
-          static_cast<double>(t.sdc_count)};
+          static_cast<double>(t.sdc_count),
+          t.hbm_gbps};
 }
 
 }  // namespace ob::bench

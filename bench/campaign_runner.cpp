@@ -189,6 +189,7 @@ class CampaignRunner::Impl {
       for (const auto& channel : kBoardChannels) add_channel(state, std::string(channel.name), std::string(channel.unit));
       board_states_.push_back(std::move(state));
       last_reasons_.push_back(0);
+      last_error_counts_.push_back(std::nullopt);
       last_regulation_.push_back(drivers::PsuRegulation::unknown);
       BoardStatus status;
       status.name = board.config->name;
@@ -557,6 +558,7 @@ class CampaignRunner::Impl {
                 (status.throttle.empty() ? std::string("none") : status.throttle));
       last_reasons_[index] = t.clock_event_reasons;
     }
+    note_error_counts(run, index, t, t_s);
     if (t.gpu_temp_c > board.config->limits.board_temp_c) {
       char message[160];
       std::snprintf(message, sizeof message, "%s at %.1f °C, above its limit of %.1f °C: safe state",
@@ -564,6 +566,30 @@ class CampaignRunner::Impl {
       event(run.run_id, state.device_id, t_s, "interlock", "error", message);
       abort_campaign(std::string("interlock: ") + message);
     }
+  }
+
+  // ECC counts and silent data corruption (results that failed their reference checksum): an
+  // event for every increase, with the new total, from the first reading of the campaign on.
+  void note_error_counts(const PhaseRun& run, std::size_t index, const drivers::GpuTelemetry& t, double t_s) {
+    const ErrorCounts now{t.ecc_corrected, t.ecc_uncorrected, t.sdc_count};
+    auto& last = last_error_counts_[index];
+    if (!last) {
+      last = now;
+      return;
+    }
+    const auto& name = session_->boards()[index].config->name;
+    const auto device_id = board_states_[index].device_id;
+    auto report = [&](std::uint64_t before, std::uint64_t after, const char* kind, const char* severity, const char* what) {
+      if (after <= before) return;
+      const std::string message = name + ": " + std::to_string(after - before) + " new " + what + " (" +
+                                  std::to_string(after) + " in all)";
+      event(run.run_id, device_id, t_s, kind, severity, message);
+      progress_.last_event = message;
+    };
+    report(last->ecc_corrected, now.ecc_corrected, "ecc", "warning", "corrected ECC error(s)");
+    report(last->ecc_uncorrected, now.ecc_uncorrected, "ecc", "error", "uncorrected ECC error(s)");
+    report(last->sdc, now.sdc, "sdc", "error", "result(s) that failed the reference checksum");
+    last = now;
   }
 
   // Every sensor of one IIO context; a reading outside its min/max is an interlock.
@@ -815,6 +841,12 @@ class CampaignRunner::Impl {
   std::vector<double> last_cap_w_;
   std::vector<double> last_current_a_;
   std::vector<std::uint64_t> last_reasons_;
+  struct ErrorCounts {
+    std::uint64_t ecc_corrected = 0;
+    std::uint64_t ecc_uncorrected = 0;
+    std::uint64_t sdc = 0;
+  };
+  std::vector<std::optional<ErrorCounts>> last_error_counts_;
   std::vector<drivers::PsuRegulation> last_regulation_;
   double elapsed_profile_s_ = 0;
 

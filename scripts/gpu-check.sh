@@ -10,7 +10,7 @@
 #                                # recorded at 10 Hz, then torch.matmul on the same card; prints
 #                                # TFLOP/s vs PyTorch, telemetry completeness and the SDC count
 # Environment: BUILD_DIR (build-gpu), BUNDLE (BUILD_DIR/bundle), OUT (results; gpu-check-out),
-# DURATION (60s), TORCH_SECONDS (20), CUDA_ARCHS (90: H100/H200), PORT (7600).
+# DURATION (60s), HBM_DURATION (10s), TORCH_SECONDS (20), CUDA_ARCHS (90: H100/H200), PORT (7600).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir="${BUILD_DIR:-build-gpu}"
@@ -64,6 +64,9 @@ run() {
   "$bundle/orbitbench" board "agent://127.0.0.1:$port" --secret-file "$secret" --duration "${DURATION:-60s}" \
     --workload gemm --dtype bf16 --size 8192 --timeout 30 --db "$out/gpu-check.db" | tee "$out/board.txt"
   local board_rc=${PIPESTATUS[0]}
+  echo "== HBM bandwidth kernel, ${HBM_DURATION:-10s}"
+  "$bundle/orbitbench" board "agent://127.0.0.1:$port" --secret-file "$secret" --duration "${HBM_DURATION:-10s}" \
+    --workload hbm --warmup 2 --timeout 30 | tee "$out/board_hbm.txt"
   set -e
   kill "$agent_pid" 2>/dev/null || true
   wait "$agent_pid" 2>/dev/null || true
@@ -82,6 +85,7 @@ run() {
     echo "== gpu-check summary"
     head -2 "$out/card.csv" | tail -1
     grep -E '^(telemetry_completeness|sdc_count|ecc|clock_event_reasons)' "$out/board.txt" || true
+    grep -E '^hbm_' "$out/board_hbm.txt" || true
     awk -v o="$ours" -v r="$torch_randn" -v i="$torch_ints" 'BEGIN {
       printf "agent bf16 GEMM %s TFLOP/s; torch.matmul %s TFLOP/s on randn (ratio %.3f), %s TFLOP/s on the same integer data (ratio %.3f)\n",
         o, r, (r > 0 ? o / r : 0), i, (i > 0 ? o / i : 0) }'

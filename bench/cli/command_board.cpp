@@ -184,8 +184,9 @@ Summary summarise(const BoardCheck& check, const BoardArgs& args) {
   if (!check.samples.empty()) {
     const double first_s = check.samples.front().board_time_s;
     for (const auto& sample : check.samples) {
-      if (sample.workload_running && sample.tflops > 0 && sample.board_time_s - first_s >= args.warmup_s) {
-        throughput.push_back(sample.tflops);
+      const double value = args.workload == "hbm" ? sample.hbm_gbps : sample.tflops;
+      if (sample.workload_running && value > 0 && sample.board_time_s - first_s >= args.warmup_s) {
+        throughput.push_back(value);
       }
     }
     const auto& last = check.samples.back();
@@ -234,7 +235,8 @@ void record(const std::filesystem::path& path, const BoardArgs& args, const Boar
     auto measure = [&](const char* name, double value, const char* unit, std::optional<double> high, const char* verdict) {
       recorder.add_measurement(db::MeasurementRow{run_id, device_id, name, value, unit, std::nullopt, high, verdict});
     };
-    measure("tflops_median", summary.tflops_median, args.workload == "hbm" ? "GB/s" : "TFLOP/s", std::nullopt, "info");
+    measure(args.workload == "hbm" ? "hbm_gbps_median" : "tflops_median", summary.tflops_median,
+            args.workload == "hbm" ? "GB/s" : "TFLOP/s", std::nullopt, "info");
     measure("telemetry_completeness_pct", summary.completeness_pct, "%", std::nullopt, "info");
     measure("sdc_count", static_cast<double>(summary.sdc), "count", 0.0, summary.sdc == 0 ? "pass" : "fail");
     measure("ecc_uncorrected", static_cast<double>(summary.ecc_uncorrected), "count", 0.0,

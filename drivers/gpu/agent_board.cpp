@@ -185,6 +185,7 @@ class AgentGpuBoard final : public GpuBoard {
     out.power_limit_w = t.power_limit_w();
     out.utilization_pct = t.utilization_pct();
     out.tflops = t.tflops();
+    out.hbm_gbps = t.hbm_gbps();
     out.energy_j = t.energy_j();
     out.ecc_corrected = t.ecc_corrected();
     out.ecc_uncorrected = t.ecc_uncorrected();

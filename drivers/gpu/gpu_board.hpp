@@ -39,7 +39,8 @@ struct GpuTelemetry {
   std::uint64_t clock_event_reasons = 0;  // NVML bit mask
   double power_limit_w = 0;
   double utilization_pct = 0;
-  double tflops = 0;       // workload throughput over the last window
+  double tflops = 0;       // GEMM workload throughput over the last window
+  double hbm_gbps = 0;     // HBM workload bandwidth over the last window (read + written)
   double energy_j = 0;     // since agent start
   std::uint64_t ecc_corrected = 0;
   std::uint64_t ecc_uncorrected = 0;

@@ -56,3 +56,49 @@ BOOST_AUTO_TEST_CASE(dropped_links_are_reconnected_and_recorded) {
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'reconnect' AND message LIKE 'chamber:%'") >= 1);
   lab.stop();
 }
+
+// ECC errors and corrupted results on the board are events with their counts, as they happen.
+BOOST_AUTO_TEST_CASE(ecc_errors_and_silent_data_corruption_are_events) {
+  ob::fixtures::SimLabOptions options;
+  options.speed = 300;
+  ob::fixtures::SimLab lab(options);
+  lab.start();
+  ob::test::TempDir dir;
+  dir.write("station.yaml", "station: faulty\n"
+                            "instruments:\n"
+                            "  psu: { uri: \"" + lab.psu_uri() + "\" }\n"
+                            "  chamber: { uri: \"" + lab.chamber_uri() + "\" }\n"
+                            "duts:\n"
+                            "  board-01:\n"
+                            "    agent: \"" + ob::test::sim_agent_uri(lab, dir) + "\"\n"
+                            "    supply: { instrument: psu, channel: 1, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n");
+  const auto campaign = dir.write("campaign.yaml", "campaign: errors\nstation: station.yaml\norbit: { preset: starlink-550 }\n"
+                                                   "speed: 300\nplan:\n  - baseline: { chamber_c: 25, duration: 20m }\n");
+  const auto db_path = dir.path() / "errors.db";
+  const auto config = ob::bench::load_campaign_file(campaign.string());
+  ob::bench::CampaignOutcome outcome;
+  std::thread saboteur([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    lab.control("fault agent sdc 0 2");
+    lab.control("fault agent ecc 0 uncorrected 1");
+    lab.control("fault agent ecc 0 corrected 3");
+  });
+  {
+    ob::db::Recorder recorder(db_path);
+    ob::bench::RunnerOptions runner_options;
+    runner_options.show_progress = false;
+    ob::bench::CampaignRunner runner(config, recorder, runner_options);
+    outcome = runner.run();
+  }
+  saboteur.join();
+  BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'sdc' AND severity = 'error' "
+                             "AND message LIKE 'board-01: % failed the reference checksum (2 in all)'") == 1);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'ecc' AND severity = 'error' "
+                             "AND message LIKE '%1 new uncorrected ECC error(s) (1 in all)'") == 1);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'ecc' AND severity = 'warning' "
+                             "AND message LIKE '%corrected ECC error(s) (3 in all)'") == 1);
+  // The counts are also channels of the board.
+  BOOST_TEST(scalar(db_path, "SELECT max(value) FROM sample_view WHERE device = 'board-01' AND channel = 'sdc_count'") == 2);
+  lab.stop();
+}

@@ -110,12 +110,12 @@ pb::Telemetry HostBackend::read(Gpu& gpu) {
   std::uint64_t sdc = gpu.sdc_before;
   if (gpu.workload) {
     for (const auto& window : gpu.workload->take_windows()) {
-      if (gpu.workload_is_gemm) gpu.last_tflops = window.throughput;
+      (gpu.workload_is_gemm ? gpu.last_tflops : gpu.last_gbps) = window.throughput;
     }
     const cuda::WorkloadStats stats = gpu.workload->stats();
     sdc += stats.sdc_count;
     out.set_workload_running(stats.running);
-    if (!stats.running) gpu.last_tflops = 0;
+    if (!stats.running) gpu.last_tflops = gpu.last_gbps = 0;
     if (!stats.error.empty() && !stats.running && !gpu.error_logged) {
       log("GPU " + std::to_string(gpu.device->index()) + ": workload stopped: " + stats.error);
       gpu.error_logged = true;
@@ -123,6 +123,7 @@ pb::Telemetry HostBackend::read(Gpu& gpu) {
   }
   out.set_sdc_count(sdc);
   out.set_tflops(gpu.last_tflops);
+  out.set_hbm_gbps(gpu.last_gbps);
   return out;
 }
 
@@ -189,7 +190,7 @@ AgentStatus HostBackend::start_workload(unsigned gpu, const WorkloadRequest& wor
     if (state.workload) {  // a new StartWorkload replaces the running one
       state.sdc_before += state.workload->stats().sdc_count;
       previous = std::move(state.workload);
-      state.last_tflops = 0;
+      state.last_tflops = state.last_gbps = 0;
     }
   }
   if (previous) previous->stop();
@@ -209,7 +210,7 @@ AgentStatus HostBackend::start_workload(unsigned gpu, const WorkloadRequest& wor
   state.workload = std::move(*started);
   state.workload_is_gemm = *kind == cuda::WorkloadKind::gemm;
   state.error_logged = false;
-  state.last_tflops = 0;
+  state.last_tflops = state.last_gbps = 0;
   return {};
 }
 
@@ -220,7 +221,7 @@ AgentStatus HostBackend::stop_workload(unsigned gpu) {
   state.sdc_before += state.workload->stats().sdc_count;
   state.workload->stop();
   state.workload.reset();
-  state.last_tflops = 0;
+  state.last_tflops = state.last_gbps = 0;
   return {};
 }
 

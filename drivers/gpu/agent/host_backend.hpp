@@ -50,6 +50,7 @@ class HostBackend final : public AgentBackend {
     std::unique_ptr<cuda::GpuWorkload> workload;
     bool workload_is_gemm = true;
     double last_tflops = 0;
+    double last_gbps = 0;
     std::uint64_t sdc_before = 0;  // sdc counts of workloads that ran before the current one
     std::optional<double> energy_offset_j;  // NVML's count at the first reading
     ob::agent::pb::Telemetry latest;
