@@ -196,7 +196,13 @@ Summary summarise(const BoardCheck& check, const BoardArgs& args) {
   }
   out.tflops_median = median(throughput);
   out.windows_samples = throughput.size();
+  // Expected: the loaded duration at the agent's rate, or the span the samples cover when it is
+  // longer (samples taken while the start request was answered count on both sides).
   out.expected = static_cast<std::uint64_t>(std::floor(check.duration_s * args.expect_hz));
+  if (check.samples.size() >= 2) {
+    const double span_s = check.samples.back().board_time_s - check.samples.front().board_time_s;
+    out.expected = std::max(out.expected, static_cast<std::uint64_t>(std::floor(span_s * args.expect_hz + 0.5)) + 1);
+  }
   out.completeness_pct = out.expected == 0 ? 0 : 100.0 * static_cast<double>(check.samples.size()) / static_cast<double>(out.expected);
   return out;
 }
