@@ -34,6 +34,8 @@ constexpr double kSunlitThreshold = 0.5;
 // The PSU output watchdog's delay: far above a tick, far below what an unattended board should
 // spend powered after its controller died.
 constexpr double kPsuWatchdogS = 5.0;
+// Wall seconds between checkpoints: at most this much is recorded twice after a resume.
+constexpr double kCheckpointPeriodS = 1.0;
 
 double unix_now_s() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -63,13 +65,18 @@ class CampaignRunner::Impl {
       abort_campaign(std::string("interrupted by ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM"));
     });
 
-    db::CampaignRow campaign;
-    campaign.name = config_.name;
-    campaign.station = config_.station.name;
-    campaign.config_yaml = "# " + config_.label + "\n" + config_.text + "\n# " + config_.station.label + "\n" +
-                           config_.station.text;
-    campaign.started_unix_s = unix_now_s();
-    outcome_.campaign_id = recorder_.add_campaign(campaign);
+    if (const auto* resume = options_.resume) {
+      outcome_.campaign_id = resume->campaign_id;
+    } else {
+      db::CampaignRow campaign;
+      campaign.name = config_.name;
+      campaign.station = config_.station.name;
+      campaign.config_yaml = "# " + config_.label + "\n" + config_.text + "\n# " + config_.station.label + "\n" +
+                             config_.station.text;
+      campaign.started_unix_s = unix_now_s();
+      campaign.files = {{"campaign", config_.label, config_.text}, {"station", config_.station.label, config_.station.text}};
+      outcome_.campaign_id = recorder_.add_campaign(campaign);
+    }
     wall_start_ = Clock::now();
 
     try {
@@ -114,17 +121,93 @@ class CampaignRunner::Impl {
     if (!co_await configure_all()) co_return;
     register_devices();
     if (!build_replay_profile()) co_return;
-    if (!co_await energize()) co_return;
+    const auto* resume = options_.resume;
+    std::size_t first = 0;
+    double first_t_s = 0;
+    if (resume) {
+      first = resume->plan_index;
+      first_t_s = resume->t_s;
+      seed_from(*resume);
+    }
+    if (first >= config_.plan.size()) {  // died after its last phase: only the verdicts were missing
+      record_verdicts();
+      co_return;
+    }
+    if (!co_await energize(config_.plan[first], first_t_s)) co_return;
+    if (!resume) recorder_.add_checkpoint(outcome_.campaign_id, std::nullopt, 0, 0, state_json(0));
     const auto replays = std::count_if(config_.plan.begin(), config_.plan.end(),
                                        [](const PhaseConfig& p) { return p.kind == PhaseKind::replay; });
-    int replay_number = 0;
-    for (std::size_t index = 0; index < config_.plan.size() && !abort_reason_; ++index) {
+    int replay_number = resume ? resume->replays_before : 0;
+    for (std::size_t index = first; index < config_.plan.size() && !abort_reason_; ++index) {
       const auto& phase = config_.plan[index];
       std::string label = to_string(phase.kind);
+      const int replays_before = replay_number;
       if (phase.kind == PhaseKind::replay) label += " " + std::to_string(++replay_number) + "/" + std::to_string(replays);
-      co_await run_phase(phase, static_cast<int>(index), label);
+      PhaseStart start;
+      start.ordinal = static_cast<int>(index);
+      start.replays_before = replays_before;
+      if (resume && index == first) {
+        start.run_id = resume->run_id;
+        start.t_s = first_t_s;
+      }
+      co_await run_phase(phase, start, label);
+      if (!abort_reason_) {
+        recorder_.add_checkpoint(outcome_.campaign_id, std::nullopt, static_cast<int>(index) + 1, 0,
+                                 state_json(replay_number));
+      }
     }
     if (!abort_reason_) record_verdicts();
+  }
+
+  // Where run_phase begins: a new run at t = 0, or (resume) an existing run at t_s.
+  struct PhaseStart {
+    int ordinal = 0;
+    int replays_before = 0;
+    std::optional<std::int64_t> run_id;
+    double t_s = 0;
+  };
+
+  std::string state_json(int replays_before) const {
+    return checkpoint_state_json(replays_before, elapsed_profile_s_, config_.speed, profile_id_);
+  }
+
+  // The interrupted run's ticks before the checkpoint count in its statistics as if never lost.
+  void seed_statistics() {
+    if (!options_.resume) return;
+    const auto& boards = session_->boards();
+    for (std::size_t i = 0; i < boards.size(); ++i) {
+      auto it = options_.resume->partial.find(boards[i].config->name);
+      if (it == options_.resume->partial.end()) continue;
+      for (const auto& tick : it->second) statistics_[i].add(tick.tflops, tick.temp_c, tick.power_w, tick.sunlit);
+    }
+  }
+
+  // What the verdicts and the interrupted run's statistics need from before the crash; the gap
+  // itself is an event.
+  void seed_from(const ResumePoint& resume) {
+    elapsed_profile_s_ = resume.elapsed_profile_s;
+    const auto& boards = session_->boards();
+    baseline_means_.assign(boards.size(), RunningMean{});
+    reference_means_.assign(boards.size(), RunningMean{});
+    for (std::size_t i = 0; i < boards.size(); ++i) {
+      const auto& name = boards[i].config->name;
+      if (auto it = resume.baseline_run_means.find(name); it != resume.baseline_run_means.end()) {
+        for (double mean : it->second) baseline_means_[i].add(mean);
+      }
+      if (auto it = resume.reference_run_means.find(name); it != resume.reference_run_means.end()) {
+        for (double mean : it->second) reference_means_[i].add(mean);
+      }
+    }
+    last_reference_run_id_ = resume.last_reference_run_id;
+    const double gap_s = resume.checkpoint_unix_s > 0 ? unix_now_s() - resume.checkpoint_unix_s : 0;
+    char message[320];
+    std::snprintf(message, sizeof message,
+                  "resumed after the controller stopped: %.1f s since the last checkpoint (phase %zu of %zu, t+%s); "
+                  "the ticks from there on are recorded again",
+                  gap_s, resume.plan_index + 1, config_.plan.size(), format_duration(resume.t_s).c_str());
+    event(resume.run_id, std::nullopt, resume.run_id ? std::optional<double>(resume.t_s) : std::nullopt, "resume", "warning",
+          message);
+    progress_.last_event = message;
   }
 
   asio::awaitable<bool> configure_all() {
@@ -243,6 +326,11 @@ class CampaignRunner::Impl {
     for (const auto& phase : config_.plan) {
       if (phase.kind == PhaseKind::replay) replay_orbits = std::max(replay_orbits, phase.orbits);
     }
+    if (options_.resume && options_.resume->profile) {  // the very profile it was replaying
+      profile_ = *options_.resume->profile;
+      profile_id_ = options_.resume->profile_id;
+      return;
+    }
     if (!config_.profile_path.empty()) {
       profile_ = load_profile_file(config_.profile_path, replay_orbits);
     } else {
@@ -323,9 +411,9 @@ class CampaignRunner::Impl {
     profile_id_ = recorder_.add_profile(row);
   }
 
-  asio::awaitable<bool> energize() {
-    const PhaseTargets first = targets_for(config_.plan.front());
-    const Targets targets = first.at(0);
+  asio::awaitable<bool> energize(const PhaseConfig& phase, double t_s) {
+    const PhaseTargets first = targets_for(phase);
+    const Targets targets = first.at(t_s);
     for (std::size_t i = 0; i < session_->boards().size(); ++i) {
       auto& board = session_->boards()[i];
       const auto& supply = board.config->supply;
@@ -395,9 +483,12 @@ class CampaignRunner::Impl {
     double step_profile_s = 0;
     double duration_s = 0;
     long ticks = 0;
+    long first_tick = 0;     // > 0 when a resumed run goes on mid-phase
+    int ordinal = 0;         // plan index
+    int replays_before = 0;  // replay phases begun before this one
   };
 
-  asio::awaitable<void> run_phase(const PhaseConfig& phase, int ordinal, const std::string& label) {
+  asio::awaitable<void> run_phase(const PhaseConfig& phase, const PhaseStart& start, const std::string& label) {
     const PhaseTargets targets = targets_for(phase);
     PhaseRun run;
     run.phase = &phase;
@@ -406,23 +497,33 @@ class CampaignRunner::Impl {
     run.step_profile_s = config_.sample_period_s * config_.speed;
     run.duration_s = phase.kind == PhaseKind::replay ? phase.orbits * profile_->orbit().period_s() : targets.duration_s();
     run.ticks = static_cast<long>(std::floor(run.duration_s / run.step_profile_s + 1e-9)) + 1;
+    run.ordinal = start.ordinal;
+    run.replays_before = start.replays_before;
+    // A resumed run goes on at the checkpoint's tick, on the same tick grid (same t_s values).
+    run.first_tick = std::min(run.ticks, static_cast<long>(std::llround(start.t_s / run.step_profile_s)));
 
-    db::RunRow row;
-    row.campaign_id = outcome_.campaign_id;
-    if (phase.kind == PhaseKind::replay) row.profile_id = profile_id_;
-    row.kind = phase.kind == PhaseKind::baseline ? db::RunKind::baseline
-               : phase.kind == PhaseKind::replay ? db::RunKind::replay
-                                                 : db::RunKind::reference;
-    row.ordinal = ordinal;
-    row.label = label;
-    row.speed = config_.speed;
-    row.started_unix_s = unix_now_s();
-    run.run_id = recorder_.add_run(row);
     progress_.phase = label;
     progress_.phase_duration_s = run.duration_s;
-    event(run.run_id, std::nullopt, 0.0, "phase", "info", label + " started (" + format_duration(run.duration_s) + ")");
     statistics_.assign(session_->boards().size(), RunStatistics{});
-    run.start = Clock::now();
+    if (start.run_id) {
+      run.run_id = *start.run_id;
+      seed_statistics();
+    } else {
+      db::RunRow row;
+      row.campaign_id = outcome_.campaign_id;
+      if (phase.kind == PhaseKind::replay) row.profile_id = profile_id_;
+      row.kind = phase.kind == PhaseKind::baseline ? db::RunKind::baseline
+                 : phase.kind == PhaseKind::replay ? db::RunKind::replay
+                                                   : db::RunKind::reference;
+      row.ordinal = start.ordinal;
+      row.label = label;
+      row.speed = config_.speed;
+      row.started_unix_s = unix_now_s();
+      run.run_id = recorder_.add_run(row);
+      event(run.run_id, std::nullopt, 0.0, "phase", "info", label + " started (" + format_duration(run.duration_s) + ")");
+    }
+    const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(run.period_wall_s));
+    run.start = Clock::now() - run.first_tick * period;
 
     std::size_t running = 0;
     asio::steady_timer all_done(co_await asio::this_coro::executor, Clock::time_point::max());
@@ -459,7 +560,7 @@ class CampaignRunner::Impl {
   asio::awaitable<void> tick_loop(const PhaseRun& run, Body body) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(run.period_wall_s));
-    for (long tick = 0; tick < run.ticks && !abort_reason_; ++tick) {
+    for (long tick = run.first_tick; tick < run.ticks && !abort_reason_; ++tick) {
       const auto wake = run.start + tick * period;
       // A loop that fell a whole period behind skips ticks rather than replaying them late.
       if (Clock::now() > wake + period) {
@@ -633,6 +734,11 @@ class CampaignRunner::Impl {
   asio::awaitable<void> profile_tick(const PhaseRun& run, double t_s) {
     const Targets targets = run.targets->at(t_s);
     const double wall = unix_now_s();
+    // About once a wall second: where `orbitbench resume` would go on after a crash.
+    const long ticks_per_checkpoint = std::max(1L, std::lround(kCheckpointPeriodS / run.period_wall_s));
+    if (std::lround(t_s / run.step_profile_s) % ticks_per_checkpoint == 0) {
+      recorder_.add_checkpoint(outcome_.campaign_id, run.run_id, run.ordinal, t_s, state_json(run.replays_before));
+    }
     progress_.t_s = t_s;
     const double remaining_profile_s = total_profile_s() - elapsed_profile_s_ - t_s;
     progress_.remaining_wall_s = remaining_profile_s / config_.speed;

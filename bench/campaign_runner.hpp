@@ -2,6 +2,8 @@
 // Runs one campaign on one asio::io_context: connect and identify every instrument, replay the
 // plan (baseline → orbit replays → reference) applying setpoints at profile time ÷ speed,
 // sample telemetry into the recorder, enforce interlocks, and always end in the safe state.
+// A checkpoint about every wall second (and at each phase boundary) lets a campaign whose
+// controller died be continued with RunnerOptions::resume.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -9,6 +11,7 @@
 
 #include "bench/config/campaign_config.hpp"
 #include "bench/progress.hpp"
+#include "bench/resume_point.hpp"
 #include "db/recorder.hpp"
 
 namespace ob::bench {
@@ -23,6 +26,10 @@ struct CampaignOutcome {
 struct RunnerOptions {
   bool show_progress = true;
   int max_consecutive_faults = 3;  // per instrument, before the campaign is aborted
+  // Continue this campaign (`orbitbench resume`) instead of starting a new one: from its last
+  // checkpoint, in its own run, re-recording the ticks after the checkpoint (no duplicates:
+  // samples are keyed by run, channel and t_s). Must outlive run().
+  const ResumePoint* resume = nullptr;
 };
 
 class CampaignRunner {

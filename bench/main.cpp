@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add(add_profile_command);
   add(add_lab_command);
   add(add_run_command);
+  add(add_resume_command);
   add(add_query_command);
   add(add_sensors_command);
   add(add_board_command);

@@ -149,8 +149,21 @@ JOIN channels ch ON ch.id = s.channel_id
 JOIN devices d   ON d.id = ch.device_id;
 )sql";
 
+// Schema v2: the campaign and station files as the controller read them, so that
+// `orbitbench resume` continues a campaign from its own record, whatever became of the files.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE campaign_files (
+  campaign_id INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  role        TEXT NOT NULL CHECK (role IN ('campaign', 'station')),
+  label       TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  PRIMARY KEY (campaign_id, role)
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1},
+    Migration{2, kSchemaV2},
 };
 static_assert(kMigrations.size() == kSchemaVersion, "one migration step per schema version");
 

@@ -240,6 +240,8 @@ class Recorder::Impl {
     insert_campaign_ = Statement(db_,
         "INSERT INTO campaigns (name, station, status, started_unix_s, config_yaml) "
         "VALUES (?1, ?2, 'running', ?3, ?4)", kPersistent);
+    insert_campaign_file_ = Statement(db_,
+        "INSERT INTO campaign_files (campaign_id, role, label, text) VALUES (?1, ?2, ?3, ?4)", kPersistent);
     // A resumed campaign declares its devices and channels again: return the existing ids.
     upsert_device_ = Statement(db_,
         "INSERT INTO devices (campaign_id, name, kind, uri, vendor, model, serial, firmware) "
@@ -418,7 +420,16 @@ class Recorder::Impl {
     insert_campaign_.bind(3, c.row.started_unix_s);
     insert_campaign_.bind(4, c.row.config_yaml);
     insert_campaign_.run();
-    return last_id();
+    const auto campaign_id = last_id();
+    for (const auto& file : c.row.files) {
+      auto use_file = insert_campaign_file_.use();
+      insert_campaign_file_.bind(1, campaign_id);
+      insert_campaign_file_.bind(2, file.role);
+      insert_campaign_file_.bind(3, file.label);
+      insert_campaign_file_.bind(4, file.text);
+      insert_campaign_file_.run();
+    }
+    return campaign_id;
   }
 
   std::int64_t write(const DeviceCmd& c) {
@@ -601,7 +612,7 @@ class Recorder::Impl {
   RecorderOptions options_;
   Clock::duration batch_delay_;
 
-  Statement begin_, commit_, insert_campaign_, upsert_device_, select_profile_, insert_profile_,
+  Statement begin_, commit_, insert_campaign_, insert_campaign_file_, upsert_device_, select_profile_, insert_profile_,
       insert_run_, upsert_channel_, insert_sample_, insert_event_, insert_measurement_,
       finish_run_, finish_campaign_, insert_checkpoint_;
 

@@ -9,14 +9,22 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ob::db {
+
+struct CampaignFile {
+  std::string role;   // "campaign" | "station"
+  std::string label;  // the path it was read from (or "(embedded) …")
+  std::string text;
+};
 
 struct CampaignRow {
   std::string name;
   std::string station;
   std::string config_yaml;  // campaign + station files as read, for provenance
   double started_unix_s = 0;
+  std::vector<CampaignFile> files;  // each file on its own (campaign_files), for resume
 };
 
 enum class CampaignStatus { running, completed, aborted, failed };

@@ -5,11 +5,11 @@
 #include <memory>
 
 #include "bench/campaign_runner.hpp"
+#include "bench/cli/campaign_report.hpp"
 #include "bench/cli/commands.hpp"
 #include "bench/config/campaign_config.hpp"
 #include "bench/config/config_error.hpp"
 #include "db/database.hpp"
-#include "db/degradation.hpp"
 #include "db/recorder.hpp"
 
 namespace ob::bench::cli {
@@ -49,22 +49,7 @@ int run_campaign(const RunArgs& args) {
     return kExitError;
   }
 
-  const auto absolute = std::filesystem::absolute(db_path).lexically_normal();
-  try {
-    auto connection = db::Connection::open_read_only(db_path);
-    std::printf("\n%s", db::format_degradation(db::query_degradation(connection, config.name)).c_str());
-  } catch (const db::DbError& e) {
-    std::fprintf(stderr, "orbitbench run: cannot summarise: %s\n", e.what());
-  }
-  std::printf("\ncampaign %s: %s%s%s\n", config.name.c_str(), db::to_string(outcome.status),
-              outcome.reason.empty() ? "" : " — ", outcome.reason.c_str());
-  std::printf("database: %s\n", absolute.c_str());
-  std::printf("query it: orbitbench query --db %s degradation   (or: sqlite3 %s)\n", db_path.c_str(), db_path.c_str());
-
-  if (outcome.status == db::CampaignStatus::aborted && outcome.reason.starts_with("interrupted")) return kExitInterrupted;
-  if (outcome.status != db::CampaignStatus::completed) return kExitCampaignAborted;
-  if (!outcome.verdicts_pass) return kExitVerdictFail;
-  return kExitOk;
+  return report_campaign(outcome, config.name, db_path, "run");
 }
 
 }  // namespace

@@ -6,12 +6,9 @@
 #include <chrono>
 #include <thread>
 
-#include "../support/sim_agent_uri.hpp"
+#include "../support/sim_campaign.hpp"
 #include "../support/sqlite_scalar.hpp"
 #include "../support/temp_dir.hpp"
-#include "bench/campaign_runner.hpp"
-#include "bench/config/campaign_config.hpp"
-#include "fixtures/sim_lab.hpp"
 
 namespace {
 
@@ -25,34 +22,20 @@ BOOST_AUTO_TEST_CASE(dropped_links_are_reconnected_and_recorded) {
   ob::fixtures::SimLab lab(options);
   lab.start();
   ob::test::TempDir dir;
-  dir.write("station.yaml", "station: faulty\n"
-                            "instruments:\n"
-                            "  psu: { uri: \"" + lab.psu_uri() + "\" }\n"
-                            "  chamber: { uri: \"" + lab.chamber_uri() + "\" }\n"
-                            "duts:\n"
-                            "  board-01:\n"
-                            "    agent: \"" + ob::test::sim_agent_uri(lab, dir) + "\"\n"
-                            "    supply: { instrument: psu, channel: 1, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n");
+  dir.write("station.yaml", ob::test::sim_station_yaml(lab, dir));
   const auto campaign = dir.write("campaign.yaml", "campaign: faults\nstation: station.yaml\norbit: { preset: starlink-550 }\n"
                                                    "speed: 300\nplan:\n  - baseline: { chamber_c: 25, duration: 20m }\n");
   const auto db_path = dir.path() / "faults.db";
-  const auto config = ob::bench::load_campaign_file(campaign.string());
   ob::bench::CampaignOutcome outcome;
   std::thread saboteur([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     lab.control("fault psu drop 1");
     lab.control("fault chamber drop 1");
   });
-  {
-    ob::db::Recorder recorder(db_path);
-    ob::bench::RunnerOptions runner_options;
-    runner_options.show_progress = false;
-    ob::bench::CampaignRunner runner(config, recorder, runner_options);
-    outcome = runner.run();
-  }
+  outcome = ob::test::run_campaign_quietly(campaign, db_path);
   saboteur.join();
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
-  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'reconnect' AND message LIKE 'psu:%'") >= 1);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'reconnect' AND message LIKE 'psu-a:%'") >= 1);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'reconnect' AND message LIKE 'chamber:%'") >= 1);
   lab.stop();
 }
@@ -64,18 +47,10 @@ BOOST_AUTO_TEST_CASE(ecc_errors_and_silent_data_corruption_are_events) {
   ob::fixtures::SimLab lab(options);
   lab.start();
   ob::test::TempDir dir;
-  dir.write("station.yaml", "station: faulty\n"
-                            "instruments:\n"
-                            "  psu: { uri: \"" + lab.psu_uri() + "\" }\n"
-                            "  chamber: { uri: \"" + lab.chamber_uri() + "\" }\n"
-                            "duts:\n"
-                            "  board-01:\n"
-                            "    agent: \"" + ob::test::sim_agent_uri(lab, dir) + "\"\n"
-                            "    supply: { instrument: psu, channel: 1, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n");
+  dir.write("station.yaml", ob::test::sim_station_yaml(lab, dir));
   const auto campaign = dir.write("campaign.yaml", "campaign: errors\nstation: station.yaml\norbit: { preset: starlink-550 }\n"
                                                    "speed: 300\nplan:\n  - baseline: { chamber_c: 25, duration: 20m }\n");
   const auto db_path = dir.path() / "errors.db";
-  const auto config = ob::bench::load_campaign_file(campaign.string());
   ob::bench::CampaignOutcome outcome;
   std::thread saboteur([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
@@ -83,13 +58,7 @@ BOOST_AUTO_TEST_CASE(ecc_errors_and_silent_data_corruption_are_events) {
     lab.control("fault agent ecc 0 uncorrected 1");
     lab.control("fault agent ecc 0 corrected 3");
   });
-  {
-    ob::db::Recorder recorder(db_path);
-    ob::bench::RunnerOptions runner_options;
-    runner_options.show_progress = false;
-    ob::bench::CampaignRunner runner(config, recorder, runner_options);
-    outcome = runner.run();
-  }
+  outcome = ob::test::run_campaign_quietly(campaign, db_path);
   saboteur.join();
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'sdc' AND severity = 'error' "

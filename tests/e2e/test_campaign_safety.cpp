@@ -10,42 +10,25 @@
 #include <thread>
 
 #include "../support/run_command.hpp"
-#include "../support/sim_agent_uri.hpp"
+#include "../support/sim_campaign.hpp"
 #include "../support/sqlite_scalar.hpp"
 #include "../support/temp_dir.hpp"
-#include "bench/campaign_runner.hpp"
-#include "bench/config/campaign_config.hpp"
-#include "fixtures/sim_lab.hpp"
 
 namespace {
 
 std::string station_yaml(const ob::fixtures::SimLab& lab, const ob::test::TempDir& dir, double board_temp_limit_c) {
-  return "station: external-sim\n"
-         "instruments:\n"
-         "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
-         "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5 }\n"
-         "duts:\n"
-         "  board-01:\n"
-         "    agent: \"" + ob::test::sim_agent_uri(lab, dir) + "\"\n"
-         "    supply: { instrument: psu-a, channel: 1, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n"
-         "    limits: { board_temp_c: " + std::to_string(board_temp_limit_c) + " }\n";
+  return ob::test::sim_station_yaml(lab, dir, "    limits: { board_temp_c: " + std::to_string(board_temp_limit_c) + " }\n");
 }
 
 // The same bench with its thermocouple (the simulated iiod's MAX31856 on board 0) as interlock.
 std::string station_with_thermocouple_yaml(const ob::fixtures::SimLab& lab, const ob::test::TempDir& dir,
                                            double thermocouple_max_c) {
-  return "station: external-sim\n"
-         "instruments:\n"
-         "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
-         "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5 }\n"
-         "  sensors: { uri: \"" + lab.sensors_uri() + "\" }\n"
-         "duts:\n"
-         "  board-01:\n"
-         "    agent: \"" + ob::test::sim_agent_uri(lab, dir) + "\"\n"
-         "    supply: { instrument: psu-a, channel: 1, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n"
-         "    limits: { board_temp_c: 95 }\n"
-         "    sensors:\n"
-         "      heatsink_temp_c: { channel: board0-thermocouple/temp, max: " + std::to_string(thermocouple_max_c) + " }\n";
+  return ob::test::sim_station_yaml(lab, dir,
+                                    "    limits: { board_temp_c: 95 }\n"
+                                    "    sensors:\n"
+                                    "      heatsink_temp_c: { channel: board0-thermocouple/temp, max: " +
+                                        std::to_string(thermocouple_max_c) + " }\n",
+                                    "  sensors: { uri: \"" + lab.sensors_uri() + "\" }\n");
 }
 
 const char* kCampaign =
@@ -72,15 +55,7 @@ BOOST_AUTO_TEST_CASE(board_over_temperature_aborts_into_safe_state) {
   dir.write("station.yaml", station_yaml(lab, dir, 45));
   const auto campaign_path = dir.write("campaign.yaml", kCampaign);
   const auto db_path = dir.path() / "safety.db";
-  auto config = ob::bench::load_campaign_file(campaign_path.string());
-  ob::bench::CampaignOutcome outcome;
-  {
-    ob::db::Recorder recorder(db_path);
-    ob::bench::RunnerOptions runner_options;
-    runner_options.show_progress = false;
-    ob::bench::CampaignRunner runner(config, recorder, runner_options);
-    outcome = runner.run();
-  }
+  const auto outcome = ob::test::run_campaign_quietly(campaign_path, db_path);
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "aborted");
   BOOST_TEST(outcome.reason.find("interlock") != std::string::npos);
   BOOST_TEST(outcome.reason.find("board-01") != std::string::npos);
@@ -108,15 +83,7 @@ BOOST_AUTO_TEST_CASE(thermocouple_over_temperature_aborts_into_safe_state) {
   dir.write("station.yaml", station_with_thermocouple_yaml(lab, dir, 45));
   const auto campaign_path = dir.write("campaign.yaml", kCampaign);
   const auto db_path = dir.path() / "tc.db";
-  auto config = ob::bench::load_campaign_file(campaign_path.string());
-  ob::bench::CampaignOutcome outcome;
-  {
-    ob::db::Recorder recorder(db_path);
-    ob::bench::RunnerOptions runner_options;
-    runner_options.show_progress = false;
-    ob::bench::CampaignRunner runner(config, recorder, runner_options);
-    outcome = runner.run();
-  }
+  const auto outcome = ob::test::run_campaign_quietly(campaign_path, db_path);
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "aborted");
   BOOST_TEST(outcome.reason.find("interlock: board-01 heatsink_temp_c") != std::string::npos, outcome.reason);
   BOOST_TEST(outcome.reason.find("board0-thermocouple/temp") != std::string::npos, outcome.reason);

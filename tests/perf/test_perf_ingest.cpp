@@ -29,7 +29,7 @@ struct Ids {
 
 Ids prepare(ob::db::Recorder& recorder) {
   Ids ids;
-  const auto campaign = recorder.add_campaign({"perf", "perf", "", 0});
+  const auto campaign = recorder.add_campaign({"perf", "perf", "", 0, {}});
   const auto device = recorder.add_device(campaign, {"board", "gpu", "sim://agent", "", "", "", ""});
   ob::db::RunRow run;
   run.campaign_id = campaign;

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "loopback_connect.hpp"
 #include "drivers/gpu/agent.pb.h"
 #include "drivers/gpu/agent/agent_auth.hpp"
 #include "drivers/gpu/agent_frame.hpp"
@@ -27,18 +28,7 @@ class AgentTestClient {
  public:
   static constexpr std::chrono::milliseconds kReplyTimeout{3000};
 
-  explicit AgentTestClient(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "socket");
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-      const int error = errno;
-      ::close(fd_);
-      throw std::system_error(error, std::generic_category(), "connect to port " + std::to_string(port));
-    }
-  }
+  explicit AgentTestClient(std::uint16_t port) : fd_(ob::test::connect_loopback(port)) {}
   ~AgentTestClient() { ::close(fd_); }
   AgentTestClient(const AgentTestClient&) = delete;
   AgentTestClient& operator=(const AgentTestClient&) = delete;

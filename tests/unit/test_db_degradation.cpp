@@ -34,7 +34,7 @@ std::int64_t add_run(Recorder& recorder, std::int64_t campaign_id, RunKind kind,
 // Campaign "geo-1": board-01 with a baseline of 50 only.
 void record_campaigns(const fs::path& path) {
   Recorder recorder(path);
-  const std::int64_t leo = recorder.add_campaign({"leo-1", "station-a", "", 0});
+  const std::int64_t leo = recorder.add_campaign({"leo-1", "station-a", "", 0, {}});
   const std::int64_t board = recorder.add_device(leo, {"board-01", "gpu", "", "", "", "", ""});
   recorder.add_device(leo, {"board-02", "gpu", "", "", "", "", ""});
   const std::int64_t psu = recorder.add_device(leo, {"psu-a", "psu", "", "", "", "", ""});
@@ -67,7 +67,7 @@ void record_campaigns(const fs::path& path) {
   recorder.add_sample({reference, tflops, 1, 0, 99});
   recorder.add_sample({reference, temp, 1, 0, 65});
 
-  const std::int64_t geo = recorder.add_campaign({"geo-1", "station-a", "", 0});
+  const std::int64_t geo = recorder.add_campaign({"geo-1", "station-a", "", 0, {}});
   const std::int64_t geo_board = recorder.add_device(geo, {"board-01", "gpu", "", "", "", "", ""});
   const std::int64_t geo_tflops = recorder.add_channel(geo_board, "tflops", "TFLOP/s");
   const std::int64_t geo_baseline = add_run(recorder, geo, RunKind::baseline, 0);

@@ -39,7 +39,7 @@ struct Setup {
 
 Setup make_setup(Recorder& recorder) {
   Setup setup;
-  setup.campaign_id = recorder.add_campaign({"leo-1", "station-a", "plan: []\n", 1000.0});
+  setup.campaign_id = recorder.add_campaign({"leo-1", "station-a", "plan: []\n", 1000.0, {}});
   setup.device_id = recorder.add_device(setup.campaign_id, {"board-01", "gpu", "agent://b1:7000",
                                                             "NVIDIA", "H100", "SN1", "fw-1"});
   RunRow run;
@@ -368,7 +368,7 @@ BOOST_AUTO_TEST_CASE(blocking_call_hears_its_own_failure) {
     return message_has(error, "cannot add run") && message_has(error, "FOREIGN KEY");
   });
   BOOST_CHECK_NO_THROW(recorder.flush());  // the caller heard it; nothing else pending
-  BOOST_TEST(recorder.add_campaign({"ok", "", "", 0}) > 0);
+  BOOST_TEST(recorder.add_campaign({"ok", "", "", 0, {}}) > 0);
 }
 
 BOOST_AUTO_TEST_CASE(readers_see_committed_rows_while_recording) {
@@ -409,8 +409,9 @@ BOOST_AUTO_TEST_CASE(many_threads_enqueue_concurrently) {
 
 BOOST_AUTO_TEST_CASE(recorder_refuses_newer_schema) {
   TempDb file;
-  { Connection::open_for_writing(file.path).exec("PRAGMA user_version = 2"); }
+  const std::string newer = std::to_string(ob::db::kSchemaVersion + 1);
+  { Connection::open_for_writing(file.path).exec("PRAGMA user_version = " + newer); }
   BOOST_CHECK_EXCEPTION(Recorder(file.path), DbError, [&](const DbError& error) {
-    return message_has(error, file.path.string()) && message_has(error, "schema version 2");
+    return message_has(error, file.path.string()) && message_has(error, "schema version " + newer);
   });
 }

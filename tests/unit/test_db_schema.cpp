@@ -48,11 +48,11 @@ bool message_has(const DbError& error, const std::string& part) {
 BOOST_AUTO_TEST_CASE(fresh_file_is_at_current_version_with_all_tables) {
   TempDb file;
   const Connection db = Connection::open_for_writing(file.path);
-  BOOST_TEST(db.schema_version() == 1);
-  BOOST_TEST(ob::db::kSchemaVersion == 1);
-  const std::set<std::string> expected{"campaigns", "devices",      "profiles",
-                                       "runs",      "channels",     "samples",
-                                       "events",    "measurements", "checkpoints"};
+  BOOST_TEST(db.schema_version() == 2);
+  BOOST_TEST(ob::db::kSchemaVersion == 2);
+  const std::set<std::string> expected{"campaigns", "devices",      "profiles",    "runs",
+                                       "channels",  "samples",      "events",      "measurements",
+                                       "checkpoints", "campaign_files"};
   BOOST_TEST(schema_objects(db, "table") == expected, boost::test_tools::per_element());
   BOOST_TEST(schema_objects(db, "view") == std::set<std::string>{"sample_view"},
              boost::test_tools::per_element());
@@ -100,10 +100,10 @@ BOOST_AUTO_TEST_CASE(migrates_an_empty_file) {
   BOOST_REQUIRE(fs::file_size(file.path) == 0u);
   {
     const Connection db = Connection::open_for_writing(file.path);
-    BOOST_TEST(db.schema_version() == 1);
+    BOOST_TEST(db.schema_version() == ob::db::kSchemaVersion);
   }
   const Connection reader = Connection::open_read_only(file.path);
-  BOOST_TEST(reader.schema_version() == 1);
+  BOOST_TEST(reader.schema_version() == ob::db::kSchemaVersion);
   BOOST_TEST(schema_objects(reader, "table").count("samples") == 1u);
 }
 
@@ -114,10 +114,31 @@ BOOST_AUTO_TEST_CASE(reopening_keeps_data_and_version) {
     db.exec("INSERT INTO campaigns (name, started_unix_s) VALUES ('kept', 1)");
   }
   const Connection db = Connection::open_for_writing(file.path);
-  BOOST_TEST(db.schema_version() == 1);
+  BOOST_TEST(db.schema_version() == ob::db::kSchemaVersion);
   Statement query(db, "SELECT name FROM campaigns");
   BOOST_REQUIRE(query.step());
   BOOST_TEST(query.column_text(0) == "kept");
+}
+
+// A station database written by the first release (schema v1) is migrated forward in place:
+// its campaigns stay, and campaign_files appears.
+BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_forward_keeping_its_data) {
+  TempDb file;
+  {
+    sqlite3* raw = nullptr;
+    BOOST_REQUIRE(sqlite3_open(file.path.c_str(), &raw) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_exec(raw, ob::db::migrations()[0].sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+    const std::string stamp = "PRAGMA application_id = " + std::to_string(ob::db::kApplicationId) +
+                              "; PRAGMA user_version = 1; INSERT INTO campaigns (name, started_unix_s) VALUES ('old', 1)";
+    BOOST_REQUIRE(sqlite3_exec(raw, stamp.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  const Connection db = Connection::open_for_writing(file.path);
+  BOOST_TEST(db.schema_version() == 2);
+  BOOST_TEST(schema_objects(db, "table").count("campaign_files") == 1u);
+  Statement query(db, "SELECT name FROM campaigns");
+  BOOST_REQUIRE(query.step());
+  BOOST_TEST(query.column_text(0) == "old");
 }
 
 BOOST_AUTO_TEST_CASE(migrations_are_one_step_per_version) {
@@ -136,7 +157,7 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused_naming_file_and_versions) {
   }
   const auto names_everything = [&](const DbError& error) {
     return message_has(error, file.path.string()) && message_has(error, "schema version 7") &&
-           message_has(error, "schema version 1");
+           message_has(error, "schema version " + std::to_string(ob::db::kSchemaVersion));
   };
   BOOST_CHECK_EXCEPTION(Connection::open_read_only(file.path), DbError, names_everything);
   BOOST_CHECK_EXCEPTION(Connection::open_for_writing(file.path), DbError, names_everything);

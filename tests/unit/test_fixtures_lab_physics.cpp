@@ -2,6 +2,10 @@
 // thermal throttling and shutdown, PSU current limit, undervoltage, protections, aging.
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "fixtures/lab_physics.hpp"
 
@@ -121,6 +125,47 @@ BOOST_AUTO_TEST_CASE(idle_board_follows_the_chamber_air) {
   BOOST_TEST(board.tflops == 0.0);
   BOOST_TEST(board.temp_c == -20 + params.board_idle_w * params.board_thermal_resistance_k_per_w,
              boost::test_tools::tolerance(1e-3));
+}
+
+// Calibration on a real H100 (tests/data/h100/, from ../shared/reference/h100/): under a
+// sustained bf16 GEMM at its 700 W cap the die warmed from 45 to 76 °C and throughput fell by
+// the loss measured there; the simulated board at its cap loses the same fraction over the
+// same die temperatures (within half a percentage point).
+BOOST_AUTO_TEST_CASE(throughput_falls_with_die_temperature_as_on_an_h100) {
+  std::ifstream in(std::string(OB_TEST_DATA_DIR) + "/h100/gemm-tflops-1s.txt");
+  BOOST_TEST_REQUIRE(in.good());
+  std::vector<double> windows;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line.front() == '#') continue;
+    std::istringstream fields(line);
+    double unix_s = 0, tflops = 0;
+    fields >> unix_s >> tflops;
+    windows.push_back(tflops);
+  }
+  BOOST_TEST_REQUIRE(windows.size() > 20u);
+  // Cold: the first window (die 45 °C); hot: the last ten (die 75–76 °C, settled).
+  double hot = 0;
+  for (std::size_t i = windows.size() - 10; i < windows.size(); ++i) hot += windows[i] / 10;
+  const double h100_loss = 1 - hot / windows.front();
+  BOOST_TEST((h100_loss > 0.01 && h100_loss < 0.03), "H100 loss " << h100_loss);
+
+  auto settled_at_die = [](double die_c) {
+    LabPhysics physics(PhysicsParams{}, 1);
+    const auto& params = physics.params();
+    power_board(physics);
+    physics.start_workload(kBoard);
+    settle_chamber(physics, die_c - params.board_tdp_w * params.board_thermal_resistance_k_per_w);
+    // Ten time constants: settled to 5e-5 of the step, with little time above the wear onset.
+    physics.advance_to(physics.time_s() + 10 * params.board_time_constant_s);
+    return physics.state().boards[0];
+  };
+  const auto cold = settled_at_die(45);
+  const auto hot_board = settled_at_die(76);
+  BOOST_TEST(cold.temp_c == 45.0, boost::test_tools::tolerance(0.01));
+  BOOST_TEST(hot_board.temp_c == 76.0, boost::test_tools::tolerance(0.01));
+  BOOST_TEST(cold.power_w == hot_board.power_w);  // both at the cap
+  const double model_loss = 1 - hot_board.tflops / cold.tflops;
+  BOOST_TEST(std::abs(model_loss - h100_loss) < 0.005, "model " << model_loss << " vs H100 " << h100_loss);
 }
 
 BOOST_AUTO_TEST_CASE(power_cap_lowers_power_and_throughput) {
