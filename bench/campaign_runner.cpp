@@ -1,6 +1,7 @@
 #include "bench/campaign_runner.hpp"
 
 #include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/signal_set.hpp>
@@ -58,7 +59,7 @@ class CampaignRunner::Impl {
       : config_(config), recorder_(recorder), options_(options), printer_(stderr, options.show_progress) {}
 
   CampaignOutcome run() {
-    asio::io_context io;
+    asio::io_context& io = io_;
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([this](const std::error_code& ec, int signal_number) {
       if (ec) return;
@@ -81,6 +82,7 @@ class CampaignRunner::Impl {
 
     try {
       session_ = std::make_unique<LabSession>(io.get_executor(), config_.station, config_.speed);
+      session_executor_ = io.get_executor();
     } catch (const std::exception& e) {
       return finish(db::CampaignStatus::failed, std::string("cannot set up the station: ") + e.what());
     }
@@ -199,6 +201,11 @@ class CampaignRunner::Impl {
       }
     }
     last_reference_run_id_ = resume.last_reference_run_id;
+    for (std::size_t i = 0; i < boards.size(); ++i) {
+      if (!resume.isolated_duts.contains(boards[i].config->name)) continue;
+      isolated_[i] = true;
+      isolation_reasons_[i] = "isolated before the controller stopped";
+    }
     const double gap_s = resume.checkpoint_unix_s > 0 ? unix_now_s() - resume.checkpoint_unix_s : 0;
     char message[320];
     std::snprintf(message, sizeof message,
@@ -272,6 +279,8 @@ class CampaignRunner::Impl {
       for (const auto& channel : kBoardChannels) add_channel(state, std::string(channel.name), std::string(channel.unit));
       board_states_.push_back(std::move(state));
       last_reasons_.push_back(0);
+      isolated_.push_back(false);
+      isolation_reasons_.emplace_back();
       last_error_counts_.push_back(std::nullopt);
       last_regulation_.push_back(drivers::PsuRegulation::unknown);
       BoardStatus status;
@@ -414,7 +423,10 @@ class CampaignRunner::Impl {
   asio::awaitable<bool> energize(const PhaseConfig& phase, double t_s) {
     const PhaseTargets first = targets_for(phase);
     const Targets targets = first.at(t_s);
+    last_current_a_.assign(session_->boards().size(), 0.0);
+    last_cap_w_.assign(session_->boards().size(), 0.0);
     for (std::size_t i = 0; i < session_->boards().size(); ++i) {
+      if (isolated_[i]) continue;  // isolated before a resume: it stays off
       auto& board = session_->boards()[i];
       const auto& supply = board.config->supply;
       auto& psu = *board.supply->driver;
@@ -422,13 +434,14 @@ class CampaignRunner::Impl {
       if (auto status = co_await psu.set_current_limit(supply.channel, targets.duts[i].current_limit_a); !expect(status)) co_return false;
       if (auto status = co_await arm_protection(*board.supply, supply); !expect(status)) co_return false;
       if (auto status = co_await psu.set_output(supply.channel, true); !expect(status)) co_return false;
-      last_current_a_.push_back(targets.duts[i].current_limit_a);
+      last_current_a_[i] = targets.duts[i].current_limit_a;
     }
     for (std::size_t i = 0; i < session_->boards().size(); ++i) {
+      if (isolated_[i]) continue;
       auto& board = *session_->boards()[i].driver;
       if (auto status = co_await board.set_power_cap(targets.duts[i].power_cap_w); !expect(status)) co_return false;
       if (auto status = co_await board.start_workload(config_.workload); !expect(status)) co_return false;
-      last_cap_w_.push_back(targets.duts[i].power_cap_w);
+      last_cap_w_[i] = targets.duts[i].power_cap_w;
     }
     auto& chamber = *session_->chamber().driver;
     if (auto status = co_await chamber.set_setpoint(targets.chamber_c); !expect(status)) co_return false;
@@ -601,7 +614,7 @@ class CampaignRunner::Impl {
     const Targets targets = run.targets->at(t_s);
     for (std::size_t i = 0; i < session_->boards().size(); ++i) {
       const auto& board = session_->boards()[i];
-      if (board.supply != &supply) continue;
+      if (board.supply != &supply || isolated_[i]) continue;
       const int channel = board.config->supply.channel;
       const double current_a = targets.duts[i].current_limit_a;
       if (std::abs(current_a - last_current_a_[i]) > kCurrentLimitDeadbandA) {
@@ -626,6 +639,7 @@ class CampaignRunner::Impl {
   }
 
   asio::awaitable<void> board_tick(const PhaseRun& run, std::size_t index, double t_s) {
+    if (isolated_[index]) co_return;
     auto& board = session_->boards()[index];
     auto& state = board_states_[index];
     const Targets targets = run.targets->at(t_s);
@@ -665,7 +679,7 @@ class CampaignRunner::Impl {
       std::snprintf(message, sizeof message, "%s at %.1f °C, above its limit of %.1f °C: safe state",
                     board.config->name.c_str(), t.gpu_temp_c, board.config->limits.board_temp_c);
       event(run.run_id, state.device_id, t_s, "interlock", "error", message);
-      abort_campaign(std::string("interlock: ") + message);
+      isolate(index, std::string("interlock: ") + message, run, t_s);
     }
   }
 
@@ -705,8 +719,8 @@ class CampaignRunner::Impl {
     for (std::size_t i = 0; i < readings->size() && i < hub.readings.size(); ++i) {
       const auto& [board, sensor] = hub.readings[i];
       const auto& reading = (*readings)[i];
-      sample(run, board_states_[board], sensor->name, t_s, reading.t_s, reading.value);
-      check_sensor_limits(run, board, *sensor, reading, hub.name, t_s);
+      sample(run, board_states_[board], sensor->name, t_s, reading.t_s, reading.value);  // also after isolation
+      if (!isolated_[board]) check_sensor_limits(run, board, *sensor, reading, hub.name, t_s);
     }
   }
 
@@ -721,7 +735,7 @@ class CampaignRunner::Impl {
                   sensor.name.c_str(), reading.value, reading.unit.c_str(), above ? "above" : "below",
                   above ? *sensor.max : *sensor.min, reading.unit.c_str(), hub.c_str(), sensor.channel.c_str());
     event(run.run_id, board_states_[board].device_id, t_s, "interlock", "error", message);
-    abort_campaign(std::string("interlock: ") + message);
+    isolate(board, std::string("interlock: ") + message, run, t_s);
   }
 
   static std::string sensor_unit(const std::string& name) {
@@ -765,14 +779,55 @@ class CampaignRunner::Impl {
 
   // ---- faults, events, samples ---------------------------------------------------------------
 
+  // A fault of a shared instrument (supply, chamber, sensors): the campaign ends after
+  // max_consecutive_faults of them in a row, since every board depends on it.
   void note_fault(DeviceState& device, const drivers::Fault& fault, const PhaseRun& run, double t_s) {
+    if (count_fault(device, fault, run, t_s)) abort_campaign(fault_limit_reason(device, fault));
+  }
+
+  // Records the fault; true when the device has now failed max_consecutive_faults in a row.
+  bool count_fault(DeviceState& device, const drivers::Fault& fault, const PhaseRun& run, double t_s) {
     ++device.consecutive_faults;
     event(run.run_id, device.device_id, t_s, "error", "warning", fault.message());
     progress_.last_event = fault.message();
-    if (device.consecutive_faults >= options_.max_consecutive_faults) {
-      abort_campaign(device.name + ": " + std::to_string(device.consecutive_faults) +
-                     " consecutive faults, last: " + fault.message());
+    return device.consecutive_faults >= options_.max_consecutive_faults;
+  }
+
+  std::string fault_limit_reason(const DeviceState& device, const drivers::Fault& fault) const {
+    return device.name + ": " + std::to_string(device.consecutive_faults) + " consecutive faults, last: " + fault.message();
+  }
+
+  // One board leaves the campaign, the others go on: its workload stopped, then its supply
+  // channel switched off (that order: a board is never unpowered under load on purpose). The
+  // campaign ends when no board is left.
+  void isolate(std::size_t index, const std::string& reason, const PhaseRun& run, double t_s) {
+    if (isolated_[index]) return;
+    isolated_[index] = true;
+    isolation_reasons_[index] = reason;
+    // The board's verdict: it did not finish the campaign.
+    recorder_.add_measurement(db::MeasurementRow{run.run_id, board_states_[index].device_id, "isolated", 1.0, "",
+                                                 std::nullopt, 0.0, "fail"});
+    progress_.last_event = session_->boards()[index].config->name + " isolated";
+    if (std::all_of(isolated_.begin(), isolated_.end(), [](bool isolated) { return isolated; })) {
+      abort_campaign(isolated_.size() == 1 ? reason : "every board is isolated; last: " + reason);
+      return;  // safe_state_all takes everything down
     }
+    // A member coroutine with its arguments by value (a capturing lambda's frame would dangle).
+    asio::co_spawn(session_executor_, isolate_board(index, reason, run.run_id, t_s, Clock::now()), asio::detached);
+  }
+
+  asio::awaitable<void> isolate_board(std::size_t index, std::string reason, std::int64_t run_id, double t_s,
+                                      Clock::time_point started) {
+    auto& board = session_->boards()[index];
+    const auto stopped = co_await board.driver->safe_state();
+    const int channel = board.config->supply.channel;
+    const auto off = co_await board.supply->driver->set_output(channel, false);
+    const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    char message[512];
+    std::snprintf(message, sizeof message, "%s isolated in %.0f ms (workload %s, %s ch%d %s); the campaign goes on without it: %s",
+                  board.config->name.c_str(), took_ms, stopped ? "stopped" : "NOT confirmed stopped",
+                  board.supply->name.c_str(), channel, off ? "off" : "NOT confirmed off", reason.c_str());
+    event(run_id, board_states_[index].device_id, t_s, "isolate", stopped && off ? "warning" : "error", message);
   }
 
   // CV → CC means the supply, not the GPU's cap, is limiting the board: worth an event.
@@ -800,7 +855,11 @@ class CampaignRunner::Impl {
 
   asio::awaitable<void> board_fault(BoardHandle& board, DeviceState& state, const drivers::Fault& fault,
                                     const PhaseRun& run, double t_s) {
-    note_fault(state, fault, run, t_s);
+    if (count_fault(state, fault, run, t_s)) {
+      const auto index = static_cast<std::size_t>(&board - session_->boards().data());
+      isolate(index, fault_limit_reason(state, fault), run, t_s);
+      co_return;
+    }
     if (abort_reason_) co_return;
     if (fault.kind != drivers::FaultKind::link_lost && fault.kind != drivers::FaultKind::timeout) co_return;
     // The agent connection is gone: reconnect, identify, and put the workload back.
@@ -885,10 +944,10 @@ class CampaignRunner::Impl {
   }
 
   void record_verdicts() {
-    verdicts_pass_ = true;
+    verdicts_pass_ = std::none_of(isolated_.begin(), isolated_.end(), [](bool isolated) { return isolated; });
     if (baseline_means_.empty() || reference_means_.empty() || !last_reference_run_id_) return;
     for (std::size_t i = 0; i < board_states_.size(); ++i) {
-      if (i >= baseline_means_.size() || i >= reference_means_.size()) continue;
+      if (i >= baseline_means_.size() || i >= reference_means_.size() || isolated_[i]) continue;
       const double base = baseline_means_[i].mean();
       const double reference = reference_means_[i].mean();
       if (base <= 0) continue;
@@ -907,6 +966,13 @@ class CampaignRunner::Impl {
 
   CampaignOutcome finish(db::CampaignStatus status, const std::string& reason) {
     std::string full_reason = reason;
+    if (status == db::CampaignStatus::completed) {
+      for (std::size_t i = 0; i < isolated_.size(); ++i) {
+        if (!isolated_[i]) continue;
+        full_reason += (full_reason.empty() ? "" : "; ") + session_->boards()[i].config->name + " isolated (" +
+                       isolation_reasons_[i] + ")";
+      }
+    }
     if (!safe_state_failures_.empty()) {
       full_reason += (full_reason.empty() ? "" : "; ") + std::string("safe state NOT confirmed: ") + safe_state_failures_;
       if (status == db::CampaignStatus::completed) status = db::CampaignStatus::failed;
@@ -925,6 +991,9 @@ class CampaignRunner::Impl {
   ProgressPrinter printer_;
   ProgressState progress_;
   CampaignOutcome outcome_;
+  // The drivers' sockets, timers and channels belong to io_: it is declared first so that it
+  // is destroyed last, after session_.
+  asio::io_context io_;
   std::unique_ptr<LabSession> session_;
   Clock::time_point wall_start_;
 
@@ -947,6 +1016,9 @@ class CampaignRunner::Impl {
   std::vector<double> last_cap_w_;
   std::vector<double> last_current_a_;
   std::vector<std::uint64_t> last_reasons_;
+  std::vector<bool> isolated_;                  // per board: out of the campaign (isolate())
+  std::vector<std::string> isolation_reasons_;
+  asio::any_io_executor session_executor_;
   struct ErrorCounts {
     std::uint64_t ecc_corrected = 0;
     std::uint64_t ecc_uncorrected = 0;

@@ -26,6 +26,28 @@ std::string sim_name(const std::string& uri, const char* default_name) {
   return drivers::parse_uri(uri).host;
 }
 
+// The default simulated lab, plus one more instrument of its kind for every sim://NAME the
+// station names that the default lab lacks (sim://psu-b: a second DP832; a chamber: an Espec;
+// sensors: an iiod), so a simulated station can have as many supplies as its boards need.
+std::vector<fixtures::SimInstrumentSpec> simulated_instruments(const StationConfig& station,
+                                                                const fixtures::SimLabOptions& options) {
+  auto instruments = fixtures::default_sim_instruments(options);
+  for (const auto& instrument : station.instruments) {
+    if (!instrument.uri.starts_with("sim://")) continue;
+    const std::string name = drivers::parse_uri(instrument.uri).host;
+    const bool known = std::any_of(instruments.begin(), instruments.end(),
+                                   [&](const fixtures::SimInstrumentSpec& spec) { return spec.name == name; });
+    if (known) continue;
+    fixtures::SimInstrumentSpec spec;
+    spec.name = name;
+    spec.model = instrument.kind == InstrumentKind::psu       ? fixtures::SimModel::dp832
+                 : instrument.kind == InstrumentKind::chamber ? fixtures::SimModel::espec_p300
+                                                              : fixtures::SimModel::iiod;
+    instruments.push_back(spec);
+  }
+  return instruments;
+}
+
 std::chrono::milliseconds to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long>(seconds * 1000.0));
 }
@@ -44,6 +66,7 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
       options.board_feeds.push_back(fixtures::SimBoardFeed{sim_name(supply->uri, "psu"), dut.supply.channel,
                                                            chamber ? sim_name(chamber->uri, "chamber") : ""});
     }
+    options.instruments = simulated_instruments(station, options);
     sim_lab_ = std::make_unique<fixtures::SimLab>(options);
     sim_lab_->start();
     all_simulated_ = station.simulated;

@@ -99,6 +99,14 @@ void load_run_means(const Context& c, ResumePoint& out) {
   }
 }
 
+void load_isolated(const Context& c, ResumePoint& out) {
+  db::Statement isolated(c.db,
+                         "SELECT DISTINCT d.name FROM measurements m JOIN devices d ON d.id = m.device_id "
+                         "WHERE d.campaign_id = ?1 AND m.name = 'isolated'");
+  isolated.bind(1, out.campaign_id);
+  while (isolated.step()) out.isolated_duts.insert(isolated.column_text(0));
+}
+
 // The interrupted run's ticks before the checkpoint, per DUT (illumination joins on t_s).
 void load_partial(const Context& c, ResumePoint& out) {
   if (!out.run_id) return;
@@ -145,6 +153,7 @@ ResumePoint load_resume_point(const std::filesystem::path& db_path, std::optiona
   load_profile(context, out);
   load_run_means(context, out);
   load_partial(context, out);
+  load_isolated(context, out);
   return out;
 }
 

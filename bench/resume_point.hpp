@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,8 @@ struct ResumePoint {
   // Per DUT name: the mean throughput of each completed baseline / reference run, in order.
   std::map<std::string, std::vector<double>> baseline_run_means, reference_run_means;
   std::optional<std::int64_t> last_reference_run_id;
+  // DUTs isolated before the crash: they stay off.
+  std::set<std::string> isolated_duts;
   // Per DUT name: the interrupted run's ticks before t_s.
   std::map<std::string, std::vector<PartialSample>> partial;
 };

@@ -65,7 +65,7 @@ BOOST_AUTO_TEST_CASE(embedded_quick_campaign_end_to_end) {
       "JOIN runs r ON r.id = s.run_id WHERE d.name = 'board-01' AND r.kind = 'replay' AND c.name = ";
   BOOST_TEST(scalar(db, std::string("SELECT count(*) ") + board_channel + "'heatsink_temp_c'") > 150);
   BOOST_TEST(scalar(db, std::string("SELECT count(*) ") + board_channel + "'rail_power_w'") > 150);
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM channels WHERE name = 'heatsink_temp_c' AND unit = 'degC'") == 1);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM channels WHERE name = 'heatsink_temp_c' AND unit = 'degC'") == 3);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM devices WHERE kind = 'sensors' AND uri LIKE 'iio:ip:127.0.0.1:%'") == 1);
   const double tc_max_c = scalar(db, std::string("SELECT max(value) ") + board_channel + "'heatsink_temp_c'");
   const double gpu_max_c = scalar(db, std::string("SELECT max(value) ") + board_channel + "'gpu_temp_c'");
@@ -76,8 +76,14 @@ BOOST_AUTO_TEST_CASE(embedded_quick_campaign_end_to_end) {
   const double gpu_w = scalar(db, std::string("SELECT avg(value) ") + board_channel + "'power_w'");
   BOOST_TEST(rail_w > 0.8 * gpu_w, "rail " << rail_w << " W vs GPU " << gpu_w << " W");
   BOOST_TEST(rail_w < 1.5 * gpu_w, "rail " << rail_w << " W vs GPU " << gpu_w << " W");
-  // Every instrument ended in its safe state.
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND severity = 'info'") == 3);
+  // Three boards in one chamber, each on its own supply channel, agent and sensors, sampled
+  // together: every board has its own series, each tick.
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM devices WHERE kind = 'gpu'") == 3);
+  BOOST_TEST(scalar(db, "SELECT count(DISTINCT d.name) FROM samples s JOIN channels c ON c.id = s.channel_id "
+                        "JOIN devices d ON d.id = c.device_id WHERE c.name = 'tflops'") == 3);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements WHERE name = 'throughput_reference_vs_baseline_pct'") == 3);
+  // Every instrument ended in its safe state: 3 boards, 2 supplies, the chamber.
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND severity = 'info'") == 6);
   sqlite3_close(db);
 
   // sqlite3 itself reads it.
