@@ -16,6 +16,7 @@
 
 #include "bench/board_channels.hpp"
 #include "bench/lab_session.hpp"
+#include "bench/lateness_histogram.hpp"
 #include "bench/phase_targets.hpp"
 #include "bench/profile_request.hpp"
 #include "profiles/orbit_profile.hpp"
@@ -518,6 +519,8 @@ class CampaignRunner::Impl {
     progress_.phase = label;
     progress_.phase_duration_s = run.duration_s;
     statistics_.assign(session_->boards().size(), RunStatistics{});
+    lateness_.clear();
+    late_ticks_ = 0;
     if (start.run_id) {
       run.run_id = *start.run_id;
       seed_statistics();
@@ -584,6 +587,7 @@ class CampaignRunner::Impl {
       std::error_code ec;
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (abort_reason_) break;
+      lateness_.add(std::chrono::duration<double, std::milli>(Clock::now() - wake).count());
       co_await body(static_cast<double>(tick) * run.step_profile_s);
     }
   }
@@ -892,6 +896,7 @@ class CampaignRunner::Impl {
   void abort_campaign(const std::string& reason) {
     if (abort_reason_) return;
     abort_reason_ = reason;
+    aborted_at_ = Clock::now();
     progress_.last_event = reason;
   }
 
@@ -919,9 +924,31 @@ class CampaignRunner::Impl {
     }
     const auto chamber_status = co_await session_->chamber().driver->safe_state();
     report(session_->chamber().name, chamber_status);
+    if (aborted_at_) {  // how long the bench took from the decision to its safe state
+      char message[400];
+      std::snprintf(message, sizeof message, "safe state %s %.0f ms after the abort: %s",
+                    safe_state_failures_.empty() ? "reached" : "attempted",
+                    std::chrono::duration<double, std::milli>(Clock::now() - *aborted_at_).count(), abort_reason_->c_str());
+      event(std::nullopt, std::nullopt, std::nullopt, "safe_state", safe_state_failures_.empty() ? "info" : "error", message);
+    }
+  }
+
+  // When the run's ticks woke (and issued their setpoints) against the schedule, every
+  // instrument's loop together; ticks skipped for being a whole period late are counted apart.
+  void record_timing(const PhaseRun& run) {
+    if (lateness_.count() == 0) return;
+    auto info = [&](const char* name, double value, const char* unit) {
+      recorder_.add_measurement(db::MeasurementRow{run.run_id, std::nullopt, name, value, unit, std::nullopt, std::nullopt, "info"});
+    };
+    info("command_lateness_p50_ms", lateness_.quantile_ms(0.5), "ms");
+    info("command_lateness_p99_ms", lateness_.quantile_ms(0.99), "ms");
+    info("command_lateness_max_ms", lateness_.max_ms(), "ms");
+    info("ticks_on_time", static_cast<double>(lateness_.count()), "count");
+    info("ticks_skipped_late", static_cast<double>(late_ticks_), "count");
   }
 
   void record_run_measurements(const PhaseRun& run, PhaseKind kind) {
+    record_timing(run);
     for (std::size_t i = 0; i < statistics_.size(); ++i) {
       const auto& statistics = statistics_[i];
       if (statistics.count() == 0) continue;
@@ -998,10 +1025,12 @@ class CampaignRunner::Impl {
   Clock::time_point wall_start_;
 
   std::optional<std::string> abort_reason_;
+  std::optional<Clock::time_point> aborted_at_;
   db::CampaignStatus status_on_abort_ = db::CampaignStatus::aborted;
   std::exception_ptr loop_failure_;
   std::string safe_state_failures_;
-  long late_ticks_ = 0;
+  long late_ticks_ = 0;            // this run's ticks skipped for being a whole period late
+  LatenessHistogram lateness_;      // this run's tick wake-ups against their schedule
 
   std::optional<profiles::pb::Profile> profile_;
   std::optional<std::int64_t> profile_id_;
