@@ -14,26 +14,35 @@ namespace {
 
 double scalar(const std::filesystem::path& path, const std::string& sql) { return ob::test::sqlite_scalar(path, sql); }
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(dropped_links_are_reconnected_and_recorded) {
-  ob::fixtures::SimLabOptions options;
-  options.speed = 300;
-  ob::fixtures::SimLab lab(options);
-  lab.start();
-  ob::test::TempDir dir;
+// A 20-minute baseline at 300× on `lab`, with `faults` sent to its control port 1.5 s in.
+ob::bench::CampaignOutcome baseline_with_faults(ob::fixtures::SimLab& lab, const ob::test::TempDir& dir,
+                                                const std::vector<std::string>& faults, const std::filesystem::path& db) {
   dir.write("station.yaml", ob::test::sim_station_yaml(lab, dir));
   const auto campaign = dir.write("campaign.yaml", "campaign: faults\nstation: station.yaml\norbit: { preset: starlink-550 }\n"
                                                    "speed: 300\nplan:\n  - baseline: { chamber_c: 25, duration: 20m }\n");
-  const auto db_path = dir.path() / "faults.db";
-  ob::bench::CampaignOutcome outcome;
   std::thread saboteur([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    lab.control("fault psu drop 1");
-    lab.control("fault chamber drop 1");
+    for (const auto& fault : faults) lab.control(fault);
   });
-  outcome = ob::test::run_campaign_quietly(campaign, db_path);
+  const auto outcome = ob::test::run_campaign_quietly(campaign, db);
   saboteur.join();
+  return outcome;
+}
+
+ob::fixtures::SimLabOptions at_300x() {
+  ob::fixtures::SimLabOptions options;
+  options.speed = 300;
+  return options;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(dropped_links_are_reconnected_and_recorded) {
+  ob::fixtures::SimLab lab(at_300x());
+  lab.start();
+  ob::test::TempDir dir;
+  const auto db_path = dir.path() / "faults.db";
+  const auto outcome = baseline_with_faults(lab, dir, {"fault psu drop 1", "fault chamber drop 1"}, db_path);
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'reconnect' AND message LIKE 'psu-a:%'") >= 1);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'reconnect' AND message LIKE 'chamber:%'") >= 1);
@@ -42,24 +51,12 @@ BOOST_AUTO_TEST_CASE(dropped_links_are_reconnected_and_recorded) {
 
 // ECC errors and corrupted results on the board are events with their counts, as they happen.
 BOOST_AUTO_TEST_CASE(ecc_errors_and_silent_data_corruption_are_events) {
-  ob::fixtures::SimLabOptions options;
-  options.speed = 300;
-  ob::fixtures::SimLab lab(options);
+  ob::fixtures::SimLab lab(at_300x());
   lab.start();
   ob::test::TempDir dir;
-  dir.write("station.yaml", ob::test::sim_station_yaml(lab, dir));
-  const auto campaign = dir.write("campaign.yaml", "campaign: errors\nstation: station.yaml\norbit: { preset: starlink-550 }\n"
-                                                   "speed: 300\nplan:\n  - baseline: { chamber_c: 25, duration: 20m }\n");
   const auto db_path = dir.path() / "errors.db";
-  ob::bench::CampaignOutcome outcome;
-  std::thread saboteur([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    lab.control("fault agent sdc 0 2");
-    lab.control("fault agent ecc 0 uncorrected 1");
-    lab.control("fault agent ecc 0 corrected 3");
-  });
-  outcome = ob::test::run_campaign_quietly(campaign, db_path);
-  saboteur.join();
+  const auto outcome = baseline_with_faults(
+      lab, dir, {"fault agent sdc 0 2", "fault agent ecc 0 uncorrected 1", "fault agent ecc 0 corrected 3"}, db_path);
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'sdc' AND severity = 'error' "
                              "AND message LIKE 'board-01: % failed the reference checksum (2 in all)'") == 1);
