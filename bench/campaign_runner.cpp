@@ -521,6 +521,8 @@ class CampaignRunner::Impl {
     statistics_.assign(session_->boards().size(), RunStatistics{});
     lateness_.clear();
     late_ticks_ = 0;
+    pause_offset_ = Clock::duration::zero();
+    paused_s_ = 0;
     if (start.run_id) {
       run.run_id = *start.run_id;
       seed_statistics();
@@ -577,7 +579,14 @@ class CampaignRunner::Impl {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(run.period_wall_s));
     for (long tick = run.first_tick; tick < run.ticks && !abort_reason_; ++tick) {
-      const auto wake = run.start + tick * period;
+      // While the profile clock is paused (the chamber left its band) no loop moves on.
+      while (paused_ && !abort_reason_) {
+        timer.expires_after(period);
+        std::error_code paused_ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, paused_ec));
+      }
+      if (abort_reason_) break;
+      const auto wake = run.start + pause_offset_ + tick * period;
       // A loop that fell a whole period behind skips ticks rather than replaying them late.
       if (Clock::now() > wake + period) {
         ++late_ticks_;
@@ -605,11 +614,63 @@ class CampaignRunner::Impl {
     if (!reading) co_return note_fault(chamber_state_, reading.error(), run, t_s);
     chamber_state_.consecutive_faults = 0;
     const double wall = unix_now_s();
+    check_chamber_band(run, *reading, t_s);
     sample(run, chamber_state_, "air_temp_c", t_s, wall, reading->air_temp_c);
     sample(run, chamber_state_, "setpoint_c", t_s, wall, reading->setpoint_c);
     progress_.chamber_known = true;
     progress_.chamber_air_c = reading->air_temp_c;
     progress_.chamber_setpoint_c = reading->setpoint_c;
+  }
+
+  // Air out of the chamber's band for two reads in a row pauses the profile clock: every loop
+  // holds at its tick (setpoints held) until watch_chamber_band() sees the air back within.
+  void check_chamber_band(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s) {
+    const auto band = config_.limits.chamber_band_c;
+    if (!band || paused_) return;
+    if (std::abs(reading.air_temp_c - reading.setpoint_c) <= *band) {
+      out_of_band_reads_ = 0;
+      return;
+    }
+    if (++out_of_band_reads_ < 2) return;
+    paused_ = true;
+    pause_started_ = Clock::now();
+    char message[256];
+    std::snprintf(message, sizeof message,
+                  "profile clock paused at t+%s: chamber air %.1f °C, setpoint %.1f °C, outside its ±%.1f °C band",
+                  format_duration(t_s).c_str(), reading.air_temp_c, reading.setpoint_c, *band);
+    event(run.run_id, chamber_state_.device_id, t_s, "pause", "warning", message);
+    progress_.last_event = message;
+    asio::co_spawn(session_executor_, watch_chamber_band(run.run_id, t_s, run.period_wall_s, *band), asio::detached);
+  }
+
+  asio::awaitable<void> watch_chamber_band(std::int64_t run_id, double t_s, double period_s, double band_c) {
+    asio::steady_timer timer(session_executor_);
+    auto& chamber = *session_->chamber().driver;
+    double air_c = 0;
+    while (!abort_reason_) {
+      timer.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period_s)));
+      std::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      auto reading = co_await chamber.read();
+      if (!reading) {
+        if (count_fault(chamber_state_, reading.error(), run_id, t_s)) abort_campaign(fault_limit_reason(chamber_state_, reading.error()));
+        continue;
+      }
+      chamber_state_.consecutive_faults = 0;
+      air_c = reading->air_temp_c;
+      if (std::abs(reading->air_temp_c - reading->setpoint_c) <= band_c) break;
+    }
+    const auto paused_for = Clock::now() - pause_started_;
+    pause_offset_ += paused_for;
+    paused_s_ += std::chrono::duration<double>(paused_for).count();
+    paused_ = false;
+    out_of_band_reads_ = 0;
+    if (abort_reason_) co_return;
+    char message[200];
+    std::snprintf(message, sizeof message, "profile clock restarted after %.1f s paused: chamber air %.1f °C, back within ±%.1f °C",
+                  std::chrono::duration<double>(paused_for).count(), air_c, band_c);
+    event(run_id, chamber_state_.device_id, t_s, "pause", "info", message);
+    progress_.last_event = message;
   }
 
   asio::awaitable<void> psu_tick(const PhaseRun& run, std::size_t psu_index, double t_s) {
@@ -791,8 +852,11 @@ class CampaignRunner::Impl {
 
   // Records the fault; true when the device has now failed max_consecutive_faults in a row.
   bool count_fault(DeviceState& device, const drivers::Fault& fault, const PhaseRun& run, double t_s) {
+    return count_fault(device, fault, run.run_id, t_s);
+  }
+  bool count_fault(DeviceState& device, const drivers::Fault& fault, std::int64_t run_id, double t_s) {
     ++device.consecutive_faults;
-    event(run.run_id, device.device_id, t_s, "error", "warning", fault.message());
+    event(run_id, device.device_id, t_s, "error", "warning", fault.message());
     progress_.last_event = fault.message();
     return device.consecutive_faults >= options_.max_consecutive_faults;
   }
@@ -945,6 +1009,7 @@ class CampaignRunner::Impl {
     info("command_lateness_max_ms", lateness_.max_ms(), "ms");
     info("ticks_on_time", static_cast<double>(lateness_.count()), "count");
     info("ticks_skipped_late", static_cast<double>(late_ticks_), "count");
+    if (config_.limits.chamber_band_c) info("paused_s", paused_s_, "s");
   }
 
   void record_run_measurements(const PhaseRun& run, PhaseKind kind) {
@@ -1031,6 +1096,12 @@ class CampaignRunner::Impl {
   std::string safe_state_failures_;
   long late_ticks_ = 0;            // this run's ticks skipped for being a whole period late
   LatenessHistogram lateness_;      // this run's tick wake-ups against their schedule
+  // The profile clock's pauses (chamber out of its band) in this run.
+  bool paused_ = false;
+  int out_of_band_reads_ = 0;
+  Clock::time_point pause_started_{};
+  Clock::duration pause_offset_{};  // wall time the run's schedule has been shifted by
+  double paused_s_ = 0;
 
   std::optional<profiles::pb::Profile> profile_;
   std::optional<std::int64_t> profile_id_;

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add(add_lab_command);
   add(add_run_command);
   add(add_resume_command);
+  add(add_replay_command);
   add(add_query_command);
   add(add_sensors_command);
   add(add_board_command);

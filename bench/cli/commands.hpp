@@ -20,6 +20,7 @@ Action add_profile_command(CLI::App& app);
 Action add_lab_command(CLI::App& app);
 Action add_run_command(CLI::App& app);
 Action add_resume_command(CLI::App& app);
+Action add_replay_command(CLI::App& app);
 Action add_query_command(CLI::App& app);
 Action add_sensors_command(CLI::App& app);
 Action add_board_command(CLI::App& app);

@@ -167,7 +167,8 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   out.profile.name = out.name;
 
   if (const auto limits = root["limits"]) {
-    reader.allow_only(limits, "limits", {"throughput_degradation_pct"});
+    reader.allow_only(limits, "limits", {"throughput_degradation_pct", "chamber_band_c"});
+    if (limits["chamber_band_c"]) out.limits.chamber_band_c = reader.number_in(limits, "limits", "chamber_band_c", 0.1, 50);
     if (const auto degradation = limits["throughput_degradation_pct"]) {
       reader.allow_only(degradation, "limits.throughput_degradation_pct", {"max"});
       out.limits.max_throughput_degradation_pct =

@@ -25,6 +25,9 @@ struct PhaseConfig {
 
 struct CampaignLimits {
   std::optional<double> max_throughput_degradation_pct;  // reference vs baseline loss, in %
+  // The chamber's band: air further than this from its setpoint (two reads in a row) pauses
+  // the profile clock until it is back within; unset = never pause.
+  std::optional<double> chamber_band_c;
 };
 
 struct CampaignConfig {

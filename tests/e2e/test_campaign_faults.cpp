@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "../support/run_command.hpp"
 #include "../support/sim_campaign.hpp"
 #include "../support/sqlite_scalar.hpp"
 #include "../support/temp_dir.hpp"
@@ -14,15 +15,27 @@ namespace {
 
 double scalar(const std::filesystem::path& path, const std::string& sql) { return ob::test::sqlite_scalar(path, sql); }
 
-// A 20-minute baseline at 300× on `lab`, with `faults` sent to its control port 1.5 s in.
+// A 20-minute baseline at 300× on `lab` (`limits` added to the campaign when given), with
+// each fault sent to the lab's control port at its time (ms after the start).
+struct TimedFault {
+  int after_ms;
+  std::string command;
+};
+
 ob::bench::CampaignOutcome baseline_with_faults(ob::fixtures::SimLab& lab, const ob::test::TempDir& dir,
-                                                const std::vector<std::string>& faults, const std::filesystem::path& db) {
+                                                const std::vector<TimedFault>& faults, const std::filesystem::path& db,
+                                                const std::string& limits = "") {
   dir.write("station.yaml", ob::test::sim_station_yaml(lab, dir));
   const auto campaign = dir.write("campaign.yaml", "campaign: faults\nstation: station.yaml\norbit: { preset: starlink-550 }\n"
-                                                   "speed: 300\nplan:\n  - baseline: { chamber_c: 25, duration: 20m }\n");
+                                                   "speed: 300\nplan:\n  - baseline: { chamber_c: 25, duration: 20m }\n" +
+                                                       (limits.empty() ? "" : "limits: " + limits + "\n"));
   std::thread saboteur([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    for (const auto& fault : faults) lab.control(fault);
+    int waited_ms = 0;
+    for (const auto& fault : faults) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(fault.after_ms - waited_ms));
+      waited_ms = fault.after_ms;
+      lab.control(fault.command);
+    }
   });
   const auto outcome = ob::test::run_campaign_quietly(campaign, db);
   saboteur.join();
@@ -42,7 +55,7 @@ BOOST_AUTO_TEST_CASE(dropped_links_are_reconnected_and_recorded) {
   lab.start();
   ob::test::TempDir dir;
   const auto db_path = dir.path() / "faults.db";
-  const auto outcome = baseline_with_faults(lab, dir, {"fault psu drop 1", "fault chamber drop 1"}, db_path);
+  const auto outcome = baseline_with_faults(lab, dir, {{1500, "fault psu drop 1"}, {1500, "fault chamber drop 1"}}, db_path);
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'reconnect' AND message LIKE 'psu-a:%'") >= 1);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'reconnect' AND message LIKE 'chamber:%'") >= 1);
@@ -56,7 +69,9 @@ BOOST_AUTO_TEST_CASE(ecc_errors_and_silent_data_corruption_are_events) {
   ob::test::TempDir dir;
   const auto db_path = dir.path() / "errors.db";
   const auto outcome = baseline_with_faults(
-      lab, dir, {"fault agent sdc 0 2", "fault agent ecc 0 uncorrected 1", "fault agent ecc 0 corrected 3"}, db_path);
+      lab, dir,
+      {{1500, "fault agent sdc 0 2"}, {1500, "fault agent ecc 0 uncorrected 1"}, {1500, "fault agent ecc 0 corrected 3"}},
+      db_path);
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'sdc' AND severity = 'error' "
                              "AND message LIKE 'board-01: % failed the reference checksum (2 in all)'") == 1);
@@ -66,5 +81,33 @@ BOOST_AUTO_TEST_CASE(ecc_errors_and_silent_data_corruption_are_events) {
                              "AND message LIKE '%corrected ECC error(s) (3 in all)'") == 1);
   // The counts are also channels of the board.
   BOOST_TEST(scalar(db_path, "SELECT max(value) FROM sample_view WHERE device = 'board-01' AND channel = 'sdc_count'") == 2);
+  lab.stop();
+}
+
+// A chamber that leaves its band (an alarm stops its control) pauses the profile clock; when the
+// alarm is cleared and the air is back, the clock goes on where it stopped: no tick is lost.
+BOOST_AUTO_TEST_CASE(the_profile_clock_pauses_while_the_chamber_is_out_of_its_band) {
+  ob::fixtures::SimLab lab(at_300x());
+  lab.start();
+  ob::test::TempDir dir;
+  const auto db_path = dir.path() / "pause.db";
+  const auto outcome = baseline_with_faults(lab, dir, {{1500, "fault chamber alarm 3"}, {4000, "fault chamber clear"}}, db_path,
+                                            "{ chamber_band_c: 0.3 }");
+  BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
+  const double paused = scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'pause' AND severity = 'warning' "
+                                        "AND message LIKE 'profile clock paused at t+%outside its ±0.3 °C band'");
+  BOOST_TEST(paused >= 1, ob::test::run_command("sqlite3 -readonly " + db_path.string() +
+                                                " \"SELECT kind, message FROM events; SELECT t_s, channel, value FROM sample_view "
+                                                "WHERE device = 'chamber' AND t_s BETWEEN 300 AND 900\"",
+                                                dir.path()).out);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'pause' AND severity = 'info' "
+                             "AND message LIKE 'profile clock restarted after % s paused%'") == paused);
+  // Without control the air drifts out of the band about 2 s in; the clock holds until the
+  // alarm is cleared at 4 s (about 1.5 wall seconds).
+  BOOST_TEST(scalar(db_path, "SELECT value FROM measurements WHERE name = 'paused_s'") > 0.5);
+  // Every tick of the 20 minutes is there, 30 profile seconds apart.
+  BOOST_TEST(scalar(db_path, "SELECT max(gap) FROM (SELECT t_s - lag(t_s) OVER (ORDER BY t_s) AS gap FROM sample_view "
+                             "WHERE device = 'board-01' AND channel = 'tflops')") <= 60.0 + 1e-6);
+  BOOST_TEST(scalar(db_path, "SELECT max(t_s) FROM sample_view WHERE device = 'board-01' AND channel = 'tflops'") == 1200.0);
   lab.stop();
 }

@@ -51,3 +51,24 @@ BOOST_AUTO_TEST_CASE(a_profile_too_short_for_the_plan_fails_before_energising) {
       "sqlite3 -readonly " + (dir.path() / "r.db").string() + " \"SELECT count(*) FROM runs\"", dir.path());
   BOOST_TEST(runs.out == "0\n");
 }
+
+// `orbitbench replay`: the same file on a station, once, without writing a campaign file.
+BOOST_AUTO_TEST_CASE(replay_command_plays_a_profile_once_on_a_station) {
+  ob::test::TempDir dir;
+  auto made = orbitbench("profile --preset iss --duration 93m --step 10s -o iss.pb", dir);
+  BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+  std::filesystem::copy_file(std::string(OB_SOURCE_DIR) + "/examples/quick-station.yaml", dir.path() / "station.yaml");
+  const auto run = orbitbench("replay iss.pb --station station.yaml --speed 1000 -q --db r.db", dir);
+  BOOST_TEST(run.exit_code == 0, run.err << run.out);
+  BOOST_TEST(run.out.find("campaign replay-iss: completed") != std::string::npos, run.out);
+  const auto runs = ob::test::run_command(
+      "sqlite3 -readonly " + (dir.path() / "r.db").string() +
+          " \"SELECT kind || ' ' || status || ' ' || (profile_id IS NOT NULL) FROM runs\"",
+      dir.path());
+  BOOST_TEST(runs.out == "replay completed 1\n", runs.out);
+  // A bad profile file is named.
+  dir.write("junk.pb", "not a profile");
+  const auto junk = orbitbench("replay junk.pb --station station.yaml", dir);
+  BOOST_TEST(junk.exit_code == 1);
+  BOOST_TEST(junk.err.find("junk.pb: not a serialized ob.profiles.pb.Profile") != std::string::npos, junk.err);
+}
