@@ -819,6 +819,12 @@ class CampaignRunner::Impl {
       recorder_.add_checkpoint(outcome_.campaign_id, run.run_id, run.ordinal, t_s, state_json(run.replays_before));
     }
     progress_.t_s = t_s;
+    if (run.phase->kind == PhaseKind::replay && profile_ && profile_->orbit().period_s() > 0) {
+      progress_.orbits = static_cast<int>(std::ceil(run.phase->orbits - 1e-9));
+      progress_.orbit = std::min(progress_.orbits, static_cast<int>(t_s / profile_->orbit().period_s()) + 1);
+    } else {
+      progress_.orbit = progress_.orbits = 0;
+    }
     const double remaining_profile_s = total_profile_s() - elapsed_profile_s_ - t_s;
     progress_.remaining_wall_s = remaining_profile_s / config_.speed;
     if (targets.illumination) {
@@ -876,6 +882,7 @@ class CampaignRunner::Impl {
     recorder_.add_measurement(db::MeasurementRow{run.run_id, board_states_[index].device_id, "isolated", 1.0, "",
                                                  std::nullopt, 0.0, "fail"});
     progress_.last_event = session_->boards()[index].config->name + " isolated";
+    progress_.boards[index].isolated = true;
     if (std::all_of(isolated_.begin(), isolated_.end(), [](bool isolated) { return isolated; })) {
       abort_campaign(isolated_.size() == 1 ? reason : "every board is isolated; last: " + reason);
       return;  // safe_state_all takes everything down

@@ -9,7 +9,6 @@ namespace ob::bench {
 namespace {
 
 constexpr double kTtyRefreshS = 0.25;
-constexpr double kLogIntervalS = 5.0;
 
 struct ReasonBit {
   unsigned long long bit;
@@ -48,7 +47,9 @@ std::string decode_clock_event_reasons(unsigned long long reasons) {
 
 std::string format_progress(const ProgressState& state) {
   char head[256];
-  std::snprintf(head, sizeof head, "%s  t+%s/%s  ETA %s  %s", state.phase.c_str(), format_duration(state.t_s).c_str(),
+  char orbit[48] = "";
+  if (state.orbit > 0) std::snprintf(orbit, sizeof orbit, "  orbit %d/%d", state.orbit, state.orbits);
+  std::snprintf(head, sizeof head, "%s%s  t+%s/%s  ETA %s  %s", state.phase.c_str(), orbit, format_duration(state.t_s).c_str(),
                 format_duration(state.phase_duration_s).c_str(), format_duration(state.remaining_wall_s).c_str(),
                 state.condition.c_str());
   std::string line = head;
@@ -58,11 +59,20 @@ std::string format_progress(const ProgressState& state) {
     line += chamber;
   }
   for (const auto& board : state.boards) {
+    if (board.isolated) {
+      line += "  " + board.name + " isolated";
+      continue;
+    }
     if (!board.seen) continue;
     char part[256];
     std::snprintf(part, sizeof part, "  %s %.1f TFLOP/s %.0f °C %.1f W%s%s", board.name.c_str(), board.tflops,
                   board.temp_c, board.power_w, board.throttle.empty() ? "" : " ", board.throttle.c_str());
     line += part;
+  }
+  if (!state.last_event.empty()) {
+    constexpr std::size_t kMaxEventChars = 72;
+    line += "  | " + (state.last_event.size() > kMaxEventChars ? state.last_event.substr(0, kMaxEventChars - 1) + "…"
+                                                               : state.last_event);
   }
   return line;
 }
@@ -71,9 +81,8 @@ ProgressPrinter::ProgressPrinter(std::FILE* out, bool enabled)
     : out_(out), enabled_(enabled), is_tty_(isatty(fileno(out)) != 0) {}
 
 void ProgressPrinter::update(const ProgressState& state, double wall_s) {
-  if (!enabled_) return;
-  const double interval = is_tty_ ? kTtyRefreshS : kLogIntervalS;
-  if (wall_s - last_print_wall_s_ < interval) return;
+  if (!enabled_ || !is_tty_) return;
+  if (wall_s - last_print_wall_s_ < kTtyRefreshS) return;
   last_print_wall_s_ = wall_s;
   const std::string line = format_progress(state);
   if (is_tty_) {

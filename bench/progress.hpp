@@ -14,10 +14,13 @@ struct BoardStatus {
   double power_w = 0;
   std::string throttle;  // decoded clock event reasons, e.g. "SwPowerCap"
   bool seen = false;     // false until the board's first telemetry
+  bool isolated = false; // taken out of the campaign
 };
 
 struct ProgressState {
   std::string phase;         // "replay 1/1"
+  int orbit = 0;             // replays: the orbit being replayed, 1-based (0: not a replay)
+  int orbits = 0;
   double t_s = 0;            // profile time in the phase
   double phase_duration_s = 0;
   double remaining_wall_s = 0;  // whole campaign
@@ -35,7 +38,7 @@ std::string format_progress(const ProgressState& state);
 // NVML clock event reason bits → "SwPowerCap,SwThermalSlowdown" ("" when none).
 std::string decode_clock_event_reasons(unsigned long long reasons);
 
-// Refreshes one line in place on a terminal; prints a line every few seconds otherwise.
+// Refreshes one line in place on a terminal; quiet otherwise (logs and CI keep the events).
 class ProgressPrinter {
  public:
   explicit ProgressPrinter(std::FILE* out, bool enabled);

@@ -40,4 +40,15 @@ BOOST_AUTO_TEST_CASE(progress_line_shows_phase_time_eta_and_boards) {
   state.boards[0].seen = true;
   line = ob::bench::format_progress(state);
   BOOST_TEST(line == "replay 2/3  t+23m10s/1h35m39s  ETA 12s  eclipse  chamber 31.4→30.9 °C  board-07 612.3 TFLOP/s 74 °C 688.0 W SwPowerCap");
+  // Replays say which orbit; an isolated board says so; the last event ends the line.
+  state.orbit = 2;
+  state.orbits = 5;
+  ob::bench::BoardStatus off;
+  off.name = "board-08";
+  off.isolated = true;
+  state.boards.push_back(off);
+  state.last_event = "board-08 isolated";
+  line = ob::bench::format_progress(state);
+  BOOST_TEST(line == "replay 2/3  orbit 2/5  t+23m10s/1h35m39s  ETA 12s  eclipse  chamber 31.4→30.9 °C  board-07 612.3 TFLOP/s "
+                     "74 °C 688.0 W SwPowerCap  board-08 isolated  | board-08 isolated");
 }
