@@ -11,6 +11,7 @@
 #include <cmath>
 #include <csignal>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -283,6 +284,8 @@ class CampaignRunner::Impl {
       isolated_.push_back(false);
       isolation_reasons_.emplace_back();
       last_error_counts_.push_back(std::nullopt);
+      first_error_counts_.push_back(std::nullopt);
+      campaign_max_temp_c_.push_back(-std::numeric_limits<double>::infinity());
       last_regulation_.push_back(drivers::PsuRegulation::unknown);
       BoardStatus status;
       status.name = board.config->name;
@@ -570,6 +573,7 @@ class CampaignRunner::Impl {
     const bool completed = !abort_reason_;
     recorder_.finish_run(run.run_id, completed ? db::RunStatus::completed : db::RunStatus::aborted, unix_now_s());
     record_run_measurements(run, phase.kind);
+    last_run_id_ = run.run_id;
     elapsed_profile_s_ += run.duration_s;
     event(run.run_id, std::nullopt, run.duration_s, "phase", "info", label + (completed ? " completed" : " aborted"));
   }
@@ -752,7 +756,9 @@ class CampaignRunner::Impl {
   // event for every increase, with the new total, from the first reading of the campaign on.
   void note_error_counts(const PhaseRun& run, std::size_t index, const drivers::GpuTelemetry& t, double t_s) {
     const ErrorCounts now{t.ecc_corrected, t.ecc_uncorrected, t.sdc_count};
+    campaign_max_temp_c_[index] = std::max(campaign_max_temp_c_[index], t.gpu_temp_c);
     auto& last = last_error_counts_[index];
+    if (!first_error_counts_[index]) first_error_counts_[index] = now;
     if (!last) {
       last = now;
       return;
@@ -1042,8 +1048,32 @@ class CampaignRunner::Impl {
     }
   }
 
+  // The campaign's per-DUT limits (limits.sdc_count, ecc_uncorrected, board_temp_c), judged
+  // over everything the board reported, recorded at the last run.
+  void record_campaign_limits() {
+    const auto& limits = config_.limits;
+    if (!last_run_id_) return;
+    for (std::size_t i = 0; i < board_states_.size(); ++i) {
+      auto judge = [&](const char* name, double value, const char* unit, const std::optional<double>& max) {
+        if (!max) return;
+        const bool pass = value <= *max;
+        recorder_.add_measurement(
+            db::MeasurementRow{*last_run_id_, board_states_[i].device_id, name, value, unit, std::nullopt, *max, pass ? "pass" : "fail"});
+        verdicts_pass_ = verdicts_pass_ && pass;
+      };
+      const auto& first = first_error_counts_[i];
+      const auto& last = last_error_counts_[i];
+      const double sdc = first && last ? static_cast<double>(last->sdc - first->sdc) : 0.0;
+      const double ecc = first && last ? static_cast<double>(last->ecc_uncorrected - first->ecc_uncorrected) : 0.0;
+      judge("sdc_count", sdc, "count", limits.max_sdc_count);
+      judge("ecc_uncorrected", ecc, "count", limits.max_ecc_uncorrected);
+      if (std::isfinite(campaign_max_temp_c_[i])) judge("board_temp_max_c", campaign_max_temp_c_[i], "degC", limits.max_board_temp_c);
+    }
+  }
+
   void record_verdicts() {
     verdicts_pass_ = std::none_of(isolated_.begin(), isolated_.end(), [](bool isolated) { return isolated; });
+    record_campaign_limits();
     if (baseline_means_.empty() || reference_means_.empty() || !last_reference_run_id_) return;
     for (std::size_t i = 0; i < board_states_.size(); ++i) {
       if (i >= baseline_means_.size() || i >= reference_means_.size() || isolated_[i]) continue;
@@ -1132,12 +1162,15 @@ class CampaignRunner::Impl {
     std::uint64_t sdc = 0;
   };
   std::vector<std::optional<ErrorCounts>> last_error_counts_;
+  std::vector<std::optional<ErrorCounts>> first_error_counts_;  // at the campaign's first reading
+  std::vector<double> campaign_max_temp_c_;
   std::vector<drivers::PsuRegulation> last_regulation_;
   double elapsed_profile_s_ = 0;
 
   std::vector<RunStatistics> statistics_;
   std::vector<RunningMean> baseline_means_, reference_means_, replay_means_;
   std::optional<std::int64_t> last_reference_run_id_;
+  std::optional<std::int64_t> last_run_id_;  // where campaign-wide verdicts are recorded
   bool verdicts_pass_ = false;
 };
 

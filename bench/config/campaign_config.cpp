@@ -167,7 +167,19 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   out.profile.name = out.name;
 
   if (const auto limits = root["limits"]) {
-    reader.allow_only(limits, "limits", {"throughput_degradation_pct", "chamber_band_c"});
+    reader.allow_only(limits, "limits",
+                      {"throughput_degradation_pct", "chamber_band_c", "sdc_count", "ecc_uncorrected", "board_temp_c"});
+    // name: { max: X } — a per-DUT verdict over the campaign.
+    auto max_of = [&](const char* name, double low, double high) -> std::optional<double> {
+      const auto node = limits[name];
+      if (!node) return std::nullopt;
+      const std::string field = std::string("limits.") + name;
+      reader.allow_only(node, field, {"max"});
+      return reader.number_in(node, field, "max", low, high);
+    };
+    out.limits.max_sdc_count = max_of("sdc_count", 0, 1e9);
+    out.limits.max_ecc_uncorrected = max_of("ecc_uncorrected", 0, 1e9);
+    out.limits.max_board_temp_c = max_of("board_temp_c", -50, 150);
     if (limits["chamber_band_c"]) out.limits.chamber_band_c = reader.number_in(limits, "limits", "chamber_band_c", 0.1, 50);
     if (const auto degradation = limits["throughput_degradation_pct"]) {
       reader.allow_only(degradation, "limits.throughput_degradation_pct", {"max"});

@@ -28,6 +28,11 @@ struct CampaignLimits {
   // The chamber's band: air further than this from its setpoint (two reads in a row) pauses
   // the profile clock until it is back within; unset = never pause.
   std::optional<double> chamber_band_c;
+  // Per DUT over the whole campaign, each a verdict at its end: results that failed their
+  // checksum, new uncorrected ECC errors, the hottest GPU temperature seen.
+  std::optional<double> max_sdc_count;
+  std::optional<double> max_ecc_uncorrected;
+  std::optional<double> max_board_temp_c;
 };
 
 struct CampaignConfig {

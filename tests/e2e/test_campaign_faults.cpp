@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(ecc_errors_and_silent_data_corruption_are_events) {
   const auto outcome = baseline_with_faults(
       lab, dir,
       {{1500, "fault agent sdc 0 2"}, {1500, "fault agent ecc 0 uncorrected 1"}, {1500, "fault agent ecc 0 corrected 3"}},
-      db_path);
+      db_path, "{ sdc_count: { max: 0 }, ecc_uncorrected: { max: 0 }, board_temp_c: { max: 95 } }");
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'sdc' AND severity = 'error' "
                              "AND message LIKE 'board-01: % failed the reference checksum (2 in all)'") == 1);
@@ -79,6 +79,13 @@ BOOST_AUTO_TEST_CASE(ecc_errors_and_silent_data_corruption_are_events) {
                              "AND message LIKE '%1 new uncorrected ECC error(s) (1 in all)'") == 1);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'ecc' AND severity = 'warning' "
                              "AND message LIKE '%corrected ECC error(s) (3 in all)'") == 1);
+  // The campaign's limits are verdicts per board: SDC and uncorrected ECC fail, temperature passes.
+  BOOST_TEST(!outcome.verdicts_pass);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM measurements WHERE name = 'sdc_count' AND value = 2 "
+                             "AND high_limit = 0 AND verdict = 'fail'") == 1);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM measurements WHERE name = 'ecc_uncorrected' AND value = 1 AND verdict = 'fail'") == 1);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM measurements WHERE name = 'board_temp_max_c' AND value > 30 "
+                             "AND verdict = 'pass'") == 1);
   // The counts are also channels of the board.
   BOOST_TEST(scalar(db_path, "SELECT max(value) FROM sample_view WHERE device = 'board-01' AND channel = 'sdc_count'") == 2);
   lab.stop();

@@ -83,6 +83,21 @@ BOOST_AUTO_TEST_CASE(valid_files_parse) {
   BOOST_TEST(config.station.instruments[1].max_ramp_c_per_min == 3);
 }
 
+BOOST_AUTO_TEST_CASE(campaign_limits_per_dut_and_the_chamber_band) {
+  std::string campaign = kCampaign;
+  replace(campaign, "limits: { throughput_degradation_pct: { max: 2.5 } }",
+          "limits: { sdc_count: { max: 0 }, ecc_uncorrected: { max: 0 }, board_temp_c: { max: 83 }, chamber_band_c: 2 }");
+  const auto config = parse(campaign);
+  BOOST_TEST(config.limits.max_sdc_count.value_or(-1) == 0.0);
+  BOOST_TEST(config.limits.max_ecc_uncorrected.value_or(-1) == 0.0);
+  BOOST_TEST(config.limits.max_board_temp_c.value_or(-1) == 83.0);
+  BOOST_TEST(config.limits.chamber_band_c.value_or(-1) == 2.0);
+  BOOST_TEST(!config.limits.max_throughput_degradation_pct.has_value());
+  replace(campaign, "sdc_count: { max: 0 }", "sdc_count: { min: 0 }");
+  const auto message = error_of([&] { parse(campaign); });
+  BOOST_TEST(message.find("campaign.yaml:11: limits.sdc_count.min: unknown key") != std::string::npos, message);
+}
+
 BOOST_AUTO_TEST_CASE(embedded_campaign_parses) {
   const auto config = ob::bench::load_embedded_campaign();
   BOOST_TEST(config.station.simulated);
