@@ -71,6 +71,33 @@ void load_checkpoint(const Context& c, ResumePoint& out) {
   if (auto id = json_number(state, "profile_id")) out.profile_id = static_cast<std::int64_t>(*id);
 }
 
+// A crash after a run was finished but before the next phase's checkpoint: the run is complete
+// (measured and judged), so go on with the next phase rather than running the end of it again.
+void skip_finished_run(const Context& c, ResumePoint& out) {
+  if (!out.run_id) return;
+  db::Statement run(c.db, "SELECT status, kind FROM runs WHERE id = ?1");
+  run.bind(1, *out.run_id);
+  if (!run.step() || run.column_text(0) != "completed") return;
+  if (run.column_text(1) == "replay") ++out.replays_before;
+  out.elapsed_profile_s += out.t_s;
+  out.plan_index += 1;
+  out.run_id.reset();
+  out.t_s = 0;
+}
+
+// A crash between a phase's run being created and its first checkpoint: the checkpoint says
+// "phase p, no run yet", but the run exists. Go on in it from its start (re-recording what it
+// has), rather than leaving it behind and starting a second run for the same phase.
+void adopt_started_run(const Context& c, ResumePoint& out) {
+  if (out.run_id) return;
+  db::Statement started(c.db, "SELECT id FROM runs WHERE campaign_id = ?1 AND ordinal = ?2 ORDER BY id DESC LIMIT 1");
+  started.bind(1, out.campaign_id);
+  started.bind(2, static_cast<std::int64_t>(out.plan_index));
+  if (!started.step()) return;
+  out.run_id = started.column_int64(0);
+  out.t_s = 0;
+}
+
 void load_profile(const Context& c, ResumePoint& out) {
   if (!out.profile_id) return;
   db::Statement profile(c.db, "SELECT proto FROM profiles WHERE id = ?1");
@@ -150,6 +177,8 @@ ResumePoint load_resume_point(const std::filesystem::path& db_path, std::optiona
   load_campaign(context, out, campaign_id);
   context.where = db_path.string() + ": campaign " + std::to_string(out.campaign_id) + " (" + out.campaign_name + ")";
   load_checkpoint(context, out);
+  skip_finished_run(context, out);
+  adopt_started_run(context, out);
   load_profile(context, out);
   load_run_means(context, out);
   load_partial(context, out);
