@@ -5,6 +5,7 @@
 #include "bench/cli/commands.hpp"
 #include "db/database.hpp"
 #include "db/degradation.hpp"
+#include "db/recorder.hpp"
 
 namespace ob::bench::cli {
 
@@ -26,6 +27,24 @@ int report_campaign(const CampaignOutcome& outcome, const std::string& campaign_
   if (outcome.status != db::CampaignStatus::completed) return kExitCampaignAborted;
   if (!outcome.verdicts_pass) return kExitVerdictFail;
   return kExitOk;
+}
+
+int run_and_report(const CampaignConfig& config, const std::filesystem::path& db_path, const RunnerOptions& options,
+                   const char* command) {
+  const std::filesystem::path path =
+      db_path.empty() ? std::filesystem::path("results/" + config.station.name + ".db") : db_path;
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  CampaignOutcome outcome;
+  try {
+    db::Recorder recorder(path);
+    CampaignRunner runner(config, recorder, options);
+    outcome = runner.run();
+  } catch (const db::DbError& e) {
+    std::fprintf(stderr, "orbitbench %s: %s\n", command, e.what());
+    return kExitError;
+  }
+  return report_campaign(outcome, config.name, path, command);
 }
 
 }  // namespace ob::bench::cli

@@ -14,8 +14,6 @@
 #include "bench/cli/commands.hpp"
 #include "bench/config/campaign_config.hpp"
 #include "bench/config/config_error.hpp"
-#include "db/database.hpp"
-#include "db/recorder.hpp"
 #include "profiles/profile.pb.h"
 
 namespace ob::bench::cli {
@@ -67,23 +65,11 @@ int replay(const ReplayArgs& args) {
     std::fprintf(stderr, "orbitbench replay: %s\n", e.what());
     return kExitError;
   }
-  std::filesystem::path db_path = args.db_path.empty() ? "results/" + config.station.name + ".db" : args.db_path;
-  std::error_code ec;
-  if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path(), ec);
   std::fprintf(stderr, "replaying %s on station %s at %gx speed\n", args.profile_path.c_str(), config.station.name.c_str(),
                config.speed);
-  CampaignOutcome outcome;
-  try {
-    db::Recorder recorder(db_path);
-    RunnerOptions options;
-    options.show_progress = !args.quiet;
-    CampaignRunner runner(config, recorder, options);
-    outcome = runner.run();
-  } catch (const db::DbError& e) {
-    std::fprintf(stderr, "orbitbench replay: %s\n", e.what());
-    return kExitError;
-  }
-  return report_campaign(outcome, config.name, db_path, "replay");
+  RunnerOptions options;
+  options.show_progress = !args.quiet;
+  return run_and_report(config, args.db_path, options, "replay");
 }
 
 }  // namespace

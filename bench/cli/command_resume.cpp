@@ -12,8 +12,6 @@
 #include "bench/config/campaign_config.hpp"
 #include "bench/config/config_error.hpp"
 #include "bench/resume_point.hpp"
-#include "db/database.hpp"
-#include "db/recorder.hpp"
 
 namespace ob::bench::cli {
 namespace {
@@ -41,19 +39,10 @@ int resume_campaign(const ResumeArgs& args) {
   std::fprintf(stderr, "resuming campaign %lld (%s) on station %s: phase %zu of %zu at t+%.0f s, %gx speed\n",
                static_cast<long long>(point.campaign_id), config.name.c_str(), config.station.name.c_str(),
                point.plan_index + 1, config.plan.size(), point.t_s, config.speed);
-  CampaignOutcome outcome;
-  try {
-    db::Recorder recorder(args.db_path);
-    RunnerOptions options;
-    options.show_progress = !args.quiet;
-    options.resume = &point;
-    CampaignRunner runner(config, recorder, options);
-    outcome = runner.run();
-  } catch (const db::DbError& e) {
-    std::fprintf(stderr, "orbitbench resume: %s\n", e.what());
-    return kExitError;
-  }
-  return report_campaign(outcome, config.name, args.db_path, "resume");
+  RunnerOptions options;
+  options.show_progress = !args.quiet;
+  options.resume = &point;
+  return run_and_report(config, args.db_path, options, "resume");
 }
 
 }  // namespace

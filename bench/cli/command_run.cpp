@@ -9,8 +9,6 @@
 #include "bench/cli/commands.hpp"
 #include "bench/config/campaign_config.hpp"
 #include "bench/config/config_error.hpp"
-#include "db/database.hpp"
-#include "db/recorder.hpp"
 
 namespace ob::bench::cli {
 namespace {
@@ -31,25 +29,11 @@ int run_campaign(const RunArgs& args) {
     return kExitError;
   }
   if (args.speed) config.speed = *args.speed;
-  std::filesystem::path db_path = args.db_path.empty() ? "results/" + config.station.name + ".db" : args.db_path;
-  std::error_code ec;
-  if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path(), ec);
-
   std::fprintf(stderr, "campaign %s (%s) on station %s, %zu phases at %gx speed\n", config.name.c_str(),
                config.label.c_str(), config.station.name.c_str(), config.plan.size(), config.speed);
-  CampaignOutcome outcome;
-  try {
-    db::Recorder recorder(db_path);
-    RunnerOptions options;
-    options.show_progress = !args.quiet;
-    CampaignRunner runner(config, recorder, options);
-    outcome = runner.run();
-  } catch (const db::DbError& e) {
-    std::fprintf(stderr, "orbitbench run: %s\n", e.what());
-    return kExitError;
-  }
-
-  return report_campaign(outcome, config.name, db_path, "run");
+  RunnerOptions options;
+  options.show_progress = !args.quiet;
+  return run_and_report(config, args.db_path, options, "run");
 }
 
 }  // namespace

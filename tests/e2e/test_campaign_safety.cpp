@@ -43,14 +43,28 @@ const char* kCampaign =
 
 double scalar(const std::filesystem::path& path, const std::string& sql) { return ob::test::sqlite_scalar(path, sql); }
 
+// A simulated lab at 300× that the test starts itself, so it can look at the instruments.
+struct LabAt300x {
+  ob::fixtures::SimLab lab{[] {
+    ob::fixtures::SimLabOptions options;
+    options.speed = 300;
+    return options;
+  }()};
+  ob::test::TempDir dir;
+  LabAt300x() { lab.start(); }
+};
+
+// Safe state: workload stopped, output off, chamber in standby.
+void check_bench_is_safe(const ob::fixtures::SimLab& lab) {
+  const auto state = lab.snapshot();
+  BOOST_TEST(!state.psu[0].output_on);
+  BOOST_TEST(!state.boards.at(0).workload_running);
+  BOOST_TEST(!state.chamber.running);
+}
+
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(board_over_temperature_aborts_into_safe_state) {
-  ob::fixtures::SimLabOptions options;
-  options.speed = 300;
-  ob::fixtures::SimLab lab(options);
-  lab.start();
-  ob::test::TempDir dir;
+BOOST_FIXTURE_TEST_CASE(board_over_temperature_aborts_into_safe_state, LabAt300x) {
   // The board sits ~40 K above chamber air at full power: a 45 °C limit trips during baseline.
   dir.write("station.yaml", station_yaml(lab, dir, 45));
   const auto campaign_path = dir.write("campaign.yaml", kCampaign);
@@ -59,11 +73,7 @@ BOOST_AUTO_TEST_CASE(board_over_temperature_aborts_into_safe_state) {
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "aborted");
   BOOST_TEST(outcome.reason.find("interlock") != std::string::npos);
   BOOST_TEST(outcome.reason.find("board-01") != std::string::npos);
-
-  const auto state = lab.snapshot();
-  BOOST_TEST(!state.psu[0].output_on);
-  BOOST_TEST(!state.boards[0].workload_running);
-  BOOST_TEST(!state.chamber.running);
+  check_bench_is_safe(lab);
 
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM campaigns WHERE status = 'aborted' AND reason LIKE '%interlock%'") == 1);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'interlock'") == 1);
@@ -76,12 +86,7 @@ BOOST_AUTO_TEST_CASE(board_over_temperature_aborts_into_safe_state) {
   lab.stop();
 }
 
-BOOST_AUTO_TEST_CASE(thermocouple_over_temperature_aborts_into_safe_state) {
-  ob::fixtures::SimLabOptions options;
-  options.speed = 300;
-  ob::fixtures::SimLab lab(options);
-  lab.start();
-  ob::test::TempDir dir;
+BOOST_FIXTURE_TEST_CASE(thermocouple_over_temperature_aborts_into_safe_state, LabAt300x) {
   // The GPU's own limit (95 °C) is never reached; the thermocouple's 45 °C is, during baseline.
   dir.write("station.yaml", station_with_thermocouple_yaml(lab, dir, 45));
   const auto campaign_path = dir.write("campaign.yaml", kCampaign);
@@ -90,11 +95,7 @@ BOOST_AUTO_TEST_CASE(thermocouple_over_temperature_aborts_into_safe_state) {
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "aborted");
   BOOST_TEST(outcome.reason.find("interlock: board-01 heatsink_temp_c") != std::string::npos, outcome.reason);
   BOOST_TEST(outcome.reason.find("board0-thermocouple/temp") != std::string::npos, outcome.reason);
-  // Safe state: workload stopped, output off, chamber in standby.
-  const auto snapshot = lab.snapshot();
-  BOOST_TEST(!snapshot.boards.at(0).workload_running);
-  BOOST_TEST(!snapshot.psu[0].output_on);
-  BOOST_TEST(!snapshot.chamber.running);
+  check_bench_is_safe(lab);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'interlock' AND message LIKE '%heatsink_temp_c%'") == 1);
   // The thermocouple reading that tripped is recorded, above the limit, under the board.
   BOOST_TEST(scalar(db_path,
@@ -107,11 +108,9 @@ namespace {
 // `orbitbench run` on an external simulated lab, interrupted after 3 s by `signals` (the
 // second one `gap` later); the bench must end safe and what was recorded must stay.
 void interrupt_and_check(const std::vector<int>& signals, std::chrono::milliseconds gap) {
-  ob::fixtures::SimLabOptions options;
-  options.speed = 300;
-  ob::fixtures::SimLab lab(options);
-  lab.start();
-  ob::test::TempDir dir;
+  LabAt300x bench;
+  auto& lab = bench.lab;
+  auto& dir = bench.dir;
   dir.write("station.yaml", station_yaml(lab, dir, 95));
   const auto campaign_path = dir.write("campaign.yaml", kCampaign);
   const auto db_path = dir.path() / "interrupted.db";
@@ -134,10 +133,7 @@ void interrupt_and_check(const std::vector<int>& signals, std::chrono::milliseco
   BOOST_REQUIRE(WIFEXITED(status));
   BOOST_TEST(WEXITSTATUS(status) == 130);
 
-  const auto state = lab.snapshot();
-  BOOST_TEST(!state.psu[0].output_on);
-  BOOST_TEST(!state.boards[0].workload_running);
-  BOOST_TEST(!state.chamber.running);
+  check_bench_is_safe(lab);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM campaigns WHERE status = 'aborted' AND reason LIKE '%SIGINT%'") == 1);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND message LIKE '% in safe state'") == 3);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM samples") > 20);
