@@ -1,6 +1,7 @@
 #include "db/migrations.hpp"
 
 #include <array>
+#include <optional>
 #include <string>
 
 #include "db/statement.hpp"
@@ -161,9 +162,66 @@ CREATE TABLE campaign_files (
 ) WITHOUT ROWID;
 )sql";
 
+// Schema v3: runs of kind 'thermal_cycle' (one cycle of a thermal-cycling plan). SQLite cannot
+// alter a CHECK constraint, so `runs` is rebuilt the documented way
+// (https://www.sqlite.org/lang_altertable.html#otheralter): create runs_new, copy, drop runs,
+// rename runs_new to runs. Never rename the old table instead: renaming rewrites the references
+// in samples, events, measurements and checkpoints, which would then point at the dropped table.
+// sample_view reads runs, so it is dropped first (RENAME checks every view) and recreated
+// verbatim from v1. apply() runs this with foreign keys off (rebuilds_tables): with them on,
+// DROP TABLE runs would delete every sample, event, measurement and checkpoint by cascade.
+constexpr const char* kSchemaV3 = R"sql(
+DROP VIEW sample_view;
+
+CREATE TABLE runs_new (
+  id             INTEGER PRIMARY KEY,
+  campaign_id    INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  profile_id     INTEGER REFERENCES profiles (id),
+  kind           TEXT NOT NULL
+                 CHECK (kind IN ('baseline', 'replay', 'reference', 'thermal_cycle')),
+  ordinal        INTEGER NOT NULL,
+  label          TEXT NOT NULL DEFAULT '',
+  speed          REAL NOT NULL DEFAULT 1,
+  status         TEXT NOT NULL DEFAULT 'running'
+                 CHECK (status IN ('running', 'completed', 'aborted', 'failed')),
+  started_unix_s REAL NOT NULL,
+  ended_unix_s   REAL
+);
+INSERT INTO runs_new SELECT * FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_new RENAME TO runs;
+CREATE INDEX runs_by_campaign ON runs (campaign_id, kind, ordinal);
+CREATE INDEX runs_by_profile ON runs (profile_id);
+
+-- One wide row per sample with the names people filter on, for sqlite3, pandas and Grafana.
+CREATE VIEW sample_view AS
+SELECT
+  c.id          AS campaign_id,
+  c.name        AS campaign,
+  r.id          AS run_id,
+  r.kind        AS run_kind,
+  r.ordinal     AS run_ordinal,
+  r.label       AS run_label,
+  d.id          AS device_id,
+  d.name        AS device,
+  d.kind        AS device_kind,
+  ch.id         AS channel_id,
+  ch.name       AS channel,
+  ch.unit       AS unit,
+  s.t_s         AS t_s,
+  s.wall_unix_s AS wall_unix_s,
+  s.value       AS value
+FROM samples s
+JOIN runs r      ON r.id = s.run_id
+JOIN campaigns c ON c.id = r.campaign_id
+JOIN channels ch ON ch.id = s.channel_id
+JOIN devices d   ON d.id = ch.device_id;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1},
     Migration{2, kSchemaV2},
+    Migration{.to_version = 3, .sql = kSchemaV3, .rebuilds_tables = true},
 };
 static_assert(kMigrations.size() == kSchemaVersion, "one migration step per schema version");
 
@@ -173,7 +231,64 @@ int user_version(const Connection& db) {
   return static_cast<int>(query.column_int64(0));
 }
 
+bool foreign_keys_on(const Connection& db) {
+  Statement query(db, "PRAGMA foreign_keys");
+  query.step();
+  return query.column_int64(0) != 0;
+}
+
+// Foreign key enforcement off for the life of a table-rebuilding step, then the connection's
+// own setting back (after COMMIT or ROLLBACK: PRAGMA foreign_keys does nothing inside a
+// transaction, which is also why it must be turned off before BEGIN).
+class ForeignKeysOff {
+ public:
+  explicit ForeignKeysOff(const Connection& db) : db_(db), was_on_(foreign_keys_on(db)) {
+    db_.exec("PRAGMA foreign_keys = OFF");
+    if (foreign_keys_on(db_)) {
+      // Inside a caller's transaction: rebuilding now would cascade-delete the child rows.
+      throw DbError(db_.path().string() +
+                    ": cannot turn foreign keys off to rebuild tables (a transaction is open)");
+    }
+  }
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+  ~ForeignKeysOff() {
+    if (!was_on_) return;
+    try {
+      db_.exec("PRAGMA foreign_keys = ON");
+    } catch (const DbError&) {
+      // Only reachable when the connection is already broken; the step's own error (if any)
+      // is the one worth reporting.
+    }
+  }
+
+ private:
+  const Connection& db_;
+  bool was_on_;
+};
+
+// Step 10 of SQLite's rebuild procedure: the rebuilt tables must still satisfy every foreign key.
+void require_foreign_keys_hold(const Connection& db) {
+  Statement check(db, "PRAGMA foreign_key_check");
+  constexpr int kShown = 5;
+  int violations = 0;
+  std::string shown;
+  while (check.step()) {
+    if (++violations > kShown) continue;
+    shown += violations == 1 ? " " : "; ";
+    shown += check.column_text(0);
+    if (!check.is_null(1)) shown += " rowid " + std::to_string(check.column_int64(1));
+    shown += " -> " + check.column_text(2);
+  }
+  if (violations > 0) {
+    throw DbError("foreign_key_check reports " + std::to_string(violations) +
+                  " row(s) without their parent:" + shown + (violations > kShown ? "; ..." : ""));
+  }
+}
+
 void apply(const Connection& db, const Migration& step) {
+  std::optional<ForeignKeysOff> foreign_keys_off;
+  if (step.rebuilds_tables) foreign_keys_off.emplace(db);
   // IMMEDIATE takes the write lock before reading the version, so two processes opening the
   // same new file cannot both run the same step.
   db.exec("BEGIN IMMEDIATE");
@@ -183,6 +298,7 @@ void apply(const Connection& db, const Migration& step) {
       return;
     }
     db.exec(step.sql);
+    if (step.rebuilds_tables) require_foreign_keys_hold(db);
     if (step.to_version == 1) {
       db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
     }

@@ -36,6 +36,7 @@ const char* to_string(RunKind kind) {
     case RunKind::baseline: return "baseline";
     case RunKind::replay: return "replay";
     case RunKind::reference: return "reference";
+    case RunKind::thermal_cycle: return "thermal_cycle";
   }
   return "baseline";
 }

@@ -28,7 +28,8 @@ struct CampaignRow {
 };
 
 enum class CampaignStatus { running, completed, aborted, failed };
-enum class RunKind { baseline, replay, reference };
+// thermal_cycle (schema v3): one cycle of a thermal-cycling plan (SMC-S-016 qualification).
+enum class RunKind { baseline, replay, reference, thermal_cycle };
 enum class RunStatus { running, completed, aborted, failed };
 
 const char* to_string(CampaignStatus status);
