@@ -20,8 +20,10 @@
 #include "bench/lateness_histogram.hpp"
 #include "bench/phase_targets.hpp"
 #include "bench/profile_request.hpp"
-#include "profiles/orbit_profile.hpp"
 #include "bench/run_statistics.hpp"
+#include "bench/thermal_cycle_judge.hpp"
+#include "db/database.hpp"
+#include "profiles/orbit_profile.hpp"
 #include "ob/version.hpp"
 
 namespace ob::bench {
@@ -125,6 +127,7 @@ class CampaignRunner::Impl {
     if (!co_await configure_all()) co_return;
     register_devices();
     if (!build_replay_profile()) co_return;
+    if (!check_thermal_programs()) co_return;
     const auto* resume = options_.resume;
     std::size_t first = 0;
     double first_t_s = 0;
@@ -144,9 +147,12 @@ class CampaignRunner::Impl {
     int replay_number = resume ? resume->replays_before : 0;
     for (std::size_t index = first; index < config_.plan.size() && !abort_reason_; ++index) {
       const auto& phase = config_.plan[index];
-      std::string label = to_string(phase.kind);
+      std::string label = phase.label_prefix + to_string(phase.kind);
       const int replays_before = replay_number;
       if (phase.kind == PhaseKind::replay) label += " " + std::to_string(++replay_number) + "/" + std::to_string(replays);
+      if (phase.kind == PhaseKind::thermal_cycle) {
+        label = phase.label_prefix + "cycle " + std::to_string(phase.cycle) + "/" + std::to_string(phase.thermal->cycles);
+      }
       PhaseStart start;
       start.ordinal = static_cast<int>(index);
       start.replays_before = replays_before;
@@ -335,9 +341,9 @@ class CampaignRunner::Impl {
     const bool has_replay = std::any_of(config_.plan.begin(), config_.plan.end(),
                                         [](const PhaseConfig& p) { return p.kind == PhaseKind::replay; });
     if (!has_replay) return;
-    double replay_orbits = 1;
+    double replay_orbits = 1;  // as far into the profile as any replay goes
     for (const auto& phase : config_.plan) {
-      if (phase.kind == PhaseKind::replay) replay_orbits = std::max(replay_orbits, phase.orbits);
+      if (phase.kind == PhaseKind::replay) replay_orbits = std::max(replay_orbits, phase.orbit_offset + phase.orbits);
     }
     if (options_.resume && options_.resume->profile) {  // the very profile it was replaying
       profile_ = *options_.resume->profile;
@@ -484,9 +490,44 @@ class CampaignRunner::Impl {
 
   PhaseTargets targets_for(const PhaseConfig& phase) const {
     if (phase.kind == PhaseKind::replay) {
-      return PhaseTargets(*profile_, full_power_);
+      return PhaseTargets(*profile_, full_power_, phase.orbit_offset * profile_->orbit().period_s());
+    }
+    if (phase.kind == PhaseKind::thermal_cycle) {
+      return PhaseTargets(cycle_schedule(*phase.thermal, phase.cycle), phase.thermal->power_fraction, full_power_);
     }
     return PhaseTargets(phase, full_power_);
+  }
+
+  // A thermal-cycling step this bench cannot run fails the campaign before anything is
+  // energised: plateaus beyond the chamber's range, ramps faster than it may be driven, or
+  // functional tests too short to hold three samples at this speed.
+  bool check_thermal_programs() {
+    const auto chamber = session_->chamber().driver->spec();
+    const double max_ramp = session_->chamber().max_ramp_c_per_min;
+    const double step_profile_s = config_.sample_period_s * config_.speed;
+    for (std::size_t index = 0; index < config_.plan.size(); ++index) {
+      const auto& phase = config_.plan[index];
+      if (phase.kind != PhaseKind::thermal_cycle || phase.cycle != 1) continue;
+      const auto& program = *phase.thermal;
+      char problem[320] = "";
+      if (program.cold_c < chamber.min_temp_c || program.hot_c > chamber.max_temp_c) {
+        std::snprintf(problem, sizeof problem, "plateaus %.1f … %.1f °C exceed %s's %.1f … %.1f °C", program.cold_c,
+                      program.hot_c, session_->chamber().name.c_str(), chamber.min_temp_c, chamber.max_temp_c);
+      } else if (max_ramp > 0 && program.ramp_c_per_min > max_ramp) {
+        std::snprintf(problem, sizeof problem, "ramp %.1f °C/min is faster than %s's max_ramp_c_per_min %.1f",
+                      program.ramp_c_per_min, session_->chamber().name.c_str(), max_ramp);
+      } else if (program.functional_test_s < 3 * step_profile_s) {
+        std::snprintf(problem, sizeof problem,
+                      "functional_test %s holds fewer than 3 samples at speed %g and sample_period_s %g (one per %s)",
+                      format_duration(program.functional_test_s).c_str(), config_.speed, config_.sample_period_s,
+                      format_duration(step_profile_s).c_str());
+      }
+      if (problem[0] == 0) continue;
+      status_on_abort_ = db::CampaignStatus::failed;
+      abort_campaign(config_.label + ":" + std::to_string(phase.line) + ": thermal_cycle: " + problem);
+      return false;
+    }
+    return true;
   }
 
   // ---- one phase: a tick loop per instrument -------------------------------------------------
@@ -533,15 +574,17 @@ class CampaignRunner::Impl {
       db::RunRow row;
       row.campaign_id = outcome_.campaign_id;
       if (phase.kind == PhaseKind::replay) row.profile_id = profile_id_;
-      row.kind = phase.kind == PhaseKind::baseline ? db::RunKind::baseline
-                 : phase.kind == PhaseKind::replay ? db::RunKind::replay
-                                                   : db::RunKind::reference;
+      row.kind = phase.kind == PhaseKind::baseline        ? db::RunKind::baseline
+                 : phase.kind == PhaseKind::replay        ? db::RunKind::replay
+                 : phase.kind == PhaseKind::thermal_cycle ? db::RunKind::thermal_cycle
+                                                          : db::RunKind::reference;
       row.ordinal = start.ordinal;
       row.label = label;
       row.speed = config_.speed;
       row.started_unix_s = unix_now_s();
       run.run_id = recorder_.add_run(row);
       event(run.run_id, std::nullopt, 0.0, "phase", "info", label + " started (" + format_duration(run.duration_s) + ")");
+      if (phase.kind == PhaseKind::thermal_cycle && phase.cycle == 1) announce_program(run.run_id, *phase.thermal);
     }
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(run.period_wall_s));
     run.start = Clock::now() - run.first_tick * period;
@@ -573,6 +616,7 @@ class CampaignRunner::Impl {
     const bool completed = !abort_reason_;
     recorder_.finish_run(run.run_id, completed ? db::RunStatus::completed : db::RunStatus::aborted, unix_now_s());
     record_run_measurements(run, phase.kind);
+    if (completed && phase.kind == PhaseKind::thermal_cycle) record_cycle_judgement(run, phase);
     last_run_id_ = run.run_id;
     elapsed_profile_s_ += run.duration_s;
     event(run.run_id, std::nullopt, run.duration_s, "phase", "info", label + (completed ? " completed" : " aborted"));
@@ -1071,9 +1115,90 @@ class CampaignRunner::Impl {
     }
   }
 
+  // ---- thermal cycling ----------------------------------------------------------------------
+
+  void announce_program(std::int64_t run_id, const ThermalProgram& program) {
+    event(run_id, chamber_state_.device_id, 0.0, "phase", "info", "thermal cycling " + program.describe());
+    for (const auto& deviation : program.deviations) {
+      event(run_id, chamber_state_.device_id, 0.0, "limit", "warning",
+            std::string("thermal cycling falls short of ") + to_string(program.level) + ": " + deviation);
+    }
+  }
+
+  // The cycle's judgements, from its recorded samples (all of them, also across a resume):
+  // plateau stability on the chamber, the functional tests and failure-free cycle per board;
+  // after the program's last cycle, its last three cycles and its conformance to the level.
+  void record_cycle_judgement(const PhaseRun& run, const PhaseConfig& phase) {
+    const auto& program = *phase.thermal;
+    const auto schedule = cycle_schedule(program, phase.cycle);
+    CycleChannels channels;
+    channels.chamber_air = chamber_state_.channels.at("air_temp_c");
+    for (std::size_t i = 0; i < board_states_.size(); ++i) {
+      const auto& ids = board_states_[i].channels;
+      channels.boards.push_back({ids.at("tflops"), ids.at("gpu_temp_c"), ids.at("sdc_count"), ids.at("ecc_uncorrected"), isolated_[i]});
+    }
+    recorder_.flush();  // judged on what is committed
+    const auto db = db::Connection::open_read_only(recorder_.path());
+    const auto judgement = judge_cycle(db, run.run_id, schedule, channels);
+    auto add = [&](std::optional<std::int64_t> device, std::string name, double value, const char* unit,
+                   std::optional<double> high, const char* verdict) {
+      recorder_.add_measurement(db::MeasurementRow{run.run_id, device, std::move(name), value, unit, std::nullopt, high, verdict});
+    };
+    auto pass_fail = [](bool pass) { return pass ? "pass" : "fail"; };
+    for (const auto& plateau : judgement.plateaus) {
+      const std::string side = plateau.hot ? "hot" : "cold";
+      add(chamber_state_.device_id, side + "_air_mean_c", plateau.air_mean_c, "degC", std::nullopt, "info");
+      const double rate = plateau.air_rate_c_per_h ? std::abs(*plateau.air_rate_c_per_h) : std::numeric_limits<double>::quiet_NaN();
+      add(chamber_state_.device_id, side + "_stability_c_per_h", rate, "degC/h", kStableCPerH, pass_fail(plateau.stable));
+      if (!plateau.stable) {
+        event(run.run_id, chamber_state_.device_id, schedule.duration_s, "limit", "warning",
+              side + " plateau not stable: chamber air " +
+                  (plateau.air_rate_c_per_h ? std::to_string(*plateau.air_rate_c_per_h) + " °C/h" : std::string("too few samples")) +
+                  " over the second half of the soak (needs < 3 °C/h)");
+      }
+    }
+    for (std::size_t i = 0; i < judgement.boards.size(); ++i) {
+      const auto device = board_states_[i].device_id;
+      const auto& board = judgement.boards[i];
+      for (std::size_t p = 0; p < board.plateaus.size(); ++p) {
+        const std::string side = judgement.plateaus[p].hot ? "hot" : "cold";
+        const auto& test = board.plateaus[p];
+        add(device, side + "_tflops_mean", test.tflops_mean, "TFLOP/s", std::nullopt, "info");
+        add(device, side + "_gpu_temp_mean_c", test.gpu_temp_mean_c, "degC", std::nullopt, "info");
+        add(device, side + "_functional", test.functional ? 1 : 0, "bool", std::nullopt, pass_fail(test.functional));
+      }
+      add(device, "cycle_failure_free", board.failure_free ? 1 : 0, "bool", std::nullopt, pass_fail(board.failure_free));
+    }
+    recorder_.flush();
+    if (phase.cycle != program.cycles) return;
+    // The program's end: its last three cycles must be failure-free, per board.
+    const int last_ordinal = static_cast<int>(phase.program_first) + program.cycles - 1;
+    const int needed = std::min(kFailureFreeCycles, program.cycles);
+    for (std::size_t i = 0; i < board_states_.size(); ++i) {
+      const int passed = failure_free_cycles(db, outcome_.campaign_id, board_states_[i].device_id,
+                                             static_cast<int>(phase.program_first), last_ordinal, needed);
+      add(board_states_[i].device_id, "last_cycles_failure_free", passed, "cycles", std::nullopt, pass_fail(passed == needed));
+    }
+    if (program.level != QualificationLevel::custom) {
+      add(std::nullopt, std::string("conforms_to_") + to_string(program.level), program.deviations.empty() ? 1 : 0, "bool",
+          std::nullopt, pass_fail(program.deviations.empty()));
+    }
+  }
+
+  // Thermal-cycling verdicts are read back from the record: they may have been written before
+  // a crash this campaign was resumed from.
+  bool thermal_verdicts_pass() {
+    recorder_.flush();
+    const auto db = db::Connection::open_read_only(recorder_.path());
+    return failed_thermal_verdicts(db, outcome_.campaign_id) == 0;
+  }
+
   void record_verdicts() {
     verdicts_pass_ = std::none_of(isolated_.begin(), isolated_.end(), [](bool isolated) { return isolated; });
     record_campaign_limits();
+    if (std::any_of(config_.plan.begin(), config_.plan.end(), [](const PhaseConfig& p) { return p.kind == PhaseKind::thermal_cycle; })) {
+      verdicts_pass_ = verdicts_pass_ && thermal_verdicts_pass();
+    }
     if (baseline_means_.empty() || reference_means_.empty() || !last_reference_run_id_) return;
     for (std::size_t i = 0; i < board_states_.size(); ++i) {
       if (i >= baseline_means_.size() || i >= reference_means_.size() || isolated_[i]) continue;

@@ -7,8 +7,13 @@ namespace ob::bench {
 PhaseTargets::PhaseTargets(const PhaseConfig& phase, std::vector<DutTargets> full_power)
     : duration_s_(phase.duration_s), chamber_c_(phase.chamber_c), full_power_(std::move(full_power)) {}
 
-PhaseTargets::PhaseTargets(const profiles::pb::Profile& profile, std::vector<DutTargets> full_power)
-    : full_power_(std::move(full_power)), profile_(&profile) {
+PhaseTargets::PhaseTargets(CycleSchedule schedule, double power_fraction, std::vector<DutTargets> full_power)
+    : duration_s_(schedule.duration_s), full_power_(std::move(full_power)), cycle_(std::move(schedule)) {
+  for (auto& dut : full_power_) dut.power_cap_w = std::max(dut.power_cap_w * power_fraction, dut.min_power_cap_w);
+}
+
+PhaseTargets::PhaseTargets(const profiles::pb::Profile& profile, std::vector<DutTargets> full_power, double offset_s)
+    : offset_s_(offset_s), full_power_(std::move(full_power)), profile_(&profile) {
   duration_s_ = profile.t_s().empty() ? 0 : profile.t_s(profile.t_s_size() - 1);
   chamber_.emplace(profile, profiles::series::kChamberSetpoint);
   illumination_.emplace(profile, profiles::series::kIllumination);
@@ -27,15 +32,16 @@ Targets PhaseTargets::at(double t_s) const {
     dut.current_limit_a = std::min(dut.current_limit_a, dut.power_cap_w / dut.voltage_v * kCurrentLimitMargin);
   };
   if (!profile_) {
-    targets.chamber_c = chamber_c_;
+    targets.chamber_c = cycle_ ? cycle_->setpoint_at(t_s) : chamber_c_;
     for (auto& dut : targets.duts) limit_current(dut);
     return targets;
   }
-  targets.chamber_c = chamber_->at(t_s);
-  targets.illumination = illumination_->at(t_s);
-  targets.power_budget_w = budget_->at(t_s);
+  const double profile_t_s = offset_s_ + t_s;
+  targets.chamber_c = chamber_->at(profile_t_s);
+  targets.illumination = illumination_->at(profile_t_s);
+  targets.power_budget_w = budget_->at(profile_t_s);
   // The profile's cap was mapped for the weakest DUT; each DUT follows the same fraction of its own.
-  const double fraction = cap_->at(t_s) / profile_cap_max_w_;
+  const double fraction = cap_->at(profile_t_s) / profile_cap_max_w_;
   for (auto& dut : targets.duts) {
     dut.power_cap_w = std::max(dut.power_cap_w * fraction, dut.min_power_cap_w);
     limit_current(dut);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bench/config/campaign_config.hpp"
+#include "bench/thermal_cycling.hpp"
 #include "profiles/orbit_profile.hpp"
 
 namespace ob::bench {
@@ -32,8 +33,12 @@ class PhaseTargets {
  public:
   // Constant conditions for a baseline or reference phase.
   PhaseTargets(const PhaseConfig& phase, std::vector<DutTargets> full_power);
-  // Orbit replay: every DUT follows the profile's cap, scaled to its own maximum.
-  PhaseTargets(const profiles::pb::Profile& profile, std::vector<DutTargets> full_power);
+  // Orbit replay: every DUT follows the profile's cap, scaled to its own maximum, from
+  // offset_s into the profile (a replay continued after a reference check).
+  PhaseTargets(const profiles::pb::Profile& profile, std::vector<DutTargets> full_power, double offset_s = 0);
+  // One thermal cycle: the chamber follows the cycle's ramps and soaks, every DUT runs at
+  // power_fraction of its full cap.
+  PhaseTargets(CycleSchedule schedule, double power_fraction, std::vector<DutTargets> full_power);
 
   double duration_s() const { return duration_s_; }
   Targets at(double t_s) const;
@@ -41,7 +46,9 @@ class PhaseTargets {
  private:
   double duration_s_ = 0;
   double chamber_c_ = 25;
+  double offset_s_ = 0;
   std::vector<DutTargets> full_power_;
+  std::optional<CycleSchedule> cycle_;
   const profiles::pb::Profile* profile_ = nullptr;
   std::optional<profiles::SeriesCursor> chamber_;
   std::optional<profiles::SeriesCursor> illumination_;

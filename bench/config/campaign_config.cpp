@@ -1,5 +1,6 @@
 #include "bench/config/campaign_config.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +16,8 @@ namespace {
 
 // Campaign speed above this would leave too few samples per thermal time constant.
 constexpr double kMaxSpeed = 10000;
+// Repeats multiply: a plan expanding past this is a typo, not a campaign.
+constexpr std::size_t kMaxPlanRuns = 100000;
 
 // orbit: { preset: NAME | tle: FILE [sat: NAME|NUM] | elements: SPEC, start: UTC }
 profiles::OrbitSource parse_orbit(const YamlReader& reader, const YAML::Node& node, const std::filesystem::path& directory,
@@ -69,33 +72,165 @@ drivers::WorkloadSpec parse_workload(const YamlReader& reader, const YAML::Node&
   return workload;
 }
 
-PhaseConfig parse_phase(const YamlReader& reader, const YAML::Node& item, std::size_t index) {
-  const std::string field = "plan[" + std::to_string(index) + "]";
-  if (!item.IsMap() || item.size() != 1) {
-    reader.fail(item, field, "expected one of '- baseline: {...}', '- replay: {...}', '- reference: {...}'");
+constexpr const char* kStepNames = "baseline, replay, reference, thermal_cycle or repeat";
+
+void parse_steps(const YamlReader& reader, const YAML::Node& steps, const std::string& field, std::vector<PhaseConfig>& plan,
+                 const std::string& prefix, int depth);
+
+// thermal_cycle: { level, predicted_c: [min, max] | cold_c + hot_c, cycles, ramp_c_per_min, soak,
+//                  soak_first_last, functional_test, ambient_c, power_fraction }
+void parse_thermal_cycle(const YamlReader& reader, const YAML::Node& body, const std::string& field, int line,
+                         std::vector<PhaseConfig>& plan, const std::string& prefix) {
+  reader.allow_only(body, field,
+                    {"level", "predicted_c", "cold_c", "hot_c", "cycles", "ramp_c_per_min", "soak", "soak_first_last",
+                     "functional_test", "ambient_c", "power_fraction"});
+  ThermalCycleConfig config;
+  const auto level_text = reader.string(body, field, "level");
+  const auto level = parse_qualification_level(level_text);
+  if (!level) {
+    reader.fail(body["level"], field + ".level",
+                "unknown level '" + level_text + "' (expected qualification, protoqualification, acceptance or custom)");
   }
+  config.level = *level;
+  if (const auto predicted = body["predicted_c"]) {
+    if (!predicted.IsSequence() || predicted.size() != 2) {
+      reader.fail(predicted, field + ".predicted_c", "expected [min, max], the unit's predicted extremes in °C");
+    }
+    try {
+      config.predicted_min_c = predicted[0].as<double>();
+      config.predicted_max_c = predicted[1].as<double>();
+    } catch (const YAML::Exception&) {
+      reader.fail(predicted, field + ".predicted_c", "expected two numbers, [min, max]");
+    }
+  }
+  if (body["cold_c"]) config.cold_c = reader.number_in(body, field, "cold_c", -100, 200);
+  if (body["hot_c"]) config.hot_c = reader.number_in(body, field, "hot_c", -100, 200);
+  if (body["cycles"]) config.cycles = static_cast<int>(reader.number_in(body, field, "cycles", 1, 1000));
+  if (body["ramp_c_per_min"]) config.ramp_c_per_min = reader.number_in(body, field, "ramp_c_per_min", 0.01, 100);
+  config.soak_s = reader.optional_duration_s(body, field, "soak");
+  config.soak_first_last_s = reader.optional_duration_s(body, field, "soak_first_last");
+  config.functional_test_s = reader.optional_duration_s(body, field, "functional_test").value_or(config.functional_test_s);
+  if (body["ambient_c"]) config.ambient_c = reader.number_in(body, field, "ambient_c", -40, 60);
+  if (body["power_fraction"]) config.power_fraction = reader.number_in(body, field, "power_fraction", 0.05, 1);
+  std::shared_ptr<const ThermalProgram> program;
+  try {
+    program = std::make_shared<const ThermalProgram>(derive_thermal_program(config));
+  } catch (const std::invalid_argument& e) {
+    // "key: reason" — point at the key when the file has it.
+    const std::string what = e.what();
+    const auto colon = what.find(':');
+    const std::string key = colon == std::string::npos ? "" : what.substr(0, colon);
+    const auto node = key.empty() ? body : body[key];
+    reader.fail(node ? node : body, key.empty() ? field : field + "." + key,
+                colon == std::string::npos ? what : what.substr(colon + 2));
+  }
+  const std::size_t first = plan.size();
+  for (int cycle = 1; cycle <= program->cycles; ++cycle) {
+    PhaseConfig phase;
+    phase.kind = PhaseKind::thermal_cycle;
+    phase.thermal = program;
+    phase.cycle = cycle;
+    phase.program_first = first;
+    phase.label_prefix = prefix;
+    phase.line = line;
+    plan.push_back(phase);
+  }
+}
+
+// replay: { orbits, reference_every: K | { orbits: K, chamber_c, duration } }
+void parse_replay(const YamlReader& reader, const YAML::Node& body, const std::string& field, int line,
+                  std::vector<PhaseConfig>& plan, const std::string& prefix) {
+  reader.allow_only(body, field, {"orbits", "reference_every"});
+  PhaseConfig replay;
+  replay.kind = PhaseKind::replay;
+  replay.line = line;
+  replay.label_prefix = prefix;
+  if (body["orbits"]) replay.orbits = reader.number_in(body, field, "orbits", 0.01, 1000);
+  const auto every = body["reference_every"];
+  if (!every) {
+    plan.push_back(replay);
+    return;
+  }
+  // The reference checks hold the conditions of the plan's baseline (or 25 °C for 10 minutes)
+  // unless they say their own.
+  PhaseConfig reference;
+  reference.kind = PhaseKind::reference;
+  reference.line = line;
+  reference.label_prefix = prefix;
+  for (const auto& phase : plan) {
+    if (phase.kind != PhaseKind::baseline) continue;
+    reference.chamber_c = phase.chamber_c;
+    reference.duration_s = phase.duration_s;
+    break;
+  }
+  double every_orbits = 0;
+  const std::string every_field = field + ".reference_every";
+  if (every.IsMap()) {
+    reader.allow_only(every, every_field, {"orbits", "chamber_c", "duration"});
+    every_orbits = reader.number_in(every, every_field, "orbits", 0.01, 1000);
+    if (every["chamber_c"]) reference.chamber_c = reader.number_in(every, every_field, "chamber_c", -80, 200);
+    reference.duration_s = reader.optional_duration_s(every, every_field, "duration").value_or(reference.duration_s);
+  } else {
+    every_orbits = reader.number_in(body, field, "reference_every", 0.01, 1000);
+  }
+  const double total = replay.orbits;
+  for (double done = 0; done < total - 1e-9; done += every_orbits) {
+    if (done > 0) plan.push_back(reference);
+    PhaseConfig part = replay;
+    part.orbit_offset = done;
+    part.orbits = std::min(every_orbits, total - done);
+    plan.push_back(part);
+  }
+}
+
+void parse_step(const YamlReader& reader, const YAML::Node& item, const std::string& field, std::vector<PhaseConfig>& plan,
+                const std::string& prefix, int depth) {
+  if (!item.IsMap() || item.size() != 1) reader.fail(item, field, std::string("expected one step: ") + kStepNames);
   const auto entry = *item.begin();
   const auto name = entry.first.as<std::string>();
   const auto& body = entry.second;
-  PhaseConfig phase;
-  phase.line = item.Mark().line + 1;
-  const std::string phase_field = field + "." + name;
+  const int line = item.Mark().line + 1;
+  const std::string step_field = field + "." + name;
   if (name == "baseline" || name == "reference") {
+    PhaseConfig phase;
+    phase.line = line;
+    phase.label_prefix = prefix;
     phase.kind = name == "baseline" ? PhaseKind::baseline : PhaseKind::reference;
-    reader.allow_only(body, phase_field, {"chamber_c", "duration"});
-    if (body["chamber_c"]) phase.chamber_c = reader.number_in(body, phase_field, "chamber_c", -80, 200);
-    phase.duration_s = reader.optional_duration_s(body, phase_field, "duration").value_or(phase.duration_s);
-    return phase;
+    reader.allow_only(body, step_field, {"chamber_c", "duration"});
+    if (body["chamber_c"]) phase.chamber_c = reader.number_in(body, step_field, "chamber_c", -80, 200);
+    phase.duration_s = reader.optional_duration_s(body, step_field, "duration").value_or(phase.duration_s);
+    plan.push_back(phase);
+    return;
   }
-  if (name == "replay") {
-    phase.kind = PhaseKind::replay;
-    reader.allow_only(body, phase_field, {"orbits"});
-    if (body["orbits"]) phase.orbits = reader.number_in(body, phase_field, "orbits", 0.01, 1000);
-    return phase;
+  if (name == "replay") return parse_replay(reader, body, step_field, line, plan, prefix);
+  if (name == "thermal_cycle") return parse_thermal_cycle(reader, body, step_field, line, plan, prefix);
+  if (name == "repeat") {
+    // repeat: { times: N, steps: [ … ] } — the steps N times over, nested repeats allowed.
+    reader.allow_only(body, step_field, {"times", "steps"});
+    const int times = static_cast<int>(reader.number_in(body, step_field, "times", 1, 10000));
+    const auto steps = body["steps"];
+    if (!steps || !steps.IsSequence() || steps.size() == 0) {
+      reader.fail(steps ? steps : body, step_field + ".steps", "expected a non-empty list of steps");
+    }
+    if (depth >= 4) reader.fail(item, step_field, "repeats nested deeper than 4");
+    for (int time = 1; time <= times; ++time) {
+      const std::string inner = prefix + "repeat " + std::to_string(time) + "/" + std::to_string(times) + ": ";
+      parse_steps(reader, steps, step_field + ".steps", plan, inner, depth + 1);
+      if (plan.size() > kMaxPlanRuns) {
+        reader.fail(item, step_field, "expands the plan past " + std::to_string(kMaxPlanRuns) + " runs");
+      }
+    }
+    return;
   }
-  reader.fail(entry.first, field, "unknown phase '" + name + "' (expected baseline, replay or reference)");
+  reader.fail(entry.first, field, "unknown step '" + name + "' (expected " + kStepNames + ")");
 }
 
+void parse_steps(const YamlReader& reader, const YAML::Node& steps, const std::string& field, std::vector<PhaseConfig>& plan,
+                 const std::string& prefix, int depth) {
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    parse_step(reader, steps[i], field + "[" + std::to_string(i) + "]", plan, prefix, depth);
+  }
+}
 
 }  // namespace
 
@@ -104,6 +239,7 @@ const char* to_string(PhaseKind kind) {
     case PhaseKind::baseline: return "baseline";
     case PhaseKind::replay: return "replay";
     case PhaseKind::reference: return "reference";
+    case PhaseKind::thermal_cycle: return "thermal_cycle";
   }
   return "unknown";
 }
@@ -135,7 +271,7 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
     out.profile_path = file.is_absolute() || directory.empty() ? file.string() : (directory / file).string();
     if (!std::filesystem::exists(out.profile_path)) reader.fail(root["profile"], "profile", out.profile_path + ": no such file");
   } else if (!root["orbit"]) {
-    reader.fail(root, "orbit", "missing (required, e.g. orbit: { preset: starlink-550 }, or profile: FILE)");
+    // Only a replay needs an orbit (checked with the plan below).
   } else {
     out.profile.orbit = parse_orbit(reader, root["orbit"], directory, out.profile);
   }
@@ -161,10 +297,18 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   if (root["sample_period_s"]) out.sample_period_s = reader.number_in(root, "", "sample_period_s", 0.01, 3600);
 
   const auto plan = root["plan"];
-  if (!plan) reader.fail(root, "plan", "missing (required: a list of baseline/replay/reference phases)");
-  if (!plan.IsSequence() || plan.size() == 0) reader.fail(plan, "plan", "expected a non-empty list of phases");
-  for (std::size_t i = 0; i < plan.size(); ++i) out.plan.push_back(parse_phase(reader, plan[i], i));
+  if (!plan) reader.fail(root, "plan", std::string("missing (required: a list of steps: ") + kStepNames + ")");
+  if (!plan.IsSequence() || plan.size() == 0) reader.fail(plan, "plan", "expected a non-empty list of steps");
+  parse_steps(reader, plan, "plan", out.plan, "", 0);
+  if (out.plan.size() > kMaxPlanRuns) {
+    reader.fail(plan, "plan", "expands to " + std::to_string(out.plan.size()) + " runs (at most " +
+                                  std::to_string(kMaxPlanRuns) + ")");
+  }
   out.profile.name = out.name;
+  const bool replays = std::any_of(out.plan.begin(), out.plan.end(), [](const PhaseConfig& p) { return p.kind == PhaseKind::replay; });
+  if (replays && !root["orbit"] && out.profile_path.empty()) {
+    reader.fail(root, "orbit", "missing (the plan replays an orbit: orbit: { preset: starlink-550 }, or profile: FILE)");
+  }
 
   if (const auto limits = root["limits"]) {
     reader.allow_only(limits, "limits",

@@ -2,6 +2,7 @@
 // campaign.yaml: what to do to the boards — orbit, plan, workload, limits, speed.
 // Schema: docs/configuration.md.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,17 +10,29 @@
 #include "bench/config/station_config.hpp"
 #include "drivers/gpu/gpu_board.hpp"
 #include "bench/profile_request.hpp"
+#include "bench/thermal_cycling.hpp"
 
 namespace ob::bench {
 
-enum class PhaseKind { baseline, replay, reference };
+enum class PhaseKind { baseline, replay, reference, thermal_cycle };
 const char* to_string(PhaseKind kind);
 
+// One run of the plan. The file's steps are expanded into these: a `repeat` into its steps
+// times over, a replay with `reference_every` into replays with references between them, a
+// `thermal_cycle` step into one phase per cycle (so a resumed campaign goes on at the cycle,
+// and every cycle is a run with its own judgements).
 struct PhaseConfig {
   PhaseKind kind = PhaseKind::baseline;
   double chamber_c = 25;   // baseline/reference: constant chamber air
   double duration_s = 600; // baseline/reference: profile seconds
   double orbits = 1;       // replay: orbits to replay
+  double orbit_offset = 0; // replay: orbits of the profile replayed before this part (reference_every)
+  // thermal_cycle: the program every cycle of its step shares, this cycle (1-based), and the
+  // plan index of the program's first cycle.
+  std::shared_ptr<const ThermalProgram> thermal;
+  int cycle = 0;
+  std::size_t program_first = 0;
+  std::string label_prefix;  // "repeat 2/3: " inside a repeat
   int line = 0;
 };
 

@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(bad_values_are_refused) {
   expect(kCampaign, "qualification: protoqualification", "chamber_max_c: 300", "campaign.yaml:5: lab.chamber_max_c: unknown key");
   expect(kCampaign, "duration: 5m", "duration: five", "campaign.yaml:8: plan[0].baseline.duration: 'five' is not a positive duration");
   expect(kCampaign, "- replay: { orbits: 2 }", "- replay: { orbits: two }", "plan[1].replay.orbits: 'two' is not a number");
-  expect(kCampaign, "- replay: { orbits: 2 }", "- soak: { orbits: 2 }", "campaign.yaml:9: plan[1]: unknown phase 'soak'");
+  expect(kCampaign, "- replay: { orbits: 2 }", "- soak: { orbits: 2 }", "campaign.yaml:9: plan[1]: unknown step 'soak'");
   expect(kCampaign, "speed: 60", "speed: 0", "campaign.yaml:6: speed: 0 is outside");
   expect(kCampaign, "campaign: c1\n", "", "campaign.yaml:1: campaign: missing (required)");
 }
@@ -247,4 +247,74 @@ BOOST_AUTO_TEST_CASE(tle_orbit_errors_name_the_tle_file_and_line) {
   BOOST_TEST(message.find("bad.tle:2:") != std::string::npos, message);
   BOOST_TEST(message.find("checksum") != std::string::npos, message);
   fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(plans_expand_repeats_reference_checks_and_thermal_cycles) {
+  std::string campaign = kCampaign;
+  replace(campaign, "  - replay: { orbits: 2 }\n",
+          "  - replay: { orbits: 5, reference_every: 2 }\n"
+          "  - repeat:\n"
+          "      times: 2\n"
+          "      steps:\n"
+          "        - thermal_cycle: { level: custom, cold_c: 0, hot_c: 40, cycles: 3, soak: 20m, functional_test: 5m }\n"
+          "        - reference: { chamber_c: 30, duration: 2m }\n");
+  const auto config = parse(campaign);
+  using ob::bench::PhaseKind;
+  // baseline, replay 2, reference, replay 2, reference, replay 1, 2 × (3 cycles + reference), reference
+  BOOST_REQUIRE(config.plan.size() == 1u + 5u + 8u + 1u);
+  BOOST_TEST((config.plan[1].kind == PhaseKind::replay));
+  BOOST_TEST(config.plan[1].orbits == 2);
+  BOOST_TEST(config.plan[1].orbit_offset == 0);
+  BOOST_TEST((config.plan[2].kind == PhaseKind::reference));
+  BOOST_TEST(config.plan[2].chamber_c == 20);  // the baseline's conditions
+  BOOST_TEST(config.plan[2].duration_s == 300);
+  BOOST_TEST(config.plan[3].orbit_offset == 2);
+  BOOST_TEST(config.plan[5].orbit_offset == 4);
+  BOOST_TEST(config.plan[5].orbits == 1);
+  BOOST_TEST((config.plan[6].kind == PhaseKind::thermal_cycle));
+  BOOST_TEST(config.plan[6].cycle == 1);
+  BOOST_TEST(config.plan[8].cycle == 3);
+  BOOST_TEST(config.plan[8].program_first == 6u);
+  BOOST_TEST(config.plan[8].label_prefix == "repeat 1/2: ");
+  BOOST_TEST(config.plan[8].thermal->hot_c == 40);
+  BOOST_TEST(config.plan[8].thermal->soak_s == 1200);
+  BOOST_TEST(config.plan[9].chamber_c == 30);
+  BOOST_TEST(config.plan[10].program_first == 10u);  // the second repeat's own program
+  BOOST_TEST(config.plan[12].label_prefix == "repeat 2/2: ");
+  BOOST_TEST((config.plan.back().kind == PhaseKind::reference));
+}
+
+BOOST_AUTO_TEST_CASE(a_qualification_step_takes_its_cycles_from_the_level) {
+  std::string campaign = kCampaign;
+  replace(campaign, "  - replay: { orbits: 2 }\n", "  - thermal_cycle: { level: acceptance, predicted_c: [-10, 45] }\n");
+  const auto config = parse(campaign);
+  BOOST_REQUIRE(config.plan.size() == 2u + 14u);
+  const auto& program = *config.plan[1].thermal;
+  BOOST_TEST(program.cold_c == -24);
+  BOOST_TEST(program.hot_c == 61);
+  BOOST_TEST(program.deviations.empty());
+}
+
+BOOST_AUTO_TEST_CASE(bad_plan_steps_name_the_field) {
+  auto expect = [](const std::string& step, const std::string& needle) {
+    std::string campaign = kCampaign;
+    replace(campaign, "  - replay: { orbits: 2 }\n", step);
+    const auto message = error_of([&] { parse(campaign); });
+    BOOST_TEST(message.find(needle) != std::string::npos, message);
+  };
+  expect("  - thermal_cycle: { level: heroic }\n", "campaign.yaml:9: plan[1].thermal_cycle.level: unknown level 'heroic'");
+  expect("  - thermal_cycle: { level: custom, cold_c: 0, hot_c: 40 }\n",
+         "plan[1].thermal_cycle.cycles: a custom step needs its number of cycles");
+  expect("  - thermal_cycle: { level: custom, cold_c: 50, hot_c: 40, cycles: 2 }\n",
+         "plan[1].thermal_cycle.hot_c: the hot plateau must lie above the cold one");
+  expect("  - thermal_cycle: { level: acceptance, ramp_c_per_min: 0.5 }\n",
+         "plan[1].thermal_cycle.ramp_c_per_min: never slower than 1.0 °C/min");
+  expect("  - thermal_cycle: { level: acceptance, predicted_c: [40] }\n", "plan[1].thermal_cycle.predicted_c: expected [min, max]");
+  expect("  - thermal_cycle: { level: acceptance, dwell: 1h }\n", "plan[1].thermal_cycle.dwell: unknown key");
+  expect("  - repeat: { times: 2 }\n", "plan[1].repeat.steps: expected a non-empty list of steps");
+  expect("  - repeat: { times: 2, steps: [ { soak: {} } ] }\n", "plan[1].repeat.steps[0]: unknown step 'soak'");
+  expect("  - replay: { orbits: 2, reference_every: { orbits: 1, chamber: 3 } }\n",
+         "plan[1].replay.reference_every.chamber: unknown key");
+  expect("  - repeat: { times: 1000, steps: [ { repeat: { times: 1000, steps: [ { replay: {} } ] } } ] }\n",
+         "expands the plan past 100000 runs");
 }
