@@ -345,6 +345,7 @@ class CampaignRunner::Impl {
     for (const auto& phase : config_.plan) {
       if (phase.kind == PhaseKind::replay) replay_orbits = std::max(replay_orbits, phase.orbit_offset + phase.orbits);
     }
+    replay_orbits_ = replay_orbits;
     if (options_.resume && options_.resume->profile) {  // the very profile it was replaying
       profile_ = *options_.resume->profile;
       profile_id_ = options_.resume->profile_id;
@@ -870,18 +871,22 @@ class CampaignRunner::Impl {
     }
     progress_.t_s = t_s;
     if (run.phase->kind == PhaseKind::replay && profile_ && profile_->orbit().period_s() > 0) {
-      progress_.orbits = static_cast<int>(std::ceil(run.phase->orbits - 1e-9));
-      progress_.orbit = std::min(progress_.orbits, static_cast<int>(t_s / profile_->orbit().period_s()) + 1);
+      // Orbits of the whole replay (parts split by reference checks go on where the last stopped).
+      progress_.orbits = static_cast<int>(std::ceil(replay_orbits_ - 1e-9));
+      progress_.orbit = std::min(progress_.orbits,
+                                 static_cast<int>(run.phase->orbit_offset + t_s / profile_->orbit().period_s()) + 1);
     } else {
       progress_.orbit = progress_.orbits = 0;
     }
     const double remaining_profile_s = total_profile_s() - elapsed_profile_s_ - t_s;
     progress_.remaining_wall_s = remaining_profile_s / config_.speed;
+    if (targets.illumination || run.phase->kind == PhaseKind::thermal_cycle) {  // what the plan asks for, as it changes
+      sample(run, profile_state_, "chamber_setpoint_c", t_s, wall, targets.chamber_c);
+      sample(run, profile_state_, "gpu_power_cap_w", t_s, wall, targets.duts.front().power_cap_w);
+    }
     if (targets.illumination) {
       sample(run, profile_state_, "illumination", t_s, wall, *targets.illumination);
       sample(run, profile_state_, "power_budget_w", t_s, wall, targets.power_budget_w.value_or(0));
-      sample(run, profile_state_, "chamber_setpoint_c", t_s, wall, targets.chamber_c);
-      sample(run, profile_state_, "gpu_power_cap_w", t_s, wall, targets.duts.front().power_cap_w);
       progress_.condition = *targets.illumination >= kSunlitThreshold ? "sunlit" : "eclipse";
     } else {
       progress_.condition = "ground";
@@ -893,7 +898,13 @@ class CampaignRunner::Impl {
   double total_profile_s() const {
     double total = 0;
     for (const auto& phase : config_.plan) {
-      total += phase.kind == PhaseKind::replay && profile_ ? phase.orbits * profile_->orbit().period_s() : phase.duration_s;
+      if (phase.kind == PhaseKind::replay && profile_) {
+        total += phase.orbits * profile_->orbit().period_s();
+      } else if (phase.kind == PhaseKind::thermal_cycle) {
+        total += cycle_schedule(*phase.thermal, phase.cycle).duration_s;
+      } else {
+        total += phase.duration_s;
+      }
     }
     return total;
   }
@@ -1291,6 +1302,7 @@ class CampaignRunner::Impl {
   std::vector<double> campaign_max_temp_c_;
   std::vector<drivers::PsuRegulation> last_regulation_;
   double elapsed_profile_s_ = 0;
+  double replay_orbits_ = 1;  // how far into the profile the plan's replays go
 
   std::vector<RunStatistics> statistics_;
   std::vector<RunningMean> baseline_means_, reference_means_, replay_means_;
