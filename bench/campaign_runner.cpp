@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -41,10 +42,36 @@ constexpr double kSunlitThreshold = 0.5;
 constexpr double kPsuWatchdogS = 5.0;
 // Wall seconds between checkpoints: at most this much is recorded twice after a resume.
 constexpr double kCheckpointPeriodS = 1.0;
+// From an interlock's decision to what it protects in its safe state, on loopback (recorded as
+// the high limit of the latency measurements).
+constexpr double kInterlockLatencyBoundMs = 100;
+
+// A label that names a file, made absolute; others ("(embedded) …") as they are.
+std::string absolute_label(const std::string& label) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(label, ec)) return label;
+  const auto absolute = std::filesystem::absolute(label, ec);
+  return ec ? label : absolute.lexically_normal().string();
+}
 
 double unix_now_s() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
+
+// Keeps a timer in a list for as long as its loop runs.
+class TimerRegistration {
+ public:
+  TimerRegistration(std::vector<asio::steady_timer*>& timers, asio::steady_timer& timer) : timers_(timers), timer_(&timer) {
+    timers_.push_back(timer_);
+  }
+  ~TimerRegistration() { std::erase(timers_, timer_); }
+  TimerRegistration(const TimerRegistration&) = delete;
+  TimerRegistration& operator=(const TimerRegistration&) = delete;
+
+ private:
+  std::vector<asio::steady_timer*>& timers_;
+  asio::steady_timer* timer_;
+};
 
 // Per-instrument bookkeeping for faults and its database identity.
 struct DeviceState {
@@ -79,7 +106,10 @@ class CampaignRunner::Impl {
       campaign.config_yaml = "# " + config_.label + "\n" + config_.text + "\n# " + config_.station.label + "\n" +
                              config_.station.text;
       campaign.started_unix_s = unix_now_s();
-      campaign.files = {{"campaign", config_.label, config_.text}, {"station", config_.station.label, config_.station.text}};
+      // Labels as absolute paths: `orbitbench resume` reads the files back from here and resolves
+      // what they name relative to them (secret files, profiles, TLEs), from whatever directory.
+      campaign.files = {{"campaign", absolute_label(config_.label), config_.text},
+                        {"station", absolute_label(config_.station.label), config_.station.text}};
       outcome_.campaign_id = recorder_.add_campaign(campaign);
     }
     wall_start_ = Clock::now();
@@ -119,8 +149,24 @@ class CampaignRunner::Impl {
     } catch (...) {
       error = std::current_exception();
     }
-    co_await safe_state_all();
+    if (!safe_state_started_) {
+      safe_state_started_ = true;
+      co_await safe_state_all();
+      safe_state_done_ = true;
+    }
+    while (!safe_state_done_) {  // begun by abort_campaign: wait for it to end
+      std::error_code ec;
+      co_await safe_state_done_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
     if (error) std::rethrow_exception(error);
+  }
+
+  // The safe state begun at the moment of an abort, beside whatever the loops were doing (each
+  // driver serialises its own exchanges): a loop waiting on its next tick does not delay it.
+  asio::awaitable<void> safe_state_now() {
+    co_await safe_state_all();
+    safe_state_done_ = true;
+    safe_state_done_timer_.cancel();
   }
 
   asio::awaitable<void> configure_and_run() {
@@ -304,6 +350,7 @@ class CampaignRunner::Impl {
         add_channel(board_states_[reading.board], reading.sensor->name, sensor_unit(reading.sensor->name));
       }
     }
+    interlocks_ = InterlockMonitor(config_.interlocks, session_->boards().size());
     profile_state_ = add("profile", "profile", "", drivers::Identity{"orbitbench", "profile", "", kVersion});
     add_channel(profile_state_, "illumination", "1");
     add_channel(profile_state_, "power_budget_w", "W");
@@ -482,7 +529,10 @@ class CampaignRunner::Impl {
   }
 
   // A setup step must succeed; a fault aborts the campaign (the caller then goes to safe state).
+  // Once the campaign is aborted (a signal, an interlock) nothing more is energised: the safe
+  // state may already be running beside this.
   bool expect(const drivers::Status& status) {
+    if (abort_reason_) return false;
     if (status) return true;
     status_on_abort_ = db::CampaignStatus::failed;
     abort_campaign("energise: " + status.error().message());
@@ -589,6 +639,7 @@ class CampaignRunner::Impl {
     }
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(run.period_wall_s));
     run.start = Clock::now() - run.first_tick * period;
+    current_run_id_ = run.run_id;
 
     std::size_t running = 0;
     asio::steady_timer all_done(co_await asio::this_coro::executor, Clock::time_point::max());
@@ -626,6 +677,7 @@ class CampaignRunner::Impl {
   template <class Body>
   asio::awaitable<void> tick_loop(const PhaseRun& run, Body body) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
+    const TimerRegistration registration(tick_timers_, timer);
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(run.period_wall_s));
     for (long tick = run.first_tick; tick < run.ticks && !abort_reason_; ++tick) {
       // While the profile clock is paused (the chamber left its band) no loop moves on.
@@ -664,6 +716,8 @@ class CampaignRunner::Impl {
     chamber_state_.consecutive_faults = 0;
     const double wall = unix_now_s();
     check_chamber_band(run, *reading, t_s);
+    check_interlock(run, std::nullopt, kChamberAirChannel, reading->air_temp_c, t_s);
+    check_interlock(run, std::nullopt, kChamberDeviationChannel, std::abs(reading->air_temp_c - reading->setpoint_c), t_s);
     sample(run, chamber_state_, "air_temp_c", t_s, wall, reading->air_temp_c);
     sample(run, chamber_state_, "setpoint_c", t_s, wall, reading->setpoint_c);
     progress_.chamber_known = true;
@@ -748,6 +802,9 @@ class CampaignRunner::Impl {
       if (reading->regulation != drivers::PsuRegulation::unknown) {
         sample(run, state, prefix + "regulation", t_s, wall, static_cast<double>(reading->regulation));
       }
+      check_interlock(run, i, "supply_voltage_v", reading->voltage_v, t_s);
+      check_interlock(run, i, "supply_current_a", reading->current_a, t_s);
+      check_interlock(run, i, "supply_power_w", reading->power_w, t_s);
     }
     state.consecutive_faults = 0;
   }
@@ -771,6 +828,9 @@ class CampaignRunner::Impl {
     const auto values = board_channel_values(t);
     for (std::size_t channel = 0; channel < kBoardChannelCount; ++channel) {
       sample(run, state, std::string(kBoardChannels[channel].name), t_s, wall, values[channel]);
+    }
+    for (std::size_t channel = 0; channel < kBoardChannelCount && !isolated_[index]; ++channel) {
+      check_interlock(run, index, kBoardChannels[channel].name, values[channel], t_s);
     }
     std::optional<bool> sunlit;
     if (targets.illumination) sunlit = *targets.illumination >= kSunlitThreshold;
@@ -837,6 +897,7 @@ class CampaignRunner::Impl {
       const auto& reading = (*readings)[i];
       sample(run, board_states_[board], sensor->name, t_s, reading.t_s, reading.value);  // also after isolation
       if (!isolated_[board]) check_sensor_limits(run, board, *sensor, reading, hub.name, t_s);
+      if (!isolated_[board]) check_interlock(run, board, sensor->name, reading.value, t_s);
     }
   }
 
@@ -852,6 +913,22 @@ class CampaignRunner::Impl {
                   above ? *sensor.max : *sensor.min, reading.unit.c_str(), hub.c_str(), sensor.channel.c_str());
     event(run.run_id, board_states_[board].device_id, t_s, "interlock", "error", message);
     isolate(board, std::string("interlock: ") + message, run, t_s);
+  }
+
+  // The campaign's interlocks (`interlocks:`): a trip isolates its board or safes the station.
+  void check_interlock(const PhaseRun& run, std::optional<std::size_t> board, std::string_view channel, double value, double t_s) {
+    if (!interlocks_.watches(channel) || abort_reason_) return;
+    if (board && isolated_[*board]) return;
+    const auto trip = interlocks_.observe(board, channel, value, elapsed_profile_s_ + t_s);
+    if (!trip) return;
+    const std::string message = trip->describe(board ? session_->boards()[*board].config->name : std::string());
+    event(run.run_id, board ? std::optional<std::int64_t>(board_states_[*board].device_id) : std::nullopt, t_s, "interlock",
+          "error", message);
+    if (trip->rule->action == InterlockAction::isolate && board) {
+      isolate(*board, message, run, t_s);
+    } else {
+      abort_campaign(message);
+    }
   }
 
   static std::string sensor_unit(const std::string& name) {
@@ -964,6 +1041,9 @@ class CampaignRunner::Impl {
                   board.config->name.c_str(), took_ms, stopped ? "stopped" : "NOT confirmed stopped",
                   board.supply->name.c_str(), channel, off ? "off" : "NOT confirmed off", reason.c_str());
     event(run_id, board_states_[index].device_id, t_s, "isolate", stopped && off ? "warning" : "error", message);
+    // From the reading that decided it to the board off; the design's bound is 100 ms on loopback.
+    recorder_.add_measurement(db::MeasurementRow{run_id, board_states_[index].device_id, "isolation_latency_ms", took_ms, "ms",
+                                                 std::nullopt, kInterlockLatencyBoundMs, "info"});
   }
 
   // CV → CC means the supply, not the GPU's cap, is limiting the board: worth an event.
@@ -1030,6 +1110,11 @@ class CampaignRunner::Impl {
     abort_reason_ = reason;
     aborted_at_ = Clock::now();
     progress_.last_event = reason;
+    for (auto* timer : tick_timers_) timer->cancel();  // every loop wakes and ends
+    if (session_ && !safe_state_started_) {
+      safe_state_started_ = true;
+      asio::co_spawn(session_executor_, safe_state_now(), asio::detached);
+    }
   }
 
   // ---- safe state and results ----------------------------------------------------------------
@@ -1057,10 +1142,15 @@ class CampaignRunner::Impl {
     const auto chamber_status = co_await session_->chamber().driver->safe_state();
     report(session_->chamber().name, chamber_status);
     if (aborted_at_) {  // how long the bench took from the decision to its safe state
+      const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - *aborted_at_).count();
+      if (current_run_id_) {
+        recorder_.add_measurement(db::MeasurementRow{*current_run_id_, std::nullopt, "safe_state_latency_ms", took_ms, "ms",
+                                                     std::nullopt, kInterlockLatencyBoundMs, "info"});
+      }
       char message[400];
       std::snprintf(message, sizeof message, "safe state %s %.0f ms after the abort: %s",
                     safe_state_failures_.empty() ? "reached" : "attempted",
-                    std::chrono::duration<double, std::milli>(Clock::now() - *aborted_at_).count(), abort_reason_->c_str());
+                    took_ms, abort_reason_->c_str());
       event(std::nullopt, std::nullopt, std::nullopt, "safe_state", safe_state_failures_.empty() ? "info" : "error", message);
     }
   }
@@ -1303,6 +1393,13 @@ class CampaignRunner::Impl {
   std::vector<drivers::PsuRegulation> last_regulation_;
   double elapsed_profile_s_ = 0;
   double replay_orbits_ = 1;  // how far into the profile the plan's replays go
+  std::optional<std::int64_t> current_run_id_;
+  InterlockMonitor interlocks_;
+  // The tick loops' timers, cancelled by an abort so no loop sleeps through it.
+  std::vector<asio::steady_timer*> tick_timers_;
+  bool safe_state_started_ = false;
+  bool safe_state_done_ = false;
+  asio::steady_timer safe_state_done_timer_{io_, Clock::time_point::max()};
 
   std::vector<RunStatistics> statistics_;
   std::vector<RunningMean> baseline_means_, reference_means_, replay_means_;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bench/board_channels.hpp"
 #include "bench/config/model_config.hpp"
 #include "bench/config/yaml_reader.hpp"
 #include "bench/embedded_examples.hpp"
@@ -232,6 +233,52 @@ void parse_steps(const YamlReader& reader, const YAML::Node& steps, const std::s
   }
 }
 
+// interlocks: { NAME: { channel, above | below, for, action } }
+std::vector<InterlockRule> parse_interlocks(const YamlReader& reader, const YAML::Node& node, const StationConfig& station) {
+  reader.require_map(node, "interlocks");
+  std::vector<InterlockRule> rules;
+  for (const auto& entry : node) {
+    InterlockRule rule;
+    rule.name = entry.first.as<std::string>();
+    const auto& body = entry.second;
+    const std::string field = "interlocks." + rule.name;
+    rule.line = entry.first.Mark().line + 1;
+    reader.allow_only(body, field, {"channel", "above", "below", "for", "action"});
+    rule.channel = reader.string(body, field, "channel");
+    bool known = rule.channel == kChamberAirChannel || rule.channel == kChamberDeviationChannel;
+    for (auto name : kSupplyInterlockChannels) known = known || rule.channel == name;
+    for (const auto& channel : kBoardChannels) known = known || rule.channel == channel.name;
+    for (const auto& dut : station.duts) {
+      for (const auto& sensor : dut.sensors) known = known || rule.channel == sensor.name;
+    }
+    if (!known) {
+      reader.fail(body["channel"], field + ".channel",
+                  "'" + rule.channel + "' is not a channel of this station (a board's own, e.g. gpu_temp_c or power_w; "
+                  "supply_voltage_v, supply_current_a, supply_power_w; a DUT's sensor; chamber.air_temp_c, chamber.deviation_c)");
+    }
+    rule.above = reader.optional_number(body, field, "above");
+    rule.below = reader.optional_number(body, field, "below");
+    if (!rule.above && !rule.below) reader.fail(body, field, "give above, below or both");
+    if (rule.above && rule.below && *rule.below >= *rule.above) {
+      reader.fail(body["below"], field + ".below", "must lie under above (the interlock trips outside below … above)");
+    }
+    rule.for_s = reader.optional_duration_s(body, field, "for").value_or(0);
+    rule.action = rule.station_wide() ? InterlockAction::safe_state : InterlockAction::isolate;
+    if (const auto action = reader.optional_string(body, field, "action")) {
+      if (*action == "safe_state") {
+        rule.action = InterlockAction::safe_state;
+      } else if (*action == "isolate") {
+        if (rule.station_wide()) reader.fail(body["action"], field + ".action", "a chamber channel concerns every board: safe_state");
+        rule.action = InterlockAction::isolate;
+      } else {
+        reader.fail(body["action"], field + ".action", "'" + *action + "': expected isolate or safe_state");
+      }
+    }
+    rules.push_back(rule);
+  }
+  return rules;
+}
+
 }  // namespace
 
 const char* to_string(PhaseKind kind) {
@@ -249,7 +296,7 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   YamlReader reader(label, text);
   const auto& root = reader.root();
   reader.allow_only(root, "", {"campaign", "station", "orbit", "profile", "spacecraft", "lab", "profile_step_s", "workload", "speed",
-                               "sample_period_s", "plan", "limits"});
+                               "sample_period_s", "plan", "limits", "interlocks"});
   CampaignConfig out;
   out.label = label;
   out.text = text;
@@ -310,6 +357,7 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
     reader.fail(root, "orbit", "missing (the plan replays an orbit: orbit: { preset: starlink-550 }, or profile: FILE)");
   }
 
+  if (const auto interlocks = root["interlocks"]) out.interlocks = parse_interlocks(reader, interlocks, out.station);
   if (const auto limits = root["limits"]) {
     reader.allow_only(limits, "limits",
                       {"throughput_degradation_pct", "chamber_band_c", "sdc_count", "ecc_uncorrected", "board_temp_c"});

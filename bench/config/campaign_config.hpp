@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bench/config/station_config.hpp"
+#include "bench/interlocks.hpp"
 #include "drivers/gpu/gpu_board.hpp"
 #include "bench/profile_request.hpp"
 #include "bench/thermal_cycling.hpp"
@@ -64,6 +65,7 @@ struct CampaignConfig {
   double sample_period_s = 0.1; // wall seconds between telemetry samples
   std::vector<PhaseConfig> plan;
   CampaignLimits limits;
+  std::vector<InterlockRule> interlocks;
 };
 
 // Reads a file by name relative to the campaign file (the station); lets the embedded default

@@ -108,3 +108,41 @@ BOOST_AUTO_TEST_CASE(nothing_to_resume_is_a_clear_error) {
   const pid_t child = spawn({OB_ORBITBENCH_EXE, "resume", "--quiet", "--db", db});
   BOOST_TEST(wait_exit(child) == 1);
 }
+
+// A campaign started with relative paths (its station, the station's agent secret file) is
+// resumed from another directory: the files are read back from the database, and what they
+// name is resolved where they were.
+BOOST_AUTO_TEST_CASE(resume_from_another_directory_finds_the_files_a_campaign_named_relatively) {
+  ob::fixtures::SimLabOptions options;
+  options.speed = 300;
+  ob::fixtures::SimLab lab(options);
+  lab.start();
+  ob::test::TempDir dir;
+  ob::test::sim_agent_uri(lab, dir);  // writes agent.secret (0600) into dir
+  dir.write("station.yaml", "station: relative\n"
+                            "instruments:\n"
+                            "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
+                            "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5 }\n"
+                            "duts:\n"
+                            "  board-01:\n"
+                            "    agent: \"" + lab.agent_uri() + "\"\n"
+                            "    secret_file: agent.secret\n"
+                            "    supply: { instrument: psu-a, channel: 1, voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n");
+  dir.write("campaign.yaml", kCampaign);
+  const auto db = dir.path() / "relative.db";
+  const std::string dir_text = dir.path().string();
+  if (::chdir(dir_text.c_str()) != 0) BOOST_FAIL("chdir");
+  const pid_t first = spawn({"orbitbench", "run", "campaign.yaml", "--db", "relative.db", "--quiet"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+  ::kill(first, SIGKILL);
+  wait_exit(first);
+  if (::chdir("/") != 0) BOOST_FAIL("chdir");
+  const pid_t resumed = spawn({"orbitbench", "resume", "--db", db.string(), "--quiet"});
+  const int code = wait_exit(resumed);
+  BOOST_TEST(code == 0);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM campaigns WHERE status = 'completed'") == 1);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'resume'") == 1);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM campaign_files WHERE role = 'station' AND label = '" + dir_text +
+                            "/station.yaml'") == 1);
+  lab.stop();
+}

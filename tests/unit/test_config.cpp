@@ -318,3 +318,29 @@ BOOST_AUTO_TEST_CASE(bad_plan_steps_name_the_field) {
   expect("  - repeat: { times: 1000, steps: [ { repeat: { times: 1000, steps: [ { replay: {} } ] } } ] }\n",
          "expands the plan past 100000 runs");
 }
+
+BOOST_AUTO_TEST_CASE(interlocks_name_known_channels_and_their_action) {
+  std::string campaign = kCampaign +
+                         "interlocks:\n"
+                         "  rail_over_current: { channel: supply_current_a, above: 2.8 }\n"
+                         "  chamber_deviation: { channel: chamber.deviation_c, above: 5, for: 10m }\n"
+                         "  hot_die: { channel: gpu_temp_c, above: 88, for: 30s, action: safe_state }\n";
+  const auto config = parse(campaign);
+  BOOST_REQUIRE(config.interlocks.size() == 3u);
+  BOOST_TEST(config.interlocks[0].name == "rail_over_current");
+  BOOST_TEST((config.interlocks[0].action == ob::bench::InterlockAction::isolate));
+  BOOST_TEST((config.interlocks[1].action == ob::bench::InterlockAction::safe_state));  // a chamber channel: the station
+  BOOST_TEST(config.interlocks[1].for_s == 600);
+  BOOST_TEST((config.interlocks[2].action == ob::bench::InterlockAction::safe_state));
+
+  auto expect = [](const std::string& interlock, const std::string& needle) {
+    const auto message = error_of([&] { parse(kCampaign + "interlocks:\n" + interlock); });
+    BOOST_TEST(message.find(needle) != std::string::npos, message);
+  };
+  expect("  x: { channel: rail_amps, above: 3 }\n", "campaign.yaml:13: interlocks.x.channel: 'rail_amps' is not a channel of this station");
+  expect("  x: { channel: gpu_temp_c }\n", "interlocks.x: give above, below or both");
+  expect("  x: { channel: gpu_temp_c, above: 80, below: 90 }\n", "interlocks.x.below: must lie under above");
+  expect("  x: { channel: chamber.air_temp_c, above: 80, action: isolate }\n", "interlocks.x.action: a chamber channel concerns every board");
+  expect("  x: { channel: gpu_temp_c, above: 80, action: shrug }\n", "interlocks.x.action: 'shrug': expected isolate or safe_state");
+  expect("  x: { channel: gpu_temp_c, above: 80, when: 3s }\n", "interlocks.x.when: unknown key");
+}
