@@ -23,7 +23,9 @@
 #include "bench/profile_request.hpp"
 #include "bench/run_statistics.hpp"
 #include "bench/thermal_cycle_judge.hpp"
+#include "bench/verdict_rollup.hpp"
 #include "db/database.hpp"
+#include "db/degradation.hpp"
 #include "profiles/orbit_profile.hpp"
 #include "ob/version.hpp"
 
@@ -669,6 +671,7 @@ class CampaignRunner::Impl {
     recorder_.finish_run(run.run_id, completed ? db::RunStatus::completed : db::RunStatus::aborted, unix_now_s());
     record_run_measurements(run, phase.kind);
     if (completed && phase.kind == PhaseKind::thermal_cycle) record_cycle_judgement(run, phase);
+    if (completed) record_run_verdict(run.run_id);
     last_run_id_ = run.run_id;
     elapsed_profile_s_ += run.duration_s;
     event(run.run_id, std::nullopt, run.duration_s, "phase", "info", label + (completed ? " completed" : " aborted"));
@@ -1195,7 +1198,7 @@ class CampaignRunner::Impl {
 
   // The campaign's per-DUT limits (limits.sdc_count, ecc_uncorrected, board_temp_c), judged
   // over everything the board reported, recorded at the last run.
-  void record_campaign_limits() {
+  void record_campaign_limits(VerdictRollup& rollup) {
     const auto& limits = config_.limits;
     if (!last_run_id_) return;
     for (std::size_t i = 0; i < board_states_.size(); ++i) {
@@ -1204,7 +1207,7 @@ class CampaignRunner::Impl {
         const bool pass = value <= *max;
         recorder_.add_measurement(
             db::MeasurementRow{*last_run_id_, board_states_[i].device_id, name, value, unit, std::nullopt, *max, pass ? "pass" : "fail"});
-        verdicts_pass_ = verdicts_pass_ && pass;
+        if (!pass) rollup.fail(i, name);
       };
       const auto& first = first_error_counts_[i];
       const auto& last = last_error_counts_[i];
@@ -1288,17 +1291,55 @@ class CampaignRunner::Impl {
 
   // Thermal-cycling verdicts are read back from the record: they may have been written before
   // a crash this campaign was resumed from.
-  bool thermal_verdicts_pass() {
+  void add_thermal_verdicts(VerdictRollup& rollup) {
     recorder_.flush();
     const auto db = db::Connection::open_read_only(recorder_.path());
-    return failed_thermal_verdicts(db, outcome_.campaign_id) == 0;
+    for (const auto& [device_id, name] : failed_thermal_verdicts(db, outcome_.campaign_id)) {
+      const auto board = std::find_if(board_states_.begin(), board_states_.end(),
+                                      [&](const DeviceState& state) { return device_id && state.device_id == *device_id; });
+      if (board == board_states_.end()) {
+        rollup.fail_campaign(name);
+      } else {
+        rollup.fail(static_cast<std::size_t>(board - board_states_.begin()), name);
+      }
+    }
   }
 
+  // The run's own judgements rolled up (those written at its end; the campaign's come after
+  // its last run, in `verdict` and `campaign_verdict`).
+  void record_run_verdict(std::int64_t run_id) {
+    recorder_.flush();
+    const auto db = db::Connection::open_read_only(recorder_.path());
+    const int failed = db::count_failed_measurements(db, run_id);
+    recorder_.add_measurement(db::MeasurementRow{run_id, std::nullopt, "run_verdict", static_cast<double>(failed), "failed",
+                                                 std::nullopt, 0.0, failed == 0 ? "pass" : "fail"});
+  }
+
+  // Every judgement rolled up: a `verdict` per DUT and a `campaign_verdict` at the last run.
   void record_verdicts() {
-    verdicts_pass_ = std::none_of(isolated_.begin(), isolated_.end(), [](bool isolated) { return isolated; });
-    record_campaign_limits();
+    std::vector<std::string> names;
+    for (const auto& board : session_->boards()) names.push_back(board.config->name);
+    VerdictRollup rollup(names);
+    for (std::size_t i = 0; i < isolated_.size(); ++i) {
+      if (isolated_[i]) rollup.fail(i, "isolated");
+    }
+    judge_campaign(rollup);
+    verdicts_pass_ = rollup.pass();
+    outcome_.verdict_summary = rollup.summary();
+    if (!last_run_id_) return;
+    for (std::size_t i = 0; i < board_states_.size(); ++i) {
+      const bool pass = rollup.dut_pass(i);
+      recorder_.add_measurement(db::MeasurementRow{*last_run_id_, board_states_[i].device_id, "verdict", pass ? 1.0 : 0.0, "bool",
+                                                   std::nullopt, std::nullopt, pass ? "pass" : "fail"});
+    }
+    recorder_.add_measurement(db::MeasurementRow{*last_run_id_, std::nullopt, "campaign_verdict", verdicts_pass_ ? 1.0 : 0.0,
+                                                 "bool", std::nullopt, std::nullopt, verdicts_pass_ ? "pass" : "fail"});
+  }
+
+  void judge_campaign(VerdictRollup& rollup) {
+    record_campaign_limits(rollup);
     if (std::any_of(config_.plan.begin(), config_.plan.end(), [](const PhaseConfig& p) { return p.kind == PhaseKind::thermal_cycle; })) {
-      verdicts_pass_ = verdicts_pass_ && thermal_verdicts_pass();
+      add_thermal_verdicts(rollup);
     }
     if (baseline_means_.empty() || reference_means_.empty() || !last_reference_run_id_) return;
     for (std::size_t i = 0; i < board_states_.size(); ++i) {
@@ -1313,7 +1354,7 @@ class CampaignRunner::Impl {
         row.low_limit = -*config_.limits.max_throughput_degradation_pct;
         const bool pass = change_pct >= *row.low_limit;
         row.verdict = pass ? "pass" : "fail";
-        verdicts_pass_ = verdicts_pass_ && pass;
+        if (!pass) rollup.fail(i, "throughput_reference_vs_baseline_pct");
       }
       recorder_.add_measurement(row);
     }

@@ -20,7 +20,8 @@ struct CampaignOutcome {
   db::CampaignStatus status = db::CampaignStatus::failed;
   std::string reason;           // why it was aborted or failed; empty when completed
   std::int64_t campaign_id = 0;
-  bool verdicts_pass = false;   // every measurement with limits passed
+  bool verdicts_pass = false;   // every DUT's and the campaign's judgements passed
+  std::string verdict_summary;  // "PASS" or "FAIL — board-02: isolated, sdc_count"; empty when not judged
 };
 
 struct RunnerOptions {

@@ -120,14 +120,16 @@ int failure_free_cycles(const db::Connection& db, std::int64_t campaign_id, std:
   return passed;
 }
 
-int failed_thermal_verdicts(const db::Connection& db, std::int64_t campaign_id) {
+std::vector<std::pair<std::optional<std::int64_t>, std::string>> failed_thermal_verdicts(const db::Connection& db,
+                                                                                         std::int64_t campaign_id) {
   db::Statement failed(db,
-                       "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.campaign_id = ?1 "
+                       "SELECT m.device_id, m.name FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.campaign_id = ?1 "
                        "AND r.kind = 'thermal_cycle' AND m.verdict = 'fail' "
                        "AND (m.name = 'last_cycles_failure_free' OR m.name LIKE 'conforms\\_to\\_%' ESCAPE '\\')");
   failed.bind(1, campaign_id);
-  failed.step();
-  return static_cast<int>(failed.column_int64(0));
+  std::vector<std::pair<std::optional<std::int64_t>, std::string>> out;
+  while (failed.step()) out.emplace_back(failed.column_optional_int64(0), failed.column_text(1));
+  return out;
 }
 
 }  // namespace ob::bench

@@ -6,6 +6,7 @@
 // checksum, no new uncorrected ECC error); per board whether the whole cycle was failure-free.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "bench/thermal_cycling.hpp"
@@ -64,8 +65,10 @@ CycleJudgement judge_cycle(const db::Connection& db, std::int64_t run_id, const 
 int failure_free_cycles(const db::Connection& db, std::int64_t campaign_id, std::int64_t device_id, int first_ordinal,
                         int last_ordinal, int count);
 
-// The campaign's failed program verdicts (last_cycles_failure_free, conforms_to_<level>).
-int failed_thermal_verdicts(const db::Connection& db, std::int64_t campaign_id);
+// The campaign's failed programme verdicts (last_cycles_failure_free per DUT, conforms_to_<level>
+// for the station): the device (unset for the station) and the measurement's name.
+std::vector<std::pair<std::optional<std::int64_t>, std::string>> failed_thermal_verdicts(const db::Connection& db,
+                                                                                         std::int64_t campaign_id);
 
 // Least-squares slope of (t, y), in y per unit of t; unset with fewer than 3 points or no spread in t.
 std::optional<double> least_squares_slope(const std::vector<std::pair<double, double>>& points);

@@ -169,4 +169,11 @@ std::string format_degradation(const std::vector<DegradationRow>& rows) {
   return out;
 }
 
+int count_failed_measurements(const Connection& db, std::int64_t run_id) {
+  Statement query(db, "SELECT count(*) FROM measurements WHERE run_id = ?1 AND verdict = 'fail'");
+  query.bind(1, run_id);
+  query.step();
+  return static_cast<int>(query.column_int64(0));
+}
+
 }  // namespace ob::db

@@ -27,4 +27,7 @@ std::vector<DegradationRow> query_degradation(const Connection& db, const std::s
 // Aligned text table for the terminal.
 std::string format_degradation(const std::vector<DegradationRow>& rows);
 
+// How many of a run's measurements have the verdict 'fail'.
+int count_failed_measurements(const Connection& db, std::int64_t run_id);
+
 }  // namespace ob::db

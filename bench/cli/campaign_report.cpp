@@ -20,6 +20,9 @@ int report_campaign(const CampaignOutcome& outcome, const std::string& campaign_
   }
   std::printf("\ncampaign %s: %s%s%s\n", campaign_name.c_str(), db::to_string(outcome.status),
               outcome.reason.empty() ? "" : " — ", outcome.reason.c_str());
+  if (outcome.status == db::CampaignStatus::completed && !outcome.verdict_summary.empty()) {
+    std::printf("verdict: %s\n", outcome.verdict_summary.c_str());
+  }
   std::printf("database: %s\n", absolute.c_str());
   std::printf("query it: orbitbench query --db %s degradation   (or: sqlite3 %s)\n", db_path.c_str(), db_path.c_str());
 

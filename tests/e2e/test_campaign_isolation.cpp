@@ -77,6 +77,11 @@ BOOST_AUTO_TEST_CASE(one_board_over_its_limit_is_isolated_and_the_others_go_on) 
   BOOST_TEST(!outcome.verdicts_pass);
   BOOST_TEST(outcome.reason.find("board-02 isolated (interlock: board-02 at") != std::string::npos, outcome.reason);
   BOOST_TEST(saw_isolated.load());
+  // Rolled up: board-02 fails, the others pass, and so the campaign fails.
+  BOOST_TEST(outcome.verdict_summary == "FAIL — board-02: isolated", outcome.verdict_summary);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements m JOIN devices d ON d.id = m.device_id WHERE m.name = 'verdict' "
+                        "AND ((d.name = 'board-02' AND m.verdict = 'fail') OR (d.name <> 'board-02' AND m.verdict = 'pass'))") == 3);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements WHERE name = 'campaign_verdict' AND verdict = 'fail'") == 1);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'isolate' AND severity = 'warning' "
                         "AND message LIKE 'board-02 isolated in % ms (workload stopped, psu-a ch2 off)%'") == 1);
   BOOST_TEST_MESSAGE("isolation: " << ob::test::sqlite_scalar(db, "SELECT count(*) FROM events WHERE kind = 'isolate'"));

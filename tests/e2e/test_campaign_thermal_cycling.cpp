@@ -49,6 +49,8 @@ BOOST_AUTO_TEST_CASE(the_shipped_acceptance_example_runs_on_three_boards) {
   const auto outcome = ob::test::run_campaign_quietly(std::filesystem::path(OB_SOURCE_DIR) / "examples/thermal-cycling.yaml", db);
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
   BOOST_TEST(outcome.verdicts_pass);
+  BOOST_TEST(outcome.verdict_summary == "PASS");
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements WHERE name = 'verdict' AND verdict = 'pass'") == 3);
 
   BOOST_TEST(scalar(db, "SELECT count(*) FROM runs WHERE kind = 'thermal_cycle' AND status = 'completed'") == 14);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM runs WHERE kind = 'thermal_cycle' AND label = 'cycle 14/14'") == 1);
@@ -148,6 +150,11 @@ BOOST_AUTO_TEST_CASE(only_the_last_three_cycles_must_be_failure_free_and_unstabl
                         "WHERE m.name = 'last_cycles_failure_free' AND d.name = 'board-01'") == 1);
   BOOST_TEST(scalar(db, "SELECT m.verdict = 'fail' AND m.value = 2 FROM measurements m JOIN devices d ON d.id = m.device_id "
                         "WHERE m.name = 'last_cycles_failure_free' AND d.name = 'board-02'") == 1);
+  BOOST_TEST(outcome.verdict_summary == "FAIL — board-02: last_cycles_failure_free", outcome.verdict_summary);
+  // Each cycle's run rolls up its own judgements: cycles 1, 2 and 5 had a failure.
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE m.name = 'run_verdict' "
+                        "AND m.verdict = 'fail' AND r.label IN ('cycle 1/5', 'cycle 2/5', 'cycle 5/5')") == 3);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements WHERE name = 'run_verdict' AND verdict = 'pass'") == 2);
   // A custom program is judged against no level.
   BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements WHERE name LIKE 'conforms_to_%'") == 0);
 }

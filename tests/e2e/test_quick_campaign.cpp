@@ -31,6 +31,7 @@ BOOST_AUTO_TEST_CASE(embedded_quick_campaign_end_to_end) {
   BOOST_TEST(run.out.find("database: ") != std::string::npos);
   BOOST_TEST(run.out.find("board-01") != std::string::npos);
   BOOST_TEST(run.out.find("completed") != std::string::npos);
+  BOOST_TEST(run.out.find("\nverdict: PASS\n") != std::string::npos, run.out);
 
   sqlite3* db = nullptr;
   BOOST_REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
