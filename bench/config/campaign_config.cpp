@@ -9,6 +9,7 @@
 
 #include "bench/board_channels.hpp"
 #include "bench/config/model_config.hpp"
+#include "bench/config/config_schema.hpp"
 #include "bench/config/yaml_reader.hpp"
 #include "bench/embedded_examples.hpp"
 
@@ -23,7 +24,7 @@ constexpr std::size_t kMaxPlanRuns = 100000;
 // orbit: { preset: NAME | tle: FILE [sat: NAME|NUM] | elements: SPEC, start: UTC }
 profiles::OrbitSource parse_orbit(const YamlReader& reader, const YAML::Node& node, const std::filesystem::path& directory,
                                   ProfileSpec& spec) {
-  reader.allow_only(node, "orbit", {"preset", "tle", "sat", "elements", "start"});
+  reader.allow_only(node, "orbit", schema_keys("campaign", "orbit"));
   profiles::OrbitSource source;
   const int given = (node["preset"] ? 1 : 0) + (node["tle"] ? 1 : 0) + (node["elements"] ? 1 : 0);
   if (given != 1) reader.fail(node, "orbit", "give exactly one of preset, tle, elements");
@@ -55,13 +56,12 @@ profiles::OrbitSource parse_orbit(const YamlReader& reader, const YAML::Node& no
 
 // The campaign's own lab-mapping choices; the rest comes from the station and instruments.
 profiles::LabMapping parse_lab_choices(const YamlReader& reader, const YAML::Node& node) {
-  reader.allow_only(node, "lab", {"qualification", "chamber_tracks", "dut_self_heating_k_per_w", "chamber_tolerance_k",
-                                  "cap_scaling", "psu_voltage_mode", "current_margin"});
+  reader.allow_only(node, "lab", schema_keys("campaign", "lab"));
   return read_lab_mapping(reader, node, "lab");
 }
 
 drivers::WorkloadSpec parse_workload(const YamlReader& reader, const YAML::Node& node) {
-  reader.allow_only(node, "workload", {"kind", "dtype", "size"});
+  reader.allow_only(node, "workload", schema_keys("campaign", "workload"));
   drivers::WorkloadSpec workload;
   workload.kind = reader.optional_string(node, "workload", "kind").value_or(workload.kind);
   if (workload.kind != "gemm" && workload.kind != "hbm") reader.fail(node["kind"], "workload.kind", "expected gemm or hbm");
@@ -82,9 +82,7 @@ void parse_steps(const YamlReader& reader, const YAML::Node& steps, const std::s
 //                  soak_first_last, functional_test, ambient_c, power_fraction }
 void parse_thermal_cycle(const YamlReader& reader, const YAML::Node& body, const std::string& field, int line,
                          std::vector<PhaseConfig>& plan, const std::string& prefix) {
-  reader.allow_only(body, field,
-                    {"level", "predicted_c", "cold_c", "hot_c", "cycles", "ramp_c_per_min", "soak", "soak_first_last",
-                     "functional_test", "ambient_c", "power_fraction"});
+  reader.allow_only(body, field, schema_keys("campaign", "plan[].thermal_cycle"));
   ThermalCycleConfig config;
   const auto level_text = reader.string(body, field, "level");
   const auto level = parse_qualification_level(level_text);
@@ -141,7 +139,7 @@ void parse_thermal_cycle(const YamlReader& reader, const YAML::Node& body, const
 // replay: { orbits, reference_every: K | { orbits: K, chamber_c, duration } }
 void parse_replay(const YamlReader& reader, const YAML::Node& body, const std::string& field, int line,
                   std::vector<PhaseConfig>& plan, const std::string& prefix) {
-  reader.allow_only(body, field, {"orbits", "reference_every"});
+  reader.allow_only(body, field, schema_keys("campaign", "plan[].replay"));
   PhaseConfig replay;
   replay.kind = PhaseKind::replay;
   replay.line = line;
@@ -167,7 +165,7 @@ void parse_replay(const YamlReader& reader, const YAML::Node& body, const std::s
   double every_orbits = 0;
   const std::string every_field = field + ".reference_every";
   if (every.IsMap()) {
-    reader.allow_only(every, every_field, {"orbits", "chamber_c", "duration"});
+    reader.allow_only(every, every_field, schema_keys("campaign", "plan[].replay.reference_every"));
     every_orbits = reader.number_in(every, every_field, "orbits", 0.01, 1000);
     if (every["chamber_c"]) reference.chamber_c = reader.number_in(every, every_field, "chamber_c", -80, 200);
     reference.duration_s = reader.optional_duration_s(every, every_field, "duration").value_or(reference.duration_s);
@@ -197,7 +195,7 @@ void parse_step(const YamlReader& reader, const YAML::Node& item, const std::str
     phase.line = line;
     phase.label_prefix = prefix;
     phase.kind = name == "baseline" ? PhaseKind::baseline : PhaseKind::reference;
-    reader.allow_only(body, step_field, {"chamber_c", "duration"});
+    reader.allow_only(body, step_field, schema_keys("campaign", "plan[]." + name));
     if (body["chamber_c"]) phase.chamber_c = reader.number_in(body, step_field, "chamber_c", -80, 200);
     phase.duration_s = reader.optional_duration_s(body, step_field, "duration").value_or(phase.duration_s);
     plan.push_back(phase);
@@ -207,7 +205,7 @@ void parse_step(const YamlReader& reader, const YAML::Node& item, const std::str
   if (name == "thermal_cycle") return parse_thermal_cycle(reader, body, step_field, line, plan, prefix);
   if (name == "repeat") {
     // repeat: { times: N, steps: [ … ] } — the steps N times over, nested repeats allowed.
-    reader.allow_only(body, step_field, {"times", "steps"});
+    reader.allow_only(body, step_field, schema_keys("campaign", "plan[].repeat"));
     const int times = static_cast<int>(reader.number_in(body, step_field, "times", 1, 10000));
     const auto steps = body["steps"];
     if (!steps || !steps.IsSequence() || steps.size() == 0) {
@@ -243,7 +241,7 @@ std::vector<InterlockRule> parse_interlocks(const YamlReader& reader, const YAML
     const auto& body = entry.second;
     const std::string field = "interlocks." + rule.name;
     rule.line = entry.first.Mark().line + 1;
-    reader.allow_only(body, field, {"channel", "above", "below", "for", "action"});
+    reader.allow_only(body, field, schema_keys("campaign", "interlocks.<name>"));
     rule.channel = reader.string(body, field, "channel");
     bool known = rule.channel == kChamberAirChannel || rule.channel == kChamberDeviationChannel;
     for (auto name : kSupplyInterlockChannels) known = known || rule.channel == name;
@@ -295,8 +293,7 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   const auto directory = std::filesystem::path(label).parent_path();
   YamlReader reader(label, text);
   const auto& root = reader.root();
-  reader.allow_only(root, "", {"campaign", "station", "orbit", "profile", "spacecraft", "lab", "profile_step_s", "workload", "speed",
-                               "sample_period_s", "plan", "limits", "interlocks"});
+  reader.allow_only(root, "", schema_keys("campaign", ""));
   CampaignConfig out;
   out.label = label;
   out.text = text;
@@ -359,14 +356,13 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
 
   if (const auto interlocks = root["interlocks"]) out.interlocks = parse_interlocks(reader, interlocks, out.station);
   if (const auto limits = root["limits"]) {
-    reader.allow_only(limits, "limits",
-                      {"throughput_degradation_pct", "chamber_band_c", "sdc_count", "ecc_uncorrected", "board_temp_c"});
+    reader.allow_only(limits, "limits", schema_keys("campaign", "limits"));
     // name: { max: X } — a per-DUT verdict over the campaign.
     auto max_of = [&](const char* name, double low, double high) -> std::optional<double> {
       const auto node = limits[name];
       if (!node) return std::nullopt;
       const std::string field = std::string("limits.") + name;
-      reader.allow_only(node, field, {"max"});
+      reader.allow_only(node, field, schema_keys("campaign", "limits.<limit>"));
       return reader.number_in(node, field, "max", low, high);
     };
     out.limits.max_sdc_count = max_of("sdc_count", 0, 1e9);
@@ -374,7 +370,7 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
     out.limits.max_board_temp_c = max_of("board_temp_c", -50, 150);
     if (limits["chamber_band_c"]) out.limits.chamber_band_c = reader.number_in(limits, "limits", "chamber_band_c", 0.1, 50);
     if (const auto degradation = limits["throughput_degradation_pct"]) {
-      reader.allow_only(degradation, "limits.throughput_degradation_pct", {"max"});
+      reader.allow_only(degradation, "limits.throughput_degradation_pct", schema_keys("campaign", "limits.<limit>"));
       out.limits.max_throughput_degradation_pct =
           reader.number_in(degradation, "limits.throughput_degradation_pct", "max", 0, 100);
     }

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "bench/board_channels.hpp"
+#include "bench/config/config_schema.hpp"
 #include "bench/config/yaml_reader.hpp"
 #include "drivers/common/uri.hpp"
 #include "drivers/iio/sensor.hpp"
@@ -43,7 +44,7 @@ InstrumentKind kind_from(const YamlReader& reader, const YAML::Node& node, const
 
 InstrumentConfig parse_instrument(const YamlReader& reader, const std::string& name, const YAML::Node& node) {
   const std::string field = "instruments." + name;
-  reader.allow_only(node, field, {"uri", "kind", "model", "timeout_s", "min_temp_c", "max_temp_c", "max_ramp_c_per_min"});
+  reader.allow_only(node, field, schema_keys("station", "instruments.<name>"));
   InstrumentConfig out;
   out.name = name;
   out.line = node.Mark().line + 1;
@@ -75,7 +76,7 @@ DutSensorConfig parse_dut_sensor(const YamlReader& reader, const std::string& pa
   const YAML::Node* channel_node = &node;
   YAML::Node channel_value;
   if (node.IsMap()) {
-    reader.allow_only(node, field, {"channel", "hub", "min", "max"});
+    reader.allow_only(node, field, schema_keys("station", "duts.<name>.sensors.<channel>"));
     out.channel = reader.string(node, field, "channel");
     channel_value = node["channel"];
     channel_node = &channel_value;
@@ -94,7 +95,7 @@ DutSensorConfig parse_dut_sensor(const YamlReader& reader, const std::string& pa
 
 DutConfig parse_dut(const YamlReader& reader, const std::string& name, const YAML::Node& node) {
   const std::string field = "duts." + name;
-  reader.allow_only(node, field, {"agent", "secret_file", "gpu_index", "supply", "limits", "sensors"});
+  reader.allow_only(node, field, schema_keys("station", "duts.<name>"));
   DutConfig out;
   out.name = name;
   out.line = node.Mark().line + 1;
@@ -114,7 +115,7 @@ DutConfig parse_dut(const YamlReader& reader, const std::string& name, const YAM
   const auto supply = node["supply"];
   if (!supply) reader.fail(node, field + ".supply", "missing (required: which PSU channel powers the board)");
   const std::string supply_field = field + ".supply";
-  reader.allow_only(supply, supply_field, {"instrument", "channel", "voltage_v", "max_voltage_v", "max_current_a"});
+  reader.allow_only(supply, supply_field, schema_keys("station", "duts.<name>.supply"));
   out.supply.instrument = reader.string(supply, supply_field, "instrument");
   out.supply.channel = static_cast<int>(reader.number_in(supply, supply_field, "channel", 1, 16));
   out.supply.max_voltage_v = reader.number_in(supply, supply_field, "max_voltage_v", 0.1, 1000);
@@ -123,7 +124,7 @@ DutConfig parse_dut(const YamlReader& reader, const std::string& name, const YAM
 
   if (const auto limits = node["limits"]) {
     const std::string limits_field = field + ".limits";
-    reader.allow_only(limits, limits_field, {"board_temp_c", "max_power_w"});
+    reader.allow_only(limits, limits_field, schema_keys("station", "duts.<name>.limits"));
     if (limits["board_temp_c"]) out.limits.board_temp_c = reader.number_in(limits, limits_field, "board_temp_c", -50, 150);
     if (limits["max_power_w"]) out.limits.max_power_w = reader.number_in(limits, limits_field, "max_power_w", 1, 5000);
   }
@@ -191,7 +192,7 @@ const InstrumentConfig* StationConfig::first_of(InstrumentKind kind) const {
 StationConfig parse_station(const std::string& label, const std::string& text) {
   YamlReader reader(label, text);
   const auto& root = reader.root();
-  reader.allow_only(root, "", {"station", "simulated", "instruments", "duts"});
+  reader.allow_only(root, "", schema_keys("station", ""));
   StationConfig out;
   out.label = label;
   out.text = text;

@@ -57,14 +57,19 @@ void YamlReader::require_map(const YAML::Node& node, const std::string& field) c
 
 void YamlReader::allow_only(const YAML::Node& map, const std::string& field,
                             std::initializer_list<const char*> keys) const {
+  allow_only(map, field, std::vector<std::string_view>(keys.begin(), keys.end()));
+}
+
+void YamlReader::allow_only(const YAML::Node& map, const std::string& field,
+                            const std::vector<std::string_view>& keys) const {
   require_map(map, field);
   for (const auto& item : map) {
     const auto key = item.first.as<std::string>();
     bool known = false;
-    for (const char* allowed : keys) known = known || key == allowed;
+    for (const auto allowed : keys) known = known || key == allowed;
     if (known) continue;
     std::string list;
-    for (const char* allowed : keys) list += std::string(list.empty() ? "" : ", ") + allowed;
+    for (const auto allowed : keys) list += (list.empty() ? "" : ", ") + std::string(allowed);
     const std::string path = field.empty() ? key : field + "." + key;
     fail(item.first, path, "unknown key (expected one of: " + list + ")");
   }

@@ -6,6 +6,8 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "bench/config/config_error.hpp"
 
@@ -22,6 +24,7 @@ class YamlReader {
   [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const std::string& reason) const;
   void require_map(const YAML::Node& node, const std::string& field) const;
   void allow_only(const YAML::Node& map, const std::string& field, std::initializer_list<const char*> keys) const;
+  void allow_only(const YAML::Node& map, const std::string& field, const std::vector<std::string_view>& keys) const;
 
   std::string string(const YAML::Node& map, const std::string& field, const char* key) const;
   std::optional<std::string> optional_string(const YAML::Node& map, const std::string& field, const char* key) const;

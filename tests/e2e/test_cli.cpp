@@ -21,7 +21,7 @@ BOOST_AUTO_TEST_CASE(help_lists_every_subcommand) {
   ob::test::TempDir dir;
   const auto result = orbitbench("--help", dir);
   BOOST_TEST(result.exit_code == 0);
-  for (const char* name : {"profile", "lab", "run", "query", "sensors"}) {
+  for (const char* name : {"profile", "lab", "run", "resume", "replay", "query", "sensors", "board", "schema"}) {
     BOOST_TEST(result.out.find(name) != std::string::npos, name);
   }
 }
@@ -160,3 +160,16 @@ BOOST_AUTO_TEST_CASE(sensors_lists_reads_and_captures) {
   lab.stop();
 }
 #endif
+
+BOOST_AUTO_TEST_CASE(schema_prints_the_keys_the_files_accept) {
+  ob::test::TempDir dir;
+  const auto campaign = orbitbench("schema campaign", dir);
+  BOOST_TEST(campaign.exit_code == 0);
+  BOOST_TEST(campaign.out.find("## campaign file\n") == 0u, campaign.out);
+  BOOST_TEST(campaign.out.find("### plan[].thermal_cycle") != std::string::npos);
+  BOOST_TEST(campaign.out.find("| `reference_every` |") != std::string::npos);
+  BOOST_TEST(campaign.out.find("## station file") == std::string::npos);
+  const auto all = orbitbench("schema", dir);
+  BOOST_TEST(all.out.find("### duts.<name>.supply") != std::string::npos);
+  BOOST_TEST(orbitbench("schema stations", dir).exit_code == 2);
+}
