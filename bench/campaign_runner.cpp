@@ -557,7 +557,11 @@ class CampaignRunner::Impl {
   bool check_thermal_programs() {
     const auto chamber = session_->chamber().driver->spec();
     const double max_ramp = session_->chamber().max_ramp_c_per_min;
-    const double step_profile_s = config_.sample_period_s * config_.speed;
+    double board_period_s = config_.sample_period_s;  // the functional tests are judged on the boards' samples
+    for (const auto& board : session_->boards()) {
+      board_period_s = std::max(board_period_s, board.config->sample_period_s.value_or(config_.sample_period_s));
+    }
+    const double step_profile_s = board_period_s * config_.speed;
     for (std::size_t index = 0; index < config_.plan.size(); ++index) {
       const auto& phase = config_.plan[index];
       if (phase.kind != PhaseKind::thermal_cycle || phase.cycle != 1) continue;
@@ -572,7 +576,7 @@ class CampaignRunner::Impl {
       } else if (program.functional_test_s < 3 * step_profile_s) {
         std::snprintf(problem, sizeof problem,
                       "functional_test %s holds fewer than 3 samples at speed %g and sample_period_s %g (one per %s)",
-                      format_duration(program.functional_test_s).c_str(), config_.speed, config_.sample_period_s,
+                      format_duration(program.functional_test_s).c_str(), config_.speed, board_period_s,
                       format_duration(step_profile_s).c_str());
       }
       if (problem[0] == 0) continue;
@@ -595,6 +599,7 @@ class CampaignRunner::Impl {
     double duration_s = 0;
     long ticks = 0;
     long first_tick = 0;     // > 0 when a resumed run goes on mid-phase
+    double first_t_s = 0;    // its profile time: every loop begins at its own first tick from there
     int ordinal = 0;         // plan index
     int replays_before = 0;  // replay phases begun before this one
   };
@@ -612,6 +617,7 @@ class CampaignRunner::Impl {
     run.replays_before = start.replays_before;
     // A resumed run goes on at the checkpoint's tick, on the same tick grid (same t_s values).
     run.first_tick = std::min(run.ticks, static_cast<long>(std::llround(start.t_s / run.step_profile_s)));
+    run.first_t_s = static_cast<double>(run.first_tick) * run.step_profile_s;
 
     progress_.phase = label;
     progress_.phase_duration_s = run.duration_s;
@@ -639,8 +645,7 @@ class CampaignRunner::Impl {
       event(run.run_id, std::nullopt, 0.0, "phase", "info", label + " started (" + format_duration(run.duration_s) + ")");
       if (phase.kind == PhaseKind::thermal_cycle && phase.cycle == 1) announce_program(run.run_id, *phase.thermal);
     }
-    const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(run.period_wall_s));
-    run.start = Clock::now() - run.first_tick * period;
+    run.start = Clock::now() - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(run.first_t_s / config_.speed));
     current_run_id_ = run.run_id;
 
     std::size_t running = 0;
@@ -652,17 +657,23 @@ class CampaignRunner::Impl {
         if (--running == 0) all_done.cancel();
       });
     };
-    spawn(tick_loop(run, [this, &run](double t_s) { return chamber_tick(run, t_s); }));
+    // Each instrument at its own rate (the station's sample_period_s, else the campaign's).
+    const double campaign_period_s = config_.sample_period_s;
+    spawn(tick_loop(run, session_->chamber().sample_period_s.value_or(campaign_period_s),
+                    [this, &run](double t_s) { return chamber_tick(run, t_s); }));
     for (std::size_t i = 0; i < session_->supplies().size(); ++i) {
-      spawn(tick_loop(run, [this, &run, i](double t_s) { return psu_tick(run, i, t_s); }));
+      spawn(tick_loop(run, session_->supplies()[i].sample_period_s.value_or(campaign_period_s),
+                      [this, &run, i](double t_s) { return psu_tick(run, i, t_s); }));
     }
     for (std::size_t i = 0; i < session_->boards().size(); ++i) {
-      spawn(tick_loop(run, [this, &run, i](double t_s) { return board_tick(run, i, t_s); }));
+      spawn(tick_loop(run, session_->boards()[i].config->sample_period_s.value_or(campaign_period_s),
+                      [this, &run, i](double t_s) { return board_tick(run, i, t_s); }));
     }
     for (std::size_t i = 0; i < session_->sensor_hubs().size(); ++i) {
-      spawn(tick_loop(run, [this, &run, i](double t_s) { return sensor_tick(run, i, t_s); }));
+      spawn(tick_loop(run, session_->sensor_hubs()[i].sample_period_s.value_or(campaign_period_s),
+                      [this, &run, i](double t_s) { return sensor_tick(run, i, t_s); }));
     }
-    spawn(tick_loop(run, [this, &run](double t_s) { return profile_tick(run, t_s); }));
+    spawn(tick_loop(run, campaign_period_s, [this, &run](double t_s) { return profile_tick(run, t_s); }));
     std::error_code ec;
     co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (loop_failure_) std::rethrow_exception(loop_failure_);
@@ -678,11 +689,15 @@ class CampaignRunner::Impl {
   }
 
   template <class Body>
-  asio::awaitable<void> tick_loop(const PhaseRun& run, Body body) {
+  asio::awaitable<void> tick_loop(const PhaseRun& run, double period_wall_s, Body body) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     const TimerRegistration registration(tick_timers_, timer);
-    const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(run.period_wall_s));
-    for (long tick = run.first_tick; tick < run.ticks && !abort_reason_; ++tick) {
+    const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period_wall_s));
+    // This loop's grid of profile times: the same after a resume, so re-recorded ticks replace.
+    const double step_profile_s = period_wall_s * config_.speed;
+    const long ticks = static_cast<long>(std::floor(run.duration_s / step_profile_s + 1e-9)) + 1;
+    const long first_tick = std::min(ticks, static_cast<long>(std::ceil(run.first_t_s / step_profile_s - 1e-9)));
+    for (long tick = first_tick; tick < ticks && !abort_reason_; ++tick) {
       // While the profile clock is paused (the chamber left its band) no loop moves on.
       while (paused_ && !abort_reason_) {
         timer.expires_after(period);
@@ -690,7 +705,8 @@ class CampaignRunner::Impl {
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, paused_ec));
       }
       if (abort_reason_) break;
-      const auto wake = run.start + pause_offset_ + tick * period;
+      const auto wake = run.start + pause_offset_ +
+                        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(tick * period_wall_s));
       // A loop that fell a whole period behind skips ticks rather than replaying them late.
       if (Clock::now() > wake + period) {
         ++late_ticks_;
@@ -701,7 +717,7 @@ class CampaignRunner::Impl {
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (abort_reason_) break;
       lateness_.add(std::chrono::duration<double, std::milli>(Clock::now() - wake).count());
-      co_await body(static_cast<double>(tick) * run.step_profile_s);
+      co_await body(static_cast<double>(tick) * step_profile_s);
     }
   }
 

@@ -85,6 +85,7 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
       PsuHandle handle;
       handle.name = instrument.name;
       handle.uri = resolve(instrument.uri, "psu");
+      handle.sample_period_s = instrument.sample_period_s;
       handle.driver = drivers::make_power_supply(executor, instrument.name, drivers::parse_uri(handle.uri), options);
       supplies_.push_back(std::move(handle));
       continue;
@@ -96,6 +97,7 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
     chamber_.name = instrument.name;
     chamber_.uri = resolve(instrument.uri, "chamber");
     chamber_.max_ramp_c_per_min = instrument.max_ramp_c_per_min;
+    chamber_.sample_period_s = instrument.sample_period_s;
     chamber_.driver = drivers::make_thermal_chamber(executor, instrument.name, drivers::parse_uri(chamber_.uri), options);
   }
   for (const auto& dut : station.duts) {
@@ -128,6 +130,7 @@ SensorHubHandle LabSession::make_sensor_hub(asio::any_io_executor executor, cons
   SensorHubHandle handle;
   handle.name = instrument.name;
   handle.uri = resolve(instrument.uri, "sensors");
+  handle.sample_period_s = instrument.sample_period_s;
   drivers::SensorHubOptions options;
   options.timeout = to_ms(instrument.timeout_s);
   for (std::size_t board = 0; board < station.duts.size(); ++board) {

@@ -3,6 +3,7 @@
 // URIs, with `sim://` URIs (or `simulated: true`) resolved against an in-process simulated lab.
 #include <asio/any_io_executor.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ namespace ob::bench {
 struct PsuHandle {
   std::string name;
   std::string uri;  // as resolved
+  std::optional<double> sample_period_s;  // the station's; unset = the campaign's
   std::unique_ptr<drivers::PowerSupply> driver;
   drivers::Identity identity;
   bool watchdog_armed = false;
@@ -30,6 +32,7 @@ struct ChamberHandle {
   std::string name;
   std::string uri;
   double max_ramp_c_per_min = 5;
+  std::optional<double> sample_period_s;
   std::unique_ptr<drivers::ThermalChamber> driver;
   drivers::Identity identity;
 };
@@ -50,6 +53,7 @@ struct SensorHubHandle {
   };
   std::string name;
   std::string uri;
+  std::optional<double> sample_period_s;
   std::unique_ptr<drivers::SensorHub> driver;
   drivers::Identity identity;
   std::vector<Reading> readings;

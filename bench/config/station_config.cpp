@@ -52,6 +52,7 @@ InstrumentConfig parse_instrument(const YamlReader& reader, const std::string& n
   out.kind = kind_from(reader, node, field, out.uri, reader.optional_string(node, field, "kind"));
   out.model = reader.optional_string(node, field, "model").value_or("");
   if (node["timeout_s"]) out.timeout_s = reader.number_in(node, field, "timeout_s", 0.01, 60);
+  if (node["sample_period_s"]) out.sample_period_s = reader.number_in(node, field, "sample_period_s", 0.01, 3600);
   out.min_temp_c = reader.optional_number(node, field, "min_temp_c");
   out.max_temp_c = reader.optional_number(node, field, "max_temp_c");
   if (out.min_temp_c && out.max_temp_c && *out.min_temp_c >= *out.max_temp_c) {
@@ -100,6 +101,7 @@ DutConfig parse_dut(const YamlReader& reader, const std::string& name, const YAM
   out.name = name;
   out.line = node.Mark().line + 1;
   out.agent_uri = reader.string(node, field, "agent");
+  if (node["sample_period_s"]) out.sample_period_s = reader.number_in(node, field, "sample_period_s", 0.01, 3600);
   try {
     drivers::parse_uri(out.agent_uri);
   } catch (const drivers::UriError& e) {

@@ -20,6 +20,8 @@ struct InstrumentConfig {
   std::optional<double> min_temp_c;
   std::optional<double> max_temp_c;
   double max_ramp_c_per_min = 5;
+  // Wall seconds between its readings (and setpoint updates); unset = the campaign's sample_period_s.
+  std::optional<double> sample_period_s;
   int line = 0;  // where it was declared, for messages
 };
 
@@ -56,6 +58,7 @@ struct DutConfig {
   SupplyConfig supply;
   DutLimits limits;
   std::vector<DutSensorConfig> sensors;
+  std::optional<double> sample_period_s;  // the board's telemetry and power-cap updates; unset = the campaign's
   int line = 0;
 };
 
