@@ -96,7 +96,10 @@ class CampaignRunner::Impl {
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([this](const std::error_code& ec, int signal_number) {
       if (ec) return;
-      abort_campaign(std::string("interrupted by ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM"));
+      const std::string name = signal_number == SIGINT ? "SIGINT" : "SIGTERM";
+      event(current_run_id_, std::nullopt, std::nullopt, "operator", "warning",
+            name + " received: the campaign stops, every instrument into its safe state");
+      abort_campaign("interrupted by " + name);
     });
 
     if (const auto* resume = options_.resume) {
@@ -734,6 +737,7 @@ class CampaignRunner::Impl {
     if (!reading) co_return note_fault(chamber_state_, reading.error(), run, t_s);
     chamber_state_.consecutive_faults = 0;
     const double wall = unix_now_s();
+    note_chamber_alarms(run, *reading, t_s);
     check_chamber_band(run, *reading, t_s);
     check_interlock(run, std::nullopt, kChamberAirChannel, reading->air_temp_c, t_s);
     check_interlock(run, std::nullopt, kChamberDeviationChannel, std::abs(reading->air_temp_c - reading->setpoint_c), t_s);
@@ -742,6 +746,22 @@ class CampaignRunner::Impl {
     progress_.chamber_known = true;
     progress_.chamber_air_c = reading->air_temp_c;
     progress_.chamber_setpoint_c = reading->setpoint_c;
+  }
+
+  // The chamber's own alarms (its controller stops regulating while one is raised): an event
+  // when they appear, change or clear.
+  void note_chamber_alarms(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s) {
+    if (reading.alarm_count == last_chamber_alarms_) return;
+    std::string texts;
+    for (const auto& alarm : reading.alarms) texts += (texts.empty() ? ": " : ", ") + alarm;
+    const std::string message =
+        reading.alarm_count > 0
+            ? session_->chamber().name + " raised " + std::to_string(reading.alarm_count) + " alarm(s)" + texts +
+                  (reading.running ? "" : "; it is not regulating")
+            : session_->chamber().name + " alarms cleared";
+    event(run.run_id, chamber_state_.device_id, t_s, "alarm", reading.alarm_count > 0 ? "error" : "info", message);
+    progress_.last_event = message;
+    last_chamber_alarms_ = reading.alarm_count;
   }
 
   // Air out of the chamber's band for two reads in a row pauses the profile clock: every loop
@@ -1452,6 +1472,7 @@ class CampaignRunner::Impl {
   double replay_orbits_ = 1;  // how far into the profile the plan's replays go
   std::optional<std::int64_t> current_run_id_;
   InterlockMonitor interlocks_;
+  int last_chamber_alarms_ = 0;
   // The tick loops' timers, cancelled by an abort so no loop sleeps through it.
   std::vector<asio::steady_timer*> tick_timers_;
   bool safe_state_started_ = false;

@@ -76,7 +76,7 @@ struct EventRow {
   std::optional<std::int64_t> device_id;
   std::optional<double> t_s;
   double wall_unix_s = 0;
-  std::string kind;      // "throttle", "interlock", "reconnect", "limit", "error", "phase", "safe_state", "regulation", "ecc", "sdc"
+  std::string kind;      // "throttle", "interlock", "reconnect", "limit", "error", "phase", "safe_state", "regulation", "ecc", "sdc", "isolate", "resume", "pause", "alarm", "operator"
   std::string severity;  // "info", "warning", "error"
   std::string message;
 };

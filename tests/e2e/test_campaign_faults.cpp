@@ -109,6 +109,10 @@ BOOST_AUTO_TEST_CASE(the_profile_clock_pauses_while_the_chamber_is_out_of_its_ba
                                                 dir.path()).out);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'pause' AND severity = 'info' "
                              "AND message LIKE 'profile clock restarted after % s paused%'") == paused);
+  // The chamber's own alarm is an event when raised and when cleared.
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'alarm' AND severity = 'error' "
+                             "AND message LIKE 'chamber raised 1 alarm(s)%'") == 1);
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'alarm' AND message = 'chamber alarms cleared'") == 1);
   // Without control the air drifts out of the band about 2 s in; the clock holds until the
   // alarm is cleared at 4 s (about 1.5 wall seconds).
   BOOST_TEST(scalar(db_path, "SELECT value FROM measurements WHERE name = 'paused_s'") > 0.5);

@@ -135,6 +135,9 @@ void interrupt_and_check(const std::vector<int>& signals, std::chrono::milliseco
 
   check_bench_is_safe(lab);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM campaigns WHERE status = 'aborted' AND reason LIKE '%SIGINT%'") == 1);
+  // The operator's action is an event of its own (a second signal is absorbed, not recorded again).
+  BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'operator' AND severity = 'warning' "
+                             "AND message = 'SIGINT received: the campaign stops, every instrument into its safe state'") == 1);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND message LIKE '% in safe state'") == 3);
   BOOST_TEST(scalar(db_path, "SELECT count(*) FROM samples") > 20);
   lab.stop();
