@@ -23,7 +23,7 @@ constexpr std::size_t kMaxPlanRuns = 100000;
 
 // orbit: { preset: NAME | tle: FILE [sat: NAME|NUM] | elements: SPEC, start: UTC }
 profiles::OrbitSource parse_orbit(const YamlReader& reader, const YAML::Node& node, const std::filesystem::path& directory,
-                                  ProfileSpec& spec) {
+                                  ProfileSpec& spec, std::optional<double>& period_s) {
   reader.allow_only(node, "orbit", schema_keys("campaign", "orbit"));
   profiles::OrbitSource source;
   const int given = (node["preset"] ? 1 : 0) + (node["tle"] ? 1 : 0) + (node["elements"] ? 1 : 0);
@@ -47,6 +47,7 @@ profiles::OrbitSource parse_orbit(const YamlReader& reader, const YAML::Node& no
   // Resolve now, so a bad TLE, preset or element set is reported against this file.
   try {
     const auto resolved = profiles::resolve_orbit(source);
+    period_s = resolved.propagator.period_min() * 60.0;
     if (spec.start_utc) profiles::orbit::parse_iso8601_utc(*spec.start_utc);
   } catch (const std::exception& e) {
     reader.fail(node, "orbit", e.what());
@@ -75,8 +76,14 @@ drivers::WorkloadSpec parse_workload(const YamlReader& reader, const YAML::Node&
 
 constexpr const char* kStepNames = "baseline, replay, reference, thermal_cycle or repeat";
 
-void parse_steps(const YamlReader& reader, const YAML::Node& steps, const std::string& field, std::vector<PhaseConfig>& plan,
-                 const std::string& prefix, int depth);
+// What the steps need to know of the rest of the file: the replayed orbit's period (a replay
+// given as a duration), when there is one.
+struct PlanContext {
+  std::optional<double> orbit_period_s;
+};
+
+void parse_steps(const YamlReader& reader, const PlanContext& context, const YAML::Node& steps, const std::string& field,
+                 std::vector<PhaseConfig>& plan, const std::string& prefix, int depth);
 
 // thermal_cycle: { level, predicted_c: [min, max] | cold_c + hot_c, cycles, ramp_c_per_min, soak,
 //                  soak_first_last, functional_test, ambient_c, power_fraction }
@@ -137,14 +144,25 @@ void parse_thermal_cycle(const YamlReader& reader, const YAML::Node& body, const
 }
 
 // replay: { orbits, reference_every: K | { orbits: K, chamber_c, duration } }
-void parse_replay(const YamlReader& reader, const YAML::Node& body, const std::string& field, int line,
-                  std::vector<PhaseConfig>& plan, const std::string& prefix) {
+void parse_replay(const YamlReader& reader, const PlanContext& context, const YAML::Node& body, const std::string& field,
+                  int line, std::vector<PhaseConfig>& plan, const std::string& prefix) {
   reader.allow_only(body, field, schema_keys("campaign", "plan[].replay"));
   PhaseConfig replay;
   replay.kind = PhaseKind::replay;
   replay.line = line;
   replay.label_prefix = prefix;
   if (body["orbits"]) replay.orbits = reader.number_in(body, field, "orbits", 0.01, 1000);
+  if (body["duration"]) {  // as many orbits as fit
+    if (body["orbits"]) reader.fail(body["duration"], field + ".duration", "give either orbits or duration, not both");
+    const double duration_s = *reader.optional_duration_s(body, field, "duration");
+    if (!context.orbit_period_s || *context.orbit_period_s <= 0) {
+      reader.fail(body["duration"], field + ".duration", "needs the orbit's period: give orbit (or a profile file)");
+    }
+    replay.orbits = duration_s / *context.orbit_period_s;
+    if (replay.orbits < 0.01 || replay.orbits > 1000) {
+      reader.fail(body["duration"], field + ".duration", "is " + std::to_string(replay.orbits) + " orbits (allowed 0.01 … 1000)");
+    }
+  }
   const auto every = body["reference_every"];
   if (!every) {
     plan.push_back(replay);
@@ -182,8 +200,8 @@ void parse_replay(const YamlReader& reader, const YAML::Node& body, const std::s
   }
 }
 
-void parse_step(const YamlReader& reader, const YAML::Node& item, const std::string& field, std::vector<PhaseConfig>& plan,
-                const std::string& prefix, int depth) {
+void parse_step(const YamlReader& reader, const PlanContext& context, const YAML::Node& item, const std::string& field,
+                std::vector<PhaseConfig>& plan, const std::string& prefix, int depth) {
   if (!item.IsMap() || item.size() != 1) reader.fail(item, field, std::string("expected one step: ") + kStepNames);
   const auto entry = *item.begin();
   const auto name = entry.first.as<std::string>();
@@ -201,7 +219,7 @@ void parse_step(const YamlReader& reader, const YAML::Node& item, const std::str
     plan.push_back(phase);
     return;
   }
-  if (name == "replay") return parse_replay(reader, body, step_field, line, plan, prefix);
+  if (name == "replay") return parse_replay(reader, context, body, step_field, line, plan, prefix);
   if (name == "thermal_cycle") return parse_thermal_cycle(reader, body, step_field, line, plan, prefix);
   if (name == "repeat") {
     // repeat: { times: N, steps: [ … ] } — the steps N times over, nested repeats allowed.
@@ -214,7 +232,7 @@ void parse_step(const YamlReader& reader, const YAML::Node& item, const std::str
     if (depth >= 4) reader.fail(item, step_field, "repeats nested deeper than 4");
     for (int time = 1; time <= times; ++time) {
       const std::string inner = prefix + "repeat " + std::to_string(time) + "/" + std::to_string(times) + ": ";
-      parse_steps(reader, steps, step_field + ".steps", plan, inner, depth + 1);
+      parse_steps(reader, context, steps, step_field + ".steps", plan, inner, depth + 1);
       if (plan.size() > kMaxPlanRuns) {
         reader.fail(item, step_field, "expands the plan past " + std::to_string(kMaxPlanRuns) + " runs");
       }
@@ -224,10 +242,10 @@ void parse_step(const YamlReader& reader, const YAML::Node& item, const std::str
   reader.fail(entry.first, field, "unknown step '" + name + "' (expected " + kStepNames + ")");
 }
 
-void parse_steps(const YamlReader& reader, const YAML::Node& steps, const std::string& field, std::vector<PhaseConfig>& plan,
-                 const std::string& prefix, int depth) {
+void parse_steps(const YamlReader& reader, const PlanContext& context, const YAML::Node& steps, const std::string& field,
+                 std::vector<PhaseConfig>& plan, const std::string& prefix, int depth) {
   for (std::size_t i = 0; i < steps.size(); ++i) {
-    parse_step(reader, steps[i], field + "[" + std::to_string(i) + "]", plan, prefix, depth);
+    parse_step(reader, context, steps[i], field + "[" + std::to_string(i) + "]", plan, prefix, depth);
   }
 }
 
@@ -310,14 +328,18 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   out.station = parse_station(station_label, station_text);
 
   if (root["orbit"] && root["profile"]) reader.fail(root["profile"], "profile", "give either orbit or profile, not both");
+  std::optional<double> orbit_period_s;
   if (auto path = reader.optional_string(root, "", "profile")) {
     const std::filesystem::path file(*path);
     out.profile_path = file.is_absolute() || directory.empty() ? file.string() : (directory / file).string();
     if (!std::filesystem::exists(out.profile_path)) reader.fail(root["profile"], "profile", out.profile_path + ": no such file");
+    std::ifstream in(out.profile_path, std::ios::binary);
+    profiles::pb::Profile saved;
+    if (saved.ParseFromIstream(&in)) orbit_period_s = saved.orbit().period_s();  // the runner checks the rest
   } else if (!root["orbit"]) {
     // Only a replay needs an orbit (checked with the plan below).
   } else {
-    out.profile.orbit = parse_orbit(reader, root["orbit"], directory, out.profile);
+    out.profile.orbit = parse_orbit(reader, root["orbit"], directory, out.profile, orbit_period_s);
   }
   if (const auto craft = root["spacecraft"]) {
     if (craft.IsScalar()) {  // a file, relative to the campaign
@@ -343,7 +365,9 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   const auto plan = root["plan"];
   if (!plan) reader.fail(root, "plan", std::string("missing (required: a list of steps: ") + kStepNames + ")");
   if (!plan.IsSequence() || plan.size() == 0) reader.fail(plan, "plan", "expected a non-empty list of steps");
-  parse_steps(reader, plan, "plan", out.plan, "", 0);
+  PlanContext context;
+  context.orbit_period_s = orbit_period_s;
+  parse_steps(reader, context, plan, "plan", out.plan, "", 0);
   if (out.plan.size() > kMaxPlanRuns) {
     reader.fail(plan, "plan", "expands to " + std::to_string(out.plan.size()) + " runs (at most " +
                                   std::to_string(kMaxPlanRuns) + ")");

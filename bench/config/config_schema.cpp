@@ -81,6 +81,7 @@ const std::vector<SchemaSection>& config_schema() {
        {{"chamber_c", "constant chamber air (default 25)"}, {"duration", "how long, e.g. 10m (default 10m)"}}},
       {"campaign", "plan[].replay",
        {{"orbits", "orbits of the profile to replay (default 1)"},
+        {"duration", "or how long: as many orbits as fit, e.g. 12h"},
         {"reference_every", "K or { orbits, chamber_c, duration }: a reference check every K orbits"}}},
       {"campaign", "plan[].replay.reference_every",
        {{"orbits", "K"}, {"chamber_c", "the check's chamber air"}, {"duration", "the check's length"}}},

@@ -344,3 +344,23 @@ BOOST_AUTO_TEST_CASE(interlocks_name_known_channels_and_their_action) {
   expect("  x: { channel: gpu_temp_c, above: 80, action: shrug }\n", "interlocks.x.action: 'shrug': expected isolate or safe_state");
   expect("  x: { channel: gpu_temp_c, above: 80, when: 3s }\n", "interlocks.x.when: unknown key");
 }
+
+BOOST_AUTO_TEST_CASE(a_replay_may_be_given_as_a_duration) {
+  std::string campaign = kCampaign;
+  replace(campaign, "  - replay: { orbits: 2 }\n", "  - replay: { duration: 1d, reference_every: 5 }\n");
+  const auto config = parse(campaign);
+  // leo-650: a 97.7-minute orbit, so a day is 14.7 orbits: 5 + ref + 5 + ref + 4.7.
+  double orbits = 0;
+  int replays = 0;
+  for (const auto& phase : config.plan) {
+    if (phase.kind != ob::bench::PhaseKind::replay) continue;
+    orbits += phase.orbits;
+    ++replays;
+  }
+  BOOST_TEST(replays == 3);
+  BOOST_TEST(orbits > 14.0);
+  BOOST_TEST(orbits < 15.5);
+  std::string both = kCampaign;
+  replace(both, "  - replay: { orbits: 2 }\n", "  - replay: { orbits: 2, duration: 1d }\n");
+  BOOST_TEST(error_of([&] { parse(both); }).find("plan[1].replay.duration: give either orbits or duration") != std::string::npos);
+}
