@@ -364,3 +364,18 @@ BOOST_AUTO_TEST_CASE(a_replay_may_be_given_as_a_duration) {
   replace(both, "  - replay: { orbits: 2 }\n", "  - replay: { orbits: 2, duration: 1d }\n");
   BOOST_TEST(error_of([&] { parse(both); }).find("plan[1].replay.duration: give either orbits or duration") != std::string::npos);
 }
+
+// The shipped examples parse (the real-bench pair is not run here: it needs the hardware).
+BOOST_AUTO_TEST_CASE(the_shipped_examples_parse) {
+  const std::string examples = std::string(OB_SOURCE_DIR) + "/examples/";
+  const auto real = ob::bench::load_campaign_file(examples + "leo-550-qualification.yaml");
+  BOOST_TEST(real.station.name == "thermal-bay-2");
+  BOOST_TEST(real.station.duts.size() == 2u);
+  BOOST_TEST(real.station.instruments.size() == 4u);
+  BOOST_TEST(real.plan.size() == 1u + 5u + 1u);  // baseline, 10 + ref + 10 + ref + 10, reference
+  BOOST_TEST(real.interlocks.size() == 2u);
+  const auto cycling = ob::bench::load_campaign_file(examples + "thermal-cycling.yaml");
+  BOOST_TEST(cycling.plan.size() == 1u + 14u + 1u);
+  const auto quick = ob::bench::load_campaign_file(examples + "quick-campaign.yaml");
+  BOOST_TEST(quick.station.duts.size() == 3u);
+}
