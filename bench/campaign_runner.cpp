@@ -104,6 +104,9 @@ class CampaignRunner::Impl {
 
     if (const auto* resume = options_.resume) {
       outcome_.campaign_id = resume->campaign_id;
+      // Running again: an interrupted campaign (and its run) were marked aborted.
+      recorder_.reopen_campaign(resume->campaign_id);
+      if (resume->run_id) recorder_.reopen_run(*resume->run_id);
     } else {
       db::CampaignRow campaign;
       campaign.name = config_.name;
@@ -268,9 +271,10 @@ class CampaignRunner::Impl {
     const double gap_s = resume.checkpoint_unix_s > 0 ? unix_now_s() - resume.checkpoint_unix_s : 0;
     char message[320];
     std::snprintf(message, sizeof message,
-                  "resumed after the controller stopped: %.1f s since the last checkpoint (phase %zu of %zu, t+%s); "
+                  "resumed after the controller %s: %.1f s since the last checkpoint (phase %zu of %zu, t+%s); "
                   "the ticks from there on are recorded again",
-                  gap_s, resume.plan_index + 1, config_.plan.size(), format_duration(resume.t_s).c_str());
+                  resume.was_interrupted ? "was interrupted by the operator" : "stopped", gap_s, resume.plan_index + 1,
+                  config_.plan.size(), format_duration(resume.t_s).c_str());
     event(resume.run_id, std::nullopt, resume.run_id ? std::optional<double>(resume.t_s) : std::nullopt, "resume", "warning",
           message);
     progress_.last_event = message;
@@ -683,7 +687,8 @@ class CampaignRunner::Impl {
 
     const bool completed = !abort_reason_;
     recorder_.finish_run(run.run_id, completed ? db::RunStatus::completed : db::RunStatus::aborted, unix_now_s());
-    record_run_measurements(run, phase.kind);
+    // An operator's interruption can be resumed: the run's measurements wait for its end then.
+    if (!interrupted_by_operator()) record_run_measurements(run, phase.kind);
     if (completed && phase.kind == PhaseKind::thermal_cycle) record_cycle_judgement(run, phase);
     if (completed) record_run_verdict(run.run_id);
     last_run_id_ = run.run_id;
@@ -1143,6 +1148,8 @@ class CampaignRunner::Impl {
               double value) {
     recorder_.add_sample(db::SampleRow{run.run_id, device.channels.at(channel), t_s, wall_s, value});
   }
+
+  bool interrupted_by_operator() const { return abort_reason_ && abort_reason_->starts_with("interrupted by "); }
 
   void abort_campaign(const std::string& reason) {
     if (abort_reason_) return;

@@ -20,6 +20,10 @@ std::optional<double> json_number(const std::string& json, const std::string& ke
   return value;
 }
 
+// A campaign whose controller died (still 'running') or that the operator interrupted
+// (SIGINT/SIGTERM: 'aborted', in its safe state, resumable); not one an interlock or a fault ended.
+constexpr const char* kResumable = "(status = 'running' OR (status = 'aborted' AND reason LIKE 'interrupted by %'))";
+
 struct Context {
   const db::Connection& db;
   std::string where;  // "FILE: campaign N" for messages
@@ -27,18 +31,21 @@ struct Context {
 
 void load_campaign(const Context& c, ResumePoint& out, std::optional<std::int64_t> campaign_id) {
   if (!campaign_id) {
-    db::Statement newest(c.db, "SELECT id FROM campaigns WHERE status = 'running' ORDER BY id DESC LIMIT 1");
-    if (!newest.step()) throw std::runtime_error(c.where + ": no campaign is still running (nothing to resume)");
+    db::Statement newest(c.db, std::string("SELECT id FROM campaigns WHERE ") + kResumable + " ORDER BY id DESC LIMIT 1");
+    if (!newest.step()) {
+      throw std::runtime_error(c.where + ": no campaign is still running or was interrupted (nothing to resume)");
+    }
     campaign_id = newest.column_int64(0);
   }
-  db::Statement campaign(c.db, "SELECT name, status FROM campaigns WHERE id = ?1");
+  db::Statement campaign(c.db, std::string("SELECT name, status, reason, ") + kResumable + " FROM campaigns WHERE id = ?1");
   campaign.bind(1, *campaign_id);
   if (!campaign.step()) throw std::runtime_error(c.where + ": no campaign " + std::to_string(*campaign_id));
-  const std::string status = campaign.column_text(1);
-  if (status != "running") {
+  if (campaign.column_int64(3) == 0) {
+    const std::string reason = campaign.is_null(2) ? "" : campaign.column_text(2);
     throw std::runtime_error(c.where + ": campaign " + std::to_string(*campaign_id) + " (" + campaign.column_text(0) +
-                             ") already ended: " + status);
+                             ") already ended: " + campaign.column_text(1) + (reason.empty() ? "" : " — " + reason));
   }
+  out.was_interrupted = campaign.column_text(1) != "running";
   out.campaign_id = *campaign_id;
   out.campaign_name = campaign.column_text(0);
   db::Statement files(c.db, "SELECT role, label, text FROM campaign_files WHERE campaign_id = ?1");

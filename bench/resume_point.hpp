@@ -29,6 +29,7 @@ struct ResumePoint {
   // The files as the controller first read them (campaign_files).
   std::string campaign_label, campaign_text, station_label, station_text;
   double speed = 1;  // as the campaign ran (a --speed override included)
+  bool was_interrupted = false;  // stopped by the operator (SIGINT/SIGTERM), not died
 
   std::size_t plan_index = 0;          // the phase to continue
   std::optional<std::int64_t> run_id;  // its run, when it had begun
@@ -52,7 +53,8 @@ struct ResumePoint {
 std::string checkpoint_state_json(int replays_before, double elapsed_profile_s, double speed,
                                   std::optional<std::int64_t> profile_id);
 
-// Reads the resume point of campaign `campaign_id`, or of the newest campaign still 'running'.
+// Reads the resume point of campaign `campaign_id`, or of the newest campaign still 'running'
+// or interrupted by the operator (status 'aborted', reason "interrupted by SIGINT|SIGTERM").
 // Throws std::runtime_error naming the database and the campaign when there is nothing to
 // resume (no such campaign, it already ended, its files were not recorded).
 ResumePoint load_resume_point(const std::filesystem::path& db_path, std::optional<std::int64_t> campaign_id);

@@ -89,13 +89,13 @@ struct MeasurementCmd {
 struct FinishRunCmd {
   std::int64_t run_id;
   RunStatus status;
-  double ended_unix_s;
+  std::optional<double> ended_unix_s;  // unset: running again (reopened)
 };
 struct FinishCampaignCmd {
   std::int64_t campaign_id;
   CampaignStatus status;
-  double ended_unix_s;
-  std::string reason;
+  std::optional<double> ended_unix_s;
+  std::optional<std::string> reason;
 };
 struct CheckpointCmd {
   std::int64_t campaign_id;
@@ -683,6 +683,12 @@ void Recorder::finish_campaign(std::int64_t campaign_id, CampaignStatus status,
                                double ended_unix_s, const std::string& reason) {
   impl_->enqueue(FinishCampaignCmd{campaign_id, status, ended_unix_s, reason});
 }
+
+void Recorder::reopen_campaign(std::int64_t campaign_id) {
+  impl_->enqueue(FinishCampaignCmd{campaign_id, CampaignStatus::running, std::nullopt, std::nullopt});
+}
+
+void Recorder::reopen_run(std::int64_t run_id) { impl_->enqueue(FinishRunCmd{run_id, RunStatus::running, std::nullopt}); }
 
 void Recorder::add_checkpoint(std::int64_t campaign_id, std::optional<std::int64_t> run_id,
                               int plan_index, double t_s, const std::string& state_json) {

@@ -125,6 +125,10 @@ class Recorder {
   void finish_run(std::int64_t run_id, RunStatus status, double ended_unix_s);
   void finish_campaign(std::int64_t campaign_id, CampaignStatus status, double ended_unix_s,
                        const std::string& reason);
+  // A campaign (and its interrupted run) running again after `orbitbench resume`: status
+  // 'running', no end time, no reason.
+  void reopen_campaign(std::int64_t campaign_id);
+  void reopen_run(std::int64_t run_id);
   void add_checkpoint(std::int64_t campaign_id, std::optional<std::int64_t> run_id, int plan_index,
                       double t_s, const std::string& state_json);
 

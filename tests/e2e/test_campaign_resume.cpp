@@ -109,6 +109,39 @@ BOOST_AUTO_TEST_CASE(nothing_to_resume_is_a_clear_error) {
   BOOST_TEST(wait_exit(child) == 1);
 }
 
+// Ctrl-C stops a campaign into its safe state; `orbitbench resume` continues it later, and the
+// interrupted run is measured once, at its real end.
+BOOST_AUTO_TEST_CASE(a_campaign_interrupted_by_the_operator_is_resumed) {
+  ob::fixtures::SimLabOptions options;
+  options.speed = 300;
+  ob::fixtures::SimLab lab(options);
+  lab.start();
+  ob::test::TempDir dir;
+  dir.write("station.yaml", ob::test::sim_station_yaml(lab, dir));
+  const auto campaign = dir.write("campaign.yaml", kCampaign);
+  const auto db = (dir.path() / "interrupted.db").string();
+  const pid_t first = spawn({OB_ORBITBENCH_EXE, "run", "--quiet", "--db", db, campaign.string()});
+  std::this_thread::sleep_for(std::chrono::milliseconds(4000));  // inside the replay
+  ::kill(first, SIGINT);
+  BOOST_TEST(wait_exit(first) == 130);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM campaigns WHERE status = 'aborted' AND reason = 'interrupted by SIGINT'") == 1);
+  BOOST_TEST(!lab.snapshot().boards[0].workload_running);
+  const pid_t resumed = spawn({OB_ORBITBENCH_EXE, "resume", "--quiet", "--db", db});
+  BOOST_TEST(wait_exit(resumed) == 0);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM campaigns WHERE status = 'completed' AND (reason IS NULL OR reason = '')") == 1);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM runs WHERE status = 'completed'") == 3);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM runs") == 3);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'resume' AND message LIKE "
+                        "'resumed after the controller was interrupted by the operator%'") == 1);
+  // Each run measured once: no measurement name twice for a run and device.
+  BOOST_TEST(scalar(db, "SELECT max(n) FROM (SELECT count(*) AS n FROM measurements GROUP BY run_id, device_id, name)") == 1);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements WHERE name = 'campaign_verdict'") == 1);
+  // A second resume finds nothing to do.
+  const pid_t again = spawn({OB_ORBITBENCH_EXE, "resume", "--quiet", "--db", db});
+  BOOST_TEST(wait_exit(again) == 1);
+  lab.stop();
+}
+
 // A campaign started with relative paths (its station, the station's agent secret file) is
 // resumed from another directory: the files are read back from the database, and what they
 // name is resolved where they were.

@@ -123,3 +123,34 @@ BOOST_AUTO_TEST_CASE(an_ended_campaign_is_not_resumed) {
     BOOST_TEST(std::string(e.what()).find("already ended: completed") != std::string::npos, e.what());
   }
 }
+
+// The operator's Ctrl-C leaves a campaign aborted but resumable; an interlock's abort does not.
+BOOST_AUTO_TEST_CASE(an_interrupted_campaign_is_resumed_an_interlocked_one_is_not) {
+  ob::test::TempDir dir;
+  const auto db = dir.path() / "r.db";
+  std::int64_t interrupted = 0;
+  std::int64_t interlocked = 0;
+  {
+    ob::db::Recorder recorder(db);
+    Campaign first(recorder);
+    interrupted = first.id;
+    recorder.finish_campaign(interrupted, ob::db::CampaignStatus::aborted, 5, "interrupted by SIGINT");
+    Campaign second(recorder);
+    interlocked = second.id;
+    recorder.finish_campaign(interlocked, ob::db::CampaignStatus::aborted, 6, "interlock rail: board-01 supply_current_a 3 above 2.8");
+  }
+  const auto point = ob::bench::load_resume_point(db, std::nullopt);  // the newest resumable one
+  BOOST_TEST(point.campaign_id == interrupted);
+  BOOST_TEST(point.was_interrupted);
+  try {
+    ob::bench::load_resume_point(db, interlocked);
+    BOOST_FAIL("a campaign an interlock ended was resumed");
+  } catch (const std::runtime_error& e) {
+    BOOST_TEST(std::string(e.what()).find("already ended: aborted — interlock rail") != std::string::npos, e.what());
+  }
+  {
+    ob::db::Recorder recorder(db);  // resuming marks it running again
+    recorder.reopen_campaign(interrupted);
+  }
+  BOOST_TEST(!ob::bench::load_resume_point(db, interrupted).was_interrupted);
+}
