@@ -14,22 +14,13 @@ namespace {
 double scalar(const std::filesystem::path& path, const std::string& sql) { return ob::test::sqlite_scalar(path, sql); }
 
 std::string dut(const std::string& name, int gpu, const std::string& psu, int channel, double limit_c) {
-  return "  " + name + ":\n"
-         "    agent: \"AGENT?gpu=" + std::to_string(gpu) + "\"\n"
-         "    supply: { instrument: " + psu + ", channel: " + std::to_string(channel) +
-         ", voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n"
-         "    limits: { board_temp_c: " + std::to_string(limit_c) + " }\n";
+  return ob::test::sim_dut_yaml(name, gpu, psu, channel, "    limits: { board_temp_c: " + std::to_string(limit_c) + " }\n");
 }
 
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(one_board_over_its_limit_is_isolated_and_the_others_go_on) {
-  ob::fixtures::SimLabOptions options;
-  options.speed = 300;
-  options.instruments = ob::fixtures::default_sim_instruments(options);
-  options.instruments.push_back({"psu-b", ob::fixtures::SimModel::dp832, 0, 1, 0});
-  options.board_feeds = {{"psu", 1, ""}, {"psu", 2, ""}, {"psu-b", 1, ""}};
-  ob::fixtures::SimLab lab(options);
+  ob::fixtures::SimLab lab(ob::test::three_board_lab_options(300));
   lab.start();
   ob::test::TempDir dir;
   // board-02 sits ~40 K above the chamber air at full power: its 45 °C limit trips in baseline.
@@ -41,11 +32,7 @@ BOOST_AUTO_TEST_CASE(one_board_over_its_limit_is_isolated_and_the_others_go_on) 
                         "duts:\n" +
                         dut("board-01", 0, "psu-a", 1, 95) + dut("board-02", 1, "psu-a", 2, 45) +
                         dut("board-03", 2, "psu-b", 1, 95);
-  const std::string agent = ob::test::sim_agent_uri(lab, dir);  // agent://…?secret_file=…
-  for (auto at = station.find("AGENT?"); at != std::string::npos; at = station.find("AGENT?")) {
-    station.replace(at, 6, agent + "&");
-  }
-  dir.write("station.yaml", station);
+  dir.write("station.yaml", ob::test::with_sim_agent(station, lab, dir));
   const auto campaign = dir.write("campaign.yaml",
                                   "campaign: isolation\nstation: station.yaml\norbit: { preset: starlink-550 }\n"
                                   "speed: 300\nplan:\n  - baseline: { chamber_c: 25, duration: 20m }\n"

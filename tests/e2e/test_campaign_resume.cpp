@@ -51,9 +51,7 @@ const char* kCampaign =
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(sigkill_at_random_moments_then_resume_completes_the_campaign) {
-  ob::fixtures::SimLabOptions options;
-  options.speed = 300;
-  ob::fixtures::SimLab lab(options);
+  ob::fixtures::SimLab lab(ob::test::sim_lab_options(300));
   lab.start();
   ob::test::TempDir dir;
   dir.write("station.yaml", ob::test::sim_station_yaml(lab, dir));
@@ -112,9 +110,7 @@ BOOST_AUTO_TEST_CASE(nothing_to_resume_is_a_clear_error) {
 // Ctrl-C stops a campaign into its safe state; `orbitbench resume` continues it later, and the
 // interrupted run is measured once, at its real end.
 BOOST_AUTO_TEST_CASE(a_campaign_interrupted_by_the_operator_is_resumed) {
-  ob::fixtures::SimLabOptions options;
-  options.speed = 300;
-  ob::fixtures::SimLab lab(options);
+  ob::fixtures::SimLab lab(ob::test::sim_lab_options(300));
   lab.start();
   ob::test::TempDir dir;
   dir.write("station.yaml", ob::test::sim_station_yaml(lab, dir));
@@ -146,9 +142,7 @@ BOOST_AUTO_TEST_CASE(a_campaign_interrupted_by_the_operator_is_resumed) {
 // resumed from another directory: the files are read back from the database, and what they
 // name is resolved where they were.
 BOOST_AUTO_TEST_CASE(resume_from_another_directory_finds_the_files_a_campaign_named_relatively) {
-  ob::fixtures::SimLabOptions options;
-  options.speed = 300;
-  ob::fixtures::SimLab lab(options);
+  ob::fixtures::SimLab lab(ob::test::sim_lab_options(300));
   lab.start();
   ob::test::TempDir dir;
   ob::test::sim_agent_uri(lab, dir);  // writes agent.secret (0600) into dir

@@ -24,9 +24,7 @@ double off_grid(const std::filesystem::path& db, const std::string& channel, dou
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(instruments_are_sampled_at_their_own_rates) {
-  ob::fixtures::SimLabOptions options;
-  options.speed = 300;
-  ob::fixtures::SimLab lab(options);
+  ob::fixtures::SimLab lab(ob::test::sim_lab_options(300));
   lab.start();
   ob::test::TempDir dir;
   std::string station = ob::test::sim_station_yaml(lab, dir, "    sample_period_s: 0.2\n");

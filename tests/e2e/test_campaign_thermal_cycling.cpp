@@ -34,11 +34,7 @@ int cycles_begun(const std::filesystem::path& path) {
 }
 
 std::string dut(const std::string& name, int gpu, int channel) {
-  return "  " + name + ":\n"
-         "    agent: \"AGENT?gpu=" + std::to_string(gpu) + "\"\n"
-         "    supply: { instrument: psu-a, channel: " + std::to_string(channel) +
-         ", voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n"
-         "    limits: { board_temp_c: 95 }\n";
+  return ob::test::sim_dut_yaml(name, gpu, "psu-a", channel, "    limits: { board_temp_c: 95 }\n");
 }
 
 }  // namespace
@@ -80,10 +76,7 @@ BOOST_AUTO_TEST_CASE(the_shipped_acceptance_example_runs_on_three_boards) {
 }
 
 BOOST_AUTO_TEST_CASE(only_the_last_three_cycles_must_be_failure_free_and_unstable_plateaus_do_not_count) {
-  ob::fixtures::SimLabOptions options;
-  options.speed = 300;
-  options.boards = 2;
-  ob::fixtures::SimLab lab(options);
+  ob::fixtures::SimLab lab(ob::test::sim_lab_options(300, 2));
   lab.start();
   ob::test::TempDir dir;
   std::string station = "station: two-boards\n"
@@ -91,9 +84,7 @@ BOOST_AUTO_TEST_CASE(only_the_last_three_cycles_must_be_failure_free_and_unstabl
                         "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
                         "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5 }\n"
                         "duts:\n" + dut("board-01", 0, 1) + dut("board-02", 1, 2);
-  const std::string agent = ob::test::sim_agent_uri(lab, dir);
-  for (auto at = station.find("AGENT?"); at != std::string::npos; at = station.find("AGENT?")) station.replace(at, 6, agent + "&");
-  dir.write("station.yaml", station);
+  dir.write("station.yaml", ob::test::with_sim_agent(station, lab, dir));
   // Each cycle: 6 min up, 10 min hot, 6 min down, 10 min cold: 6.4 wall seconds at 300×.
   const auto campaign = dir.write("campaign.yaml",
                                   "campaign: custom-cycles\nstation: station.yaml\nspeed: 300\nsample_period_s: 0.05\n"

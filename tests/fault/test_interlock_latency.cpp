@@ -17,25 +17,16 @@ constexpr double kLatencyBoundMs = 100;
 double scalar(const std::filesystem::path& path, const std::string& sql) { return ob::test::sqlite_scalar(path, sql); }
 
 std::string dut(const std::string& name, int gpu, const std::string& psu, int channel, double max_power_w) {
-  return "  " + name + ":\n"
-         "    agent: \"AGENT?gpu=" + std::to_string(gpu) + "\"\n"
-         "    supply: { instrument: " + psu + ", channel: " + std::to_string(channel) +
-         ", voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n"
-         "    limits: { board_temp_c: 95, max_power_w: " + std::to_string(max_power_w) + " }\n"
-         "    sensors:\n"
-         "      heatsink_temp_c: board" + std::to_string(gpu) + "-thermocouple/temp\n"
-         "      rail_power_w: board" + std::to_string(gpu) + "-rail/power2\n";
+  const std::string board = "board" + std::to_string(gpu);
+  return ob::test::sim_dut_yaml(name, gpu, psu, channel,
+                                "    limits: { board_temp_c: 95, max_power_w: " + std::to_string(max_power_w) + " }\n"
+                                "    sensors:\n"
+                                "      heatsink_temp_c: " + board + "-thermocouple/temp\n"
+                                "      rail_power_w: " + board + "-rail/power2\n");
 }
 
 struct ThreeBoardLab {
-  ob::fixtures::SimLab lab{[] {
-    ob::fixtures::SimLabOptions options;
-    options.speed = 300;
-    options.instruments = ob::fixtures::default_sim_instruments(options);
-    options.instruments.push_back({"psu-b", ob::fixtures::SimModel::dp832, 0, 1, 0});
-    options.board_feeds = {{"psu", 1, ""}, {"psu", 2, ""}, {"psu-b", 1, ""}};
-    return options;
-  }()};
+  ob::fixtures::SimLab lab{ob::test::three_board_lab_options(300)};
   ob::test::TempDir dir;
 
   ThreeBoardLab() {
@@ -50,11 +41,7 @@ struct ThreeBoardLab {
                           "duts:\n" +
                           dut("board-01", 0, "psu-a", 1, 20) + dut("board-02", 1, "psu-a", 2, 30) +
                           dut("board-03", 2, "psu-b", 1, 20);
-    const std::string agent = ob::test::sim_agent_uri(lab, dir);
-    for (auto at = station.find("AGENT?"); at != std::string::npos; at = station.find("AGENT?")) {
-      station.replace(at, 6, agent + "&");
-    }
-    dir.write("station.yaml", station);
+    dir.write("station.yaml", ob::test::with_sim_agent(station, lab, dir));
   }
 
   std::filesystem::path campaign(const std::string& interlocks, double chamber_c = 25) {

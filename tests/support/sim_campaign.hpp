@@ -28,6 +28,42 @@ inline std::string sim_station_yaml(const ob::fixtures::SimLab& lab, const TempD
          dut;
 }
 
+// The options of a simulated lab at `speed`, its physics and instruments as by default.
+inline ob::fixtures::SimLabOptions sim_lab_options(double speed, int boards = 1) {
+  ob::fixtures::SimLabOptions options;
+  options.speed = speed;
+  options.boards = boards;
+  return options;
+}
+
+// A lab of three boards at `speed`: board 0 and 1 on psu CH1/CH2, board 2 on psu-b CH1.
+inline ob::fixtures::SimLabOptions three_board_lab_options(double speed) {
+  auto options = sim_lab_options(speed);
+  options.instruments = ob::fixtures::default_sim_instruments(options);
+  options.instruments.push_back({"psu-b", ob::fixtures::SimModel::dp832, 0, 1, 0});
+  options.board_feeds = {{"psu", 1, ""}, {"psu", 2, ""}, {"psu-b", 1, ""}};
+  return options;
+}
+
+// One DUT of a station: its agent is "AGENT?gpu=N" until with_sim_agent() fills it in;
+// `extra` adds lines (limits, sensors, …) indented as the DUT's keys.
+inline std::string sim_dut_yaml(const std::string& name, int gpu, const std::string& psu, int channel,
+                                const std::string& extra = "") {
+  return "  " + name + ":\n"
+         "    agent: \"AGENT?gpu=" + std::to_string(gpu) + "\"\n"
+         "    supply: { instrument: " + psu + ", channel: " + std::to_string(channel) +
+         ", voltage_v: 12, max_voltage_v: 12.6, max_current_a: 3 }\n" + extra;
+}
+
+// Every "AGENT?" in a station becomes the lab's agent URI with its secret file.
+inline std::string with_sim_agent(std::string station, const ob::fixtures::SimLab& lab, const TempDir& dir) {
+  const std::string agent = sim_agent_uri(lab, dir);  // agent://…?secret_file=…
+  for (auto at = station.find("AGENT?"); at != std::string::npos; at = station.find("AGENT?")) {
+    station.replace(at, 6, agent + "&");
+  }
+  return station;
+}
+
 // Runs the campaign file without a progress line; the database is complete when this returns.
 inline ob::bench::CampaignOutcome run_campaign_quietly(const std::filesystem::path& campaign,
                                                        const std::filesystem::path& db) {
