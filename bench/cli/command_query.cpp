@@ -2,11 +2,15 @@
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 #include "bench/cli/commands.hpp"
+#include "bench/cli/result_format.hpp"
+#include "db/analyses.hpp"
 #include "db/database.hpp"
 #include "db/degradation.hpp"
+#include "db/read_only_sql.hpp"
 
 namespace ob::bench::cli {
 namespace {
@@ -14,7 +18,36 @@ namespace {
 struct QueryArgs {
   std::string db_path;
   std::string campaign;
+  std::string format = "table";
+  std::string sql;
+  std::string dut;
+  std::string run;
 };
+
+db::AnalysisFilter filter_of(const QueryArgs& args) {
+  db::AnalysisFilter filter;
+  if (!args.campaign.empty()) filter.campaign = args.campaign;
+  if (!args.dut.empty()) filter.dut = args.dut;
+  if (!args.run.empty()) filter.run = args.run;
+  return filter;
+}
+
+// Arbitrary SQL (read-only) or a canned analysis, printed in the chosen format.
+int print_results(const QueryArgs& args, const std::function<std::vector<db::ResultSet>(const db::Connection&)>& query) {
+  const auto format = parse_result_format(args.format);
+  if (!format) {
+    std::fprintf(stderr, "orbitbench query: --format %s: expected table, csv or json\n", args.format.c_str());
+    return kExitUsage;
+  }
+  try {
+    const auto connection = db::Connection::open_read_only(args.db_path);
+    std::fputs(format_results(query(connection), *format).c_str(), stdout);
+  } catch (const db::DbError& e) {
+    std::fprintf(stderr, "orbitbench query: %s\n", e.what());
+    return kExitError;
+  }
+  return kExitOk;
+}
 
 int query_degradation(const QueryArgs& args) {
   try {
@@ -73,6 +106,33 @@ Action add_query_command(CLI::App& app) {
   degradation->callback([args, selected] { *selected = [args] { return query_degradation(*args); }; });
   auto* campaigns = cmd->add_subcommand("campaigns", "List campaigns with their status");
   campaigns->callback([args, selected] { *selected = [args] { return query_campaigns(*args); }; });
+  cmd->add_option("--format", args->format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
+
+  auto* sql = cmd->add_subcommand("sql", "Run SQL on a read-only connection (anything that would write is refused)");
+  sql->add_option("statements", args->sql, "One or more SQL statements")->required();
+  sql->callback([args, selected] {
+    *selected = [args] {
+      return print_results(*args, [args](const db::Connection& db) { return db::run_read_only_sql(db, args->sql); });
+    };
+  });
+  using Analysis = db::ResultSet (*)(const db::Connection&, const db::AnalysisFilter&);
+  auto add_analysis = [&](const char* name, const char* help, Analysis analysis) {
+    auto* sub = cmd->add_subcommand(name, help);
+    sub->add_option("--campaign", args->campaign, "Only this campaign (name or id)");
+    sub->add_option("--dut", args->dut, "Only this board");
+    sub->add_option("--run", args->run, "Only this run (id)");
+    sub->callback([args, selected, analysis] {
+      *selected = [args, analysis] {
+        return print_results(*args, [args, analysis](const db::Connection& db) {
+          return std::vector<db::ResultSet>{analysis(db, filter_of(*args))};
+        });
+      };
+    });
+  };
+  add_analysis("events", "Every event: faults, reconnects, throttling, interlocks, pauses, resumes, operator actions", db::query_events);
+  add_analysis("timing", "Per run: command lateness p50/p99/max, ticks on time and skipped, time paused", db::query_timing);
+  add_analysis("summary", "Per campaign and board: status, runs, samples, errors, warnings, verdict and what failed",
+               db::query_summary);
   return [selected] { return *selected ? (*selected)() : kExitUsage; };
 }
 

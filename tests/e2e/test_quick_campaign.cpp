@@ -98,4 +98,27 @@ BOOST_AUTO_TEST_CASE(embedded_quick_campaign_end_to_end) {
   BOOST_TEST(query.out.find("board-01") != std::string::npos);
   BOOST_TEST(query.out.find("quick-leo-550") != std::string::npos);
   BOOST_TEST(query.out.find('%') != std::string::npos);
+
+  // The other analyses and arbitrary read-only SQL, in every format; a write is refused.
+  auto orbitbench_query = [&](const std::string& args) {
+    return ob::test::run_command(std::string(OB_ORBITBENCH_EXE) + " query --db " + db_path.string() + " " + args, dir.path());
+  };
+  const auto summary = orbitbench_query("summary");
+  BOOST_TEST(summary.exit_code == 0);
+  BOOST_TEST(summary.out.find("quick-leo-550  completed  board-03") != std::string::npos, summary.out);
+  BOOST_TEST(summary.out.find("(3 rows)") != std::string::npos, summary.out);
+  const auto events = orbitbench_query("--format csv events --dut board-02");
+  BOOST_TEST(events.out.find("id,utc,campaign,run,run_label,device,t_s,kind,severity,message\r\n") == 0u, events.out);
+  BOOST_TEST(events.out.find(",board-01,") == std::string::npos);
+  const auto timing = orbitbench_query("--format json timing");
+  BOOST_TEST(timing.out.find("\"run_label\": \"replay 1/1\"") != std::string::npos, timing.out);
+  BOOST_TEST(timing.out.find("\"p99_ms\": ") != std::string::npos, timing.out);
+  const auto sql = orbitbench_query("sql \"SELECT device, count(*) AS n FROM sample_view WHERE channel = 'tflops' GROUP BY device\"");
+  BOOST_TEST(sql.exit_code == 0);
+  BOOST_TEST(sql.out.find("board-02") != std::string::npos, sql.out);
+  const auto write = orbitbench_query("sql \"SELECT 1; DELETE FROM samples\"");
+  BOOST_TEST(write.exit_code == 1);
+  BOOST_TEST(write.err.find("statement 2 (DELETE FROM samples): refused, read-only") != std::string::npos, write.err);
+  const auto cli_count = ob::test::run_command("sqlite3 -readonly " + db_path.string() + " 'SELECT count(*) > 1000 FROM samples'", dir.path());
+  BOOST_TEST(cli_count.out == "1\n");
 }

@@ -1,0 +1,21 @@
+#pragma once
+// Query results as a person or a program wants them: an aligned table (numbers right-aligned,
+// NULL shown as NULL), CSV (RFC 4180: quoted where needed, NULL empty) or JSON (an array of
+// row objects; numbers as numbers, NULL as null).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/read_only_sql.hpp"
+
+namespace ob::bench::cli {
+
+enum class ResultFormat { table, csv, json };
+std::optional<ResultFormat> parse_result_format(const std::string& text);
+
+std::string format_result(const db::ResultSet& result, ResultFormat format);
+// Several statements' results: tables and CSV one after another (a blank line between), JSON
+// as an array of the arrays.
+std::string format_results(const std::vector<db::ResultSet>& results, ResultFormat format);
+
+}  // namespace ob::bench::cli

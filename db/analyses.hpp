@@ -1,0 +1,26 @@
+#pragma once
+// The canned analyses of `orbitbench query` beside degradation: the events, the command timing
+// per run, and a summary per campaign and DUT — each a ResultSet, so every output format applies,
+// each narrowed by the same filters.
+#include <optional>
+#include <string>
+
+#include "db/read_only_sql.hpp"
+
+namespace ob::db {
+
+struct AnalysisFilter {
+  std::optional<std::string> campaign;  // a campaign's name or id
+  std::optional<std::string> dut;       // a device's name
+  std::optional<std::string> run;       // a run's id
+};
+
+// Every event in order: when, campaign, run, device, profile time, kind, severity, message.
+ResultSet query_events(const Connection& db, const AnalysisFilter& filter);
+// Per run: how late the ticks woke against the schedule (p50/p99/max, ms), ticks on time and
+// skipped, time paused.
+ResultSet query_timing(const Connection& db, const AnalysisFilter& filter);
+// Per campaign and DUT: status, runs, samples, errors and warnings, the verdict and what failed.
+ResultSet query_summary(const Connection& db, const AnalysisFilter& filter);
+
+}  // namespace ob::db

@@ -1,0 +1,188 @@
+#include "db/read_only_sql.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <cctype>
+#include <memory>
+#include <string_view>
+
+namespace ob::db {
+namespace {
+
+// PRAGMAs that only report. These take a table or index as their argument, or none:
+constexpr std::array<std::string_view, 10> kInspectingPragmas = {
+    "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
+    "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check"};
+// These read a setting when asked without a value (and would set it with one):
+constexpr std::array<std::string_view, 12> kSettingPragmas = {
+    "user_version", "application_id", "schema_version", "page_count", "page_size", "freelist_count",
+    "compile_options", "collation_list", "function_list", "pragma_list", "database_list", "encoding"};
+
+struct Guard {
+  std::string refused;  // what the authorizer refused last, for the message
+};
+
+const char* action_name(int action) {
+  switch (action) {
+    case SQLITE_INSERT: return "INSERT";
+    case SQLITE_UPDATE: return "UPDATE";
+    case SQLITE_DELETE: return "DELETE";
+    case SQLITE_ATTACH: return "ATTACH";
+    case SQLITE_DETACH: return "DETACH";
+    case SQLITE_TRANSACTION: return "a transaction";
+    case SQLITE_SAVEPOINT: return "a savepoint";
+    case SQLITE_ALTER_TABLE: return "ALTER TABLE";
+    case SQLITE_REINDEX: return "REINDEX";
+    case SQLITE_ANALYZE: return "ANALYZE";
+    case SQLITE_CREATE_VTABLE: return "CREATE VIRTUAL TABLE";
+    case SQLITE_DROP_VTABLE: return "DROP VIRTUAL TABLE";
+    default: break;
+  }
+  if (action >= SQLITE_CREATE_INDEX && action <= SQLITE_DROP_VIEW) return "CREATE or DROP";
+  return "a change";
+}
+
+int authorize(void* user, int action, const char* arg1, const char* arg2, const char*, const char*) {
+  auto* guard = static_cast<Guard*>(user);
+  switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+      return SQLITE_OK;
+    case SQLITE_UPDATE:
+      // A table-valued PRAGMA (SELECT … FROM pragma_table_info('runs')) registers its virtual
+      // table in the connection's schema the first time, which asks for this; a user's own
+      // UPDATE of the schema table is still refused (sqlite3_stmt_readonly, query_only).
+      if (arg1 && (std::string_view(arg1) == "sqlite_master" || std::string_view(arg1) == "sqlite_temp_master")) return SQLITE_OK;
+      if (!guard->refused.empty()) return SQLITE_DENY;
+      guard->refused = std::string("UPDATE on ") + (arg1 ? arg1 : "?");
+      return SQLITE_DENY;
+    case SQLITE_PRAGMA: {
+      const std::string_view name = arg1 ? arg1 : "";
+      for (auto allowed : kInspectingPragmas) {
+        if (name == allowed) return SQLITE_OK;
+      }
+      for (auto allowed : kSettingPragmas) {
+        if (name == allowed && arg2 == nullptr) return SQLITE_OK;
+      }
+      if (!guard->refused.empty()) return SQLITE_DENY;  // the first refusal is the one to report
+      guard->refused = "PRAGMA " + std::string(name) + (arg2 ? " = " + std::string(arg2) : std::string()) +
+                       " (only reading PRAGMAs such as table_info are allowed)";
+      return SQLITE_DENY;
+    }
+    default:
+      if (!guard->refused.empty()) return SQLITE_DENY;
+      guard->refused = std::string(action_name(action)) + (arg1 ? std::string(" on ") + arg1 : std::string());
+      return SQLITE_DENY;
+  }
+}
+
+using StatementPtr = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
+
+// "statement 2 (DELETE FROM samples…)"
+std::string describe(int number, std::string_view text) {
+  while (!text.empty() && (text.back() == ';' || std::isspace(static_cast<unsigned char>(text.back())))) text.remove_suffix(1);
+  std::string shown(text.substr(0, 60));
+  for (auto& c : shown) {
+    if (c == '\n' || c == '\t') c = ' ';
+  }
+  return "statement " + std::to_string(number) + " (" + shown + (text.size() > 60 ? "…" : "") + ")";
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+ResultSet collect(sqlite3* handle, sqlite3_stmt* statement, const std::string& where) {
+  ResultSet result;
+  const int columns = sqlite3_column_count(statement);
+  for (int i = 0; i < columns; ++i) result.columns.emplace_back(sqlite3_column_name(statement, i));
+  result.numeric.assign(static_cast<std::size_t>(columns), true);
+  for (;;) {
+    const int status = sqlite3_step(statement);
+    if (status == SQLITE_DONE) break;
+    if (status != SQLITE_ROW) throw DbError(where + ": " + sqlite3_errmsg(handle), status);
+    auto& row = result.rows.emplace_back();
+    for (int i = 0; i < columns; ++i) {
+      const int type = sqlite3_column_type(statement, i);
+      if (type == SQLITE_NULL) {
+        row.emplace_back(std::nullopt);
+        continue;
+      }
+      if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) result.numeric[static_cast<std::size_t>(i)] = false;
+      if (type == SQLITE_BLOB) {
+        row.emplace_back("<blob " + std::to_string(sqlite3_column_bytes(statement, i)) + " bytes>");
+        continue;
+      }
+      const auto* text = sqlite3_column_text(statement, i);
+      row.emplace_back(std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(statement, i))));
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+std::vector<ResultSet> run_read_only_sql(const Connection& db, const std::string& sql) {
+  sqlite3* handle = db.handle();
+  const std::string where = db.path().string();
+  db.exec("PRAGMA query_only = ON");
+  Guard guard;
+  sqlite3_set_authorizer(handle, authorize, &guard);
+  struct Unset {
+    sqlite3* handle;
+    ~Unset() { sqlite3_set_authorizer(handle, nullptr, nullptr); }
+  } unset{handle};
+
+  // Every statement prepared and checked before any runs.
+  std::vector<std::pair<StatementPtr, std::string>> statements;
+  const char* rest = sql.c_str();
+  int number = 0;
+  while (!trim(rest).empty()) {
+    ++number;
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    guard.refused.clear();
+    const int status = sqlite3_prepare_v2(handle, rest, -1, &raw, &tail);
+    StatementPtr statement(raw, sqlite3_finalize);
+    const std::string text(trim(std::string_view(rest, static_cast<std::size_t>(tail - rest))));
+    const std::string label = describe(number, text);
+    if (status != SQLITE_OK) {
+      if (!guard.refused.empty()) throw DbError(where + ": " + label + ": refused, read-only: " + guard.refused, SQLITE_AUTH);
+      throw DbError(where + ": " + label + ": " + sqlite3_errmsg(handle), status);
+    }
+    rest = tail;
+    if (!statement) continue;  // only a comment or a lone ';'
+    if (!sqlite3_stmt_readonly(statement.get())) {
+      throw DbError(where + ": " + label + ": refused, read-only: it would write", SQLITE_READONLY);
+    }
+    statements.emplace_back(std::move(statement), label);
+  }
+  if (statements.empty()) throw DbError(where + ": no SQL statement given", SQLITE_MISUSE);
+  std::vector<ResultSet> results;
+  for (auto& [statement, label] : statements) results.push_back(collect(handle, statement.get(), where + ": " + label));
+  return results;
+}
+
+ResultSet run_query(const Connection& db, const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+    throw DbError(db.path().string() + ": " + sqlite3_errmsg(db.handle()));
+  }
+  StatementPtr statement(raw, sqlite3_finalize);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const int index = static_cast<int>(i) + 1;
+    if (params[i]) {
+      sqlite3_bind_text(raw, index, params[i]->c_str(), static_cast<int>(params[i]->size()), SQLITE_TRANSIENT);
+    } else {
+      sqlite3_bind_null(raw, index);
+    }
+  }
+  return collect(db.handle(), raw, db.path().string());
+}
+
+}  // namespace ob::db

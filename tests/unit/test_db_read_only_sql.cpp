@@ -1,0 +1,120 @@
+// Arbitrary SQL on a connection that cannot write: reading works, statement after statement;
+// anything that would change the file — whatever the statement, wherever it stands among
+// several — is refused before any statement runs, naming the statement.
+#include <boost/test/unit_test.hpp>
+
+#include "../support/sqlite_scalar.hpp"
+#include "../support/temp_db.hpp"
+#include "db/analyses.hpp"
+#include "db/read_only_sql.hpp"
+#include "db/recorder.hpp"
+
+namespace {
+
+struct RecordedCampaign {
+  ob::test::TempDb file;
+  std::int64_t run = 0;
+  RecordedCampaign() {
+    ob::db::Recorder recorder(file.path);
+    ob::db::CampaignRow campaign;
+    campaign.name = "c1";
+    campaign.started_unix_s = 1000;
+    const auto id = recorder.add_campaign(campaign);
+    const auto device = recorder.add_device(id, ob::db::DeviceRow{"board-01", "gpu", "", "", "", "", ""});
+    const auto channel = recorder.add_channel(device, "tflops", "TFLOP/s");
+    ob::db::RunRow row;
+    row.campaign_id = id;
+    row.ordinal = 0;
+    row.label = "baseline";
+    row.started_unix_s = 1001;
+    run = recorder.add_run(row);
+    for (int i = 0; i < 10; ++i) recorder.add_sample({run, channel, i * 30.0, 1001.0 + i, 38.0 + i * 0.1});
+    recorder.add_event({id, run, device, 30.0, 1002, "throttle", "info", "board-01 clock event reasons: SwPowerCap"});
+    recorder.add_measurement({run, std::nullopt, "command_lateness_p99_ms", 0.8, "ms", std::nullopt, std::nullopt, "info"});
+    recorder.add_measurement({run, device, "verdict", 1, "bool", std::nullopt, std::nullopt, "pass"});
+  }
+  double samples() const { return ob::test::sqlite_scalar(file.path, "SELECT count(*) FROM samples"); }
+};
+
+std::string refusal(const std::filesystem::path& path, const std::string& sql) {
+  try {
+    const auto db = ob::db::Connection::open_read_only(path);
+    ob::db::run_read_only_sql(db, sql);
+  } catch (const ob::db::DbError& e) {
+    return e.what();
+  }
+  return "(ran)";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(reading_works_statement_after_statement) {
+  RecordedCampaign campaign;
+  const auto db = ob::db::Connection::open_read_only(campaign.file.path);
+  const auto results = ob::db::run_read_only_sql(
+      db, "SELECT count(*) AS n, avg(value) AS mean FROM sample_view WHERE channel = 'tflops';\n"
+          "-- a comment between\n"
+          "SELECT name, unit, NULL AS empty_value FROM channels; PRAGMA table_info(runs); SELECT * FROM pragma_user_version;");
+  // (a table-valued PRAGMA reads too; the schema table itself stays unwritable: see below)
+  BOOST_REQUIRE(results.size() == 4u);
+  BOOST_TEST(results[0].columns.size() == 2u);
+  BOOST_TEST(*results[0].rows[0][0] == "10");
+  BOOST_TEST(results[0].numeric[0]);
+  BOOST_TEST(*results[1].rows[0][0] == "tflops");
+  BOOST_TEST(!results[1].numeric[0]);
+  BOOST_TEST(!results[1].rows[0][2].has_value());
+  BOOST_TEST(results[2].rows.size() >= 10u);  // the columns of runs
+  BOOST_TEST(*results[3].rows[0][0] == "3");
+}
+
+BOOST_AUTO_TEST_CASE(every_kind_of_write_is_refused_naming_the_statement) {
+  RecordedCampaign campaign;
+  const auto& path = campaign.file.path;
+  for (const char* sql : {"DELETE FROM samples", "UPDATE runs SET label = 'x'", "INSERT INTO events (campaign_id, wall_unix_s, kind, severity) VALUES (1, 0, 'x', 'info')",
+                          "REPLACE INTO runs (id) VALUES (1)", "DROP TABLE samples", "DROP VIEW sample_view",
+                          "CREATE TABLE t (a)", "CREATE TEMP TABLE t (a)", "CREATE INDEX i ON runs (label)",
+                          "ALTER TABLE runs ADD COLUMN x", "ATTACH 'other.db' AS other", "PRAGMA user_version = 9",
+                          "PRAGMA journal_mode = DELETE", "VACUUM", "REINDEX", "ANALYZE", "BEGIN",
+                          "WITH x AS (SELECT 1) DELETE FROM samples", "SAVEPOINT s"}) {
+    const auto message = refusal(path, sql);
+    BOOST_TEST(message.find("statement 1 (") != std::string::npos, sql << " → " << message);
+    BOOST_TEST(message.find("refused, read-only") != std::string::npos, sql << " → " << message);
+  }
+  // The schema table: SQLite itself refuses it.
+  const auto schema = refusal(path, "UPDATE sqlite_master SET sql = '' WHERE name = 'runs'");
+  BOOST_TEST(schema.find("statement 1 (UPDATE sqlite_master") != std::string::npos, schema);
+  BOOST_TEST(campaign.samples() == 10);
+  BOOST_TEST(ob::test::sqlite_scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'runs' AND sql LIKE 'CREATE TABLE%'") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_write_anywhere_among_statements_means_none_ran) {
+  RecordedCampaign campaign;
+  const auto message = refusal(campaign.file.path, "SELECT 1; SELECT 2;\nDELETE FROM samples WHERE t_s > 100; SELECT 3");
+  BOOST_TEST(message.find("statement 3 (DELETE FROM samples WHERE t_s > 100)") != std::string::npos, message);
+  BOOST_TEST(campaign.samples() == 10);
+  BOOST_TEST(refusal(campaign.file.path, "SELEC 1").find("statement 1 (SELEC") != std::string::npos);
+  BOOST_TEST(refusal(campaign.file.path, "  ;  -- only this").find("no SQL statement given") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(canned_analyses_are_narrowed_by_their_filters) {
+  RecordedCampaign campaign;
+  const auto db = ob::db::Connection::open_read_only(campaign.file.path);
+  ob::db::AnalysisFilter filter;
+  BOOST_TEST(ob::db::query_events(db, filter).rows.size() == 1u);
+  filter.dut = "board-02";
+  BOOST_TEST(ob::db::query_events(db, filter).rows.empty());
+  filter = {};
+  filter.campaign = "c1";
+  const auto timing = ob::db::query_timing(db, filter);
+  BOOST_REQUIRE(timing.rows.size() == 1u);
+  BOOST_TEST(*timing.rows[0][5] == "0.8");  // p99_ms
+  filter.campaign = "no-such-campaign";
+  BOOST_TEST(ob::db::query_timing(db, filter).rows.empty());
+  filter = {};
+  filter.run = std::to_string(campaign.run);
+  const auto summary = ob::db::query_summary(db, filter);
+  BOOST_REQUIRE(summary.rows.size() == 1u);
+  BOOST_TEST(*summary.rows[0][5] == "10");     // samples
+  BOOST_TEST(*summary.rows[0][8] == "pass");   // verdict
+  BOOST_TEST(!summary.rows[0][9].has_value()); // nothing failed
+}
