@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add(add_sensors_command);
   add(add_board_command);
   add(add_schema_command);
+  add(add_db_command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

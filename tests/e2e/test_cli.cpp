@@ -5,6 +5,7 @@
 
 #include "../support/run_command.hpp"
 #include "../support/temp_dir.hpp"
+#include "db/recorder.hpp"
 #include "fixtures/sim_lab.hpp"
 
 namespace {
@@ -172,4 +173,27 @@ BOOST_AUTO_TEST_CASE(schema_prints_the_keys_the_files_accept) {
   const auto all = orbitbench("schema", dir);
   BOOST_TEST(all.out.find("### duts.<name>.supply") != std::string::npos);
   BOOST_TEST(orbitbench("schema stations", dir).exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(db_merge_folds_station_databases_into_one) {
+  ob::test::TempDir dir;
+  for (const char* station : {"bay-1", "bay-2"}) {
+    ob::db::Recorder recorder(dir.path() / (std::string(station) + ".db"));
+    ob::db::CampaignRow campaign;
+    campaign.name = std::string("qual-") + station;
+    campaign.station = station;
+    campaign.started_unix_s = 1000;
+    recorder.add_campaign(campaign);
+  }
+  const std::string at = dir.path().string() + "/";
+  const auto merged = orbitbench("db merge " + at + "lab.db " + at + "bay-1.db " + at + "bay-2.db", dir);
+  BOOST_TEST(merged.exit_code == 0, merged.err);
+  BOOST_TEST(merged.out.find("bay-2.db: 1 campaign(s) merged, 0 already there, 0 samples\n") != std::string::npos, merged.out);
+  const auto listed = orbitbench("query --db " + at + "lab.db --format csv sql \"SELECT name, station FROM campaigns ORDER BY id\"", dir);
+  BOOST_TEST(listed.out == "name,station\r\nqual-bay-1,bay-1\r\nqual-bay-2,bay-2\r\n", listed.out);
+  const auto again = orbitbench("db merge " + at + "lab.db " + at + "bay-1.db", dir);
+  BOOST_TEST(again.out.find("0 campaign(s) merged, 1 already there") != std::string::npos, again.out);
+  const auto itself = orbitbench("db merge " + at + "lab.db " + at + "lab.db", dir);
+  BOOST_TEST(itself.exit_code == 1);
+  BOOST_TEST(itself.err.find("is the output itself") != std::string::npos, itself.err);
 }

@@ -1,0 +1,176 @@
+#include "db/merge.hpp"
+
+#include <sqlite3.h>
+
+#include <system_error>
+
+#include "db/database.hpp"
+#include "db/statement.hpp"
+
+namespace ob::db {
+namespace {
+
+std::int64_t max_id(const Connection& db, const char* table) {
+  Statement query(db, std::string("SELECT COALESCE(max(id), 0) FROM main.") + table);
+  query.step();
+  return query.column_int64(0);
+}
+
+std::int64_t scalar(const Connection& db, const std::string& sql) {
+  Statement query(db, sql);
+  query.step();
+  return query.column_int64(0);
+}
+
+// An input at an older schema is read from a migrated copy (the input itself is never written).
+int user_version_of(const std::filesystem::path& path) {
+  sqlite3* raw = nullptr;
+  int version = 0;
+  if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &statement, nullptr) == SQLITE_OK &&
+        sqlite3_step(statement) == SQLITE_ROW) {
+      version = sqlite3_column_int(statement, 0);
+    }
+    sqlite3_finalize(statement);
+  }
+  sqlite3_close(raw);
+  return version;
+}
+
+std::filesystem::path readable_input(const std::filesystem::path& input, const std::filesystem::path& scratch) {
+  const int version = user_version_of(input);
+  if (version == 0 || version >= kSchemaVersion) {
+    Connection::open_read_only(input);  // ours and not newer, or a DbError saying what it is
+    return input;
+  }
+  std::error_code ec;
+  std::filesystem::copy_file(input, scratch, std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec) throw DbError(input.string() + ": cannot copy it to migrate from schema " + std::to_string(version) + ": " + ec.message());
+  Connection::open_for_writing(scratch);  // migrates the copy (and refuses a file that is not ours)
+  return scratch;
+}
+
+MergedInput merge_one(const Connection& db, const std::filesystem::path& input, const std::filesystem::path& source) {
+  MergedInput report;
+  report.path = input;
+  {
+    Statement attach(db, "ATTACH DATABASE ?1 AS src");
+    attach.bind(1, source.string());
+    attach.run();
+  }
+  struct Detach {
+    const Connection& db;
+    ~Detach() {
+      try {
+        db.exec("DETACH DATABASE src");
+      } catch (const DbError&) {
+      }
+    }
+  } detach{db};
+  if (scalar(db, "PRAGMA src.application_id") != kApplicationId) {
+    throw DbError(input.string() + ": not an orbitbench results database");
+  }
+
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const std::string tag = input.stem().string();
+    const auto c = std::to_string(max_id(db, "campaigns"));
+    const auto d = std::to_string(max_id(db, "devices"));
+    const auto r = std::to_string(max_id(db, "runs"));
+    const auto ch = std::to_string(max_id(db, "channels"));
+    const auto e = std::to_string(max_id(db, "events"));
+    const auto m = std::to_string(max_id(db, "measurements"));
+    const auto k = std::to_string(max_id(db, "checkpoints"));
+    db.exec("DROP TABLE IF EXISTS temp.pick; DROP TABLE IF EXISTS temp.profile_map");
+    {
+      Statement pick(db,
+                     "CREATE TEMP TABLE pick AS SELECT s.id AS id FROM src.campaigns s WHERE NOT EXISTS ("
+                     "SELECT 1 FROM main.campaigns o WHERE o.name = s.name AND o.started_unix_s = s.started_unix_s "
+                     "AND o.station = CASE WHEN s.station = '' THEN ?1 ELSE s.station END)");
+      pick.bind(1, tag);
+      pick.run();
+    }
+    report.campaigns_copied = static_cast<int>(scalar(db, "SELECT count(*) FROM temp.pick"));
+    report.campaigns_skipped = static_cast<int>(scalar(db, "SELECT count(*) FROM src.campaigns")) - report.campaigns_copied;
+    {
+      Statement campaigns(db,
+                          "INSERT INTO main.campaigns (id, name, station, status, started_unix_s, ended_unix_s, reason, config_yaml) "
+                          "SELECT id + " + c + ", name, CASE WHEN station = '' THEN ?1 ELSE station END, status, started_unix_s, "
+                          "ended_unix_s, reason, config_yaml FROM src.campaigns WHERE id IN temp.pick");
+      campaigns.bind(1, tag);
+      campaigns.run();
+    }
+    db.exec("INSERT INTO main.campaign_files (campaign_id, role, label, text) SELECT campaign_id + " + c +
+            ", role, label, text FROM src.campaign_files WHERE campaign_id IN temp.pick");
+    db.exec("INSERT INTO main.devices (id, campaign_id, name, kind, uri, vendor, model, serial, firmware) SELECT id + " + d +
+            ", campaign_id + " + c + ", name, kind, uri, vendor, model, serial, firmware FROM src.devices "
+            "WHERE campaign_id IN temp.pick");
+    // Profiles are shared by digest: one row however many stations replayed it.
+    db.exec("INSERT OR IGNORE INTO main.profiles (digest, name, source, duration_s, step_s, proto) "
+            "SELECT digest, name, source, duration_s, step_s, proto FROM src.profiles WHERE id IN "
+            "(SELECT profile_id FROM src.runs WHERE campaign_id IN temp.pick)");
+    db.exec("CREATE TEMP TABLE profile_map AS SELECT s.id AS src_id, o.id AS dst_id FROM src.profiles s "
+            "JOIN main.profiles o ON o.digest = s.digest");
+    db.exec("INSERT INTO main.runs (id, campaign_id, profile_id, kind, ordinal, label, speed, status, started_unix_s, ended_unix_s) "
+            "SELECT r.id + " + r + ", r.campaign_id + " + c + ", (SELECT dst_id FROM temp.profile_map WHERE src_id = r.profile_id), "
+            "r.kind, r.ordinal, r.label, r.speed, r.status, r.started_unix_s, r.ended_unix_s FROM src.runs r "
+            "WHERE r.campaign_id IN temp.pick");
+    db.exec("INSERT INTO main.channels (id, device_id, name, unit) SELECT ch.id + " + ch + ", ch.device_id + " + d +
+            ", ch.name, ch.unit FROM src.channels ch JOIN src.devices dv ON dv.id = ch.device_id WHERE dv.campaign_id IN temp.pick");
+    // In the source's key order, which the offsets keep: an append to the destination's b-tree.
+    db.exec("INSERT INTO main.samples (run_id, channel_id, t_s, wall_unix_s, value) SELECT s.run_id + " + r +
+            ", s.channel_id + " + ch + ", s.t_s, s.wall_unix_s, s.value FROM src.samples s "
+            "WHERE s.run_id IN (SELECT id FROM src.runs WHERE campaign_id IN temp.pick) ORDER BY s.run_id, s.channel_id, s.t_s");
+    report.samples_copied = sqlite3_changes64(db.handle());
+    db.exec("INSERT INTO main.events (id, campaign_id, run_id, device_id, t_s, wall_unix_s, kind, severity, message) "
+            "SELECT id + " + e + ", campaign_id + " + c + ", run_id + " + r + ", device_id + " + d +
+            ", t_s, wall_unix_s, kind, severity, message FROM src.events WHERE campaign_id IN temp.pick");
+    db.exec("INSERT INTO main.measurements (id, run_id, device_id, name, value, unit, low_limit, high_limit, verdict) "
+            "SELECT ms.id + " + m + ", ms.run_id + " + r + ", ms.device_id + " + d +
+            ", ms.name, ms.value, ms.unit, ms.low_limit, ms.high_limit, ms.verdict FROM src.measurements ms "
+            "JOIN src.runs rs ON rs.id = ms.run_id WHERE rs.campaign_id IN temp.pick");
+    db.exec("INSERT INTO main.checkpoints (id, campaign_id, run_id, plan_index, t_s, wall_unix_s, state_json) "
+            "SELECT id + " + k + ", campaign_id + " + c + ", run_id + " + r +
+            ", plan_index, t_s, wall_unix_s, state_json FROM src.checkpoints WHERE campaign_id IN temp.pick");
+    db.exec("DROP TABLE temp.pick; DROP TABLE temp.profile_map");
+    {
+      Statement check(db, "PRAGMA main.foreign_key_check");
+      if (check.step()) throw DbError(input.string() + ": merged rows would break a reference (" + check.column_text(0) + ")");
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    try {
+      db.exec("ROLLBACK");
+    } catch (const DbError&) {
+    }
+    throw;
+  }
+  return report;
+}
+
+}  // namespace
+
+std::vector<MergedInput> merge_databases(const std::filesystem::path& out, const std::vector<std::filesystem::path>& inputs) {
+  std::vector<MergedInput> reports;
+  const auto db = Connection::open_for_writing(out);
+  std::error_code ec;
+  for (const auto& input : inputs) {
+    if (std::filesystem::equivalent(input, out, ec)) throw DbError(input.string() + ": is the output itself");
+    const auto scratch = out.parent_path() / (".merge-" + input.filename().string());
+    const auto source = readable_input(input, scratch);
+    try {
+      reports.push_back(merge_one(db, input, source));
+    } catch (const DbError& e) {
+      std::filesystem::remove(scratch, ec);
+      const std::string what = e.what();
+      throw DbError(what.rfind(input.string(), 0) == 0 ? what : input.string() + ": " + what, e.sqlite_code);
+    }
+    if (source == scratch) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(scratch.string() + suffix, ec);
+    }
+  }
+  return reports;
+}
+
+}  // namespace ob::db
