@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add(add_resume_command);
   add(add_replay_command);
   add(add_query_command);
+  add(add_report_command);
   add(add_sensors_command);
   add(add_board_command);
   add(add_schema_command);

@@ -26,5 +26,6 @@ Action add_sensors_command(CLI::App& app);
 Action add_board_command(CLI::App& app);
 Action add_schema_command(CLI::App& app);
 Action add_db_command(CLI::App& app);
+Action add_report_command(CLI::App& app);
 
 }  // namespace ob::bench::cli

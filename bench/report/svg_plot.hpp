@@ -1,0 +1,37 @@
+#pragma once
+// Plots as inline SVG for the HTML report: lines or points on linear axes with ticks, a legend,
+// and shaded spans (eclipses). No script, nothing fetched: the file stands alone.
+#include <string>
+#include <vector>
+
+namespace ob::bench::report {
+
+struct PlotSeries {
+  std::string name;
+  std::vector<double> x;
+  std::vector<double> y;
+  bool points = false;  // a scatter instead of a line
+};
+
+struct PlotSpan {
+  double from = 0;
+  double to = 0;
+};
+
+struct Plot {
+  std::string id;  // the figure's element id
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  std::vector<PlotSeries> series;
+  std::vector<PlotSpan> shaded;  // drawn under the data
+  std::string shaded_label;      // "eclipse"
+};
+
+// The figure: <figure id=…><svg …>…</svg><figcaption>…</figcaption></figure>. A plot without
+// data says so in its figure instead of drawing empty axes.
+std::string render_plot(const Plot& plot, int width = 900, int height = 280);
+
+std::string html_escape(const std::string& text);
+
+}  // namespace ob::bench::report

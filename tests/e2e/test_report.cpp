@@ -1,0 +1,77 @@
+// `orbitbench report` on the quick campaign's database: one self-contained HTML file (no script,
+// nothing fetched) that headless Chromium renders with every plot drawn, the verdict table and
+// the event log — checked in the page's DOM and in a screenshot.
+#include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <regex>
+
+#include "../support/run_command.hpp"
+#include "../support/sim_campaign.hpp"
+
+namespace {
+
+const char* kChromium = "chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --disable-dev-shm-usage";
+
+// PNG width and height from its IHDR chunk (big-endian at bytes 16 and 20).
+std::pair<unsigned, unsigned> png_size(const std::string& png) {
+  if (png.size() < 24 || png.compare(1, 3, "PNG") != 0) return {0, 0};
+  auto be32 = [&](std::size_t at) {
+    return (static_cast<unsigned>(static_cast<unsigned char>(png[at])) << 24) |
+           (static_cast<unsigned>(static_cast<unsigned char>(png[at + 1])) << 16) |
+           (static_cast<unsigned>(static_cast<unsigned char>(png[at + 2])) << 8) |
+           static_cast<unsigned>(static_cast<unsigned char>(png[at + 3]));
+  };
+  return {be32(16), be32(20)};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_report_renders_in_chromium_with_every_plot) {
+  BOOST_REQUIRE_MESSAGE(ob::test::run_command("command -v chromium", ".").exit_code == 0,
+                        "chromium is missing: scripts/install-deps.sh installs it (Debian package chromium)");
+  ob::test::TempDir dir;
+  const auto db = dir.path() / "quick.db";
+  const auto outcome = ob::test::run_campaign_quietly(std::filesystem::path(OB_SOURCE_DIR) / "examples/quick-campaign.yaml", db);
+  BOOST_REQUIRE(std::string(ob::db::to_string(outcome.status)) == "completed");
+  const auto html_path = dir.path() / "report.html";
+  const auto made = ob::test::run_command(std::string(OB_ORBITBENCH_EXE) + " report --db " + db.string() + " -o " + html_path.string(),
+                                          dir.path());
+  BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+  const auto html = ob::test::slurp(html_path);
+  // Self-contained: no script, no link, no image or frame from anywhere.
+  BOOST_TEST(html.find("<script") == std::string::npos);
+  BOOST_TEST(!std::regex_search(html, std::regex("(src|href)\\s*=")));
+  BOOST_TEST(!std::regex_search(html, std::regex("url\\(")));
+
+  // The DOM as Chromium built it.
+  const auto dom = ob::test::run_command("timeout 120 " + std::string(kChromium) + " --dump-dom file://" + html_path.string(), dir.path());
+  BOOST_REQUIRE_MESSAGE(dom.exit_code == 0, dom.err);
+  for (const char* id : {"plot-temperatures", "plot-psu-voltage_v", "plot-psu-current_a", "plot-gpu-power", "plot-gpu-clocks",
+                         "plot-throughput", "plot-throughput-vs-temperature", "plot-orbit-trend"}) {
+    const std::regex figure(std::string("<figure id=\"") + id + "\" data-series=\"([0-9]+)\" data-points=\"([0-9]+)\">\\s*<svg");
+    std::smatch match;
+    BOOST_TEST_CONTEXT(id) {
+      BOOST_REQUIRE(std::regex_search(dom.out, match, figure));
+      BOOST_TEST(std::stoi(match[1]) >= 3);  // the three boards (or supply channels)
+      BOOST_TEST(std::stoi(match[2]) >= 3);
+    }
+  }
+  BOOST_TEST(dom.out.find("<rect class=\"shade\"") != std::string::npos);  // the eclipse is shaded
+  BOOST_TEST(dom.out.find("id=\"verdict\" class=\"verdict-pass\">verdict: PASS") != std::string::npos);
+  const std::regex verdict_rows("<tr class=\"(pass|fail)\">");
+  BOOST_TEST(std::distance(std::sregex_iterator(dom.out.begin(), dom.out.end(), verdict_rows), std::sregex_iterator()) >= 7);
+  BOOST_TEST(dom.out.find("<table id=\"events\">") != std::string::npos);
+  BOOST_TEST(dom.out.find("chamber in safe state") != std::string::npos);
+
+  // And what it looks like: a full-size, far from blank screenshot.
+  const auto png_path = dir.path() / "report.png";
+  const auto shot = ob::test::run_command("timeout 120 " + std::string(kChromium) + " --window-size=1000,4000 --screenshot=" +
+                                              png_path.string() + " file://" + html_path.string(),
+                                          dir.path());
+  BOOST_REQUIRE_MESSAGE(shot.exit_code == 0, shot.err);
+  const auto png = ob::test::slurp(png_path);
+  const auto [width, height] = png_size(png);
+  BOOST_TEST(width == 1000u);
+  BOOST_TEST(height == 4000u);
+  BOOST_TEST(png.size() > 100000u);  // a white page of this size compresses to a few kB
+}
