@@ -687,6 +687,7 @@ class CampaignRunner::Impl {
 
     const bool completed = !abort_reason_;
     recorder_.finish_run(run.run_id, completed ? db::RunStatus::completed : db::RunStatus::aborted, unix_now_s());
+    recorder_.aggregate_run(run.run_id);  // the analyses read these, not every sample
     // An operator's interruption can be resumed: the run's measurements wait for its end then.
     if (!interrupted_by_operator()) record_run_measurements(run, phase.kind);
     if (completed && phase.kind == PhaseKind::thermal_cycle) record_cycle_judgement(run, phase);

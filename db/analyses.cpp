@@ -9,7 +9,78 @@ std::vector<std::optional<std::string>> params_of(const AnalysisFilter& filter) 
 constexpr const char* kCampaignRunFilter =
     "(?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1) AND (?3 IS NULL OR CAST(r.id AS TEXT) = ?3)";
 
+// The figures over a group of DUT rows (b: run_bins, r: runs, k: run_counters per device).
+std::string figures_sql(const std::string& key_columns, const std::string& group_by) {
+  return "WITH per AS (SELECT " + key_columns + ", "
+         "  sum(CASE WHEN r.kind = 'baseline' THEN b.tflops_sum END) / sum(CASE WHEN r.kind = 'baseline' THEN b.samples END) AS base, "
+         "  sum(CASE WHEN r.kind = 'reference' THEN b.tflops_sum END) / sum(CASE WHEN r.kind = 'reference' THEN b.samples END) AS ref, "
+         "  sum(CASE WHEN r.kind = 'replay' AND b.phase = 'sunlit' THEN b.tflops_sum END) / "
+         "    sum(CASE WHEN r.kind = 'replay' AND b.phase = 'sunlit' THEN b.samples END) AS sunlit, "
+         "  sum(CASE WHEN r.kind = 'replay' AND b.phase = 'penumbra' THEN b.tflops_sum END) / "
+         "    sum(CASE WHEN r.kind = 'replay' AND b.phase = 'penumbra' THEN b.samples END) AS penumbra, "
+         "  sum(CASE WHEN r.kind = 'replay' AND b.phase = 'eclipse' THEN b.tflops_sum END) / "
+         "    sum(CASE WHEN r.kind = 'replay' AND b.phase = 'eclipse' THEN b.samples END) AS eclipse, "
+         "  sum(CASE WHEN r.kind = 'replay' THEN b.tflops_sum END) / sum(CASE WHEN r.kind = 'replay' THEN b.power_w_sum END) AS efficiency, "
+         "  sum(b.power_cap_s) AS power_cap_s, sum(b.thermal_s) AS thermal_s, sum(b.power_brake_s) AS power_brake_s, "
+         "  sum(b.hw_slowdown_s) AS hw_slowdown_s, "
+         "  group_concat(DISTINCT d.id) AS device_ids "
+         "FROM campaigns c JOIN devices d ON d.campaign_id = c.id AND d.kind = 'gpu' "
+         "LEFT JOIN run_bins b ON b.device_id = d.id LEFT JOIN runs r ON r.id = b.run_id "
+         "WHERE (?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1) AND (?2 IS NULL OR d.name = ?2) "
+         "AND (?3 IS NULL OR b.run_id IS NULL OR CAST(b.run_id AS TEXT) = ?3) "
+         "GROUP BY " + group_by + ") "
+         "SELECT per.*, round(100.0 * (ref / base - 1), 2) AS reference_vs_baseline_pct FROM per";
+}
+
+// The group's error counts and verdicts, from the ids the figures gathered.
+constexpr const char* kCounts =
+    "(SELECT sum(k.sdc_new) FROM run_counters k WHERE instr(',' || per.device_ids || ',', ',' || k.device_id || ',')) AS sdc, "
+    "(SELECT sum(k.ecc_corrected_new) FROM run_counters k WHERE instr(',' || per.device_ids || ',', ',' || k.device_id || ',')) "
+    "  AS ecc_corrected, "
+    "(SELECT sum(k.ecc_uncorrected_new) FROM run_counters k WHERE instr(',' || per.device_ids || ',', ',' || k.device_id || ',')) "
+    "  AS ecc_uncorrected, "
+    "(SELECT CASE WHEN count(*) = 0 THEN NULL WHEN sum(m.verdict = 'fail') > 0 THEN 'fail' ELSE 'pass' END FROM measurements m "
+    "  WHERE m.name = 'verdict' AND instr(',' || per.device_ids || ',', ',' || m.device_id || ',')) AS verdict";
+
+constexpr const char* kFigureColumns =
+    "round(base, 3) AS baseline_tflops, round(ref, 3) AS reference_tflops, reference_vs_baseline_pct, "
+    "round(sunlit, 3) AS sunlit_tflops, round(penumbra, 3) AS penumbra_tflops, round(eclipse, 3) AS eclipse_tflops, "
+    "round(efficiency, 4) AS orbit_tflop_per_j, round(power_cap_s) AS power_cap_s, round(thermal_s) AS thermal_s, "
+    "round(power_brake_s) AS power_brake_s, round(hw_slowdown_s) AS hw_slowdown_s, ";
+
 }  // namespace
+
+std::vector<ResultSet> query_degradation_figures(const Connection& db, const AnalysisFilter& filter) {
+  const std::string figures = figures_sql("c.id AS campaign_id, c.name AS campaign, d.name AS dut", "d.id") +
+                              " ";
+  const std::string sql = "SELECT campaign, dut, " + std::string(kFigureColumns) + kCounts + " FROM (" + figures +
+                          ") per ORDER BY campaign_id, dut";
+  const std::string bins =
+      "SELECT c.name AS campaign, d.name AS dut, b.temp_bin_c AS temp_bin_c, sum(b.samples) AS samples, "
+      "round(sum(b.tflops_sum) / sum(b.samples), 3) AS tflops, round(sum(b.power_w_sum) / sum(b.samples), 2) AS power_w "
+      "FROM campaigns c JOIN devices d ON d.campaign_id = c.id AND d.kind = 'gpu' JOIN run_bins b ON b.device_id = d.id "
+      "JOIN runs r ON r.id = b.run_id AND r.kind = 'replay' "
+      "WHERE (?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1) AND (?2 IS NULL OR d.name = ?2) "
+      "AND (?3 IS NULL OR CAST(b.run_id AS TEXT) = ?3) GROUP BY d.id, b.temp_bin_c ORDER BY c.id, d.name, b.temp_bin_c";
+  return {run_query(db, sql, params_of(filter)), run_query(db, bins, params_of(filter))};
+}
+
+ResultSet query_compare(const Connection& db, const AnalysisFilter& filter, CompareBy by) {
+  std::string key = "d.name";
+  std::string label = "dut";
+  if (by == CompareBy::firmware) {
+    key = "d.firmware";
+    label = "firmware";
+  } else if (by == CompareBy::campaign) {
+    key = "c.id";
+    label = "campaign";
+  }
+  const std::string name = by == CompareBy::campaign ? "c.name" : key;
+  const std::string figures = figures_sql(name + " AS " + label + ", count(DISTINCT d.id) AS boards", key);
+  const std::string sql = "SELECT " + label + ", boards, " + std::string(kFigureColumns) + kCounts + " FROM (" + figures +
+                          ") per ORDER BY " + label;
+  return run_query(db, sql, params_of(filter));
+}
 
 ResultSet query_events(const Connection& db, const AnalysisFilter& filter) {
   const std::string sql =

@@ -4,6 +4,7 @@
 // each narrowed by the same filters.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "db/read_only_sql.hpp"
 
@@ -14,6 +15,16 @@ struct AnalysisFilter {
   std::optional<std::string> dut;       // a device's name
   std::optional<std::string> run;       // a run's id
 };
+
+// Per DUT, from the aggregates kept while recording (never a scan of the samples): baseline and
+// reference throughput and their change in %, in-orbit throughput by phase (sunlit, penumbra,
+// eclipse), energy efficiency in orbit (TFLOP per joule), seconds throttled per reason, new SDC
+// and ECC errors, the verdict. The second set: in-orbit throughput per 5 °C GPU-temperature bin.
+std::vector<ResultSet> query_degradation_figures(const Connection& db, const AnalysisFilter& filter);
+
+enum class CompareBy { dut, firmware, campaign };
+// The same figures side by side, one row per board, firmware version or campaign.
+ResultSet query_compare(const Connection& db, const AnalysisFilter& filter, CompareBy by);
 
 // Every event in order: when, campaign, run, device, profile time, kind, severity, message.
 ResultSet query_events(const Connection& db, const AnalysisFilter& filter);

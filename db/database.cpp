@@ -93,7 +93,7 @@ Connection Connection::open_read_only(const std::filesystem::path& path) {
     // A reader cannot migrate; the queries of this build would fail on the old tables.
     throw DbError(path.string() + ": " + describe_version(identity.user_version) +
                   " is older than this build's (" + describe_version(kSchemaVersion) +
-                  "); open it for writing once (any orbitbench campaign) to migrate it");
+                  "); upgrade it first: orbitbench db upgrade " + path.string());
   }
   return db;
 }

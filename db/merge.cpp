@@ -133,6 +133,13 @@ MergedInput merge_one(const Connection& db, const std::filesystem::path& input, 
     db.exec("INSERT INTO main.checkpoints (id, campaign_id, run_id, plan_index, t_s, wall_unix_s, state_json) "
             "SELECT id + " + k + ", campaign_id + " + c + ", run_id + " + r +
             ", plan_index, t_s, wall_unix_s, state_json FROM src.checkpoints WHERE campaign_id IN temp.pick");
+    db.exec("INSERT INTO main.run_bins SELECT b.run_id + " + r + ", b.device_id + " + d +
+            ", b.phase, b.temp_bin_c, b.samples, b.tflops_sum, b.power_w_sum, b.sample_s, b.power_cap_s, b.thermal_s, "
+            "b.power_brake_s, b.hw_slowdown_s FROM src.run_bins b JOIN src.runs rs ON rs.id = b.run_id "
+            "WHERE rs.campaign_id IN temp.pick");
+    db.exec("INSERT INTO main.run_counters SELECT k.run_id + " + r + ", k.device_id + " + d +
+            ", k.sdc_new, k.ecc_corrected_new, k.ecc_uncorrected_new FROM src.run_counters k JOIN src.runs rs ON rs.id = k.run_id "
+            "WHERE rs.campaign_id IN temp.pick");
     db.exec("DROP TABLE temp.pick; DROP TABLE temp.profile_map");
     {
       Statement check(db, "PRAGMA main.foreign_key_check");

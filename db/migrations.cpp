@@ -218,10 +218,42 @@ JOIN channels ch ON ch.id = s.channel_id
 JOIN devices d   ON d.id = ch.device_id;
 )sql";
 
+// Schema v4: aggregates kept while recording (db/run_aggregates.hpp), one row per run, board,
+// orbital phase and 5 °C temperature bin, and the run's new SDC/ECC errors per board.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE IF NOT EXISTS run_bins (
+  run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  device_id     INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+  phase         TEXT NOT NULL CHECK (phase IN ('ground', 'sunlit', 'penumbra', 'eclipse')),
+  temp_bin_c    INTEGER NOT NULL,
+  samples       INTEGER NOT NULL,
+  tflops_sum    REAL,
+  power_w_sum   REAL,
+  sample_s      REAL NOT NULL,
+  power_cap_s   REAL,
+  thermal_s     REAL,
+  power_brake_s REAL,
+  hw_slowdown_s REAL,
+  PRIMARY KEY (run_id, device_id, phase, temp_bin_c)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS run_bins_by_device ON run_bins (device_id);
+
+CREATE TABLE IF NOT EXISTS run_counters (
+  run_id              INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  device_id           INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+  sdc_new             REAL,
+  ecc_corrected_new   REAL,
+  ecc_uncorrected_new REAL,
+  PRIMARY KEY (run_id, device_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS run_counters_by_device ON run_counters (device_id);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1},
     Migration{2, kSchemaV2},
     Migration{.to_version = 3, .sql = kSchemaV3, .rebuilds_tables = true},
+    Migration{.to_version = 4, .sql = kSchemaV4, .rebuilds_tables = false},
 };
 static_assert(kMigrations.size() == kSchemaVersion, "one migration step per schema version");
 

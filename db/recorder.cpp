@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "db/database.hpp"
+#include "db/run_aggregates.hpp"
 #include "db/statement.hpp"
 
 namespace ob::db {
@@ -105,12 +106,16 @@ struct CheckpointCmd {
   double wall_unix_s;
   std::string state_json;
 };
+// Folds a finished run's samples into its aggregates (db/run_aggregates.hpp).
+struct AggregateRunCmd {
+  std::int64_t run_id;
+};
 // Writes nothing: its reply tells flush() that everything queued before it is committed.
 struct FlushCmd {};
 
 using CommandBody = std::variant<CampaignCmd, DeviceCmd, ProfileCmd, RunCmd, ChannelCmd, EventCmd,
                                  MeasurementCmd, FinishRunCmd, FinishCampaignCmd, CheckpointCmd,
-                                 FlushCmd>;
+                                 AggregateRunCmd, FlushCmd>;
 
 // Everything but samples. Samples live in their own vector of plain structs (the hot path);
 // samples_before records how many samples were queued before this command, so the writer
@@ -134,6 +139,7 @@ class Recorder::Impl {
         batch_delay_(std::chrono::duration_cast<Clock::duration>(
             std::chrono::duration<double>(std::max(options.max_batch_delay_s, 0.0)))) {
     options_.batch_rows = std::max<std::size_t>(options_.batch_rows, 1);
+    backfill_run_aggregates(db_);  // runs recorded before schema 4 (or before their aggregates)
     prepare();
     const std::size_t reserve = std::min(options_.batch_rows, kMaxReservedRows);
     samples_.reserve(reserve);
@@ -535,6 +541,11 @@ class Recorder::Impl {
     return c.campaign_id;
   }
 
+  std::int64_t write(const AggregateRunCmd& c) {
+    ob::db::aggregate_run(db_, c.run_id);
+    return c.run_id;
+  }
+
   std::int64_t write(const CheckpointCmd& c) {
     auto use = insert_checkpoint_.use();
     insert_checkpoint_.bind(1, c.campaign_id);
@@ -575,6 +586,7 @@ class Recorder::Impl {
   static std::string describe(const CheckpointCmd& c) {
     return "cannot store checkpoint of campaign " + std::to_string(c.campaign_id);
   }
+  static std::string describe(const AggregateRunCmd& c) { return "cannot aggregate run " + std::to_string(c.run_id); }
   static std::string describe(const FlushCmd&) { return "flush"; }
 
   // Hands the batch's outcome to the callers. Failures of rows nobody waits for become the
@@ -687,6 +699,8 @@ void Recorder::finish_campaign(std::int64_t campaign_id, CampaignStatus status,
 void Recorder::reopen_campaign(std::int64_t campaign_id) {
   impl_->enqueue(FinishCampaignCmd{campaign_id, CampaignStatus::running, std::nullopt, std::nullopt});
 }
+
+void Recorder::aggregate_run(std::int64_t run_id) { impl_->enqueue(AggregateRunCmd{run_id}); }
 
 void Recorder::reopen_run(std::int64_t run_id) { impl_->enqueue(FinishRunCmd{run_id, RunStatus::running, std::nullopt}); }
 

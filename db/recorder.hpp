@@ -128,6 +128,9 @@ class Recorder {
   // A campaign (and its interrupted run) running again after `orbitbench resume`: status
   // 'running', no end time, no reason.
   void reopen_campaign(std::int64_t campaign_id);
+  // Folds a finished run's samples into run_bins and run_counters (db/run_aggregates.hpp),
+  // after everything queued before it.
+  void aggregate_run(std::int64_t run_id);
   void reopen_run(std::int64_t run_id);
   void add_checkpoint(std::int64_t campaign_id, std::optional<std::int64_t> run_id, int plan_index,
                       double t_s, const std::string& state_json);

@@ -7,6 +7,7 @@
 #include "bench/cli/commands.hpp"
 #include "db/database.hpp"
 #include "db/merge.hpp"
+#include "db/recorder.hpp"
 
 namespace ob::bench::cli {
 namespace {
@@ -31,6 +32,17 @@ int merge(const MergeArgs& args) {
   return kExitOk;
 }
 
+int upgrade(const std::string& path) {
+  try {
+    db::Recorder recorder(path);  // migrates the file and folds runs that have no aggregates yet
+  } catch (const db::DbError& e) {
+    std::fprintf(stderr, "orbitbench db upgrade: %s\n", e.what());
+    return kExitError;
+  }
+  std::printf("%s: schema %d\n", path.c_str(), db::kSchemaVersion);
+  return kExitOk;
+}
+
 }  // namespace
 
 Action add_db_command(CLI::App& app) {
@@ -41,7 +53,14 @@ Action add_db_command(CLI::App& app) {
       "merge", "Fold station databases into one (ids kept unique, profiles shared, campaigns already there skipped)");
   merge_command->add_option("out", args->out, "The database to merge into (created if missing)")->required();
   merge_command->add_option("inputs", args->inputs, "Station databases")->required()->check(CLI::ExistingFile);
-  return [args] { return merge(*args); };
+  auto upgrade_path = std::make_shared<std::string>();
+  auto* upgrade_command =
+      db->add_subcommand("upgrade", "Migrate a results database to this build's schema in place (and build its aggregates)");
+  upgrade_command->add_option("file", *upgrade_path, "The database")->required()->check(CLI::ExistingFile);
+  return [args, merge_command, upgrade_path] {
+    if (merge_command->parsed()) return merge(*args);
+    return upgrade(*upgrade_path);
+  };
 }
 
 }  // namespace ob::bench::cli

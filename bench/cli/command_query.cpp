@@ -9,7 +9,6 @@
 #include "bench/cli/result_format.hpp"
 #include "db/analyses.hpp"
 #include "db/database.hpp"
-#include "db/degradation.hpp"
 #include "db/read_only_sql.hpp"
 
 namespace ob::bench::cli {
@@ -22,6 +21,7 @@ struct QueryArgs {
   std::string sql;
   std::string dut;
   std::string run;
+  std::string compare_by = "dut";
 };
 
 db::AnalysisFilter filter_of(const QueryArgs& args) {
@@ -42,23 +42,6 @@ int print_results(const QueryArgs& args, const std::function<std::vector<db::Res
   try {
     const auto connection = db::Connection::open_read_only(args.db_path);
     std::fputs(format_results(query(connection), *format).c_str(), stdout);
-  } catch (const db::DbError& e) {
-    std::fprintf(stderr, "orbitbench query: %s\n", e.what());
-    return kExitError;
-  }
-  return kExitOk;
-}
-
-int query_degradation(const QueryArgs& args) {
-  try {
-    auto connection = db::Connection::open_read_only(args.db_path);
-    auto rows = db::query_degradation(connection, args.campaign);
-    if (rows.empty()) {
-      std::fprintf(stderr, "orbitbench query: %s: no campaign%s%s with GPU boards\n", args.db_path.c_str(),
-                   args.campaign.empty() ? "" : " named ", args.campaign.c_str());
-      return kExitError;
-    }
-    std::fputs(db::format_degradation(rows).c_str(), stdout);
   } catch (const db::DbError& e) {
     std::fprintf(stderr, "orbitbench query: %s\n", e.what());
     return kExitError;
@@ -101,9 +84,31 @@ Action add_query_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("query", "Read-only analyses of a results database");
   cmd->add_option("--db", args->db_path, "Results database")->required()->check(CLI::ExistingFile);
   cmd->require_subcommand(1);
-  auto* degradation = cmd->add_subcommand("degradation", "Per board: sunlit vs eclipse and reference vs baseline throughput, in %");
-  degradation->add_option("--campaign", args->campaign, "Only this campaign");
-  degradation->callback([args, selected] { *selected = [args] { return query_degradation(*args); }; });
+  auto* degradation = cmd->add_subcommand(
+      "degradation", "Per board: reference vs baseline, in-orbit throughput by phase and temperature, efficiency, throttling, "
+                     "SDC/ECC, verdict (from the aggregates kept while recording)");
+  degradation->add_option("--campaign", args->campaign, "Only this campaign (name or id)");
+  degradation->add_option("--dut", args->dut, "Only this board");
+  degradation->add_option("--run", args->run, "Only this run (id)");
+  degradation->callback([args, selected] {
+    *selected = [args] {
+      return print_results(*args, [args](const db::Connection& db) { return db::query_degradation_figures(db, filter_of(*args)); });
+    };
+  });
+  auto* compare = cmd->add_subcommand("compare", "The degradation figures side by side: per board, firmware or campaign");
+  compare->add_option("--by", args->compare_by, "dut (default), firmware or campaign")->check(CLI::IsMember({"dut", "firmware", "campaign"}));
+  compare->add_option("--campaign", args->campaign, "Only this campaign (name or id)");
+  compare->add_option("--dut", args->dut, "Only this board");
+  compare->callback([args, selected] {
+    *selected = [args] {
+      const auto by = args->compare_by == "firmware" ? db::CompareBy::firmware
+                      : args->compare_by == "campaign" ? db::CompareBy::campaign
+                                                       : db::CompareBy::dut;
+      return print_results(*args, [args, by](const db::Connection& db) {
+        return std::vector<db::ResultSet>{db::query_compare(db, filter_of(*args), by)};
+      });
+    };
+  });
   auto* campaigns = cmd->add_subcommand("campaigns", "List campaigns with their status");
   campaigns->callback([args, selected] { *selected = [args] { return query_campaigns(*args); }; });
   cmd->add_option("--format", args->format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));

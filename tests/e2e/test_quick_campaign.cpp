@@ -35,7 +35,7 @@ BOOST_AUTO_TEST_CASE(embedded_quick_campaign_end_to_end) {
 
   sqlite3* db = nullptr;
   BOOST_REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  BOOST_TEST(scalar(db, "PRAGMA user_version") == 3);
+  BOOST_TEST(scalar(db, "PRAGMA user_version") == 4);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM campaign_files") == 2);  // campaign + station, for resume
   BOOST_TEST(scalar(db, "SELECT count(*) FROM campaigns WHERE status = 'completed'") == 1);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM runs WHERE status = 'completed'") == 3);
@@ -97,7 +97,9 @@ BOOST_AUTO_TEST_CASE(embedded_quick_campaign_end_to_end) {
   BOOST_TEST(query.exit_code == 0);
   BOOST_TEST(query.out.find("board-01") != std::string::npos);
   BOOST_TEST(query.out.find("quick-leo-550") != std::string::npos);
-  BOOST_TEST(query.out.find('%') != std::string::npos);
+  BOOST_TEST(query.out.find("reference_vs_baseline_pct") != std::string::npos, query.out);
+  BOOST_TEST(query.out.find("eclipse_tflops") != std::string::npos);
+  BOOST_TEST(query.out.find("temp_bin_c") != std::string::npos);  // the in-orbit temperature bins
 
   // The other analyses and arbitrary read-only SQL, in every format; a write is refused.
   auto orbitbench_query = [&](const std::string& args) {

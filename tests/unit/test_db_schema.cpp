@@ -52,11 +52,11 @@ bool message_has(const DbError& error, const std::string& part) {
 BOOST_AUTO_TEST_CASE(fresh_file_is_at_current_version_with_all_tables) {
   TempDb file;
   const Connection db = Connection::open_for_writing(file.path);
-  BOOST_TEST(db.schema_version() == 3);
-  BOOST_TEST(ob::db::kSchemaVersion == 3);
+  BOOST_TEST(db.schema_version() == 4);
+  BOOST_TEST(ob::db::kSchemaVersion == 4);
   const std::set<std::string> expected{"campaigns", "devices",      "profiles",    "runs",
                                        "channels",  "samples",      "events",      "measurements",
-                                       "checkpoints", "campaign_files"};
+                                       "checkpoints", "campaign_files", "run_bins", "run_counters"};
   BOOST_TEST(schema_objects(db, "table") == expected, boost::test_tools::per_element());
   BOOST_TEST(schema_objects(db, "view") == std::set<std::string>{"sample_view"},
              boost::test_tools::per_element());
@@ -434,7 +434,7 @@ BOOST_AUTO_TEST_CASE(a_version_2_file_migrates_to_3_keeping_every_row) {
   BOOST_REQUIRE(before.sample_view_rows.size() > 0u);
 
   const Connection db = Connection::open_for_writing(file.path);
-  BOOST_TEST(db.schema_version() == 3);
+  BOOST_TEST(db.schema_version() == ob::db::kSchemaVersion);
   for (const std::string& table : kCountedTables) {
     BOOST_TEST_CONTEXT("table " << table) { BOOST_TEST(count_rows(db, table) == before.counts.at(table)); }
   }
@@ -476,7 +476,7 @@ BOOST_AUTO_TEST_CASE(migrate_leaves_foreign_keys_off_when_they_were_off) {
   const Connection db = Connection::open_for_writing(file.path);
   db.exec("PRAGMA foreign_keys = OFF; PRAGMA user_version = 2");  // step 3 again, on a v3 file
   ob::db::migrate(db);
-  BOOST_TEST(db.schema_version() == 3);
+  BOOST_TEST(db.schema_version() == ob::db::kSchemaVersion);
   BOOST_TEST(text_pragma(db, "foreign_keys") == "0");
   BOOST_TEST(count_rows(db, "samples") == 10);
 }
@@ -491,7 +491,7 @@ BOOST_AUTO_TEST_CASE(migrate_refuses_to_rebuild_inside_an_open_transaction) {
   BOOST_CHECK_EXCEPTION(ob::db::migrate(db), DbError,
                         [&](const DbError& error) { return message_has(error, "foreign keys off"); });
   db.exec("ROLLBACK");
-  BOOST_TEST(db.schema_version() == 3);
+  BOOST_TEST(db.schema_version() == ob::db::kSchemaVersion);
   BOOST_TEST(count_rows(db, "samples") == 10);
   BOOST_TEST(count_rows(db, "checkpoints") == 3);
   BOOST_TEST(text_pragma(db, "foreign_keys") == "1");
