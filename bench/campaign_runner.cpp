@@ -25,7 +25,7 @@
 #include "bench/thermal_cycle_judge.hpp"
 #include "bench/verdict_rollup.hpp"
 #include "db/database.hpp"
-#include "db/degradation.hpp"
+#include "db/analyses.hpp"
 #include "profiles/orbit_profile.hpp"
 #include "ob/version.hpp"
 

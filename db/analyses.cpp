@@ -1,5 +1,7 @@
 #include "db/analyses.hpp"
 
+#include "db/statement.hpp"
+
 namespace ob::db {
 namespace {
 
@@ -127,6 +129,13 @@ ResultSet query_summary(const Connection& db, const AnalysisFilter& filter) {
       "WHERE (?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1) AND (?2 IS NULL OR d.name = ?2) AND ?3 IS ?3 "
       "ORDER BY c.id, d.name";
   return run_query(db, sql, params_of(filter));
+}
+
+int count_failed_measurements(const Connection& db, std::int64_t run_id) {
+  Statement query(db, "SELECT count(*) FROM measurements WHERE run_id = ?1 AND verdict = 'fail'");
+  query.bind(1, run_id);
+  query.step();
+  return static_cast<int>(query.column_int64(0));
 }
 
 }  // namespace ob::db

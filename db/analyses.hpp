@@ -2,6 +2,7 @@
 // The canned analyses of `orbitbench query` beside degradation: the events, the command timing
 // per run, and a summary per campaign and DUT — each a ResultSet, so every output format applies,
 // each narrowed by the same filters.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ std::vector<ResultSet> query_degradation_figures(const Connection& db, const Ana
 enum class CompareBy { dut, firmware, campaign };
 // The same figures side by side, one row per board, firmware version or campaign.
 ResultSet query_compare(const Connection& db, const AnalysisFilter& filter, CompareBy by);
+
+// How many of a run's measurements have the verdict 'fail'.
+int count_failed_measurements(const Connection& db, std::int64_t run_id);
 
 // Every event in order: when, campaign, run, device, profile time, kind, severity, message.
 ResultSet query_events(const Connection& db, const AnalysisFilter& filter);

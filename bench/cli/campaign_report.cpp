@@ -4,7 +4,8 @@
 
 #include "bench/cli/commands.hpp"
 #include "db/database.hpp"
-#include "db/degradation.hpp"
+#include "bench/cli/result_format.hpp"
+#include "db/analyses.hpp"
 #include "db/recorder.hpp"
 
 namespace ob::bench::cli {
@@ -13,8 +14,15 @@ int report_campaign(const CampaignOutcome& outcome, const std::string& campaign_
                     const char* command) {
   const auto absolute = std::filesystem::absolute(db_path).lexically_normal();
   try {
+    // The campaign's figures from the aggregates kept while recording (fast however long it ran).
     auto connection = db::Connection::open_read_only(db_path);
-    std::printf("\n%s", db::format_degradation(db::query_degradation(connection, campaign_name)).c_str());
+    db::AnalysisFilter filter;
+    filter.campaign = std::to_string(outcome.campaign_id);
+    const auto figures = db::query_degradation_figures(connection, filter).front();
+    const auto summary = select_columns(figures, {"dut", "baseline_tflops", "reference_tflops", "reference_vs_baseline_pct",
+                                                  "sunlit_tflops", "eclipse_tflops", "orbit_tflop_per_j", "thermal_s", "sdc",
+                                                  "ecc_uncorrected", "verdict"});
+    std::printf("\n%s", format_result(summary, ResultFormat::table).c_str());
   } catch (const db::DbError& e) {
     std::fprintf(stderr, "orbitbench %s: cannot summarise: %s\n", command, e.what());
   }

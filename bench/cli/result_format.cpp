@@ -126,6 +126,23 @@ std::string format_result(const db::ResultSet& result, ResultFormat format) {
   return {};
 }
 
+db::ResultSet select_columns(const db::ResultSet& result, const std::vector<std::string>& names) {
+  std::vector<std::size_t> picked;
+  db::ResultSet out;
+  for (const auto& name : names) {
+    const auto at = std::find(result.columns.begin(), result.columns.end(), name);
+    if (at == result.columns.end()) continue;
+    picked.push_back(static_cast<std::size_t>(at - result.columns.begin()));
+    out.columns.push_back(name);
+    out.numeric.push_back(result.numeric[picked.back()]);
+  }
+  for (const auto& row : result.rows) {
+    auto& copy = out.rows.emplace_back();
+    for (const auto column : picked) copy.push_back(row[column]);
+  }
+  return out;
+}
+
 std::string format_results(const std::vector<db::ResultSet>& results, ResultFormat format) {
   if (results.size() == 1) return format_result(results.front(), format);
   std::string out = format == ResultFormat::json ? "[" : "";

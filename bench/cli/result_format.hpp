@@ -14,6 +14,8 @@ enum class ResultFormat { table, csv, json };
 std::optional<ResultFormat> parse_result_format(const std::string& text);
 
 std::string format_result(const db::ResultSet& result, ResultFormat format);
+// The named columns of a result, in that order (names it lacks are left out).
+db::ResultSet select_columns(const db::ResultSet& result, const std::vector<std::string>& names);
 // Several statements' results: tables and CSV one after another (a blank line between), JSON
 // as an array of the arrays.
 std::string format_results(const std::vector<db::ResultSet>& results, ResultFormat format);
