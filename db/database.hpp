@@ -37,6 +37,22 @@ class Connection {
   int schema_version() const;
   // Runs SQL without results; throws DbError with the path and SQLite's message.
   void exec(const std::string& sql) const;
+  // Runs `body` inside BEGIN IMMEDIATE … COMMIT; rolls back and rethrows if it throws.
+  template <class Body>
+  void in_transaction(Body&& body) const {
+    exec("BEGIN IMMEDIATE");
+    try {
+      body();
+      exec("COMMIT");
+    } catch (...) {
+      try {
+        exec("ROLLBACK");
+      } catch (const DbError&) {
+        // The failure may already have rolled it back; the first error is the news.
+      }
+      throw;
+    }
+  }
 
  private:
   Connection(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}

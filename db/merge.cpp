@@ -72,8 +72,7 @@ MergedInput merge_one(const Connection& db, const std::filesystem::path& input, 
     throw DbError(input.string() + ": not an orbitbench results database");
   }
 
-  db.exec("BEGIN IMMEDIATE");
-  try {
+  db.in_transaction([&] {
     const std::string tag = input.stem().string();
     const auto c = std::to_string(max_id(db, "campaigns"));
     const auto d = std::to_string(max_id(db, "devices"));
@@ -145,14 +144,7 @@ MergedInput merge_one(const Connection& db, const std::filesystem::path& input, 
       Statement check(db, "PRAGMA main.foreign_key_check");
       if (check.step()) throw DbError(input.string() + ": merged rows would break a reference (" + check.column_text(0) + ")");
     }
-    db.exec("COMMIT");
-  } catch (...) {
-    try {
-      db.exec("ROLLBACK");
-    } catch (const DbError&) {
-    }
-    throw;
-  }
+  });
   return report;
 }
 

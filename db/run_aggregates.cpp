@@ -87,17 +87,9 @@ int backfill_run_aggregates(const Connection& db) {
     while (missing.step()) runs.push_back(missing.column_int64(0));
   }
   if (runs.empty()) return 0;
-  db.exec("BEGIN IMMEDIATE");
-  try {
+  db.in_transaction([&] {
     for (const auto run : runs) aggregate_run(db, run);
-    db.exec("COMMIT");
-  } catch (...) {
-    try {
-      db.exec("ROLLBACK");
-    } catch (const DbError&) {
-    }
-    throw;
-  }
+  });
   return static_cast<int>(runs.size());
 }
 
