@@ -8,7 +8,7 @@ packages=(
   libasio-dev libprotobuf-dev protobuf-compiler libsqlite3-dev libiio-dev libboost-test-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libssl-dev libmodbus-dev
   sqlite3 python3 python3-pyvisa python3-pyvisa-py python3-protobuf python3-pymodbus libiio-utils
-  chromium
+  chromium clang
 )
 
 # Node.js runs the satellite.js peer of the SGP4 benchmark; a machine that already has it keeps its own.

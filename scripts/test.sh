@@ -14,3 +14,6 @@ ctest --test-dir build --output-on-failure --label-exclude hw -j "$(nproc)"
 BUILD_DIR=build-asan BUILD_TYPE=Debug TARGET=tests_unit_sim ./scripts/build.sh -DORBITBENCH_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --label-regex '^(unit|sim)$' -j "$(nproc)"
+
+# The fuzz suite's short run (libFuzzer, clang, ASan + UBSan): TLE text, SCPI messages, agent frames.
+./scripts/fuzz.sh 20

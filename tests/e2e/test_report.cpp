@@ -27,9 +27,9 @@ std::pair<unsigned, unsigned> png_size(const std::string& png) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(the_report_renders_in_chromium_with_every_plot) {
-  BOOST_REQUIRE_MESSAGE(ob::test::run_command("command -v chromium", ".").exit_code == 0,
-                        "chromium is missing: scripts/install-deps.sh installs it (Debian package chromium)");
   ob::test::TempDir dir;
+  BOOST_REQUIRE_MESSAGE(ob::test::run_command("command -v chromium", dir.path()).exit_code == 0,
+                        "chromium is missing: scripts/install-deps.sh installs it (Debian package chromium)");
   const auto db = dir.path() / "quick.db";
   const auto outcome = ob::test::run_campaign_quietly(std::filesystem::path(OB_SOURCE_DIR) / "examples/quick-campaign.yaml", db);
   BOOST_REQUIRE(std::string(ob::db::to_string(outcome.status)) == "completed");
