@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes what orbitbench reads from outside with libFuzzer (clang, AddressSanitizer +
-# UndefinedBehaviorSanitizer): TLE text, SCPI messages, agent frames.
+# UndefinedBehaviorSanitizer): TLE text, SCPI messages, agent frames, Modbus PDUs.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 20: the short run CI does)
 # Each target starts from tests/fuzz/corpus/<name>/ (the seeds, plus every past finding, which
 # also makes it a regression test: the corpus is replayed first) and writes what it learns to
@@ -28,9 +28,10 @@ build() {  # name, sources…, then -- and libraries
 build tle tests/fuzz/fuzz_tle.cpp profiles/orbit/tle.cpp profiles/orbit/time_scales.cpp
 build scpi tests/fuzz/fuzz_scpi.cpp fixtures/scpi_parser.cpp
 build agent_frame tests/fuzz/fuzz_agent_frame.cpp "$out/generated/drivers/gpu/agent.pb.cc" -- $(pkg-config --libs protobuf)
+build modbus_f4t tests/fuzz/fuzz_modbus_f4t.cpp fixtures/watlow_f4t_server.cpp fixtures/lab_state.cpp fixtures/lab_physics.cpp
 
 status=0
-for name in tle scpi agent_frame; do
+for name in tle scpi agent_frame modbus_f4t; do
   mkdir -p "$out/corpus/$name"
   echo "fuzz.sh: $name for ${seconds}s" >&2
   if ! (cd "$out" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
