@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add(add_board_command);
   add(add_schema_command);
   add(add_db_command);
+  add(add_perf_command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,113 @@
+// orbitbench perf NAME…|all|list [--quick] [--work-dir DIR] [--source-dir DIR]: the benchmarks of
+// bench/perf/, each ending with `NAME: VALUE UNIT; ratio vs PEER R` (docs/performance.md).
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/cli/commands.hpp"
+#include "bench/perf/perf_suite.hpp"
+
+namespace ob::bench::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PerfArgs {
+  std::vector<std::string> names;
+  bool quick = false;
+  std::string work_dir;
+  std::string source_dir = OB_SOURCE_DIR;
+};
+
+fs::path this_program() {
+  std::error_code error;
+  const auto exe = fs::read_symlink("/proc/self/exe", error);
+  return error ? fs::path("orbitbench") : exe;
+}
+
+int run_perf(const PerfArgs& args) {
+  const auto& suite = perf::perf_suite();
+  if (args.names.size() == 1 && args.names[0] == "list") {
+    for (const auto& entry : suite) std::printf("%-11s %s\n", entry.name, entry.what);
+    return kExitOk;
+  }
+  std::vector<const perf::PerfEntry*> chosen;
+  for (const auto& name : args.names) {
+    if (name == "all") {
+      for (const auto& entry : suite) chosen.push_back(&entry);
+      continue;
+    }
+    const perf::PerfEntry* found = nullptr;
+    for (const auto& entry : suite)
+      if (name == entry.name) found = &entry;
+    if (found == nullptr) {
+      std::fprintf(stderr, "orbitbench perf: no benchmark named '%s' (orbitbench perf list)\n", name.c_str());
+      return kExitUsage;
+    }
+    chosen.push_back(found);
+  }
+  perf::PerfOptions options;
+  options.quick = args.quick;
+  options.source_dir = args.source_dir;
+  options.orbitbench_exe = this_program();
+  std::unique_ptr<fs::path, void (*)(fs::path*)> scratch(nullptr, [](fs::path* p) {
+    std::error_code ignored;
+    fs::remove_all(*p, ignored);
+    delete p;
+  });
+  if (args.work_dir.empty()) {
+    std::string pattern = (fs::temp_directory_path() / "orbitbench-perf-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      std::fprintf(stderr, "orbitbench perf: cannot create a scratch directory under %s\n", fs::temp_directory_path().c_str());
+      return kExitError;
+    }
+    scratch.reset(new fs::path(pattern));
+    options.work_dir = pattern;
+  } else {
+    options.work_dir = args.work_dir;
+    fs::create_directories(options.work_dir);
+  }
+  std::vector<std::string> summary;
+  bool all_ok = true;
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto* entry : chosen) {
+    std::printf("== %s: %s\n", entry->name, entry->what);
+    std::fflush(stdout);
+    perf::PerfResult result;
+    try {
+      result = entry->run(options);
+    } catch (const std::exception& e) {
+      result = {entry->name, 0, "", "", std::nullopt, std::string("failed: ") + e.what(), false};
+    }
+    all_ok = all_ok && result.ok;
+    summary.push_back(perf::summary_line(result));
+    std::printf("%s\n", summary.back().c_str());
+    std::fflush(stdout);
+  }
+  if (chosen.size() > 1) {
+    const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("== summary (%.0f s%s)\n", elapsed_s, args.quick ? ", --quick: sizes for CI, not figures to quote" : "");
+    for (const auto& line : summary) std::printf("%s\n", line.c_str());
+  }
+  return all_ok ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+Action add_perf_command(CLI::App& app) {
+  auto* command = app.add_subcommand("perf", "Benchmarks with their peers measured in the same run (docs/performance.md)");
+  auto args = std::make_shared<PerfArgs>();
+  command->add_option("names", args->names, "benchmarks to run: all, list, or names from `orbitbench perf list`")->required();
+  command->add_flag("--quick", args->quick, "small sizes (CI): checks every path, figures not to quote");
+  command->add_option("--work-dir", args->work_dir, "scratch directory (default: a temporary one, removed after)");
+  command->add_option("--source-dir", args->source_dir, "source tree holding tests/data and tests/perf/satellitejs")
+      ->capture_default_str();
+  return [args]() { return run_perf(*args); };
+}
+
+}  // namespace ob::bench::cli
