@@ -28,7 +28,8 @@ struct PerfResult {
   double value = 0;
   std::string unit;
   std::string peer;              // what the ratio is against ("" = none)
-  std::optional<double> ratio;   // ours ÷ peer, oriented so that > 1 means we are better
+  std::optional<double> ratio;   // as the benchmark's goal states it (ingest: ours ÷ peer rows/s;
+                                 // scheduling: our p99 ÷ bare timers' p99; query: scan ÷ ours)
   std::string note;              // appended in parentheses, e.g. "peer unavailable: no node"
   bool ok = true;                // false: the benchmark could not measure (the reason in note)
 };
