@@ -5,12 +5,14 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "bench/cli/commands.hpp"
 #include "bench/perf/perf_suite.hpp"
+#include "ob/version.hpp"
 
 namespace ob::bench::cli {
 namespace {
@@ -23,6 +25,20 @@ struct PerfArgs {
   std::string work_dir;
   std::string source_dir = OB_SOURCE_DIR;
 };
+
+// The machine and build the figures come from (docs/performance.md quotes them with it).
+void print_machine() {
+  std::string cpu = "unknown CPU";
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);) {
+    if (line.rfind("model name", 0) != 0) continue;
+    cpu = line.substr(line.find(':') + 2);
+    break;
+  }
+  const char* build = OB_BUILD_TYPE;
+  std::printf("orbitbench %s, %s build, %ld cores (%s)%s\n", ob::kVersion, *build ? build : "unspecified", ::sysconf(_SC_NPROCESSORS_ONLN),
+              cpu.c_str(), std::string(build) == "Debug" ? " — a Debug build: figures not to quote" : "");
+}
 
 fs::path this_program() {
   std::error_code error;
@@ -72,6 +88,7 @@ int run_perf(const PerfArgs& args) {
     options.work_dir = args.work_dir;
     fs::create_directories(options.work_dir);
   }
+  print_machine();
   std::vector<std::string> summary;
   bool all_ok = true;
   const auto start = std::chrono::steady_clock::now();
