@@ -9,9 +9,48 @@
 namespace ob::db {
 namespace {
 
+// Two SQL texts as one, at compile time (each step's sql stays one string: tests run it alone).
+template <std::size_t A, std::size_t B>
+struct JoinedSql {
+  std::array<char, A + B - 1> text{};
+  constexpr JoinedSql(const char (&a)[A], const char (&b)[B]) {
+    for (std::size_t i = 0; i + 1 < A; ++i) text[i] = a[i];
+    for (std::size_t i = 0; i < B; ++i) text[A - 1 + i] = b[i];
+  }
+  constexpr const char* c_str() const { return text.data(); }
+};
+
+// The view every schema since v1 has (v3 drops it around the rebuild of `runs` and creates it
+// again).
+constexpr char kSampleView[] = R"sql(
+-- One wide row per sample with the names people filter on, for sqlite3, pandas and Grafana.
+CREATE VIEW sample_view AS
+SELECT
+  c.id          AS campaign_id,
+  c.name        AS campaign,
+  r.id          AS run_id,
+  r.kind        AS run_kind,
+  r.ordinal     AS run_ordinal,
+  r.label       AS run_label,
+  d.id          AS device_id,
+  d.name        AS device,
+  d.kind        AS device_kind,
+  ch.id         AS channel_id,
+  ch.name       AS channel,
+  ch.unit       AS unit,
+  s.t_s         AS t_s,
+  s.wall_unix_s AS wall_unix_s,
+  s.value       AS value
+FROM samples s
+JOIN runs r      ON r.id = s.run_id
+JOIN campaigns c ON c.id = r.campaign_id
+JOIN channels ch ON ch.id = s.channel_id
+JOIN devices d   ON d.id = ch.device_id;
+)sql";
+
 // Schema v1. Times are unix seconds (UTC) or profile seconds (t_s); units are in column names
 // or in channels.unit. docs/schema.md documents every column; keep the two in step.
-constexpr const char* kSchemaV1 = R"sql(
+constexpr char kSchemaV1Tables[] = R"sql(
 CREATE TABLE campaigns (
   id             INTEGER PRIMARY KEY,
   name           TEXT NOT NULL,
@@ -125,30 +164,8 @@ CREATE TABLE checkpoints (
 CREATE INDEX checkpoints_by_campaign ON checkpoints (campaign_id, id);
 CREATE INDEX checkpoints_by_run ON checkpoints (run_id);
 
--- One wide row per sample with the names people filter on, for sqlite3, pandas and Grafana.
-CREATE VIEW sample_view AS
-SELECT
-  c.id          AS campaign_id,
-  c.name        AS campaign,
-  r.id          AS run_id,
-  r.kind        AS run_kind,
-  r.ordinal     AS run_ordinal,
-  r.label       AS run_label,
-  d.id          AS device_id,
-  d.name        AS device,
-  d.kind        AS device_kind,
-  ch.id         AS channel_id,
-  ch.name       AS channel,
-  ch.unit       AS unit,
-  s.t_s         AS t_s,
-  s.wall_unix_s AS wall_unix_s,
-  s.value       AS value
-FROM samples s
-JOIN runs r      ON r.id = s.run_id
-JOIN campaigns c ON c.id = r.campaign_id
-JOIN channels ch ON ch.id = s.channel_id
-JOIN devices d   ON d.id = ch.device_id;
 )sql";
+constexpr JoinedSql kSchemaV1(kSchemaV1Tables, kSampleView);
 
 // Schema v2: the campaign and station files as the controller read them, so that
 // `orbitbench resume` continues a campaign from its own record, whatever became of the files.
@@ -168,9 +185,9 @@ CREATE TABLE campaign_files (
 // rename runs_new to runs. Never rename the old table instead: renaming rewrites the references
 // in samples, events, measurements and checkpoints, which would then point at the dropped table.
 // sample_view reads runs, so it is dropped first (RENAME checks every view) and recreated
-// verbatim from v1. apply() runs this with foreign keys off (rebuilds_tables): with them on,
-// DROP TABLE runs would delete every sample, event, measurement and checkpoint by cascade.
-constexpr const char* kSchemaV3 = R"sql(
+// (kSampleView). apply() runs this with foreign keys off (rebuilds_tables): with
+// them on, DROP TABLE runs would delete every sample, event, measurement and checkpoint by cascade.
+constexpr char kSchemaV3Rebuild[] = R"sql(
 DROP VIEW sample_view;
 
 CREATE TABLE runs_new (
@@ -193,30 +210,8 @@ ALTER TABLE runs_new RENAME TO runs;
 CREATE INDEX runs_by_campaign ON runs (campaign_id, kind, ordinal);
 CREATE INDEX runs_by_profile ON runs (profile_id);
 
--- One wide row per sample with the names people filter on, for sqlite3, pandas and Grafana.
-CREATE VIEW sample_view AS
-SELECT
-  c.id          AS campaign_id,
-  c.name        AS campaign,
-  r.id          AS run_id,
-  r.kind        AS run_kind,
-  r.ordinal     AS run_ordinal,
-  r.label       AS run_label,
-  d.id          AS device_id,
-  d.name        AS device,
-  d.kind        AS device_kind,
-  ch.id         AS channel_id,
-  ch.name       AS channel,
-  ch.unit       AS unit,
-  s.t_s         AS t_s,
-  s.wall_unix_s AS wall_unix_s,
-  s.value       AS value
-FROM samples s
-JOIN runs r      ON r.id = s.run_id
-JOIN campaigns c ON c.id = r.campaign_id
-JOIN channels ch ON ch.id = s.channel_id
-JOIN devices d   ON d.id = ch.device_id;
 )sql";
+constexpr JoinedSql kSchemaV3(kSchemaV3Rebuild, kSampleView);
 
 // Schema v4: aggregates kept while recording (db/run_aggregates.hpp), one row per run, board,
 // orbital phase and 5 °C temperature bin, and the run's new SDC/ECC errors per board.
@@ -250,9 +245,9 @@ CREATE INDEX IF NOT EXISTS run_counters_by_device ON run_counters (device_id);
 )sql";
 
 constexpr std::array kMigrations{
-    Migration{1, kSchemaV1},
+    Migration{1, kSchemaV1.c_str()},
     Migration{2, kSchemaV2},
-    Migration{.to_version = 3, .sql = kSchemaV3, .rebuilds_tables = true},
+    Migration{.to_version = 3, .sql = kSchemaV3.c_str(), .rebuilds_tables = true},
     Migration{.to_version = 4, .sql = kSchemaV4, .rebuilds_tables = false},
 };
 static_assert(kMigrations.size() == kSchemaVersion, "one migration step per schema version");
