@@ -98,8 +98,7 @@ void skip_finished_run(const Context& c, ResumePoint& out) {
 void adopt_started_run(const Context& c, ResumePoint& out) {
   if (out.run_id) return;
   db::Statement started(c.db, "SELECT id FROM runs WHERE campaign_id = ?1 AND ordinal = ?2 ORDER BY id DESC LIMIT 1");
-  started.bind(1, out.campaign_id);
-  started.bind(2, static_cast<std::int64_t>(out.plan_index));
+  started.bind_all(out.campaign_id, static_cast<std::int64_t>(out.plan_index));
   if (!started.step()) return;
   out.run_id = started.column_int64(0);
   out.t_s = 0;
@@ -155,8 +154,7 @@ void load_partial(const Context& c, ResumePoint& out) {
                       "FROM samples s JOIN channels ch ON ch.id = s.channel_id JOIN devices d ON d.id = ch.device_id "
                       "WHERE s.run_id = ?1 AND s.t_s < ?2 AND d.kind = 'gpu' "
                       "AND ch.name IN ('tflops', 'gpu_temp_c', 'power_w') GROUP BY d.name, s.t_s ORDER BY s.t_s");
-  ticks.bind(1, *out.run_id);
-  ticks.bind(2, out.t_s);
+  ticks.bind_all(*out.run_id, out.t_s);
   while (ticks.step()) {
     if (ticks.is_null(2) || ticks.is_null(3) || ticks.is_null(4)) continue;  // a tick cut short by the crash
     PartialSample sample{ticks.column_double(2), ticks.column_double(3), ticks.column_double(4), std::nullopt};

@@ -17,10 +17,7 @@ Series read_series(const db::Connection& db, std::int64_t run_id, std::int64_t c
   db::Statement query(db,
                       "SELECT t_s, value FROM samples WHERE run_id = ?1 AND channel_id = ?2 AND t_s BETWEEN ?3 AND ?4 "
                       "AND value IS NOT NULL ORDER BY t_s");
-  query.bind(1, run_id);
-  query.bind(2, channel_id);
-  query.bind(3, from_s);
-  query.bind(4, to_s);
+  query.bind_all(run_id, channel_id, from_s, to_s);
   Series series;
   while (query.step()) series.emplace_back(query.column_double(0), query.column_double(1));
   return series;
@@ -110,11 +107,7 @@ int failure_free_cycles(const db::Connection& db, std::int64_t campaign_id, std:
                       "WHERE r.campaign_id = ?1 AND m.device_id = ?2 AND m.name = 'cycle_failure_free' "
                       "AND r.kind = 'thermal_cycle' AND r.ordinal BETWEEN ?3 AND ?4 "
                       "ORDER BY r.ordinal DESC LIMIT ?5");
-  query.bind(1, campaign_id);
-  query.bind(2, device_id);
-  query.bind(3, static_cast<std::int64_t>(first_ordinal));
-  query.bind(4, static_cast<std::int64_t>(last_ordinal));
-  query.bind(5, static_cast<std::int64_t>(count));
+  query.bind_all(campaign_id, device_id, static_cast<std::int64_t>(first_ordinal), static_cast<std::int64_t>(last_ordinal), static_cast<std::int64_t>(count));
   int passed = 0;
   while (query.step()) passed += query.column_text(0) == "pass" ? 1 : 0;
   return passed;

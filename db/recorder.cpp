@@ -385,11 +385,8 @@ class Recorder::Impl {
       const SampleRow& row = batch_samples_[i];
       try {
         auto use = insert_sample_.use();
-        insert_sample_.bind(1, row.run_id);
-        insert_sample_.bind(2, row.channel_id);
-        insert_sample_.bind(3, row.t_s);
-        insert_sample_.bind(4, row.wall_unix_s);
-        insert_sample_.bind(5, row.value);  // NaN binds as NULL: "no valid reading"
+        // NaN binds as NULL: "no valid reading"
+        insert_sample_.bind_all(row.run_id, row.channel_id, row.t_s, row.wall_unix_s, row.value);
         insert_sample_.run();
         ++rows_written_;
       } catch (const DbError& error) {
@@ -422,18 +419,12 @@ class Recorder::Impl {
 
   std::int64_t write(const CampaignCmd& c) {
     auto use = insert_campaign_.use();
-    insert_campaign_.bind(1, c.row.name);
-    insert_campaign_.bind(2, c.row.station);
-    insert_campaign_.bind(3, c.row.started_unix_s);
-    insert_campaign_.bind(4, c.row.config_yaml);
+    insert_campaign_.bind_all(c.row.name, c.row.station, c.row.started_unix_s, c.row.config_yaml);
     insert_campaign_.run();
     const auto campaign_id = last_id();
     for (const auto& file : c.row.files) {
       auto use_file = insert_campaign_file_.use();
-      insert_campaign_file_.bind(1, campaign_id);
-      insert_campaign_file_.bind(2, file.role);
-      insert_campaign_file_.bind(3, file.label);
-      insert_campaign_file_.bind(4, file.text);
+      insert_campaign_file_.bind_all(campaign_id, file.role, file.label, file.text);
       insert_campaign_file_.run();
     }
     return campaign_id;
@@ -441,14 +432,7 @@ class Recorder::Impl {
 
   std::int64_t write(const DeviceCmd& c) {
     auto use = upsert_device_.use();
-    upsert_device_.bind(1, c.campaign_id);
-    upsert_device_.bind(2, c.row.name);
-    upsert_device_.bind(3, c.row.kind);
-    upsert_device_.bind(4, c.row.uri);
-    upsert_device_.bind(5, c.row.vendor);
-    upsert_device_.bind(6, c.row.model);
-    upsert_device_.bind(7, c.row.serial);
-    upsert_device_.bind(8, c.row.firmware);
+    upsert_device_.bind_all(c.campaign_id, c.row.name, c.row.kind, c.row.uri, c.row.vendor, c.row.model, c.row.serial, c.row.firmware);
     upsert_device_.step();
     return upsert_device_.column_int64(0);
   }
@@ -460,11 +444,7 @@ class Recorder::Impl {
       if (select_profile_.step()) return select_profile_.column_int64(0);
     }
     auto use = insert_profile_.use();
-    insert_profile_.bind(1, c.row.digest);
-    insert_profile_.bind(2, c.row.name);
-    insert_profile_.bind(3, c.row.source);
-    insert_profile_.bind(4, c.row.duration_s);
-    insert_profile_.bind(5, c.row.step_s);
+    insert_profile_.bind_all(c.row.digest, c.row.name, c.row.source, c.row.duration_s, c.row.step_s);
     insert_profile_.bind_blob(6, c.row.proto_bytes);
     insert_profile_.run();
     return last_id();
@@ -472,59 +452,35 @@ class Recorder::Impl {
 
   std::int64_t write(const RunCmd& c) {
     auto use = insert_run_.use();
-    insert_run_.bind(1, c.row.campaign_id);
-    insert_run_.bind(2, c.row.profile_id);
-    insert_run_.bind(3, to_string(c.row.kind));
-    insert_run_.bind(4, c.row.ordinal);
-    insert_run_.bind(5, c.row.label);
-    insert_run_.bind(6, c.row.speed);
-    insert_run_.bind(7, c.row.started_unix_s);
+    insert_run_.bind_all(c.row.campaign_id, c.row.profile_id, to_string(c.row.kind), c.row.ordinal, c.row.label, c.row.speed, c.row.started_unix_s);
     insert_run_.run();
     return last_id();
   }
 
   std::int64_t write(const ChannelCmd& c) {
     auto use = upsert_channel_.use();
-    upsert_channel_.bind(1, c.device_id);
-    upsert_channel_.bind(2, c.name);
-    upsert_channel_.bind(3, c.unit);
+    upsert_channel_.bind_all(c.device_id, c.name, c.unit);
     upsert_channel_.step();
     return upsert_channel_.column_int64(0);
   }
 
   std::int64_t write(const EventCmd& c) {
     auto use = insert_event_.use();
-    insert_event_.bind(1, c.row.campaign_id);
-    insert_event_.bind(2, c.row.run_id);
-    insert_event_.bind(3, c.row.device_id);
-    insert_event_.bind(4, c.row.t_s);
-    insert_event_.bind(5, c.row.wall_unix_s);
-    insert_event_.bind(6, c.row.kind);
-    insert_event_.bind(7, c.row.severity);
-    insert_event_.bind(8, c.row.message);
+    insert_event_.bind_all(c.row.campaign_id, c.row.run_id, c.row.device_id, c.row.t_s, c.row.wall_unix_s, c.row.kind, c.row.severity, c.row.message);
     insert_event_.run();
     return last_id();
   }
 
   std::int64_t write(const MeasurementCmd& c) {
     auto use = insert_measurement_.use();
-    insert_measurement_.bind(1, c.row.run_id);
-    insert_measurement_.bind(2, c.row.device_id);
-    insert_measurement_.bind(3, c.row.name);
-    insert_measurement_.bind(4, c.row.value);
-    insert_measurement_.bind(5, c.row.unit);
-    insert_measurement_.bind(6, c.row.low_limit);
-    insert_measurement_.bind(7, c.row.high_limit);
-    insert_measurement_.bind(8, c.row.verdict);
+    insert_measurement_.bind_all(c.row.run_id, c.row.device_id, c.row.name, c.row.value, c.row.unit, c.row.low_limit, c.row.high_limit, c.row.verdict);
     insert_measurement_.run();
     return last_id();
   }
 
   std::int64_t write(const FinishRunCmd& c) {
     auto use = finish_run_.use();
-    finish_run_.bind(1, c.run_id);
-    finish_run_.bind(2, to_string(c.status));
-    finish_run_.bind(3, c.ended_unix_s);
+    finish_run_.bind_all(c.run_id, to_string(c.status), c.ended_unix_s);
     finish_run_.run();
     if (sqlite3_changes(db_.handle()) == 0) throw DbError(path_.string() + ": no such run", SQLITE_NOTFOUND);
     return c.run_id;
@@ -532,10 +488,7 @@ class Recorder::Impl {
 
   std::int64_t write(const FinishCampaignCmd& c) {
     auto use = finish_campaign_.use();
-    finish_campaign_.bind(1, c.campaign_id);
-    finish_campaign_.bind(2, to_string(c.status));
-    finish_campaign_.bind(3, c.ended_unix_s);
-    finish_campaign_.bind(4, c.reason);
+    finish_campaign_.bind_all(c.campaign_id, to_string(c.status), c.ended_unix_s, c.reason);
     finish_campaign_.run();
     if (sqlite3_changes(db_.handle()) == 0) throw DbError(path_.string() + ": no such campaign", SQLITE_NOTFOUND);
     return c.campaign_id;
@@ -548,12 +501,7 @@ class Recorder::Impl {
 
   std::int64_t write(const CheckpointCmd& c) {
     auto use = insert_checkpoint_.use();
-    insert_checkpoint_.bind(1, c.campaign_id);
-    insert_checkpoint_.bind(2, c.run_id);
-    insert_checkpoint_.bind(3, c.plan_index);
-    insert_checkpoint_.bind(4, c.t_s);
-    insert_checkpoint_.bind(5, c.wall_unix_s);
-    insert_checkpoint_.bind(6, c.state_json);
+    insert_checkpoint_.bind_all(c.campaign_id, c.run_id, c.plan_index, c.t_s, c.wall_unix_s, c.state_json);
     insert_checkpoint_.run();
     return last_id();
   }

@@ -42,6 +42,13 @@ class Statement {
     bind(index, *value);
   }
 
+  // Binds the values to ?1, ?2, … in order.
+  template <class... Values>
+  void bind_all(const Values&... values) {
+    int index = 0;
+    (bind(++index, values), ...);
+  }
+
   // true: a row is available; false: done. Throws DbError (with the SQLite code) on failure.
   bool step();
   // Steps a statement that returns no rows.

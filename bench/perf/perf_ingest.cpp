@@ -81,11 +81,7 @@ double plain_sqlite_rows_per_s(const std::filesystem::path& path, int rows) {
         if (i > 0) db.exec("COMMIT");
         db.exec("BEGIN IMMEDIATE");
       }
-      insert.bind(1, ids.run_id);
-      insert.bind(2, ids.channel_ids[static_cast<std::size_t>(i % kChannels)]);
-      insert.bind(3, static_cast<double>(i / kChannels));
-      insert.bind(4, 0.0);
-      insert.bind(5, i * 0.5);
+      insert.bind_all(ids.run_id, ids.channel_ids[static_cast<std::size_t>(i % kChannels)], static_cast<double>(i / kChannels), 0.0, i * 0.5);
       insert.run();
       insert.reset();
     }

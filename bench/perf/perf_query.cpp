@@ -67,11 +67,7 @@ std::vector<std::int64_t> build(const db::Connection& db, std::int64_t samples) 
     runs.push_back(run_id);
     db.exec("BEGIN");
     auto add = [&](std::int64_t channel, double t, double value) {
-      insert.bind(1, run_id);
-      insert.bind(2, channel);
-      insert.bind(3, t);
-      insert.bind(4, t);
-      insert.bind(5, value);
+      insert.bind_all(run_id, channel, t, t, value);
       insert.run();
       insert.reset();
     };

@@ -91,9 +91,7 @@ PlotSeries series(const Context& c, const std::string& device, const std::string
                       "JOIN samples s ON s.run_id = r.id AND s.channel_id = ch.id "
                       "WHERE d.campaign_id = ?1 AND d.name = ?2 AND ch.name = ?3 AND s.value IS NOT NULL "
                       "ORDER BY r.ordinal, r.id, s.t_s");
-  query.bind(1, c.campaign.id);
-  query.bind(2, device);
-  query.bind(3, channel);
+  query.bind_all(c.campaign.id, device, channel);
   std::vector<std::pair<double, double>> raw;
   while (query.step()) {
     const auto offset = c.run_offset_s.find(query.column_int64(0));
@@ -185,9 +183,7 @@ std::string supplies(const Context& c, const std::vector<PlotSpan>& shaded, cons
     db::Statement channels(c.db,
                            "SELECT ch.name FROM channels ch JOIN devices d ON d.id = ch.device_id WHERE d.campaign_id = ?1 "
                            "AND d.name = ?2 AND ch.name LIKE ?3 ORDER BY ch.name");
-    channels.bind(1, c.campaign.id);
-    channels.bind(2, psu);
-    channels.bind(3, std::string("%.") + quantity + "%");
+    channels.bind_all(c.campaign.id, psu, std::string("%.") + quantity + "%");
     std::vector<std::string> names;
     while (channels.step()) names.push_back(channels.column_text(0));
     for (const auto& channel : names) add_if_any(plot, series(c, psu, channel, psu + " " + channel));
@@ -217,8 +213,7 @@ std::string throughput_vs_temperature(const Context& c) {
                         "JOIN samples a ON a.run_id = r.id AND a.channel_id = ta.id "
                         "JOIN samples b ON b.run_id = r.id AND b.channel_id = tb.id AND b.t_s = a.t_s "
                         "WHERE d.campaign_id = ?1 AND d.name = ?2");
-    query.bind(1, c.campaign.id);
-    query.bind(2, board);
+    query.bind_all(c.campaign.id, board);
     PlotSeries points;
     points.name = board;
     points.points = true;
@@ -262,10 +257,7 @@ std::string orbit_trend(const Context& c) {
                            "JOIN channels ch ON ch.device_id = d.id AND ch.name = 'tflops' "
                            "JOIN samples s ON s.run_id = ?1 AND s.channel_id = ch.id "
                            "WHERE d.campaign_id = ?4 AND d.name = ?2 GROUP BY orbit ORDER BY orbit");
-      orbits.bind(1, run);
-      orbits.bind(2, board);
-      orbits.bind(3, period_s);
-      orbits.bind(4, c.campaign.id);
+      orbits.bind_all(run, board, period_s, c.campaign.id);
       double last = 0;
       while (orbits.step()) {
         last = static_cast<double>(orbits.column_int64(0));
@@ -314,8 +306,7 @@ std::string event_log(const Context& c) {
                       "SELECT strftime('%Y-%m-%d %H:%M:%S', e.wall_unix_s, 'unixepoch'), COALESCE(r.label, ''), "
                       "COALESCE(d.name, ''), e.kind, e.severity, e.message FROM events e LEFT JOIN runs r ON r.id = e.run_id "
                       "LEFT JOIN devices d ON d.id = e.device_id WHERE e.campaign_id = ?1 ORDER BY e.id LIMIT ?2");
-  query.bind(1, c.campaign.id);
-  query.bind(2, static_cast<std::int64_t>(c.options.max_events));
+  query.bind_all(c.campaign.id, static_cast<std::int64_t>(c.options.max_events));
   std::string rows;
   while (query.step()) {
     rows += "<tr class=\"" + html_escape(query.column_text(4)) + "\"><td>" + query.column_text(0) + "</td><td>" +
