@@ -7,9 +7,12 @@ namespace {
 
 std::vector<std::optional<std::string>> params_of(const AnalysisFilter& filter) { return {filter.campaign, filter.dut, filter.run}; }
 
-// ?1 campaign name or id, ?3 run id (campaign c, run r in scope).
-constexpr const char* kCampaignRunFilter =
-    "(?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1) AND (?3 IS NULL OR CAST(r.id AS TEXT) = ?3)";
+// The filters (params_of): ?1 campaign name or id, ?2 DUT name, ?3 run id.
+#define OB_CAMPAIGN_FILTER "(?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1)"
+// Campaign c and device d in scope.
+constexpr const char* kCampaignDutFilter = OB_CAMPAIGN_FILTER " AND (?2 IS NULL OR d.name = ?2) ";
+// Campaign c and run r in scope.
+constexpr const char* kCampaignRunFilter = OB_CAMPAIGN_FILTER " AND (?3 IS NULL OR CAST(r.id AS TEXT) = ?3)";
 
 // The figures over a group of DUT rows (b: run_bins, r: runs, k: run_counters per device).
 std::string figures_sql(const std::string& key_columns, const std::string& group_by) {
@@ -28,7 +31,7 @@ std::string figures_sql(const std::string& key_columns, const std::string& group
          "  group_concat(DISTINCT d.id) AS device_ids "
          "FROM campaigns c JOIN devices d ON d.campaign_id = c.id AND d.kind = 'gpu' "
          "LEFT JOIN run_bins b ON b.device_id = d.id LEFT JOIN runs r ON r.id = b.run_id "
-         "WHERE (?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1) AND (?2 IS NULL OR d.name = ?2) "
+         "WHERE " + kCampaignDutFilter +
          "AND (?3 IS NULL OR b.run_id IS NULL OR CAST(b.run_id AS TEXT) = ?3) "
          "GROUP BY " + group_by + ") "
          "SELECT per.*, round(100.0 * (ref / base - 1), 2) AS reference_vs_baseline_pct FROM per";
@@ -62,7 +65,7 @@ std::vector<ResultSet> query_degradation_figures(const Connection& db, const Ana
       "round(sum(b.tflops_sum) / sum(b.samples), 3) AS tflops, round(sum(b.power_w_sum) / sum(b.samples), 2) AS power_w "
       "FROM campaigns c JOIN devices d ON d.campaign_id = c.id AND d.kind = 'gpu' JOIN run_bins b ON b.device_id = d.id "
       "JOIN runs r ON r.id = b.run_id AND r.kind = 'replay' "
-      "WHERE (?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1) AND (?2 IS NULL OR d.name = ?2) "
+      "WHERE " + std::string(kCampaignDutFilter) +
       "AND (?3 IS NULL OR CAST(b.run_id AS TEXT) = ?3) GROUP BY d.id, b.temp_bin_c ORDER BY c.id, d.name, b.temp_bin_c";
   return {run_query(db, sql, params_of(filter)), run_query(db, bins, params_of(filter))};
 }
@@ -91,8 +94,7 @@ ResultSet query_events(const Connection& db, const AnalysisFilter& filter) {
       "e.severity AS severity, e.message AS message "
       "FROM events e JOIN campaigns c ON c.id = e.campaign_id LEFT JOIN runs r ON r.id = e.run_id "
       "LEFT JOIN devices d ON d.id = e.device_id "
-      "WHERE (?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1) AND (?2 IS NULL OR d.name = ?2) "
-      "AND (?3 IS NULL OR CAST(r.id AS TEXT) = ?3) ORDER BY e.id";
+      "WHERE " + std::string(kCampaignDutFilter) + "AND (?3 IS NULL OR CAST(r.id AS TEXT) = ?3) ORDER BY e.id";
   return run_query(db, sql, params_of(filter));
 }
 
@@ -126,8 +128,7 @@ ResultSet query_summary(const Connection& db, const AnalysisFilter& filter) {
       "(SELECT group_concat(name, ', ') FROM (SELECT DISTINCT m.name AS name FROM measurements m JOIN runs r ON r.id = m.run_id "
       "   WHERE m.device_id = d.id AND m.verdict = 'fail' AND m.name <> 'verdict')) AS failed "
       "FROM campaigns c JOIN devices d ON d.campaign_id = c.id AND d.kind = 'gpu' "
-      "WHERE (?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1) AND (?2 IS NULL OR d.name = ?2) AND ?3 IS ?3 "
-      "ORDER BY c.id, d.name";
+      "WHERE " + std::string(kCampaignDutFilter) + "AND ?3 IS ?3 ORDER BY c.id, d.name";
   return run_query(db, sql, params_of(filter));
 }
 
