@@ -182,6 +182,7 @@ class CampaignRunner::Impl {
     register_devices();
     if (!build_replay_profile()) co_return;
     if (!check_thermal_programs()) co_return;
+    if (!check_setpoints()) co_return;
     const auto* resume = options_.resume;
     std::size_t first = 0;
     double first_t_s = 0;
@@ -594,6 +595,38 @@ class CampaignRunner::Impl {
     return true;
   }
 
+  // Setpoints beyond the station's limits fail the campaign before anything is energised: the
+  // chamber temperature of each baseline and reference phase (the station's min/max_temp_c, else
+  // the model's range) and each DUT's supply voltage and current against its channel's rating.
+  // The drivers refuse them too, but only when energize() reaches them: after the supplies
+  // before them were switched on and their workloads started.
+  bool check_setpoints() {
+    const auto chamber = session_->chamber().driver->spec();
+    char problem[320] = "";
+    for (const auto& phase : config_.plan) {
+      if (phase.kind != PhaseKind::baseline && phase.kind != PhaseKind::reference) continue;
+      if (phase.chamber_c >= chamber.min_temp_c && phase.chamber_c <= chamber.max_temp_c) continue;
+      std::snprintf(problem, sizeof problem, "%s:%d: %s: chamber_c %.1f °C is outside %s's %.1f … %.1f °C",
+                    config_.label.c_str(), phase.line, to_string(phase.kind), phase.chamber_c,
+                    session_->chamber().name.c_str(), chamber.min_temp_c, chamber.max_temp_c);
+      break;
+    }
+    for (const auto& board : session_->boards()) {
+      if (problem[0] != 0) break;
+      const auto& supply = board.config->supply;
+      const auto rating = board.supply->driver->channel_spec(supply.channel);
+      if (rating.max_voltage_v <= 0) continue;  // no such channel: set_voltage() says so, before sending
+      if (supply.voltage_v <= rating.max_voltage_v && supply.max_current_a <= rating.max_current_a) continue;
+      std::snprintf(problem, sizeof problem, "%s: supply %.3f V, up to %.3f A is beyond %s CH%d's rating of %.3f V, %.3f A",
+                    board.config->name.c_str(), supply.voltage_v, supply.max_current_a, board.supply->name.c_str(),
+                    supply.channel, rating.max_voltage_v, rating.max_current_a);
+    }
+    if (problem[0] == 0) return true;
+    status_on_abort_ = db::CampaignStatus::failed;
+    abort_campaign(std::string("setpoint beyond a station limit, nothing energised: ") + problem);
+    return false;
+  }
+
   // ---- one phase: a tick loop per instrument -------------------------------------------------
 
   struct PhaseRun {
@@ -686,15 +719,22 @@ class CampaignRunner::Impl {
     if (loop_failure_) std::rethrow_exception(loop_failure_);
 
     const bool completed = !abort_reason_;
-    recorder_.finish_run(run.run_id, completed ? db::RunStatus::completed : db::RunStatus::aborted, unix_now_s());
+    // What is judged on the committed record (it flushes) comes first, while the run is still
+    // 'running'; what ends the run is queued after the last flush, its status last, so that one
+    // transaction commits it all. A controller killed before that commit is resumed into this
+    // run's last ticks and ends it again; one killed after it goes on with the next phase.
+    // (With the status committed first, a kill in between left a completed run without its
+    // verdict and its "completed" event for good.)
+    if (completed && phase.kind == PhaseKind::thermal_cycle) record_cycle_judgement(run, phase);
+    const std::optional<int> failed = completed ? std::optional<int>(count_failed_measurements(run.run_id)) : std::nullopt;
     recorder_.aggregate_run(run.run_id);  // the analyses read these, not every sample
     // An operator's interruption can be resumed: the run's measurements wait for its end then.
     if (!interrupted_by_operator()) record_run_measurements(run, phase.kind);
-    if (completed && phase.kind == PhaseKind::thermal_cycle) record_cycle_judgement(run, phase);
-    if (completed) record_run_verdict(run.run_id);
+    if (failed) record_run_verdict(run.run_id, *failed);
     last_run_id_ = run.run_id;
     elapsed_profile_s_ += run.duration_s;
     event(run.run_id, std::nullopt, run.duration_s, "phase", "info", label + (completed ? " completed" : " aborted"));
+    recorder_.finish_run(run.run_id, completed ? db::RunStatus::completed : db::RunStatus::aborted, unix_now_s());
   }
 
   template <class Body>
@@ -1122,10 +1162,19 @@ class CampaignRunner::Impl {
       co_return;
     }
     if (abort_reason_) co_return;
-    if (fault.kind != drivers::FaultKind::link_lost && fault.kind != drivers::FaultKind::timeout) co_return;
-    // The agent connection is gone: reconnect, identify, and put the workload back.
+    // The agent connection is gone (the driver closes it after a reply it cannot trust too):
+    // reconnect, identify, and put the workload back. A reconnect that fails is recorded; the
+    // next tick's fault counts.
+    if (fault.kind != drivers::FaultKind::link_lost && fault.kind != drivers::FaultKind::timeout &&
+        fault.kind != drivers::FaultKind::protocol) {
+      co_return;
+    }
     auto identity = co_await board.driver->configure();
-    if (!identity) co_return;
+    if (!identity) {
+      event(run.run_id, state.device_id, t_s, "reconnect", "error",
+            board.config->name + ": reconnecting to the agent failed: " + identity.error().message());
+      co_return;
+    }
     auto started = co_await board.driver->start_workload(config_.workload);
     event(run.run_id, state.device_id, t_s, "reconnect", started ? "info" : "warning",
           board.config->name + ": reconnected to the agent" + (started ? "" : "; restarting the workload failed"));
@@ -1349,12 +1398,16 @@ class CampaignRunner::Impl {
     }
   }
 
-  // The run's own judgements rolled up (those written at its end; the campaign's come after
-  // its last run, in `verdict` and `campaign_verdict`).
-  void record_run_verdict(std::int64_t run_id) {
+  // The run's failed judgements so far (an isolation, a thermal cycle's), from the record.
+  int count_failed_measurements(std::int64_t run_id) {
     recorder_.flush();
     const auto db = db::Connection::open_read_only(recorder_.path());
-    const int failed = db::count_failed_measurements(db, run_id);
+    return db::count_failed_measurements(db, run_id);
+  }
+
+  // The run's own judgements rolled up (those written at its end; the campaign's come after
+  // its last run, in `verdict` and `campaign_verdict`).
+  void record_run_verdict(std::int64_t run_id, int failed) {
     recorder_.add_measurement(db::MeasurementRow{run_id, std::nullopt, "run_verdict", static_cast<double>(failed), "failed",
                                                  std::nullopt, 0.0, failed == 0 ? "pass" : "fail"});
   }

@@ -145,9 +145,10 @@ Action add_lab_command(CLI::App& app) {
   cmd->add_option("--agent-secret-file", args->secret_file,
                   "Write the GPU agent's shared secret here (0600; default: a fresh folder under $TMPDIR)");
   cmd->add_option("--speed", args->speed, "Physics seconds per wall second (default 1)")->check(CLI::Range(0.001, 10000.0));
-  cmd->add_option("--boards", args->options.boards, "Simulated GPU boards (board i on DP832 CH(i+1))")
+  cmd->add_option("--boards", args->options.boards,
+                  "Simulated GPU boards (board i on DP832 CH(i+1); beyond 3, a DP832 more per 3 boards: psu-2, psu-3, …)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 3));
+      ->check(CLI::Range(1, fixtures::kMaxFedBoards));
   return [args] { return run_lab(*args); };
 }
 

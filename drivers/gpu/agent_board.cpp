@@ -18,6 +18,7 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "drivers/common/async_mutex.hpp"
 #include "drivers/gpu/agent.pb.h"
 #include "drivers/gpu/agent/agent_auth.hpp"
 #include "drivers/gpu/agent_frame.hpp"
@@ -41,9 +42,77 @@ class AgentGpuBoard final : public GpuBoard {
         host_(std::move(host)),
         port_(port),
         options_(std::move(options)),
-        socket_(executor_) {}
+        socket_(executor_),
+        mutex_(executor_) {}
 
+  // Every operation holds the board's mutex: a safe state or an isolation begun beside the
+  // telemetry loop waits for its exchange instead of interleaving frames on the socket (or
+  // reconnecting under it).
   asio::awaitable<Result<Identity>> configure() override {
+    auto guard = co_await mutex_.lock();
+    co_return co_await configure_locked();
+  }
+
+  GpuSpec spec() const override { return spec_; }
+
+  asio::awaitable<Status> set_power_cap(double power_w) override {
+    auto guard = co_await mutex_.lock();
+    co_return co_await set_power_cap_locked(power_w);
+  }
+
+  asio::awaitable<Status> start_workload(const WorkloadSpec& workload) override {
+    auto guard = co_await mutex_.lock();
+    apb::Request request;
+    auto* body = request.mutable_start_workload()->mutable_workload();
+    body->set_kind(workload.kind);
+    body->set_dtype(workload.dtype);
+    body->set_size(workload.size);
+    body->set_duty_cycle(workload.duty_cycle);
+    body->set_period_s(workload.period_s);
+    co_return expect_ack(co_await exchange(request, "start_workload"), "start_workload");
+  }
+
+  asio::awaitable<Status> stop_workload() override {
+    auto guard = co_await mutex_.lock();
+    co_return co_await stop_workload_locked();
+  }
+
+  asio::awaitable<Result<GpuTelemetry>> read_telemetry() override {
+    auto guard = co_await mutex_.lock();
+    auto batch = co_await fetch_batch();
+    if (!batch) co_return std::unexpected(batch.error());
+    co_return *batch;
+  }
+
+  asio::awaitable<Result<GpuTelemetryBatch>> read_telemetry_batch() override {
+    auto guard = co_await mutex_.lock();
+    keeps_samples_ = true;
+    auto fetched = co_await fetch_batch();
+    if (!fetched) co_return std::unexpected(fetched.error());
+    GpuTelemetryBatch out;
+    out.samples.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
+    out.dropped = pending_dropped_;
+    pending_.clear();
+    pending_dropped_ = 0;
+    co_return out;
+  }
+
+  asio::awaitable<Status> safe_state() override {
+    auto guard = co_await mutex_.lock();
+    if (!socket_.is_open()) {
+      // A lost link: reconnect and identify again so the stop reaches the board.
+      if (auto identity = co_await configure_locked(); !identity) co_return std::unexpected(identity.error());
+    }
+    auto stopped = co_await stop_workload_locked();
+    if (!stopped) co_return stopped;
+    if (spec_.power_limit_default_w > 0 && settings_allowed_) {
+      co_return co_await set_power_cap_locked(spec_.power_limit_default_w);
+    }
+    co_return Status{};
+  }
+
+ private:
+  asio::awaitable<Result<Identity>> configure_locked() {
     configured_ = false;
     if (auto status = co_await connect(); !status) co_return std::unexpected(status.error());
     const std::string client_nonce = agent::random_nonce();
@@ -88,9 +157,7 @@ class AgentGpuBoard final : public GpuBoard {
                        reply.driver_version()};
   }
 
-  GpuSpec spec() const override { return spec_; }
-
-  asio::awaitable<Status> set_power_cap(double power_w) override {
+  asio::awaitable<Status> set_power_cap_locked(double power_w) {
     if (!configured_) co_return fail(FaultKind::protocol, name_, "set_power_cap before configure");
     if (!settings_allowed_) co_return fail(FaultKind::nak, name_, "set_power_cap: the agent was started --read-only");
     if (power_w < spec_.power_limit_min_w || power_w > spec_.power_limit_max_w) {
@@ -103,56 +170,15 @@ class AgentGpuBoard final : public GpuBoard {
     co_return expect_ack(co_await exchange(request, "set_power_cap"), "set_power_cap");
   }
 
-  asio::awaitable<Status> start_workload(const WorkloadSpec& workload) override {
-    apb::Request request;
-    auto* body = request.mutable_start_workload()->mutable_workload();
-    body->set_kind(workload.kind);
-    body->set_dtype(workload.dtype);
-    body->set_size(workload.size);
-    body->set_duty_cycle(workload.duty_cycle);
-    body->set_period_s(workload.period_s);
-    co_return expect_ack(co_await exchange(request, "start_workload"), "start_workload");
-  }
-
-  asio::awaitable<Status> stop_workload() override {
+  asio::awaitable<Status> stop_workload_locked() {
     apb::Request request;
     request.mutable_stop_workload();
     co_return expect_ack(co_await exchange(request, "stop_workload"), "stop_workload");
   }
 
-  asio::awaitable<Result<GpuTelemetry>> read_telemetry() override {
-    auto batch = co_await fetch_batch();
-    if (!batch) co_return std::unexpected(batch.error());
-    co_return *batch;
-  }
-
-  asio::awaitable<Result<GpuTelemetryBatch>> read_telemetry_batch() override {
-    auto fetched = co_await fetch_batch();
-    if (!fetched) co_return std::unexpected(fetched.error());
-    GpuTelemetryBatch out;
-    out.samples.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
-    out.dropped = pending_dropped_;
-    pending_.clear();
-    pending_dropped_ = 0;
-    co_return out;
-  }
-
-  asio::awaitable<Status> safe_state() override {
-    if (!socket_.is_open()) {
-      // A lost link: reconnect and identify again so the stop reaches the board.
-      if (auto identity = co_await configure(); !identity) co_return std::unexpected(identity.error());
-    }
-    auto stopped = co_await stop_workload();
-    if (!stopped) co_return stopped;
-    if (spec_.power_limit_default_w > 0 && settings_allowed_) {
-      co_return co_await set_power_cap(spec_.power_limit_default_w);
-    }
-    co_return Status{};
-  }
-
- private:
-  // One ReadTelemetry: its samples join pending_ (for read_telemetry_batch), its current values
-  // come back.
+  // One ReadTelemetry: its samples join pending_ once someone reads batches (a caller that only
+  // ever reads current values keeps nothing: 256 boards would otherwise hold ~2 GiB), its
+  // current values come back.
   asio::awaitable<Result<GpuTelemetry>> fetch_batch() {
     apb::Request request;
     request.mutable_read_telemetry();
@@ -162,6 +188,7 @@ class AgentGpuBoard final : public GpuBoard {
       co_return fail(FaultKind::protocol, name_, "read_telemetry answered without TelemetryBatch");
     }
     const auto& batch = response->telemetry_batch();
+    if (!keeps_samples_) co_return from_pb(batch.current());
     pending_dropped_ += batch.dropped();
     for (const auto& sample : batch.samples()) {
       if (pending_.size() >= kMaxPendingSamples) {
@@ -299,11 +326,13 @@ class AgentGpuBoard final : public GpuBoard {
   std::uint16_t port_;
   GpuBoardOptions options_;
   tcp::socket socket_;
+  AsyncMutex mutex_;  // one operation at a time on socket_
   GpuSpec spec_;
   std::uint64_t seq_ = 0;
   bool configured_ = false;
   bool settings_allowed_ = true;
   std::deque<GpuTelemetry> pending_;  // samples read but not yet returned by read_telemetry_batch()
+  bool keeps_samples_ = false;        // read_telemetry_batch() has been called: keep every sample
   std::uint64_t pending_dropped_ = 0;
 };
 

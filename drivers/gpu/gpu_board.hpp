@@ -76,7 +76,8 @@ class GpuBoard {
   // The board's values now.
   virtual asio::awaitable<Result<GpuTelemetry>> read_telemetry() = 0;
   // Every sample the agent took (at its own rate) since the previous call, whatever the
-  // caller's polling jitter; read_telemetry() calls in between lose none of them.
+  // caller's polling jitter; read_telemetry() calls in between lose none of them. Samples are
+  // kept from the first call on (a caller that never reads batches keeps none in memory).
   virtual asio::awaitable<Result<GpuTelemetryBatch>> read_telemetry_batch() = 0;
   virtual asio::awaitable<Status> safe_state() = 0;
 };

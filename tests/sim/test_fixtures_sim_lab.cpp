@@ -388,11 +388,47 @@ BOOST_AUTO_TEST_CASE(a_taken_port_is_reported_with_instrument_and_port) {
 
 BOOST_AUTO_TEST_CASE(bad_options_are_refused) {
   ob::fixtures::SimLabOptions options;
-  options.boards = 4;
+  options.boards = 0;
+  BOOST_CHECK_THROW(ob::fixtures::SimLab{options}, std::invalid_argument);
+  options.boards = ob::fixtures::kMaxFedBoards + 1;
   BOOST_CHECK_THROW(ob::fixtures::SimLab{options}, std::invalid_argument);
   options.boards = 1;
   options.speed = 0;
   BOOST_CHECK_THROW(ob::fixtures::SimLab{options}, std::invalid_argument);
+}
+
+// A fan-in bench (`orbitbench lab --boards 7`): a DP832 more per three boards beyond the first
+// supply's, each board on its own 3-channel slot, every board behind the one agent.
+BOOST_AUTO_TEST_CASE(more_boards_than_one_supply_feeds_get_supplies_of_their_own) {
+  ob::fixtures::SimLabOptions options;
+  options.boards = 7;
+  ob::fixtures::SimLab many(options);
+  many.start();
+  const auto snapshot = many.snapshot();
+  BOOST_TEST_REQUIRE(snapshot.boards.size() == 7u);
+  BOOST_TEST(many.uri("psu-2").starts_with("scpi+tcp://127.0.0.1:"));
+  BOOST_TEST(many.uri("psu-3").ends_with("?model=dp832"));
+  BOOST_CHECK_THROW(many.uri("psu-4"), std::out_of_range);
+  BOOST_TEST(snapshot.supplies.size() == 4u);  // psu, psu-e36312a, psu-2, psu-3
+  BOOST_TEST(snapshot.placement[2].supply == 0);  // board 2: the first DP832's CH3
+  BOOST_TEST(snapshot.placement[2].channel == 2);
+  BOOST_TEST(snapshot.placement[3].supply == 2);  // board 3: psu-2 CH1
+  BOOST_TEST(snapshot.placement[3].channel == 0);
+  BOOST_TEST(snapshot.placement[6].supply == 3);  // board 6: psu-3 CH1
+  BOOST_TEST(snapshot.placement[6].channel == 0);
+
+  std::uint16_t psu_3_port = 0;
+  for (const auto& instrument : many.instruments()) {
+    if (instrument.name == "psu-3") psu_3_port = instrument.port;
+  }
+  TestSocket psu(psu_3_port);
+  psu.send_all(":APPL CH1,12,3;:OUTP CH1,ON\n");
+  BOOST_TEST(psu.query("*OPC?\n") == "1\n");
+  AgentClient agent(many.agent_port(), many.agent_secret());
+  BOOST_TEST_REQUIRE(agent.hello(6).has_auth());
+  BOOST_TEST_REQUIRE(agent.start().has_ack());  // powered by psu-3 CH1
+  BOOST_TEST(many.snapshot().boards[6].powered);
+  BOOST_TEST(!many.snapshot().boards[3].powered);
 }
 
 BOOST_AUTO_TEST_CASE(physics_runs_at_the_lab_speed) {

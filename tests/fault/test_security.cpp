@@ -1,0 +1,140 @@
+// Security at the campaign level (the agent protocol, the read-only SQL and the drivers' own
+// range checks are tested where they live): a board whose agent secret is wrong fails the
+// campaign with an error naming that board, and nothing is energised; a campaign asking for a
+// setpoint beyond a station limit — a chamber temperature, a supply voltage, a profile's chamber
+// setpoints — is refused before anything is sent to any instrument.
+#include <sys/stat.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include "../support/run_command.hpp"
+#include "../support/sim_campaign.hpp"
+#include "../support/sqlite_scalar.hpp"
+
+namespace {
+
+double scalar(const std::filesystem::path& path, const std::string& sql) { return ob::test::sqlite_scalar(path, sql); }
+
+// Two boards on the simulated DP832's CH1 and CH2, the Espec chamber; what the instruments were
+// set to before the campaign, to show that nothing was sent.
+struct TwoBoardBench {
+  ob::fixtures::SimLab lab{ob::test::sim_lab_options(300, 2)};
+  ob::test::TempDir dir;
+  ob::fixtures::PhysicsSnapshot before;
+  std::filesystem::path db = dir.path() / "security.db";
+
+  TwoBoardBench() {
+    lab.start();
+    before = lab.snapshot();
+    ob::test::sim_agent_uri(lab, dir);  // the right secret in agent.secret (0600)
+  }
+
+  // `chamber` adds keys to the chamber's line; board-02 is fed from `channel_2` at `volts_2`.
+  void write_station(const std::string& secret_2 = "agent.secret", const std::string& chamber = "",
+                     int channel_2 = 2, double volts_2 = 12) const {
+    auto dut = [&](const std::string& name, int gpu, const std::string& secret, int channel, double volts) {
+      return "  " + name + ":\n"
+             "    agent: \"" + lab.agent_uri() + "?gpu=" + std::to_string(gpu) + "\"\n"
+             "    secret_file: " + secret + "\n"
+             "    supply: { instrument: psu-a, channel: " + std::to_string(channel) + ", voltage_v: " +
+             std::to_string(volts) + ", max_voltage_v: " + std::to_string(volts * 1.05) + ", max_current_a: 2 }\n";
+    };
+    dir.write("station.yaml", "station: security\n"
+                              "instruments:\n"
+                              "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
+                              "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5" + chamber + " }\n"
+                              "duts:\n" +
+                                  dut("board-01", 0, "agent.secret", 1, 12) + dut("board-02", 1, secret_2, channel_2, volts_2));
+  }
+
+  ob::test::CommandResult run(const std::string& plan, const std::string& extra = "orbit: { preset: starlink-550 }\n") const {
+    dir.write("campaign.yaml", "campaign: security\nstation: station.yaml\nspeed: 300\n" + extra + "plan:\n" + plan);
+    return ob::test::run_command("cd " + dir.path().string() + " && " + OB_ORBITBENCH_EXE + " run -q campaign.yaml --db " +
+                                     db.string(),
+                                 dir.path());
+  }
+
+  // No setpoint reached an instrument, no output was on, no workload ran, no run began.
+  void check_nothing_energised() const {
+    const auto after = lab.snapshot();
+    for (std::size_t channel = 0; channel < after.psu.size(); ++channel) {
+      BOOST_TEST_CONTEXT("psu CH" << channel + 1) {
+        BOOST_TEST(after.psu[channel].set_voltage_v == before.psu[channel].set_voltage_v);
+        BOOST_TEST(after.psu[channel].current_limit_a == before.psu[channel].current_limit_a);
+        BOOST_TEST(!after.psu[channel].output_on);
+      }
+    }
+    for (std::size_t board = 0; board < after.boards.size(); ++board) {
+      BOOST_TEST_CONTEXT("board " << board) {
+        BOOST_TEST(!after.boards[board].powered);
+        BOOST_TEST(!after.boards[board].workload_running);
+        BOOST_TEST(after.boards[board].energy_j == before.boards[board].energy_j);
+      }
+    }
+    BOOST_TEST(after.chamber.setpoint_c == before.chamber.setpoint_c);
+    BOOST_TEST(!after.chamber.running);
+    BOOST_TEST(scalar(db, "SELECT count(*) FROM runs") == 0);
+    BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE message = 'instruments energised, workload started'") == 0);
+    BOOST_TEST(scalar(db, "SELECT count(*) FROM samples") == 0);
+  }
+};
+
+const char* kPlan =
+    "  - baseline: { chamber_c: 25, duration: 10m }\n"
+    "  - replay: { orbits: 0.2 }\n";
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_wrong_agent_secret_fails_the_campaign_naming_the_board_and_energises_nothing, TwoBoardBench) {
+  const auto wrong = dir.write("wrong.secret", "not-the-secret-of-this-agent\n");
+  ::chmod(wrong.c_str(), 0600);
+  write_station("wrong.secret");
+  const auto result = run(kPlan);
+  BOOST_TEST(result.exit_code == 3, result.out << result.err);
+  // The campaign's line says what failed and which board: board-02, whose secret is wrong (not
+  // board-01); its safe state cannot be confirmed either (the agent will not talk to us).
+  BOOST_TEST(result.out.find("campaign security: failed — configure: board-02: refused: the agent's authentication proof is "
+                             "wrong (its secret is not ours)") != std::string::npos,
+             result.out);
+  BOOST_TEST(result.out.find("board-01") == std::string::npos, result.out);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM campaigns WHERE status = 'failed' AND reason LIKE 'configure: board-02: %'") == 1);
+  check_nothing_energised();
+}
+
+BOOST_FIXTURE_TEST_CASE(a_chamber_temperature_beyond_the_station_limit_is_refused_before_anything_is_sent, TwoBoardBench) {
+  write_station("agent.secret", ", min_temp_c: 0, max_temp_c: 60");
+  const auto result = run("  - baseline: { chamber_c: 25, duration: 10m }\n"
+                          "  - replay: { orbits: 0.2 }\n"
+                          "  - reference: { chamber_c: 70, duration: 10m }\n");
+  BOOST_TEST(result.exit_code == 3, result.out << result.err);
+  BOOST_TEST(result.out.find("setpoint beyond a station limit, nothing energised: ") != std::string::npos, result.out);
+  BOOST_TEST(result.out.find("reference: chamber_c 70.0 °C is outside chamber's 0.0 … 60.0 °C") != std::string::npos, result.out);
+  check_nothing_energised();
+}
+
+BOOST_FIXTURE_TEST_CASE(a_supply_voltage_beyond_the_channel_rating_is_refused_before_anything_is_sent, TwoBoardBench) {
+  // The DP832's CH3 is a 5 V channel: board-02 at 12 V there is refused, and board-01 (on CH1,
+  // energised first) is not switched on either.
+  write_station("agent.secret", "", 3, 12);
+  const auto result = run(kPlan);
+  BOOST_TEST(result.exit_code == 3, result.out << result.err);
+  BOOST_TEST(result.out.find("setpoint beyond a station limit, nothing energised: board-02: supply 12.000 V, up to 2.000 A "
+                             "is beyond psu-a CH3's rating of 5.000 V, 3.000 A") != std::string::npos,
+             result.out);
+  check_nothing_energised();
+}
+
+BOOST_FIXTURE_TEST_CASE(a_profile_beyond_the_chamber_limits_is_refused_before_anything_is_sent, TwoBoardBench) {
+  const auto made = ob::test::run_command("cd " + dir.path().string() + " && " + OB_ORBITBENCH_EXE +
+                                              " profile --preset iss --duration 93m --step 10s -o iss.pb",
+                                          dir.path());
+  BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+  // The ISS profile's chamber setpoints swing far wider than 20 … 30 °C.
+  write_station("agent.secret", ", min_temp_c: 20, max_temp_c: 30");
+  const auto result = run("  - replay: { orbits: 1 }\n", "profile: iss.pb\n");
+  BOOST_TEST(result.exit_code == 3, result.out << result.err);
+  BOOST_TEST(result.out.find("profile: ") != std::string::npos, result.out);
+  BOOST_TEST(result.out.find("iss.pb: chamber setpoints ") != std::string::npos, result.out);
+  BOOST_TEST(result.out.find("exceed chamber's 20.0 … 30.0 °C") != std::string::npos, result.out);
+  check_nothing_energised();
+}

@@ -1,0 +1,112 @@
+// The GPU board driver (agent://) against the simulated lab's agent: operations begun beside one
+// another take turns on the one connection.
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+#include <asio/use_future.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "../support/loopback_connect.hpp"
+#include "drivers/common/run_until_ready.hpp"
+#include "drivers/common/uri.hpp"
+#include "drivers/gpu/agent_board.hpp"
+#include "fixtures/sim_lab.hpp"
+
+namespace {
+
+ob::fixtures::SimLabOptions lab_options() {
+  ob::fixtures::SimLabOptions options;
+  options.speed = 60;
+  return options;
+}
+
+// Board 0 powered: the simulated DP832's CH1 at 12 V, switched on (plain SCPI, no reply).
+void power_board_0(const ob::fixtures::SimLab& lab) {
+  const int fd = ob::test::connect_loopback(lab.psu_port());
+  const std::string commands = ":INST:NSEL 1\n:SOUR:VOLT 12\n:SOUR:CURR 3\n:OUTP CH1,ON\n*IDN?\n";
+  BOOST_TEST_REQUIRE(::write(fd, commands.data(), commands.size()) == static_cast<ssize_t>(commands.size()));
+  char reply[256];
+  BOOST_TEST_REQUIRE(::read(fd, reply, sizeof reply) > 0);  // *IDN?'s answer: the commands before it are done
+  ::close(fd);
+}
+
+}  // namespace
+
+// The campaign's safe state (or an isolation) begins beside the board's telemetry loop: it
+// waits for the read in flight instead of interleaving its frames with it, and both succeed.
+BOOST_AUTO_TEST_CASE(a_safe_state_begun_during_a_telemetry_read_waits_for_it) {
+  ob::fixtures::SimLab lab(lab_options());
+  lab.start();
+  power_board_0(lab);
+  asio::io_context io;
+  ob::drivers::GpuBoardOptions options;
+  options.secret = lab.agent_secret();
+  auto board = ob::drivers::make_gpu_board(io.get_executor(), "board-01", ob::drivers::parse_uri(lab.agent_uri()), options);
+  BOOST_TEST_REQUIRE(ob::drivers::run_until_ready(io, board->configure()).has_value());
+  ob::drivers::WorkloadSpec workload;
+  BOOST_TEST_REQUIRE(ob::drivers::run_until_ready(io, board->start_workload(workload)).has_value());
+  BOOST_TEST_REQUIRE(lab.snapshot().boards.at(0).workload_running);
+
+  lab.control("fault agent delay 300");  // the read is still in flight when the safe state begins
+  auto reading = asio::co_spawn(io, board->read_telemetry(), asio::use_future);
+  auto safe = asio::co_spawn(io, board->safe_state(), asio::use_future);
+  io.restart();  // run_until_ready may have left it stopped
+  io.run();
+  const auto telemetry = reading.get();
+  const auto stopped = safe.get();
+  BOOST_TEST(telemetry.has_value(), (telemetry ? std::string() : telemetry.error().message()));
+  BOOST_TEST(stopped.has_value(), (stopped ? std::string() : stopped.error().message()));
+  BOOST_TEST(!lab.snapshot().boards.at(0).workload_running);
+  lab.stop();
+}
+
+namespace {
+
+std::size_t batch_size(asio::io_context& io, ob::drivers::GpuBoard& board) {
+  io.restart();
+  const auto batch = ob::drivers::run_until_ready(io, board.read_telemetry_batch());
+  BOOST_TEST_REQUIRE(batch.has_value());
+  return batch->samples.size();
+}
+
+void read_current(asio::io_context& io, ob::drivers::GpuBoard& board) {
+  io.restart();
+  BOOST_TEST_REQUIRE(ob::drivers::run_until_ready(io, board.read_telemetry()).has_value());
+}
+
+}  // namespace
+
+// A caller that only reads current values keeps no samples in memory (256 boards polled for an
+// hour would hold gigabytes); once batches are read, the current-value reads between two batches
+// lose none of the agent's samples.
+BOOST_AUTO_TEST_CASE(samples_are_kept_only_once_batches_are_read) {
+  ob::fixtures::SimLab lab(lab_options());
+  lab.start();
+  asio::io_context io;
+  ob::drivers::GpuBoardOptions options;
+  options.secret = lab.agent_secret();
+  auto board = ob::drivers::make_gpu_board(io.get_executor(), "board-01", ob::drivers::parse_uri(lab.agent_uri()), options);
+  io.restart();
+  BOOST_TEST_REQUIRE(ob::drivers::run_until_ready(io, board->configure()).has_value());
+  constexpr auto kGap = std::chrono::milliseconds(400);  // 4 samples at the agent's 10 Hz
+  for (int i = 0; i < 4; ++i) {
+    std::this_thread::sleep_for(kGap);
+    read_current(io, *board);
+  }
+  std::this_thread::sleep_for(kGap);
+  const std::size_t first = batch_size(io, *board);  // only what the agent took since the last read
+  BOOST_TEST(first <= 7u, first);
+  for (int i = 0; i < 3; ++i) {
+    std::this_thread::sleep_for(kGap);
+    read_current(io, *board);
+  }
+  std::this_thread::sleep_for(kGap);
+  const std::size_t second = batch_size(io, *board);  // 1.6 s at 10 Hz, read in four parts
+  BOOST_TEST(second >= 13u, second);
+  lab.stop();
+}
