@@ -54,7 +54,12 @@ int required_cycles(QualificationLevel level, double span_c) {
   const auto rules = level_rules(level);
   const double full_span_c = rules.min_hot_c - rules.min_cold_c;
   if (span_c >= full_span_c) return rules.cycles;
-  return static_cast<int>(std::ceil(rules.cycles * std::pow(full_span_c / span_c, kReducedRangeExponent) - 1e-9));
+  const double cycles = std::ceil(rules.cycles * std::pow(full_span_c / span_c, kReducedRangeExponent) - 1e-9);
+  if (!(cycles <= kMaxRequiredCycles)) {
+    throw std::invalid_argument("hot_c: a range of " + number(span_c, "%g") + " K is too narrow: the level would require more than " +
+                                std::to_string(kMaxRequiredCycles) + " cycles");
+  }
+  return static_cast<int>(cycles);
 }
 
 ThermalProgram derive_thermal_program(const ThermalCycleConfig& config) {

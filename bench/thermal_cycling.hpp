@@ -37,6 +37,8 @@ inline constexpr double kSoakS = 3600.0;
 inline constexpr double kStableCPerH = 3;
 inline constexpr int kFailureFreeCycles = 3;
 inline constexpr double kReducedRangeExponent = 1.4;
+// A range so narrow that its level would require more cycles is refused: no plan holds them.
+inline constexpr int kMaxRequiredCycles = 100000;
 
 // A `thermal_cycle:` step as written in the campaign file.
 struct ThermalCycleConfig {
@@ -76,7 +78,8 @@ struct ThermalProgram {
 // Throws std::invalid_argument naming the field ("hot_c: …") for an impossible step.
 ThermalProgram derive_thermal_program(const ThermalCycleConfig& config);
 
-// The cycles a range of span_c needs at a level (the reduced-range rule).
+// The cycles a range of span_c needs at a level (the reduced-range rule). Throws
+// std::invalid_argument ("hot_c: …") past kMaxRequiredCycles.
 int required_cycles(QualificationLevel level, double span_c);
 
 struct Plateau {

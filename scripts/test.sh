@@ -15,6 +15,6 @@ BUILD_DIR=build-asan BUILD_TYPE=Debug TARGET=tests_unit_sim ./scripts/build.sh -
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure --label-regex '^(unit|sim)$' -j "$(nproc)"
 
-# The fuzz suite's short run (libFuzzer, clang, ASan + UBSan): TLE text, SCPI messages, agent
-# frames, Modbus PDUs.
+# The fuzz suite's short run (libFuzzer, clang, ASan + UBSan), 20 s per target: TLE text, SCPI
+# messages, agent frames, Modbus PDUs and MBAP streams, iiod connections, station/campaign YAML.
 ./scripts/fuzz.sh 20

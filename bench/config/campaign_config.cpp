@@ -102,12 +102,8 @@ void parse_thermal_cycle(const YamlReader& reader, const YAML::Node& body, const
     if (!predicted.IsSequence() || predicted.size() != 2) {
       reader.fail(predicted, field + ".predicted_c", "expected [min, max], the unit's predicted extremes in °C");
     }
-    try {
-      config.predicted_min_c = predicted[0].as<double>();
-      config.predicted_max_c = predicted[1].as<double>();
-    } catch (const YAML::Exception&) {
-      reader.fail(predicted, field + ".predicted_c", "expected two numbers, [min, max]");
-    }
+    config.predicted_min_c = reader.scalar_number(predicted[0], field + ".predicted_c[0]");
+    config.predicted_max_c = reader.scalar_number(predicted[1], field + ".predicted_c[1]");
   }
   if (body["cold_c"]) config.cold_c = reader.number_in(body, field, "cold_c", -100, 200);
   if (body["hot_c"]) config.hot_c = reader.number_in(body, field, "hot_c", -100, 200);
@@ -204,7 +200,7 @@ void parse_step(const YamlReader& reader, const PlanContext& context, const YAML
                 std::vector<PhaseConfig>& plan, const std::string& prefix, int depth) {
   if (!item.IsMap() || item.size() != 1) reader.fail(item, field, std::string("expected one step: ") + kStepNames);
   const auto entry = *item.begin();
-  const auto name = entry.first.as<std::string>();
+  const auto name = reader.key(entry.first, field);
   const auto& body = entry.second;
   const int line = item.Mark().line + 1;
   const std::string step_field = field + "." + name;
@@ -233,9 +229,6 @@ void parse_step(const YamlReader& reader, const PlanContext& context, const YAML
     for (int time = 1; time <= times; ++time) {
       const std::string inner = prefix + "repeat " + std::to_string(time) + "/" + std::to_string(times) + ": ";
       parse_steps(reader, context, steps, step_field + ".steps", plan, inner, depth + 1);
-      if (plan.size() > kMaxPlanRuns) {
-        reader.fail(item, step_field, "expands the plan past " + std::to_string(kMaxPlanRuns) + " runs");
-      }
     }
     return;
   }
@@ -245,7 +238,12 @@ void parse_step(const YamlReader& reader, const PlanContext& context, const YAML
 void parse_steps(const YamlReader& reader, const PlanContext& context, const YAML::Node& steps, const std::string& field,
                  std::vector<PhaseConfig>& plan, const std::string& prefix, int depth) {
   for (std::size_t i = 0; i < steps.size(); ++i) {
-    parse_step(reader, context, steps[i], field + "[" + std::to_string(i) + "]", plan, prefix, depth);
+    const std::string step_field = field + "[" + std::to_string(i) + "]";
+    parse_step(reader, context, steps[i], step_field, plan, prefix, depth);
+    // After every step, not once at the end: a plan's steps must not use up memory before it is refused.
+    if (plan.size() > kMaxPlanRuns) {
+      reader.fail(steps[i], step_field, "expands the plan past " + std::to_string(kMaxPlanRuns) + " runs");
+    }
   }
 }
 
@@ -255,7 +253,7 @@ std::vector<InterlockRule> parse_interlocks(const YamlReader& reader, const YAML
   std::vector<InterlockRule> rules;
   for (const auto& entry : node) {
     InterlockRule rule;
-    rule.name = entry.first.as<std::string>();
+    rule.name = reader.key(entry.first, "interlocks");
     const auto& body = entry.second;
     const std::string field = "interlocks." + rule.name;
     rule.line = entry.first.Mark().line + 1;
@@ -332,7 +330,10 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   if (auto path = reader.optional_string(root, "", "profile")) {
     const std::filesystem::path file(*path);
     out.profile_path = file.is_absolute() || directory.empty() ? file.string() : (directory / file).string();
-    if (!std::filesystem::exists(out.profile_path)) reader.fail(root["profile"], "profile", out.profile_path + ": no such file");
+    std::error_code error;  // a name the system refuses (too long, no permission) is this file's error too
+    if (!std::filesystem::exists(out.profile_path, error)) {
+      reader.fail(root["profile"], "profile", out.profile_path + ": " + (error ? error.message() : "no such file"));
+    }
     std::ifstream in(out.profile_path, std::ios::binary);
     profiles::pb::Profile saved;
     if (saved.ParseFromIstream(&in)) orbit_period_s = saved.orbit().period_s();  // the runner checks the rest
@@ -368,10 +369,6 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   PlanContext context;
   context.orbit_period_s = orbit_period_s;
   parse_steps(reader, context, plan, "plan", out.plan, "", 0);
-  if (out.plan.size() > kMaxPlanRuns) {
-    reader.fail(plan, "plan", "expands to " + std::to_string(out.plan.size()) + " runs (at most " +
-                                  std::to_string(kMaxPlanRuns) + ")");
-  }
   out.profile.name = out.name;
   const bool replays = std::any_of(out.plan.begin(), out.plan.end(), [](const PhaseConfig& p) { return p.kind == PhaseKind::replay; });
   if (replays && !root["orbit"] && out.profile_path.empty()) {

@@ -44,7 +44,7 @@ Params read_fields(const YamlReader& reader, const YAML::Node& map, const std::s
                    std::vector<profiles::FieldError> (*validate)(const Params&)) {
   reader.require_map(map, field);
   for (const auto& item : map) {
-    const auto key = item.first.as<std::string>();
+    const auto key = reader.key(item.first, field);
     const std::string path = field.empty() ? key : field + "." + key;
     const Field<Params>* match = nullptr;
     for (const auto& candidate : fields) {

@@ -133,7 +133,7 @@ DutConfig parse_dut(const YamlReader& reader, const std::string& name, const YAM
   if (const auto sensors = node["sensors"]) {
     reader.require_map(sensors, field + ".sensors");
     for (const auto& item : sensors) {
-      out.sensors.push_back(parse_dut_sensor(reader, field + ".sensors", item.first.as<std::string>(), item.second));
+      out.sensors.push_back(parse_dut_sensor(reader, field + ".sensors", reader.key(item.first, field + ".sensors"), item.second));
     }
   }
   return out;
@@ -205,13 +205,13 @@ StationConfig parse_station(const std::string& label, const std::string& text) {
   if (!instruments) reader.fail(root, "instruments", "missing (required)");
   reader.require_map(instruments, "instruments");
   for (const auto& item : instruments) {
-    out.instruments.push_back(parse_instrument(reader, item.first.as<std::string>(), item.second));
+    out.instruments.push_back(parse_instrument(reader, reader.key(item.first, "instruments"), item.second));
   }
   const auto duts = root["duts"];
   if (!duts) reader.fail(root, "duts", "missing (required: at least one board under test)");
   reader.require_map(duts, "duts");
   for (const auto& item : duts) {
-    auto dut = parse_dut(reader, item.first.as<std::string>(), item.second);
+    auto dut = parse_dut(reader, reader.key(item.first, "duts"), item.second);
     const auto* supply = out.find_instrument(dut.supply.instrument);
     if (!supply || supply->kind != InstrumentKind::psu) {
       reader.fail(item.second["supply"]["instrument"], "duts." + dut.name + ".supply.instrument",

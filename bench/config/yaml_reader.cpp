@@ -55,6 +55,11 @@ void YamlReader::require_map(const YAML::Node& node, const std::string& field) c
   if (!node.IsMap()) fail(node, field, "expected a mapping of key: value");
 }
 
+std::string YamlReader::key(const YAML::Node& key, const std::string& field) const {
+  if (key.IsMap() || key.IsSequence()) fail(key, field.empty() ? "(top level)" : field, "a key must be text, not a mapping or list");
+  return key.as<std::string>();
+}
+
 void YamlReader::allow_only(const YAML::Node& map, const std::string& field,
                             std::initializer_list<const char*> keys) const {
   allow_only(map, field, std::vector<std::string_view>(keys.begin(), keys.end()));
@@ -64,7 +69,7 @@ void YamlReader::allow_only(const YAML::Node& map, const std::string& field,
                             const std::vector<std::string_view>& keys) const {
   require_map(map, field);
   for (const auto& item : map) {
-    const auto key = item.first.as<std::string>();
+    const auto key = this->key(item.first, field);
     bool known = false;
     for (const auto allowed : keys) known = known || key == allowed;
     if (known) continue;
@@ -98,11 +103,14 @@ std::optional<double> YamlReader::optional_number(const YAML::Node& map, const s
                                                   const char* key) const {
   const auto node = map[key];
   if (!node) return std::nullopt;
-  const std::string path = field.empty() ? key : field + "." + key;
-  if (!node.IsScalar()) fail(node, path, "expected a number");
+  return scalar_number(node, field.empty() ? key : field + "." + key);
+}
+
+double YamlReader::scalar_number(const YAML::Node& node, const std::string& field) const {
+  if (!node.IsScalar()) fail(node, field, "expected a number");
   auto value = to_double(node.as<std::string>());
-  if (!value) fail(node, path, "'" + node.as<std::string>() + "' is not a number");
-  return value;
+  if (!value) fail(node, field, "'" + node.as<std::string>() + "' is not a number");
+  return *value;
 }
 
 double YamlReader::number(const YAML::Node& map, const std::string& field, const char* key) const {

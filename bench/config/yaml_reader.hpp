@@ -23,6 +23,8 @@ class YamlReader {
 
   [[noreturn]] void fail(const YAML::Node& at, const std::string& field, const std::string& reason) const;
   void require_map(const YAML::Node& node, const std::string& field) const;
+  // A mapping key as text; a mapping or list used as a key (YAML's "? …") is an error at `field`.
+  std::string key(const YAML::Node& key, const std::string& field) const;
   void allow_only(const YAML::Node& map, const std::string& field, std::initializer_list<const char*> keys) const;
   void allow_only(const YAML::Node& map, const std::string& field, const std::vector<std::string_view>& keys) const;
 
@@ -31,6 +33,8 @@ class YamlReader {
   // The node itself as text (a scalar); `field` names it in the error.
   std::string scalar_string(const YAML::Node& node, const std::string& field) const;
   double number(const YAML::Node& map, const std::string& field, const char* key) const;
+  // The node itself as a number (finite: never .nan or .inf); `field` names it in the error.
+  double scalar_number(const YAML::Node& node, const std::string& field) const;
   std::optional<double> optional_number(const YAML::Node& map, const std::string& field, const char* key) const;
   // Numbers within [min, max]; the error quotes the range.
   double number_in(const YAML::Node& map, const std::string& field, const char* key, double min, double max) const;

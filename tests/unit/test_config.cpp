@@ -317,6 +317,25 @@ BOOST_AUTO_TEST_CASE(bad_plan_steps_name_the_field) {
          "plan[1].replay.reference_every.chamber: unknown key");
   expect("  - repeat: { times: 1000, steps: [ { repeat: { times: 1000, steps: [ { replay: {} } ] } } ] }\n",
          "expands the plan past 100000 runs");
+  // Found by fuzzing (tests/fuzz/corpus/config/): refused before they cost memory or reach undefined behaviour.
+  const std::string replays_99999 = "  - replay: { orbits: 781.25, reference_every: 0.015625 }\n";  // 50000 + 49999 runs
+  expect(replays_99999 + replays_99999, "campaign.yaml:10: plan[2]: expands the plan past 100000 runs");
+  expect("  - thermal_cycle: { level: acceptance, cold_c: 0, hot_c: 0.001 }\n",
+         "plan[1].thermal_cycle.hot_c: a range of 0.001 K is too narrow: the level would require more than 100000 cycles");
+  expect("  - thermal_cycle: { level: acceptance, predicted_c: [.nan, 45] }\n",
+         "campaign.yaml:9: plan[1].thermal_cycle.predicted_c[0]: '.nan' is not a number");
+  expect("  - { [replay]: { orbits: 2 } }\n", "campaign.yaml:9: plan[1]: a key must be text, not a mapping or list");
+}
+
+BOOST_AUTO_TEST_CASE(keys_and_file_names_the_system_refuses_are_config_errors) {
+  std::string station = kStation;
+  replace(station, "  chamber: {", "  ? { psu-b: 1 }\n  : { uri: \"scpi+tcp://127.0.0.1:5026\" }\n  chamber: {");
+  BOOST_TEST(error_of([&] { parse(kCampaign, station); }) ==
+             "station.yaml:4: instruments: a key must be text, not a mapping or list");
+  std::string campaign = kCampaign;
+  replace(campaign, "speed: 60\n", "speed: 60\nprofile: " + std::string(300, 'p') + "\n");
+  replace(campaign, "orbit: { preset: leo-650, start: 2026-06-21T00:00:00Z }\n", "");
+  BOOST_TEST(error_of([&] { parse(campaign); }) == "campaign.yaml:6: profile: " + std::string(300, 'p') + ": File name too long");
 }
 
 BOOST_AUTO_TEST_CASE(interlocks_name_known_channels_and_their_action) {
