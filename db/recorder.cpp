@@ -129,6 +129,8 @@ struct Command {
   int error_code = 0;
 };
 
+constexpr int kCacheKib = 32 * 1024;  // the writer's page cache
+
 }  // namespace
 
 class Recorder::Impl {
@@ -139,6 +141,11 @@ class Recorder::Impl {
         batch_delay_(std::chrono::duration_cast<Clock::duration>(
             std::chrono::duration<double>(std::max(options.max_batch_delay_s, 0.0)))) {
     options_.batch_rows = std::max<std::size_t>(options_.batch_rows, 1);
+    // Samples are keyed (run, channel, time): every commit touches the last page of each channel
+    // it wrote. With thousands of channels (256 boards × 14) those pages outgrow SQLite's 2 MiB
+    // default cache and each commit re-reads and rewrites them; 32 MiB keeps them (a page cache,
+    // filled only as far as the channels need it).
+    db_.exec("PRAGMA cache_size = -" + std::to_string(kCacheKib));
     backfill_run_aggregates(db_);  // runs recorded before schema 4 (or before their aggregates)
     prepare();
     const std::size_t reserve = std::min(options_.batch_rows, kMaxReservedRows);
