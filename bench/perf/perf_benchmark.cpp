@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdarg>
+#include <fstream>
 #include <stdexcept>
 
 namespace ob::bench::perf {
@@ -32,6 +33,12 @@ double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const auto n = values.size();
   return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
 }  // namespace ob::bench::perf

@@ -42,4 +42,7 @@ void say(const PerfOptions& options, const char* format, ...) __attribute__((for
 
 double median(std::vector<double> values);
 
+// Writes a generated station, campaign or lab file; throws std::runtime_error naming it.
+void write_text_file(const std::filesystem::path& path, const std::string& text);
+
 }  // namespace ob::bench::perf

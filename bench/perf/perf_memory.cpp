@@ -109,12 +109,6 @@ std::string campaign_yaml(double days) {
   return text;
 }
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
 struct ReplaySpan {
   double start_unix_s = 0;
   double end_unix_s = 0;
@@ -162,9 +156,9 @@ PerfResult perf_memory(const PerfOptions& options) {
   lab_options.tag = "memory";
   lab_options.config_text = lab_file();
   LabProcess lab(options, lab_options);
-  write_file(dir / "memory-station.yaml", station_yaml(lab));
+  write_text_file(dir / "memory-station.yaml", station_yaml(lab));
   const auto campaign = dir / "memory-campaign.yaml";
-  write_file(campaign, campaign_yaml(days));
+  write_text_file(campaign, campaign_yaml(days));
 
   ChildProcess controller({options.orbitbench_exe.string(), "run", campaign.string(), "--db", db_path.string(), "--quiet"},
                           dir / "memory-run.out", dir / "memory-run.err");

@@ -102,12 +102,6 @@ std::string campaign_yaml(double duration_s) {
   return text;
 }
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
 // 64 timers on one io_context, each at 10 Hz on the same grid (first_wake + tick × period, as
 // the runner's loops), each wake-up's lateness into the histogram; nothing else runs on it.
 class BareTimers {
@@ -282,9 +276,9 @@ PerfResult perf_scheduling(const PerfOptions& options) {
   say(options, "simulated lab in a child process (pid %d): 1 Espec chamber, %d DP832 supplies, %d GPU boards behind one agent, speed %g\n",
       static_cast<int>(lab.process().pid()), kSupplies, kBoards, kSpeed);
 
-  write_file(options.work_dir / "scheduling-station.yaml", station_yaml(lab));
+  write_text_file(options.work_dir / "scheduling-station.yaml", station_yaml(lab));
   const auto campaign_path = options.work_dir / "scheduling-campaign.yaml";
-  write_file(campaign_path, campaign_yaml(duration_s));
+  write_text_file(campaign_path, campaign_yaml(duration_s));
   const auto config = load_campaign_file(campaign_path.string());
   const long expected_ticks = static_cast<long>(std::floor(duration_s / kPeriodS + 1e-9)) + 1;  // per loop, as the runner counts
   CampaignOutcome outcome;

@@ -1,13 +1,11 @@
 // The command line as a user meets it: help, version, subcommands, and one-line errors.
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 
+#include "../support/old_schema_db.hpp"
 #include "../support/run_command.hpp"
 #include "../support/temp_dir.hpp"
-#include "db/migrations.hpp"
 #include "db/recorder.hpp"
 #include "fixtures/sim_lab.hpp"
 
@@ -207,29 +205,17 @@ BOOST_AUTO_TEST_CASE(db_merge_folds_station_databases_into_one) {
 BOOST_AUTO_TEST_CASE(db_upgrade_migrates_an_old_file_and_builds_its_aggregates) {
   ob::test::TempDir dir;
   const auto old = dir.path() / "old.db";
-  {
-    sqlite3* raw = nullptr;
-    BOOST_REQUIRE(sqlite3_open(old.c_str(), &raw) == SQLITE_OK);
-    for (const auto& step : ob::db::migrations()) {
-      if (step.to_version > 2) break;
-      BOOST_REQUIRE(sqlite3_exec(raw, step.sql, nullptr, nullptr, nullptr) == SQLITE_OK);
-    }
-    std::string setup = "PRAGMA application_id = " + std::to_string(ob::db::kApplicationId) +
-                        "; PRAGMA user_version = 2;"
-                        "INSERT INTO campaigns (id, name, station, started_unix_s) VALUES (1, 'old', 'bay-0', 500);"
-                        "INSERT INTO devices (id, campaign_id, name, kind) VALUES (1, 1, 'board-01', 'gpu');"
-                        "INSERT INTO channels (id, device_id, name, unit) VALUES (1, 1, 'tflops', 'TFLOP/s'), "
-                        "(2, 1, 'gpu_temp_c', 'degC');"
-                        "INSERT INTO runs (id, campaign_id, kind, ordinal, status, started_unix_s) "
-                        "VALUES (1, 1, 'baseline', 0, 'completed', 500);";
-    for (int t = 0; t < 10; ++t) {
-      setup += "INSERT INTO samples (run_id, channel_id, t_s, wall_unix_s, value) VALUES (1, 1, " + std::to_string(t) + ", " +
-               std::to_string(500 + t) + ", " + std::to_string(40 + t % 2) + "), (1, 2, " + std::to_string(t) + ", " +
-               std::to_string(500 + t) + ", 55);";
-    }
-    BOOST_REQUIRE(sqlite3_exec(raw, setup.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(raw);
+  std::string setup =
+      "INSERT INTO campaigns (id, name, station, started_unix_s) VALUES (1, 'old', 'bay-0', 500);"
+      "INSERT INTO devices (id, campaign_id, name, kind) VALUES (1, 1, 'board-01', 'gpu');"
+      "INSERT INTO channels (id, device_id, name, unit) VALUES (1, 1, 'tflops', 'TFLOP/s'), (2, 1, 'gpu_temp_c', 'degC');"
+      "INSERT INTO runs (id, campaign_id, kind, ordinal, status, started_unix_s) VALUES (1, 1, 'baseline', 0, 'completed', 500);";
+  for (int t = 0; t < 10; ++t) {
+    setup += "INSERT INTO samples (run_id, channel_id, t_s, wall_unix_s, value) VALUES (1, 1, " + std::to_string(t) + ", " +
+             std::to_string(500 + t) + ", " + std::to_string(40 + t % 2) + "), (1, 2, " + std::to_string(t) + ", " +
+             std::to_string(500 + t) + ", 55);";
   }
+  ob::test::write_old_schema_db(old, 2, setup);
   const std::string file = old.string();
   const auto refused = orbitbench("query --db " + file + " degradation", dir);
   BOOST_TEST(refused.exit_code != 0);

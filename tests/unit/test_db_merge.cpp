@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "../support/sqlite_scalar.hpp"
+#include "../support/old_schema_db.hpp"
 #include "../support/temp_dir.hpp"
 #include "db/database.hpp"
 #include "db/merge.hpp"
@@ -110,19 +111,7 @@ BOOST_AUTO_TEST_CASE(the_output_itself_and_foreign_files_are_refused) {
 BOOST_AUTO_TEST_CASE(an_older_input_is_merged_from_a_migrated_copy) {
   ob::test::TempDir dir;
   const auto old = dir.path() / "old.db";
-  {
-    sqlite3* raw = nullptr;
-    BOOST_REQUIRE(sqlite3_open(old.c_str(), &raw) == SQLITE_OK);
-    for (const auto& step : ob::db::migrations()) {
-      if (step.to_version > 2) break;
-      BOOST_REQUIRE(sqlite3_exec(raw, step.sql, nullptr, nullptr, nullptr) == SQLITE_OK);
-    }
-    const std::string setup = "PRAGMA application_id = " + std::to_string(ob::db::kApplicationId) +
-                              "; PRAGMA user_version = 2; INSERT INTO campaigns (name, station, started_unix_s) "
-                              "VALUES ('old-campaign', 'bay-0', 500)";
-    BOOST_REQUIRE(sqlite3_exec(raw, setup.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(raw);
-  }
+  ob::test::write_old_schema_db(old, 2, "INSERT INTO campaigns (name, station, started_unix_s) VALUES ('old-campaign', 'bay-0', 500)");
   const auto out = dir.path() / "lab.db";
   const auto reports = ob::db::merge_databases(out, {old});
   BOOST_TEST(reports[0].campaigns_copied == 1);
