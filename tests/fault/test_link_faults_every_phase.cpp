@@ -1,6 +1,6 @@
 // Every instrument link — the supply, the chamber, the iiod sensors, the GPU agents — dropped,
 // stalled past its deadline and fed a corrupted reply, in every phase of a campaign (baseline,
-// replay, reference): the campaign rides through or safe-states as its policy says, nothing
+// replay, reference, a thermal cycle): the campaign rides through or safe-states as its policy says, nothing
 // crashes, every fault is an event, and the instruments end in their safe state.
 //
 // The policy, as the drivers and the runner implement it (station timeout_s 0.5 s here; the
@@ -38,13 +38,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kPhases[] = {"baseline", "replay", "reference"};
+constexpr const char* kPhases[] = {"baseline", "replay", "reference", "thermal_cycle"};
+// One custom cycle, 25 → 15 → 35 → 25 °C at 5 °C/min with 20-minute soaks: 48 profile minutes,
+// about 10 s at 300× (as long as the other phases).
+constexpr const char* kThermalCycleStep =
+    "  - thermal_cycle: { level: custom, cold_c: 15, hot_c: 35, cycles: 1, ramp_c_per_min: 5, soak: 20m,\n"
+    "                     functional_test: 3m, ambient_c: 25 }\n";
 
 double scalar(const std::filesystem::path& path, const std::string& sql) { return ob::test::sqlite_scalar(path, sql); }
 
 // A lab control command at a time after its phase's run began.
 struct TimedFault {
-  int phase = 0;  // plan position: 0 baseline, 1 replay, 2 reference
+  int phase = 0;  // plan position: 0 baseline, 1 replay, 2 reference, 3 the thermal cycle
   int after_ms = 0;
   std::string command;
 };
@@ -84,23 +89,25 @@ struct FaultBench {
                                   dut("board-01", "agent", 0) + dut("board-02", "agent-b", 1));
   }
 
-  // The campaign of `durations` (baseline, replay, reference) at 300×, with each fault sent when
-  // its phase has run for its time (the phase's run as the database shows it). By default ~26 s:
-  // 8, 9 and 8 wall seconds.
+  // The campaign of `durations` (baseline, replay, reference, and with `thermal_cycle` one cycle)
+  // at 300×, with each fault sent when its phase has run for its time (the phase's run as the
+  // database shows it). By default ~26 s: 8, 9 and 8 wall seconds (and ~10 for the cycle).
   ob::bench::CampaignOutcome run(std::vector<TimedFault> faults, const std::filesystem::path& db,
-                                 const std::array<const char*, 3>& durations = {"40m", "45m", "40m"}) {
+                                 const std::array<const char*, 3>& durations = {"40m", "45m", "40m"},
+                                 bool thermal_cycle = false) {
     const auto campaign = dir.write("campaign.yaml", std::string("campaign: link-faults\nstation: station.yaml\n"
                                                                  "orbit: { preset: starlink-550 }\nspeed: 300\nplan:\n"
                                                                  "  - baseline: { chamber_c: 25, duration: ") +
                                                          durations[0] + " }\n  - replay: { duration: " + durations[1] +
                                                          " }\n  - reference: { chamber_c: 25, duration: " + durations[2] +
-                                                         " }\n");
+                                                         " }\n" + (thermal_cycle ? kThermalCycleStep : ""));
+    const int phases = thermal_cycle ? 4 : 3;
     std::sort(faults.begin(), faults.end(), [](const TimedFault& a, const TimedFault& b) {
       return a.phase != b.phase ? a.phase < b.phase : a.after_ms < b.after_ms;
     });
     std::atomic<bool> done{false};
     std::thread saboteur([&] {
-      for (int phase = 0; phase < 3 && !done; ++phase) {
+      for (int phase = 0; phase < phases && !done; ++phase) {
         while (!done) {
           const auto row = ob::test::try_sqlite_row(db, "SELECT max(ordinal) FROM runs");
           if (row && !row->empty() && (*row)[0] && *(*row)[0] >= phase) break;
@@ -180,7 +187,7 @@ BOOST_FIXTURE_TEST_CASE(one_drop_stall_and_corrupted_reply_on_every_link_in_ever
   // In each phase, on every link at once: a dropped request, a corrupted reply, then a stall of
   // one exchange well past its deadline (the delay is cleared once that exchange holds it).
   std::vector<TimedFault> faults;
-  for (int phase = 0; phase < 3; ++phase) {
+  for (int phase = 0; phase < 4; ++phase) {
     for (const std::string instrument : {"psu", "chamber", "sensors", "agent"}) {
       const std::string stall_ms = instrument == "agent" ? "3000" : "1500";  // deadlines: 2 s, 0.5 s
       faults.push_back({phase, 300, "fault " + instrument + " drop 1"});
@@ -190,7 +197,7 @@ BOOST_FIXTURE_TEST_CASE(one_drop_stall_and_corrupted_reply_on_every_link_in_ever
     }
   }
   const auto db = dir.path() / "ridden-through.db";
-  const auto outcome = run(faults, db);
+  const auto outcome = run(faults, db, {"40m", "45m", "40m"}, true);
   expect_status(outcome, "completed", db);
   BOOST_TEST(outcome.reason.empty(), outcome.reason);  // no board isolated, every safe state confirmed
 
@@ -215,7 +222,8 @@ BOOST_FIXTURE_TEST_CASE(one_drop_stall_and_corrupted_reply_on_every_link_in_ever
       }
       // The sensors: the drop and the stall reconnected and retried at once; the corrupted reply an error.
       BOOST_TEST(events_in(db, phase, "reconnect", "sensors: link re-established (%") == 2);
-      BOOST_TEST(events_in(db, phase, "error", "sensors: instrument error: reading board0-thermocouple/temp %") == 1);
+      // (whichever board's thermocouple the garbled reply answered)
+      BOOST_TEST(events_in(db, phase, "error", "sensors: instrument error: reading board_-thermocouple/temp %") == 1);
       BOOST_TEST(events_in(db, phase, "error", "sensors: %") == 1);
       // board-01's agent: each fault an error, each followed by a reconnect at once (a corrupted
       // reply costs one fault, not a second "not connected" one).
@@ -234,7 +242,7 @@ BOOST_FIXTURE_TEST_CASE(one_drop_stall_and_corrupted_reply_on_every_link_in_ever
       BOOST_TEST(samples_in(db, phase, "board-02", "tflops") > 40);
     }
   }
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM runs WHERE status = 'completed'") == 3);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM runs WHERE status = 'completed'") == 4);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind IN ('isolate', 'interlock')") == 0);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND message LIKE '% in safe state'") == 4);
   check_bench_is_safe(lab);
