@@ -17,6 +17,8 @@
 #include <optional>
 
 #include "bench/board_channels.hpp"
+#include "bench/chamber_tracking.hpp"
+#include "bench/soak_monitor.hpp"
 #include "bench/lab_session.hpp"
 #include "bench/lateness_histogram.hpp"
 #include "bench/phase_targets.hpp"
@@ -25,7 +27,9 @@
 #include "bench/thermal_cycle_judge.hpp"
 #include "bench/verdict_rollup.hpp"
 #include "db/database.hpp"
+#include "db/statement.hpp"
 #include "db/analyses.hpp"
+#include "profiles/number_format.hpp"
 #include "profiles/orbit_profile.hpp"
 #include "ob/version.hpp"
 
@@ -47,6 +51,19 @@ constexpr double kCheckpointPeriodS = 1.0;
 // From an interlock's decision to what it protects in its safe state, on loopback (recorded as
 // the high limit of the latency measurements).
 constexpr double kInterlockLatencyBoundMs = 100;
+// How far above a channel's rating its over-voltage protection may be set (DP832: 33 V on a
+// 30 V channel); the driver refuses more.
+constexpr double kProtectionHeadroom = 1.1;
+constexpr double kSecondsPerMinute = 60;
+// How long (in the chamber's own time) its air may trail an ideal chamber at its rated ramp.
+constexpr double kChamberLagS = 60;
+// An enforced power cap further than this from the commanded one, on this many reads in a row
+// (a new cap takes a read to show), is a board fault.
+constexpr double kPowerCapToleranceW = 1.0;
+constexpr double kPowerCapToleranceFraction = 0.02;
+constexpr int kCapMismatchReads = 3;
+// Wall seconds a running workload may report no throughput before it is a fault.
+constexpr double kStalledWorkloadS = 5.0;
 
 // A label that names a file, made absolute; others ("(embedded) …") as they are.
 std::string absolute_label(const std::string& label) {
@@ -102,6 +119,25 @@ class CampaignRunner::Impl {
       abort_campaign("interrupted by " + name);
     });
 
+    wall_start_ = Clock::now();
+    try {
+      session_ = std::make_unique<LabSession>(io.get_executor(), config_.station, config_.speed);
+      session_executor_ = io.get_executor();
+    } catch (const std::exception& e) {
+      return refuse(std::string("cannot set up the station: ") + e.what());
+    }
+    // Connect, identify and check everything before a campaign row exists: a campaign this
+    // bench must refuse leaves no trace in the database and nothing energised.
+    std::optional<Preparation> prepared;
+    std::exception_ptr prepare_failure;
+    asio::co_spawn(io, prepare(), [&](std::exception_ptr error, Preparation result) {
+      prepare_failure = error;
+      prepared = result;
+    });
+    while (!prepared && io.run_one() > 0) {
+    }
+    if (prepare_failure) std::rethrow_exception(prepare_failure);
+    if (prepared == Preparation::refused) return refuse(*refusal_);
     if (const auto* resume = options_.resume) {
       outcome_.campaign_id = resume->campaign_id;
       // Running again: an interrupted campaign (and its run) were marked aborted.
@@ -120,14 +156,10 @@ class CampaignRunner::Impl {
                         {"station", absolute_label(config_.station.label), config_.station.text}};
       outcome_.campaign_id = recorder_.add_campaign(campaign);
     }
-    wall_start_ = Clock::now();
-
-    try {
-      session_ = std::make_unique<LabSession>(io.get_executor(), config_.station, config_.speed);
-      session_executor_ = io.get_executor();
-    } catch (const std::exception& e) {
-      return finish(db::CampaignStatus::failed, std::string("cannot set up the station: ") + e.what());
-    }
+    campaign_recorded_ = true;
+    register_devices();
+    if (generated_profile_) store_profile();
+    announce_profile();
 
     std::exception_ptr failure;
     asio::co_spawn(io, execute(), [&](std::exception_ptr error) {
@@ -178,11 +210,7 @@ class CampaignRunner::Impl {
   }
 
   asio::awaitable<void> configure_and_run() {
-    if (!co_await configure_all()) co_return;
-    register_devices();
-    if (!build_replay_profile()) co_return;
-    if (!check_thermal_programs()) co_return;
-    if (!check_setpoints()) co_return;
+    if (abort_reason_) co_return;  // an instrument could not be configured, or a signal: the safe state follows
     const auto* resume = options_.resume;
     std::size_t first = 0;
     double first_t_s = 0;
@@ -232,6 +260,40 @@ class CampaignRunner::Impl {
     double t_s = 0;
   };
 
+  enum class Preparation { ready, refused, failed };
+
+  // Before a campaign row exists: identify every instrument, check every setpoint against the
+  // identified models and the station, build the replay profile and check the chamber can
+  // follow it. `refused`: refusal_ says why (nothing energised, nothing recorded); `failed`: an
+  // instrument could not be configured (abort_reason_; the campaign is recorded as failed).
+  asio::awaitable<Preparation> prepare() {
+    if (!co_await configure_all()) co_return Preparation::failed;
+    if (abort_reason_) co_return Preparation::failed;
+    if (auto problem = check_configuration()) {
+      refusal_ = std::move(*problem);
+      co_return Preparation::refused;
+    }
+    try {
+      make_replay_profile();
+    } catch (const std::exception& e) {
+      refusal_ = std::string("profile: ") + e.what();
+      co_return Preparation::refused;
+    }
+    if (auto problem = check_feasibility()) {
+      refusal_ = std::move(*problem);
+      co_return Preparation::refused;
+    }
+    co_return Preparation::ready;
+  }
+
+  CampaignOutcome refuse(const std::string& reason) {
+    outcome_.status = db::CampaignStatus::failed;
+    outcome_.refused = true;
+    outcome_.reason = reason;
+    outcome_.verdicts_pass = false;
+    return outcome_;
+  }
+
   std::string state_json(int replays_before) const {
     return checkpoint_state_json(replays_before, elapsed_profile_s_, config_.speed, profile_id_);
   }
@@ -244,6 +306,37 @@ class CampaignRunner::Impl {
       auto it = options_.resume->partial.find(boards[i].config->name);
       if (it == options_.resume->partial.end()) continue;
       for (const auto& tick : it->second) statistics_[i].add(tick.tflops, tick.temp_c, tick.power_w, tick.sunlit);
+    }
+  }
+
+  // The bench's failures judged before the controller stopped count in the verdict line too.
+  void seed_bench_failures() {
+    recorder_.flush();
+    const auto db = db::Connection::open_read_only(recorder_.path());
+    db::Statement failed(db,
+                         "SELECT m.device_id, m.name, m.value, m.high_limit, r.label FROM measurements m JOIN runs r ON r.id = m.run_id "
+                         "WHERE r.campaign_id = ?1 AND m.verdict = 'fail' AND m.name IN ('supply_fault', 'board_fault', "
+                         "'chamber_tracking_p95_k', 'chamber_tracking_max_k', 'chamber_closed_loop') ORDER BY m.id");
+    failed.bind(1, outcome_.campaign_id);
+    while (failed.step()) {
+      const std::string name = failed.column_text(1);
+      const std::string label = failed.column_text(4);
+      if (name == "supply_fault" || name == "board_fault") {
+        for (std::size_t i = 0; i < board_states_.size(); ++i) {
+          if (!failed.is_null(0) && board_states_[i].device_id == failed.column_int64(0)) {
+            board_causes_[i].push_back((name == "supply_fault" ? "supply fault (" : "board fault (") + label + ")");
+          }
+        }
+        continue;
+      }
+      char what[200];
+      if (name == "chamber_closed_loop") {
+        std::snprintf(what, sizeof what, "%s not regulating (%s)", session_->chamber().name.c_str(), label.c_str());
+      } else {
+        std::snprintf(what, sizeof what, "chamber tracking %s %.1f K > %g K (%s)", name == "chamber_tracking_p95_k" ? "p95" : "max",
+                      failed.column_double(2), failed.is_null(3) ? 0.0 : failed.column_double(3), label.c_str());
+      }
+      chamber_causes_.push_back(what);
     }
   }
 
@@ -264,6 +357,7 @@ class CampaignRunner::Impl {
       }
     }
     last_reference_run_id_ = resume.last_reference_run_id;
+    seed_bench_failures();
     for (std::size_t i = 0; i < boards.size(); ++i) {
       if (!resume.isolated_duts.contains(boards[i].config->name)) continue;
       isolated_[i] = true;
@@ -349,6 +443,7 @@ class CampaignRunner::Impl {
       first_error_counts_.push_back(std::nullopt);
       campaign_max_temp_c_.push_back(-std::numeric_limits<double>::infinity());
       last_regulation_.push_back(drivers::PsuRegulation::unknown);
+      board_causes_.emplace_back();
       BoardStatus status;
       status.name = board.config->name;
       progress_.boards.push_back(status);
@@ -365,23 +460,12 @@ class CampaignRunner::Impl {
     add_channel(profile_state_, "illumination", "1");
     add_channel(profile_state_, "power_budget_w", "W");
     add_channel(profile_state_, "chamber_setpoint_c", "degC");
+    add_channel(profile_state_, "chamber_target_c", "degC");
     add_channel(profile_state_, "gpu_power_cap_w", "W");
   }
 
-  // The replay's profile: built from the campaign's orbit, or read from a profile file.
-  // A profile that cannot be made, read, or replayed on this bench fails the campaign here,
-  // before anything is energised.
-  bool build_replay_profile() {
-    try {
-      make_replay_profile();
-    } catch (const std::exception& e) {
-      status_on_abort_ = db::CampaignStatus::failed;
-      abort_campaign(std::string("profile: ") + e.what());
-      return false;
-    }
-    return true;
-  }
-
+  // The replay's profile: built from the campaign's orbit, or read from a profile file. A
+  // profile that cannot be made, read, or replayed on this bench refuses the campaign (throws).
   void make_replay_profile() {
     full_power_.clear();
     double weakest_max_w = 1e12;
@@ -413,7 +497,7 @@ class CampaignRunner::Impl {
     } else {
       profile_ = generate_profile(weakest_max_w, strongest_min_w, replay_orbits);
     }
-    store_profile();
+    generated_profile_ = true;  // stored once the campaign is recorded
   }
 
   // A profile made earlier (`orbitbench profile -o FILE`), checked against this bench.
@@ -453,7 +537,10 @@ class CampaignRunner::Impl {
     lab.chamber_min_c = chamber_spec.min_temp_c;
     lab.chamber_max_c = chamber_spec.max_temp_c;
     lab.chamber_max_ramp_c_per_min = session_->chamber().max_ramp_c_per_min;
-    lab.speed = config_.speed;
+    // A real chamber ramps per wall minute, so at speed S it covers 1/S of its rate per profile
+    // minute; the in-process simulated lab runs its physics S times faster, so its rated ramp
+    // holds per profile minute. Map with the ramp the chamber really has.
+    lab.speed = chamber_speed();
     lab.dut_power_max_w = weakest_max_w;
     lab.dut_power_min_w = std::min(strongest_min_w, weakest_max_w);
     lab.supply_voltage_v = config_.station.duts.front().supply.voltage_v;
@@ -461,18 +548,74 @@ class CampaignRunner::Impl {
     spec.duration_orbits = replay_orbits;
     profiles::ProfileGenerator generator(make_profile_request(spec));
     auto profile = profiles::build_profile(generator);
-    if (!generator.summary().lab.feasible()) {
-      // The bench cannot follow every part of this orbit: say where, before replaying it.
-      for (const auto& segment : generator.summary().lab.segments) {
-        char message[256];
-        std::snprintf(message, sizeof message, "profile: %s cannot be followed from t+%s to t+%s (off by %.2f %s)",
-                      std::string(profiles::to_string(segment.kind)).c_str(), format_duration(segment.start_t_s).c_str(),
-                      format_duration(segment.end_t_s).c_str(), segment.max_deviation,
-                      segment.kind == profiles::InfeasibleKind::supply_current ? "A" : "K");
-        event(std::nullopt, profile_state_.device_id, segment.start_t_s, "limit", "warning", message);
+    // Where the bench cannot follow this orbit: judged by check_feasibility(), recorded by
+    // announce_profile() once the campaign is.
+    infeasible_segments_ = generator.summary().lab.segments;
+    return profile;
+  }
+
+  // The speed the chamber's physics runs at relative to profile time (see generate_profile).
+  double chamber_speed() const { return session_->chamber().in_process_sim ? 1.0 : config_.speed; }
+
+  static std::string describe(const profiles::InfeasibleSegment& segment) {
+    char text[256];
+    std::snprintf(text, sizeof text, "%s from t+%s to t+%s (off by %.2f %s)", std::string(profiles::to_string(segment.kind)).c_str(),
+                  format_duration(segment.start_t_s).c_str(), format_duration(segment.end_t_s).c_str(), segment.max_deviation,
+                  segment.kind == profiles::InfeasibleKind::supply_current ? "A" : "K");
+    return text;
+  }
+
+  static bool is_chamber_segment(const profiles::InfeasibleSegment& segment) {
+    return segment.kind != profiles::InfeasibleKind::supply_current;
+  }
+
+  // The chamber segments the orbit's target leaves by more than the tracking tolerance.
+  std::vector<const profiles::InfeasibleSegment*> untrackable_segments() const {
+    std::vector<const profiles::InfeasibleSegment*> out;
+    for (const auto& segment : infeasible_segments_) {
+      if (is_chamber_segment(segment) && segment.max_deviation > config_.limits.chamber_tracking_p95_k) out.push_back(&segment);
+    }
+    return out;
+  }
+
+  // An orbit the chamber cannot follow within the tracking tolerance is refused before
+  // anything is energised, naming the segments and the speed that would work, unless the
+  // campaign accepts it (accept_thermal_infeasibility: tracking judged against what the chamber
+  // can do, and the verdict says how far that was from the orbit).
+  std::optional<std::string> check_feasibility() const {
+    const auto segments = untrackable_segments();
+    if (segments.empty() || config_.accept_thermal_infeasibility) return std::nullopt;
+    std::string text = config_.label + ": the chamber cannot follow this orbit within limits.chamber_tracking_k.p95 " +
+                       profiles::format_number(config_.limits.chamber_tracking_p95_k) + " K:";
+    double workable_speed = config_.speed;
+    bool speed_helps = !session_->chamber().in_process_sim;
+    for (const auto* segment : segments) {
+      text += "\n  " + describe(*segment);
+      if (segment->kind == profiles::InfeasibleKind::chamber_range) speed_helps = false;
+      if (segment->kind == profiles::InfeasibleKind::chamber_ramp && segment->needed_ramp_c_per_min > 0) {
+        workable_speed = std::min(workable_speed, config_.speed * segment->available_ramp_c_per_min / segment->needed_ramp_c_per_min);
       }
     }
-    return profile;
+    if (speed_helps) {
+      text += "\n  a speed of at most " + profiles::format_number(std::floor(workable_speed * 100) / 100) + " would let " +
+              session_->chamber().name + " ramp fast enough";
+    } else {
+      text += "\n  no speed helps: " + std::string(session_->chamber().in_process_sim
+                                                      ? "the simulated chamber's ramp scales with the speed"
+                                                      : "the orbit's target lies beyond the chamber's range");
+    }
+    text += "\n  (accept_thermal_infeasibility: true replays it anyway, judged against what the chamber can do)";
+    return text;
+  }
+
+  // The generated profile's segments the bench cannot follow, recorded before replaying them.
+  void announce_profile() {
+    for (const auto& segment : infeasible_segments_) {
+      const bool accepted = is_chamber_segment(segment) && config_.accept_thermal_infeasibility &&
+                            segment.max_deviation > config_.limits.chamber_tracking_p95_k;
+      event(std::nullopt, profile_state_.device_id, segment.start_t_s, "limit", "warning",
+            "profile: " + describe(segment) + (accepted ? " — accepted (accept_thermal_infeasibility)" : ""));
+    }
   }
 
   void store_profile() {
@@ -520,12 +663,18 @@ class CampaignRunner::Impl {
   }
 
   // Hardware guards beside our own limits, where the model has them: over-voltage protection at
-  // the DUT's max_voltage_v, and the output watchdog that switches the outputs off by itself
-  // if this controller goes silent (a crash, a hung host).
+  // the DUT's max_voltage_v, over-current protection at its max_current_a (where the level is
+  // programmable: a model whose OCP trips at the current setting would trip on every CC
+  // episode the profile's current limit allows), and the output watchdog that switches the
+  // outputs off by itself if this controller goes silent (a crash, a hung host).
   asio::awaitable<drivers::Status> arm_protection(PsuHandle& psu, const SupplyConfig& supply) {
     const auto capabilities = psu.driver->capabilities();
     if (capabilities.ovp && capabilities.ovp_level) {
       auto status = co_await psu.driver->configure_ovp(supply.channel, supply.max_voltage_v, true);
+      if (!status) co_return status;
+    }
+    if (capabilities.ocp && capabilities.ocp_level) {
+      auto status = co_await psu.driver->configure_ocp(supply.channel, supply.max_current_a, true);
       if (!status) co_return status;
     }
     if (capabilities.watchdog && !psu.watchdog_armed) {
@@ -559,10 +708,94 @@ class CampaignRunner::Impl {
     return PhaseTargets(phase, full_power_);
   }
 
-  // A thermal-cycling step this bench cannot run fails the campaign before anything is
-  // energised: plateaus beyond the chamber's range, ramps faster than it may be driven, or
-  // functional tests too short to hold three samples at this speed.
-  bool check_thermal_programs() {
+  // Everything the plan and the station ask of the instruments, checked against the identified
+  // models' ratings and the station's limits before a campaign row exists and before anything
+  // is energised: "file:line: field: what is wrong", or nullopt when all is well.
+  std::optional<std::string> check_configuration() const {
+    if (auto problem = check_chamber_ranges()) return problem;
+    if (auto problem = check_supplies()) return problem;
+    if (auto problem = check_plan_setpoints()) return problem;
+    return check_thermal_programs();
+  }
+
+  // A station that claims more of the chamber than its controller reports is misconfigured.
+  std::optional<std::string> check_chamber_ranges() const {
+    const auto& chamber = session_->chamber();
+    const auto rated = chamber.driver->chamber_limits();
+    if (!rated || !chamber.config) return std::nullopt;
+    const auto& station = config_.station;
+    const std::string where = station.label + ":" + std::to_string(chamber.config->line) + ": instruments." + chamber.name;
+    char text[320];
+    if (chamber.config->min_temp_c && *chamber.config->min_temp_c < rated->min_temp_c) {
+      std::snprintf(text, sizeof text, ".min_temp_c: %.1f °C is below what %s reports it can reach (%.1f … %.1f °C)",
+                    *chamber.config->min_temp_c, chamber.identity.model.c_str(), rated->min_temp_c, rated->max_temp_c);
+      return where + text;
+    }
+    if (chamber.config->max_temp_c && *chamber.config->max_temp_c > rated->max_temp_c) {
+      std::snprintf(text, sizeof text, ".max_temp_c: %.1f °C is above what %s reports it can reach (%.1f … %.1f °C)",
+                    *chamber.config->max_temp_c, chamber.identity.model.c_str(), rated->min_temp_c, rated->max_temp_c);
+      return where + text;
+    }
+    return std::nullopt;
+  }
+
+  // Each DUT's supply channel exists on the identified model, and its voltage, current limit
+  // and protection levels are within that channel's rating.
+  std::optional<std::string> check_supplies() const {
+    for (const auto& board : session_->boards()) {
+      const auto& dut = *board.config;
+      const auto& supply = dut.supply;
+      auto& driver = *board.supply->driver;
+      const std::string where = config_.station.label + ":" + std::to_string(dut.line) + ": duts." + dut.name + ".supply.";
+      char text[320];
+      if (supply.channel < 1 || supply.channel > driver.channel_count()) {
+        std::snprintf(text, sizeof text, "channel: %d does not exist on %s (%s: channels 1 … %d)", supply.channel,
+                      board.supply->name.c_str(), board.supply->identity.model.c_str(), driver.channel_count());
+        return where + text;
+      }
+      const auto rating = driver.channel_spec(supply.channel);
+      if (rating.max_voltage_v <= 0) continue;  // a model without ratings in its table
+      if (supply.voltage_v > rating.max_voltage_v) {
+        std::snprintf(text, sizeof text, "voltage_v: %.3f V is beyond %s CH%d's rating of %.3f V", supply.voltage_v,
+                      board.supply->name.c_str(), supply.channel, rating.max_voltage_v);
+        return where + text;
+      }
+      if (supply.max_current_a > rating.max_current_a) {
+        std::snprintf(text, sizeof text, "max_current_a: %.3f A is beyond %s CH%d's rating of %.3f A", supply.max_current_a,
+                      board.supply->name.c_str(), supply.channel, rating.max_current_a);
+        return where + text;
+      }
+      const auto capabilities = driver.capabilities();
+      if (capabilities.ovp && capabilities.ovp_level && supply.max_voltage_v > rating.max_voltage_v * kProtectionHeadroom) {
+        std::snprintf(text, sizeof text, "max_voltage_v: OVP at %.3f V is beyond %s CH%d's %.3f V (rating %.3f V + 10 %%)",
+                      supply.max_voltage_v, board.supply->name.c_str(), supply.channel, rating.max_voltage_v * kProtectionHeadroom,
+                      rating.max_voltage_v);
+        return where + text;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // The chamber temperature of each baseline and reference phase within the chamber's range
+  // (the station's min/max_temp_c, else the model's).
+  std::optional<std::string> check_plan_setpoints() const {
+    const auto chamber = session_->chamber().driver->spec();
+    for (const auto& phase : config_.plan) {
+      if (phase.kind != PhaseKind::baseline && phase.kind != PhaseKind::reference) continue;
+      if (phase.chamber_c >= chamber.min_temp_c && phase.chamber_c <= chamber.max_temp_c) continue;
+      char text[320];
+      std::snprintf(text, sizeof text, "%s:%d: %s.chamber_c: %.1f °C is outside %s's %.1f … %.1f °C", config_.label.c_str(),
+                    phase.line, to_string(phase.kind), phase.chamber_c, session_->chamber().name.c_str(), chamber.min_temp_c,
+                    chamber.max_temp_c);
+      return std::string(text);
+    }
+    return std::nullopt;
+  }
+
+  // A thermal-cycling step this bench cannot run: plateaus beyond the chamber's range, ramps
+  // faster than it may be driven, or functional tests too short to hold three samples at this
+  // speed.
+  std::optional<std::string> check_thermal_programs() const {
     const auto chamber = session_->chamber().driver->spec();
     const double max_ramp = session_->chamber().max_ramp_c_per_min;
     double board_period_s = config_.sample_period_s;  // the functional tests are judged on the boards' samples
@@ -588,43 +821,9 @@ class CampaignRunner::Impl {
                       format_duration(step_profile_s).c_str());
       }
       if (problem[0] == 0) continue;
-      status_on_abort_ = db::CampaignStatus::failed;
-      abort_campaign(config_.label + ":" + std::to_string(phase.line) + ": thermal_cycle: " + problem);
-      return false;
+      return config_.label + ":" + std::to_string(phase.line) + ": thermal_cycle: " + problem;
     }
-    return true;
-  }
-
-  // Setpoints beyond the station's limits fail the campaign before anything is energised: the
-  // chamber temperature of each baseline and reference phase (the station's min/max_temp_c, else
-  // the model's range) and each DUT's supply voltage and current against its channel's rating.
-  // The drivers refuse them too, but only when energize() reaches them: after the supplies
-  // before them were switched on and their workloads started.
-  bool check_setpoints() {
-    const auto chamber = session_->chamber().driver->spec();
-    char problem[320] = "";
-    for (const auto& phase : config_.plan) {
-      if (phase.kind != PhaseKind::baseline && phase.kind != PhaseKind::reference) continue;
-      if (phase.chamber_c >= chamber.min_temp_c && phase.chamber_c <= chamber.max_temp_c) continue;
-      std::snprintf(problem, sizeof problem, "%s:%d: %s: chamber_c %.1f °C is outside %s's %.1f … %.1f °C",
-                    config_.label.c_str(), phase.line, to_string(phase.kind), phase.chamber_c,
-                    session_->chamber().name.c_str(), chamber.min_temp_c, chamber.max_temp_c);
-      break;
-    }
-    for (const auto& board : session_->boards()) {
-      if (problem[0] != 0) break;
-      const auto& supply = board.config->supply;
-      const auto rating = board.supply->driver->channel_spec(supply.channel);
-      if (rating.max_voltage_v <= 0) continue;  // no such channel: set_voltage() says so, before sending
-      if (supply.voltage_v <= rating.max_voltage_v && supply.max_current_a <= rating.max_current_a) continue;
-      std::snprintf(problem, sizeof problem, "%s: supply %.3f V, up to %.3f A is beyond %s CH%d's rating of %.3f V, %.3f A",
-                    board.config->name.c_str(), supply.voltage_v, supply.max_current_a, board.supply->name.c_str(),
-                    supply.channel, rating.max_voltage_v, rating.max_current_a);
-    }
-    if (problem[0] == 0) return true;
-    status_on_abort_ = db::CampaignStatus::failed;
-    abort_campaign(std::string("setpoint beyond a station limit, nothing energised: ") + problem);
-    return false;
+    return std::nullopt;
   }
 
   // ---- one phase: a tick loop per instrument -------------------------------------------------
@@ -642,6 +841,14 @@ class CampaignRunner::Impl {
     double first_t_s = 0;    // its profile time: every loop begins at its own first tick from there
     int ordinal = 0;         // plan index
     int replays_before = 0;  // replay phases begun before this one
+    std::string label;
+    // Baseline and reference runs soak first: they measure from measure_from_t_s (when the bench
+    // became stable) to end_t_s; until then `soaking` and end_t_s is the soak's timeout plus the
+    // phase. Other runs measure from 0 to their duration.
+    bool soaking = false;
+    double measure_from_t_s = 0;
+    double end_t_s = 0;
+    double phase_s = 0;  // the phase's own length, from measure_from_t_s
   };
 
   asio::awaitable<void> run_phase(const PhaseConfig& phase, const PhaseStart& start, const std::string& label) {
@@ -652,6 +859,22 @@ class CampaignRunner::Impl {
     run.period_wall_s = config_.sample_period_s;
     run.step_profile_s = config_.sample_period_s * config_.speed;
     run.duration_s = phase.kind == PhaseKind::replay ? phase.orbits * profile_->orbit().period_s() : targets.duration_s();
+    run.phase_s = run.duration_s;
+    run.end_t_s = run.duration_s;
+    run.label = label;
+    const bool soaks = phase.kind == PhaseKind::baseline || phase.kind == PhaseKind::reference;
+    if (soaks) {
+      const auto* resume = options_.resume;
+      const bool soaked = start.run_id && resume && resume->run_id == start.run_id && resume->soak_s;
+      if (soaked) {  // it was stable before the controller stopped: measuring goes on
+        run.measure_from_t_s = *resume->soak_s;
+        run.end_t_s = run.measure_from_t_s + run.phase_s;
+      } else {  // soak (again, from the resumed tick: it does not inherit the time from before)
+        run.soaking = true;
+        run.end_t_s = start.t_s + config_.soak.timeout_s + run.phase_s;
+      }
+      run.duration_s = run.end_t_s;
+    }
     run.ticks = static_cast<long>(std::floor(run.duration_s / run.step_profile_s + 1e-9)) + 1;
     run.ordinal = start.ordinal;
     run.replays_before = start.replays_before;
@@ -659,9 +882,10 @@ class CampaignRunner::Impl {
     run.first_tick = std::min(run.ticks, static_cast<long>(std::llround(start.t_s / run.step_profile_s)));
     run.first_t_s = static_cast<double>(run.first_tick) * run.step_profile_s;
 
-    progress_.phase = label;
-    progress_.phase_duration_s = run.duration_s;
+    progress_.phase = run.soaking ? label + " (soaking)" : label;
+    progress_.phase_duration_s = run.phase_s;
     statistics_.assign(session_->boards().size(), RunStatistics{});
+    begin_run_checks(run, start.t_s);
     lateness_.clear();
     late_ticks_ = 0;
     pause_offset_ = Clock::duration::zero();
@@ -682,7 +906,8 @@ class CampaignRunner::Impl {
       row.speed = config_.speed;
       row.started_unix_s = unix_now_s();
       run.run_id = recorder_.add_run(row);
-      event(run.run_id, std::nullopt, 0.0, "phase", "info", label + " started (" + format_duration(run.duration_s) + ")");
+      event(run.run_id, std::nullopt, 0.0, "phase", "info",
+            label + " started (" + format_duration(run.phase_s) + (run.soaking ? ", measured once the bench is stable)" : ")"));
       if (phase.kind == PhaseKind::thermal_cycle && phase.cycle == 1) announce_program(run.run_id, *phase.thermal);
     }
     run.start = Clock::now() - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(run.first_t_s / config_.speed));
@@ -726,19 +951,20 @@ class CampaignRunner::Impl {
     // (With the status committed first, a kill in between left a completed run without its
     // verdict and its "completed" event for good.)
     if (completed && phase.kind == PhaseKind::thermal_cycle) record_cycle_judgement(run, phase);
+    if (completed) record_bench_judgements(run);
     const std::optional<int> failed = completed ? std::optional<int>(count_failed_measurements(run.run_id)) : std::nullopt;
     recorder_.aggregate_run(run.run_id);  // the analyses read these, not every sample
     // An operator's interruption can be resumed: the run's measurements wait for its end then.
     if (!interrupted_by_operator()) record_run_measurements(run, phase.kind);
     if (failed) record_run_verdict(run.run_id, *failed);
     last_run_id_ = run.run_id;
-    elapsed_profile_s_ += run.duration_s;
-    event(run.run_id, std::nullopt, run.duration_s, "phase", "info", label + (completed ? " completed" : " aborted"));
+    elapsed_profile_s_ += run.end_t_s;
+    event(run.run_id, std::nullopt, run.end_t_s, "phase", "info", label + (completed ? " completed" : " aborted"));
     recorder_.finish_run(run.run_id, completed ? db::RunStatus::completed : db::RunStatus::aborted, unix_now_s());
   }
 
   template <class Body>
-  asio::awaitable<void> tick_loop(const PhaseRun& run, double period_wall_s, Body body) {
+  asio::awaitable<void> tick_loop(PhaseRun& run, double period_wall_s, Body body) {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     const TimerRegistration registration(tick_timers_, timer);
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period_wall_s));
@@ -747,6 +973,7 @@ class CampaignRunner::Impl {
     const long ticks = static_cast<long>(std::floor(run.duration_s / step_profile_s + 1e-9)) + 1;
     const long first_tick = std::min(ticks, static_cast<long>(std::ceil(run.first_t_s / step_profile_s - 1e-9)));
     for (long tick = first_tick; tick < ticks && !abort_reason_; ++tick) {
+      if (static_cast<double>(tick) * step_profile_s > run.end_t_s + 1e-9) break;  // the soak ended it earlier
       // While the profile clock is paused (the chamber left its band) no loop moves on.
       while (paused_ && !abort_reason_) {
         timer.expires_after(period);
@@ -770,7 +997,7 @@ class CampaignRunner::Impl {
     }
   }
 
-  asio::awaitable<void> chamber_tick(const PhaseRun& run, double t_s) {
+  asio::awaitable<void> chamber_tick(PhaseRun& run, double t_s) {
     auto& chamber = *session_->chamber().driver;
     const Targets targets = run.targets->at(t_s);
     if (std::abs(targets.chamber_c - last_chamber_setpoint_c_) > kChamberSetpointDeadbandC) {
@@ -784,6 +1011,12 @@ class CampaignRunner::Impl {
     chamber_state_.consecutive_faults = 0;
     const double wall = unix_now_s();
     note_chamber_alarms(run, *reading, t_s);
+    const bool alarmed = handle_chamber_alarm(run, *reading, t_s);
+    if (!alarmed) {
+      check_closed_loop(run, *reading, t_s);
+      if (!run.soaking && t_s >= run.measure_from_t_s - 1e-9) tracking_.add(t_s, targets.chamber_target_c, reading->air_temp_c);
+      if (run.soaking && soak_) soak_->chamber(t_s, reading->air_temp_c, reading->setpoint_c);
+    }
     check_chamber_band(run, *reading, t_s);
     check_interlock(run, std::nullopt, kChamberAirChannel, reading->air_temp_c, t_s);
     check_interlock(run, std::nullopt, kChamberDeviationChannel, std::abs(reading->air_temp_c - reading->setpoint_c), t_s);
@@ -814,7 +1047,7 @@ class CampaignRunner::Impl {
   // holds at its tick (setpoints held) until watch_chamber_band() sees the air back within.
   void check_chamber_band(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s) {
     const auto band = config_.limits.chamber_band_c;
-    if (!band || paused_) return;
+    if (!band || paused_ || abort_reason_) return;
     if (std::abs(reading.air_temp_c - reading.setpoint_c) <= *band) {
       out_of_band_reads_ = 0;
       return;
@@ -887,6 +1120,10 @@ class CampaignRunner::Impl {
       if (reading->regulation != drivers::PsuRegulation::unknown) {
         sample(run, state, prefix + "regulation", t_s, wall, static_cast<double>(reading->regulation));
       }
+      if (const char* cause = supply_fault_cause(*reading)) {
+        supply_fault(run, i, cause, *reading, t_s);
+        continue;
+      }
       check_interlock(run, i, "supply_voltage_v", reading->voltage_v, t_s);
       check_interlock(run, i, "supply_current_a", reading->current_a, t_s);
       check_interlock(run, i, "supply_power_w", reading->power_w, t_s);
@@ -894,7 +1131,7 @@ class CampaignRunner::Impl {
     state.consecutive_faults = 0;
   }
 
-  asio::awaitable<void> board_tick(const PhaseRun& run, std::size_t index, double t_s) {
+  asio::awaitable<void> board_tick(PhaseRun& run, std::size_t index, double t_s) {
     if (isolated_[index]) co_return;
     auto& board = session_->boards()[index];
     auto& state = board_states_[index];
@@ -919,7 +1156,12 @@ class CampaignRunner::Impl {
     }
     std::optional<bool> sunlit;
     if (targets.illumination) sunlit = *targets.illumination >= kSunlitThreshold;
-    statistics_[index].add(t.tflops, t.gpu_temp_c, t.power_w, sunlit);
+    if (run.soaking && soak_) soak_->board(index, t_s, t.gpu_temp_c);
+    // Judged only on what was measured: after the soak, and never while its supply was off.
+    if (!run.soaking && t_s >= run.measure_from_t_s - 1e-9 && !checks_[index].supply_off) {
+      statistics_[index].add(t.tflops, t.gpu_temp_c, t.power_w, sunlit);
+    }
+    check_board_readbacks(run, index, t, t_s);
     auto& status = progress_.boards[index];
     status.tflops = t.tflops;
     status.temp_c = t.gpu_temp_c;
@@ -1023,9 +1265,10 @@ class CampaignRunner::Impl {
     return "W";  // the station parser allows only _c, _v, _a, _w
   }
 
-  asio::awaitable<void> profile_tick(const PhaseRun& run, double t_s) {
+  asio::awaitable<void> profile_tick(PhaseRun& run, double t_s) {
     const Targets targets = run.targets->at(t_s);
     const double wall = unix_now_s();
+    update_soak(run, t_s);
     // About once a wall second: where `orbitbench resume` would go on after a crash.
     const long ticks_per_checkpoint = std::max(1L, std::lround(kCheckpointPeriodS / run.period_wall_s));
     if (std::lround(t_s / run.step_profile_s) % ticks_per_checkpoint == 0) {
@@ -1042,6 +1285,8 @@ class CampaignRunner::Impl {
     }
     const double remaining_profile_s = total_profile_s() - elapsed_profile_s_ - t_s;
     progress_.remaining_wall_s = remaining_profile_s / config_.speed;
+    // What the orbit (or the plan) asks of the chamber air: tracking is judged against it.
+    sample(run, profile_state_, "chamber_target_c", t_s, wall, targets.chamber_target_c);
     if (targets.illumination || run.phase->kind == PhaseKind::thermal_cycle) {  // what the plan asks for, as it changes
       sample(run, profile_state_, "chamber_setpoint_c", t_s, wall, targets.chamber_c);
       sample(run, profile_state_, "gpu_power_cap_w", t_s, wall, targets.duts.front().power_cap_w);
@@ -1069,6 +1314,237 @@ class CampaignRunner::Impl {
       }
     }
     return total;
+  }
+
+  // ---- commanded versus achieved ------------------------------------------------------------
+
+  // Per run: a fresh tracking record (the ideal chamber starts at the run's first reading), the
+  // soak of a baseline or reference run, and the boards' readback state.
+  void begin_run_checks(const PhaseRun& run, double start_t_s) {
+    TrackingRule rule;
+    rule.ramp_c_per_s = session_->chamber().max_ramp_c_per_min / kSecondsPerMinute / chamber_speed();
+    rule.lag_s = kChamberLagS * chamber_speed();
+    if (config_.accept_thermal_infeasibility) {
+      const auto spec = session_->chamber().driver->spec();
+      rule.reachable_c = std::make_pair(spec.min_temp_c, spec.max_temp_c);
+    }
+    tracking_ = ChamberTracking(rule);
+    chamber_open_loop_ = false;
+    soak_.reset();
+    if (run.soaking) {
+      std::vector<std::string> names;
+      for (const auto& board : session_->boards()) names.push_back(board.config->name);
+      soak_.emplace(config_.soak, std::move(names), start_t_s);
+      for (std::size_t i = 0; i < isolated_.size(); ++i) {
+        if (isolated_[i]) soak_->forget_board(i);
+      }
+    }
+    checks_.assign(session_->boards().size(), BoardChecks{});
+  }
+
+  // The soak's decision, once per profile tick: measuring starts at the next tick once the bench
+  // has held stable for soak.hold; past soak.timeout the campaign fails, naming what still moved.
+  void update_soak(PhaseRun& run, double t_s) {
+    if (!run.soaking || !soak_ || abort_reason_) return;
+    const auto state = soak_->update(t_s);
+    if (state == SoakMonitor::State::soaking) return;
+    if (state == SoakMonitor::State::timed_out) {
+      status_on_abort_ = db::CampaignStatus::failed;
+      abort_campaign(run.label + " did not stabilise within soak.timeout " + format_duration(config_.soak.timeout_s) + ": " +
+                     soak_->still_moving());
+      return;
+    }
+    run.soaking = false;
+    run.measure_from_t_s = t_s + run.step_profile_s;
+    run.end_t_s = run.measure_from_t_s + run.phase_s;
+    // Recorded at once: a resume goes on measuring from here, and the run's aggregates start here.
+    recorder_.add_measurement(db::MeasurementRow{run.run_id, std::nullopt, "soak_s", run.measure_from_t_s, "s", std::nullopt,
+                                                 std::nullopt, "info"});
+    char message[256];
+    std::snprintf(message, sizeof message, "%s stable after %s of soak (air within %g K, boards below %g °C/min for %s); measuring %s",
+                  run.label.c_str(), format_duration(run.measure_from_t_s).c_str(), config_.soak.band_k,
+                  config_.soak.max_slope_c_per_min, format_duration(config_.soak.hold_s).c_str(),
+                  format_duration(run.phase_s).c_str());
+    event(run.run_id, std::nullopt, t_s, "soak", "info", message);
+    progress_.last_event = message;
+    progress_.phase = run.label;
+  }
+
+  // A raised alarm stops the chamber's control. Default: abort into the safe state. With
+  // on_chamber_alarm: pause, the profile clock holds until it clears (failing after
+  // limits.chamber_alarm_s). True while an alarm is raised (no tracking is judged on it).
+  bool handle_chamber_alarm(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s) {
+    if (reading.alarm_count == 0) return false;
+    if (abort_reason_) return true;
+    std::string codes;
+    for (const auto& alarm : reading.alarms) codes += (codes.empty() ? " (" : ", ") + alarm;
+    if (!codes.empty()) codes += ")";
+    const std::string what = session_->chamber().name + " alarm" + codes + " in " + run.label;
+    if (config_.on_chamber_alarm == ChamberAlarmPolicy::abort) {
+      chamber_causes_.push_back(what);
+      abort_campaign(what + ": its control stopped; every instrument into its safe state (on_chamber_alarm: abort)");
+      return true;
+    }
+    if (paused_) return true;
+    paused_ = true;
+    pause_started_ = Clock::now();
+    event(run.run_id, chamber_state_.device_id, t_s, "pause", "warning",
+          "profile clock paused at t+" + format_duration(t_s) + ": " + what + " (on_chamber_alarm: pause, up to " +
+              format_duration(config_.limits.chamber_alarm_s) + ")");
+    asio::co_spawn(session_executor_, watch_chamber_alarm(run.run_id, t_s, run.period_wall_s, what), asio::detached);
+    return true;
+  }
+
+  asio::awaitable<void> watch_chamber_alarm(std::int64_t run_id, double t_s, double period_s, std::string what) {
+    asio::steady_timer timer(session_executor_);
+    auto& chamber = *session_->chamber().driver;
+    const auto deadline = pause_started_ + std::chrono::duration_cast<Clock::duration>(
+                                               std::chrono::duration<double>(config_.limits.chamber_alarm_s));
+    bool cleared = false;
+    while (!abort_reason_ && !cleared) {
+      if (Clock::now() >= deadline) {
+        chamber_causes_.push_back(what + " did not clear");
+        status_on_abort_ = db::CampaignStatus::failed;
+        abort_campaign(what + " did not clear within limits.chamber_alarm_s " + format_duration(config_.limits.chamber_alarm_s));
+        break;
+      }
+      timer.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period_s)));
+      std::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      auto reading = co_await chamber.read();
+      if (!reading) {
+        if (count_fault(chamber_state_, reading.error(), run_id, t_s)) abort_campaign(fault_limit_reason(chamber_state_, reading.error()));
+        continue;
+      }
+      chamber_state_.consecutive_faults = 0;
+      cleared = reading->alarm_count == 0;
+    }
+    const auto paused_for = Clock::now() - pause_started_;
+    pause_offset_ += paused_for;
+    paused_s_ += std::chrono::duration<double>(paused_for).count();
+    paused_ = false;
+    last_chamber_alarms_ = 0;
+    if (abort_reason_) co_return;
+    const std::string message = "profile clock restarted after " + format_duration(std::chrono::duration<double>(paused_for).count()) +
+                                " paused: " + session_->chamber().name + " alarms cleared";
+    event(run_id, chamber_state_.device_id, t_s, "pause", "info", message);
+    progress_.last_event = message;
+  }
+
+  // A chamber whose controller is not regulating (not in constant/closed-loop mode) while a run
+  // needs it: an error once per run, and the run's chamber_closed_loop judgement fails.
+  void check_closed_loop(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s) {
+    if (reading.running || chamber_open_loop_) return;
+    chamber_open_loop_ = true;
+    const std::string message = session_->chamber().name + " is not regulating (not in closed-loop constant mode) during " +
+                                run.label + ": its air follows no setpoint";
+    event(run.run_id, chamber_state_.device_id, t_s, "chamber_fault", "error", message);
+    progress_.last_event = message;
+  }
+
+  // Why a channel the plan has on is not delivering: a tripped protection, or the output off.
+  static const char* supply_fault_cause(const drivers::PsuReading& reading) {
+    if (reading.ovp_tripped.value_or(false)) return "OVP tripped";
+    if (reading.ocp_tripped.value_or(false)) return "OCP tripped";
+    if (!reading.output_on) return "output off";
+    return nullptr;
+  }
+
+  // The board loses its supply: an error naming the channel and the cause, its verdict fails
+  // with it, and it is isolated (workload stopped) while the others go on.
+  void supply_fault(const PhaseRun& run, std::size_t index, const char* cause, const drivers::PsuReading& reading, double t_s) {
+    auto& board = session_->boards()[index];
+    checks_[index].supply_off = true;
+    char what[256];
+    std::snprintf(what, sizeof what, "%s CH%d %s at t=%.0f s (%s)", board.supply->name.c_str(), board.config->supply.channel,
+                  cause, t_s, run.label.c_str());
+    char message[400];
+    std::snprintf(message, sizeof message, "%s: %s: output %s, %.3f V, %.3f A; the board is isolated", board.config->name.c_str(),
+                  what, reading.output_on ? "on" : "off", reading.voltage_v, reading.current_a);
+    event(run.run_id, board_states_[index].device_id, t_s, "supply_fault", "error", message);
+    recorder_.add_measurement(db::MeasurementRow{run.run_id, board_states_[index].device_id, "supply_fault", 1.0, "count",
+                                                 std::nullopt, 0.0, "fail"});
+    board_causes_[index].push_back(what);
+    isolate(index, message, run, t_s);
+  }
+
+  // The board's own readbacks: the enforced power cap against the one commanded, and a
+  // workload that should be running but reports no throughput.
+  void check_board_readbacks(const PhaseRun& run, std::size_t index, const drivers::GpuTelemetry& t, double t_s) {
+    auto& check = checks_[index];
+    const auto device = board_states_[index].device_id;
+    const auto& name = session_->boards()[index].config->name;
+    const double commanded_w = last_cap_w_[index];
+    const bool cap_differs = commanded_w > 0 && t.power_limit_w > 0 &&
+                             std::abs(t.power_limit_w - commanded_w) > std::max(kPowerCapToleranceW, commanded_w * kPowerCapToleranceFraction);
+    check.cap_mismatches = cap_differs ? check.cap_mismatches + 1 : 0;
+    if (check.cap_mismatches == kCapMismatchReads && !check.cap_fault_recorded) {
+      check.cap_fault_recorded = true;
+      char what[200];
+      std::snprintf(what, sizeof what, "power cap %.1f W enforced, %.1f W commanded (%s)", t.power_limit_w, commanded_w, run.label.c_str());
+      board_fault(run, index, what, t_s);
+    }
+    const bool working = t.tflops > 0 || t.hbm_gbps > 0;
+    const auto now = Clock::now();
+    if (working || isolated_[index]) {
+      check.idle_since.reset();
+      check.idle_fault_open = false;
+      return;
+    }
+    if (!check.idle_since) check.idle_since = now;
+    // A duty-cycled workload rests for part of each period; beyond that, a few seconds.
+    const double allowed_s = kStalledWorkloadS + (1.0 - config_.workload.duty_cycle) * config_.workload.period_s;
+    const double idle_s = std::chrono::duration<double>(now - *check.idle_since).count();
+    if (idle_s <= allowed_s || check.idle_fault_open) return;
+    check.idle_fault_open = true;
+    char what[200];
+    std::snprintf(what, sizeof what, "workload reported no throughput for %.1f s (workload %s, %s)", idle_s,
+                  t.workload_running ? "running" : "not running", run.label.c_str());
+    board_fault(run, index, what, t_s);
+    (void)name;
+    (void)device;
+  }
+
+  void board_fault(const PhaseRun& run, std::size_t index, const std::string& what, double t_s) {
+    const auto& name = session_->boards()[index].config->name;
+    event(run.run_id, board_states_[index].device_id, t_s, "board_fault", "error", name + ": " + what);
+    recorder_.add_measurement(db::MeasurementRow{run.run_id, board_states_[index].device_id, "board_fault", 1.0, "count",
+                                                 std::nullopt, 0.0, "fail"});
+    board_causes_[index].push_back(what);
+    progress_.last_event = name + ": " + what;
+  }
+
+  // The run's chamber judgements, written before its verdict is counted: tracking against the
+  // orbit's target (p95 and max) and closed-loop control throughout.
+  void record_bench_judgements(const PhaseRun& run) {
+    const auto chamber = chamber_state_.device_id;
+    auto add = [&](const char* name, double value, const char* unit, std::optional<double> high, const char* verdict) {
+      recorder_.add_measurement(db::MeasurementRow{run.run_id, chamber, name, value, unit, std::nullopt, high, verdict});
+    };
+    if (tracking_.count() > 0) {
+      const double p95_k = tracking_.p95_k();
+      const double max_k = tracking_.max_k();
+      const double p95_limit = config_.limits.chamber_tracking_p95_k;
+      const bool p95_pass = p95_k <= p95_limit;
+      add("chamber_tracking_p95_k", p95_k, "K", p95_limit, p95_pass ? "pass" : "fail");
+      const auto& max_limit = config_.limits.chamber_tracking_max_k;
+      const bool max_pass = !max_limit || max_k <= *max_limit;
+      add("chamber_tracking_max_k", max_k, "K", max_limit, max_limit ? (max_pass ? "pass" : "fail") : "info");
+      add("chamber_orbit_gap_max_k", tracking_.max_raw_k(), "K", std::nullopt, "info");
+      char what[200];
+      if (!p95_pass) {
+        std::snprintf(what, sizeof what, "chamber tracking p95 %.1f K > %g K (%s)", p95_k, p95_limit, run.label.c_str());
+        chamber_causes_.push_back(what);
+        event(run.run_id, chamber, run.end_t_s, "chamber_fault", "error", std::string(what) + ": the air did not follow the orbit's target");
+      }
+      if (!max_pass) {
+        std::snprintf(what, sizeof what, "chamber tracking max %.1f K > %g K (%s)", max_k, *max_limit, run.label.c_str());
+        chamber_causes_.push_back(what);
+        event(run.run_id, chamber, run.end_t_s, "chamber_fault", "error", what);
+      }
+    }
+    add("chamber_closed_loop", chamber_open_loop_ ? 0.0 : 1.0, "bool", std::nullopt, chamber_open_loop_ ? "fail" : "pass");
+    if (chamber_open_loop_) chamber_causes_.push_back(session_->chamber().name + " not regulating (" + run.label + ")");
   }
 
   // ---- faults, events, samples ---------------------------------------------------------------
@@ -1182,6 +1658,7 @@ class CampaignRunner::Impl {
 
   void event(std::optional<std::int64_t> run_id, std::optional<std::int64_t> device_id, std::optional<double> t_s,
              const char* kind, const char* severity, const std::string& message) {
+    if (!campaign_recorded_) return;  // preparing: a refusal leaves no trace; an abort is recorded with the campaign
     db::EventRow row;
     row.campaign_id = outcome_.campaign_id;
     row.run_id = run_id;
@@ -1207,7 +1684,8 @@ class CampaignRunner::Impl {
     aborted_at_ = Clock::now();
     progress_.last_event = reason;
     for (auto* timer : tick_timers_) timer->cancel();  // every loop wakes and ends
-    if (session_ && !safe_state_started_) {
+    // Before the campaign is recorded nothing is energised: execute() safes it once it is.
+    if (session_ && campaign_recorded_ && !safe_state_started_) {
       safe_state_started_ = true;
       asio::co_spawn(session_executor_, safe_state_now(), asio::detached);
     }
@@ -1418,11 +1896,23 @@ class CampaignRunner::Impl {
     for (const auto& board : session_->boards()) names.push_back(board.config->name);
     VerdictRollup rollup(names);
     for (std::size_t i = 0; i < isolated_.size(); ++i) {
-      if (isolated_[i]) rollup.fail(i, "isolated");
+      // The bench's own failures name their cause (a tripped supply, a cap not enforced, …).
+      for (const auto& cause : board_causes_[i]) rollup.fail(i, cause);
+      if (isolated_[i] && board_causes_[i].empty()) rollup.fail(i, "isolated");
+      // The chamber's failures count against every board in it.
+      for (const auto& cause : chamber_causes_) rollup.fail(i, cause);
     }
     judge_campaign(rollup);
     verdicts_pass_ = rollup.pass();
     outcome_.verdict_summary = rollup.summary();
+    if (config_.accept_thermal_infeasibility && !untrackable_segments().empty()) {
+      double gap_k = 0;
+      for (const auto* segment : untrackable_segments()) gap_k = std::max(gap_k, segment->max_deviation);
+      char note[160];
+      std::snprintf(note, sizeof note, " (thermal infeasibility accepted: the chamber was held up to %.1f K from the orbit's target)",
+                    gap_k);
+      outcome_.verdict_summary += note;
+    }
     if (!last_run_id_) return;
     for (std::size_t i = 0; i < board_states_.size(); ++i) {
       const bool pass = rollup.dut_pass(i);
@@ -1537,8 +2027,29 @@ class CampaignRunner::Impl {
   // The tick loops' timers, cancelled by an abort so no loop sleeps through it.
   std::vector<asio::steady_timer*> tick_timers_;
   bool safe_state_started_ = false;
+  bool campaign_recorded_ = false;  // its row written (prepare() passed)
+  std::optional<std::string> refusal_;
+  bool generated_profile_ = false;   // made here (stored once the campaign is recorded)
+  std::vector<profiles::InfeasibleSegment> infeasible_segments_;  // of the generated profile
   bool safe_state_done_ = false;
   asio::steady_timer safe_state_done_timer_{io_, Clock::time_point::max()};
+
+  // Commanded versus achieved, per run: the chamber's tracking and control mode, the soak, and
+  // per board its readback state. What failed, per board and for the chamber (every board in
+  // it), for the verdict line.
+  struct BoardChecks {
+    bool supply_off = false;  // its channel was seen off or tripped: no more judging on its data
+    int cap_mismatches = 0;   // consecutive reads whose enforced cap differs from the commanded
+    bool cap_fault_recorded = false;
+    std::optional<Clock::time_point> idle_since;  // when it last stopped reporting throughput
+    bool idle_fault_open = false;
+  };
+  ChamberTracking tracking_;
+  bool chamber_open_loop_ = false;
+  std::optional<SoakMonitor> soak_;
+  std::vector<BoardChecks> checks_;
+  std::vector<std::vector<std::string>> board_causes_;
+  std::vector<std::string> chamber_causes_;
 
   std::vector<RunStatistics> statistics_;
   std::vector<RunningMean> baseline_means_, reference_means_, replay_means_;

@@ -22,6 +22,10 @@ struct CampaignOutcome {
   std::int64_t campaign_id = 0;
   bool verdicts_pass = false;   // every DUT's and the campaign's judgements passed
   std::string verdict_summary;  // "PASS" or "FAIL — board-02: isolated, sdc_count"; empty when not judged
+  // The campaign was refused before anything was energised and before its row was written (a
+  // setpoint beyond a rating, a station range wider than the model's, an orbit the chamber
+  // cannot follow): `reason` says where ("file:line: field: what is wrong"); exit 1.
+  bool refused = false;
 };
 
 struct RunnerOptions {

@@ -97,6 +97,9 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
     chamber_.name = instrument.name;
     chamber_.uri = resolve(instrument.uri, "chamber");
     chamber_.max_ramp_c_per_min = instrument.max_ramp_c_per_min;
+    chamber_.in_process_sim =
+        instrument.ramps_in_profile_time || (sim_lab_ && (all_simulated_ || instrument.uri.starts_with("sim://")));
+    chamber_.config = &instrument;
     chamber_.sample_period_s = instrument.sample_period_s;
     chamber_.driver = drivers::make_thermal_chamber(executor, instrument.name, drivers::parse_uri(chamber_.uri), options);
   }

@@ -32,8 +32,13 @@ struct ChamberHandle {
   std::string name;
   std::string uri;
   double max_ramp_c_per_min = 5;
+  // A simulated lab's (in this process, or `ramp_clock: profile`): its physics runs at the
+  // campaign's speed, so its rated ramp holds per profile minute. A real chamber ramps per wall
+  // minute.
+  bool in_process_sim = false;
   std::optional<double> sample_period_s;
   std::unique_ptr<drivers::ThermalChamber> driver;
+  const InstrumentConfig* config = nullptr;
   drivers::Identity identity;
 };
 

@@ -16,6 +16,9 @@ PhaseTargets::PhaseTargets(const profiles::pb::Profile& profile, std::vector<Dut
     : offset_s_(offset_s), full_power_(std::move(full_power)), profile_(&profile) {
   duration_s_ = profile.t_s().empty() ? 0 : profile.t_s(profile.t_s_size() - 1);
   chamber_.emplace(profile, profiles::series::kChamberSetpoint);
+  for (const auto& series : profile.series()) {
+    if (series.name() == profiles::series::kChamberTarget) chamber_target_.emplace(profile, profiles::series::kChamberTarget);
+  }
   illumination_.emplace(profile, profiles::series::kIllumination);
   budget_.emplace(profile, profiles::series::kPowerBudget);
   cap_.emplace(profile, profiles::series::kGpuPowerCap);
@@ -33,11 +36,13 @@ Targets PhaseTargets::at(double t_s) const {
   };
   if (!profile_) {
     targets.chamber_c = cycle_ ? cycle_->setpoint_at(t_s) : chamber_c_;
+    targets.chamber_target_c = targets.chamber_c;
     for (auto& dut : targets.duts) limit_current(dut);
     return targets;
   }
   const double profile_t_s = offset_s_ + t_s;
   targets.chamber_c = chamber_->at(profile_t_s);
+  targets.chamber_target_c = chamber_target_ ? chamber_target_->at(profile_t_s) : targets.chamber_c;
   targets.illumination = illumination_->at(profile_t_s);
   targets.power_budget_w = budget_->at(profile_t_s);
   // The profile's cap was mapped for the weakest DUT; each DUT follows the same fraction of its own.

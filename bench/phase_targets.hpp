@@ -23,7 +23,8 @@ struct DutTargets {
 };
 
 struct Targets {
-  double chamber_c = 25;
+  double chamber_c = 25;         // the setpoint to send (range- and ramp-limited)
+  double chamber_target_c = 25;  // what the orbit (or the plan) asks of the air: tracking is judged on it
   std::optional<double> illumination;  // replays only
   std::optional<double> power_budget_w;
   std::vector<DutTargets> duts;
@@ -51,6 +52,7 @@ class PhaseTargets {
   std::optional<CycleSchedule> cycle_;
   const profiles::pb::Profile* profile_ = nullptr;
   std::optional<profiles::SeriesCursor> chamber_;
+  std::optional<profiles::SeriesCursor> chamber_target_;  // absent in profiles from before it was kept
   std::optional<profiles::SeriesCursor> illumination_;
   std::optional<profiles::SeriesCursor> budget_;
   std::optional<profiles::SeriesCursor> cap_;

@@ -143,6 +143,21 @@ void load_isolated(const Context& c, ResumePoint& out) {
 // The interrupted run's ticks before the checkpoint, per DUT (illumination joins on t_s).
 void load_partial(const Context& c, ResumePoint& out) {
   if (!out.run_id) return;
+  double measured_from_t_s = 0;
+  {
+    db::Statement run(c.db,
+                      "SELECT r.kind, (SELECT value FROM measurements m WHERE m.run_id = r.id AND m.name = 'soak_s' "
+                      "AND m.device_id IS NULL ORDER BY m.id DESC LIMIT 1) FROM runs r WHERE r.id = ?1");
+    run.bind(1, *out.run_id);
+    if (!run.step()) return;
+    const std::string kind = run.column_text(0);
+    if (!run.is_null(1)) {
+      out.soak_s = run.column_double(1);
+      measured_from_t_s = *out.soak_s;
+    } else if (kind == "baseline" || kind == "reference") {
+      return;  // still soaking: nothing measured yet
+    }
+  }
   db::Statement ticks(c.db,
                       "SELECT d.name, s.t_s, "
                       "max(CASE WHEN ch.name = 'tflops' THEN s.value END), "
@@ -152,9 +167,9 @@ void load_partial(const Context& c, ResumePoint& out) {
                       " JOIN devices idev ON idev.id = ich.device_id "
                       " WHERE i.run_id = s.run_id AND i.t_s = s.t_s AND ich.name = 'illumination' AND idev.kind = 'profile') "
                       "FROM samples s JOIN channels ch ON ch.id = s.channel_id JOIN devices d ON d.id = ch.device_id "
-                      "WHERE s.run_id = ?1 AND s.t_s < ?2 AND d.kind = 'gpu' "
+                      "WHERE s.run_id = ?1 AND s.t_s < ?2 AND s.t_s >= ?3 AND d.kind = 'gpu' "
                       "AND ch.name IN ('tflops', 'gpu_temp_c', 'power_w') GROUP BY d.name, s.t_s ORDER BY s.t_s");
-  ticks.bind_all(*out.run_id, out.t_s);
+  ticks.bind_all(*out.run_id, out.t_s, measured_from_t_s);
   while (ticks.step()) {
     if (ticks.is_null(2) || ticks.is_null(3) || ticks.is_null(4)) continue;  // a tick cut short by the crash
     PartialSample sample{ticks.column_double(2), ticks.column_double(3), ticks.column_double(4), std::nullopt};

@@ -45,7 +45,10 @@ struct ResumePoint {
   std::optional<std::int64_t> last_reference_run_id;
   // DUTs isolated before the crash: they stay off.
   std::set<std::string> isolated_duts;
-  // Per DUT name: the interrupted run's ticks before t_s.
+  // The interrupted run's soak (baseline/reference): when it became stable, if it had. A run
+  // resumed while still soaking soaks again from its resumed tick.
+  std::optional<double> soak_s;
+  // Per DUT name: the interrupted run's measured ticks before t_s (none while it soaked).
   std::map<std::string, std::vector<PartialSample>> partial;
 };
 

@@ -45,6 +45,9 @@ FROM (
   LEFT JOIN samples rs ON rs.run_id = b.run_id AND rs.channel_id = b.reasons_ch AND rs.t_s = tf.t_s
   LEFT JOIN samples il ON il.run_id = b.run_id AND il.channel_id = b.light_ch AND il.t_s = tf.t_s
   WHERE tf.value IS NOT NULL AND tp.value IS NOT NULL
+    -- a baseline or reference run measures from the end of its soak (its measurement soak_s)
+    AND tf.t_s >= COALESCE((SELECT value FROM measurements WHERE run_id = ?1 AND name = 'soak_s' AND device_id IS NULL
+                            ORDER BY id DESC LIMIT 1), 0)
 )
 GROUP BY run_id, device_id, phase, temp_bin_c
 )sql";

@@ -19,6 +19,7 @@ inline constexpr std::string_view kRadiatorTemp = "radiator_temp_c";           /
 inline constexpr std::string_view kBoardTemp = "board_temp_c";                 // orbit thermal node
 inline constexpr std::string_view kChamberSetpoint = "chamber_setpoint_c";     // lab mapping
 inline constexpr std::string_view kGpuPowerCap = "gpu_power_cap_w";            // lab mapping
+inline constexpr std::string_view kChamberTarget = "chamber_target_c";         // lab mapping, before range and ramp limits
 inline constexpr std::string_view kPsuVoltage = "psu_voltage_v";               // lab mapping
 inline constexpr std::string_view kPsuCurrentLimit = "psu_current_limit_a";    // lab mapping
 }  // namespace series

@@ -33,6 +33,7 @@ constexpr Column kColumns[] = {
     {"battery_soc", "1"},    {"bus_voltage_v", "V"},   {"gpu_power_budget_w", "W"},
     {"radiator_temp_c", "degC"}, {"board_temp_c", "degC"}, {"chamber_setpoint_c", "degC"},
     {"psu_voltage_v", "V"},  {"psu_current_limit_a", "A"}, {"gpu_power_cap_w", "W"},
+    {"chamber_target_c", "degC"},  // the orbit's chamber air before range and ramp limits
 };
 constexpr std::size_t kColumnCount = sizeof(kColumns) / sizeof(kColumns[0]);
 
@@ -42,7 +43,7 @@ void values_of(const ProfileRow& row, double (&out)[kColumnCount]) {
       row.v_km_s[1],        row.v_km_s[2],         row.illumination,      row.beta_deg,
       row.solar_power_w,    row.battery_soc,       row.bus_voltage_v,     row.gpu_power_budget_w,
       row.radiator_temp_c,  row.board_temp_c,      row.chamber_setpoint_c, row.psu_voltage_v,
-      row.psu_current_limit_a, row.gpu_power_cap_w,
+      row.psu_current_limit_a, row.gpu_power_cap_w, row.chamber_target_c,
   };
   std::copy(std::begin(values), std::end(values), std::begin(out));
 }
@@ -209,6 +210,7 @@ bool ProfileGenerator::next(ProfileRow& row) {
   row.radiator_temp_c = sample.heat.radiator_temp_c;
   row.board_temp_c = sample.heat.board_temp_c;
   row.chamber_setpoint_c = setpoints.chamber_setpoint_c;
+  row.chamber_target_c = setpoints.chamber_target_c;
   row.psu_voltage_v = setpoints.psu_voltage_v;
   row.psu_current_limit_a = setpoints.psu_current_limit_a;
   row.gpu_power_cap_w = setpoints.gpu_power_cap_w;

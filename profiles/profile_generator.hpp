@@ -52,6 +52,7 @@ struct ProfileRow {
   double radiator_temp_c = 0;
   double board_temp_c = 0;
   double chamber_setpoint_c = 0;
+  double chamber_target_c = 0;  // the orbit's chamber air (margin applied), before range and ramp limits
   double psu_voltage_v = 0;
   double psu_current_limit_a = 0;
   double gpu_power_cap_w = 0;

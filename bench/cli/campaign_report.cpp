@@ -13,6 +13,11 @@ namespace ob::bench::cli {
 int report_campaign(const CampaignOutcome& outcome, const std::string& campaign_name, const std::filesystem::path& db_path,
                     const char* command) {
   const auto absolute = std::filesystem::absolute(db_path).lexically_normal();
+  if (outcome.refused) {  // nothing energised, nothing recorded
+    std::fprintf(stderr, "orbitbench %s: campaign %s refused, nothing energised: %s\n", command, campaign_name.c_str(),
+                 outcome.reason.c_str());
+    return kExitError;
+  }
   try {
     // The campaign's figures from the aggregates kept while recording (fast however long it ran).
     auto connection = db::Connection::open_read_only(db_path);

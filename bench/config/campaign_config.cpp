@@ -390,11 +390,39 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
     out.limits.max_ecc_uncorrected = max_of("ecc_uncorrected", 0, 1e9);
     out.limits.max_board_temp_c = max_of("board_temp_c", -50, 150);
     if (limits["chamber_band_c"]) out.limits.chamber_band_c = reader.number_in(limits, "limits", "chamber_band_c", 0.1, 50);
+    if (const auto tracking = limits["chamber_tracking_k"]) {
+      reader.allow_only(tracking, "limits.chamber_tracking_k", schema_keys("campaign", "limits.chamber_tracking_k"));
+      if (tracking["p95"]) out.limits.chamber_tracking_p95_k = reader.number_in(tracking, "limits.chamber_tracking_k", "p95", 0.05, 100);
+      if (tracking["max"]) out.limits.chamber_tracking_max_k = reader.number_in(tracking, "limits.chamber_tracking_k", "max", 0.05, 200);
+    }
+    if (limits["chamber_alarm_s"]) out.limits.chamber_alarm_s = reader.number_in(limits, "limits", "chamber_alarm_s", 1, 86400);
     if (const auto degradation = limits["throughput_degradation_pct"]) {
       reader.allow_only(degradation, "limits.throughput_degradation_pct", schema_keys("campaign", "limits.<limit>"));
       out.limits.max_throughput_degradation_pct =
           reader.number_in(degradation, "limits.throughput_degradation_pct", "max", 0, 100);
     }
+  }
+  if (const auto soak = root["soak"]) {
+    reader.allow_only(soak, "soak", schema_keys("campaign", "soak"));
+    if (soak["band_k"]) out.soak.band_k = reader.number_in(soak, "soak", "band_k", 0.05, 50);
+    if (soak["max_slope_c_per_min"]) out.soak.max_slope_c_per_min = reader.number_in(soak, "soak", "max_slope_c_per_min", 0.001, 50);
+    out.soak.hold_s = reader.optional_duration_s(soak, "soak", "hold").value_or(out.soak.hold_s);
+    out.soak.timeout_s = reader.optional_duration_s(soak, "soak", "timeout").value_or(out.soak.timeout_s);
+    if (out.soak.hold_s < 0) reader.fail(soak["hold"], "soak.hold", "must not be negative");
+    if (out.soak.timeout_s <= out.soak.hold_s) reader.fail(soak["timeout"] ? soak["timeout"] : soak, "soak.timeout", "must be longer than soak.hold");
+  }
+  if (auto policy = reader.optional_string(root, "", "on_chamber_alarm")) {
+    if (*policy == "abort") {
+      out.on_chamber_alarm = ChamberAlarmPolicy::abort;
+    } else if (*policy == "pause") {
+      out.on_chamber_alarm = ChamberAlarmPolicy::pause;
+    } else {
+      reader.fail(root["on_chamber_alarm"], "on_chamber_alarm", "unknown policy '" + *policy + "' (expected abort or pause)");
+    }
+  }
+  if (auto accept = reader.optional_bool(root, "", "accept_thermal_infeasibility")) {
+    out.accept_thermal_infeasibility = *accept;
+    out.line_accept_thermal_infeasibility = root["accept_thermal_infeasibility"].Mark().line + 1;
   }
   return out;
 }

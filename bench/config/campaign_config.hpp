@@ -11,6 +11,7 @@
 #include "bench/interlocks.hpp"
 #include "drivers/gpu/gpu_board.hpp"
 #include "bench/profile_request.hpp"
+#include "bench/soak_monitor.hpp"
 #include "bench/thermal_cycling.hpp"
 
 namespace ob::bench {
@@ -47,7 +48,18 @@ struct CampaignLimits {
   std::optional<double> max_sdc_count;
   std::optional<double> max_ecc_uncorrected;
   std::optional<double> max_board_temp_c;
+  // Chamber air against the orbit's target (bench/chamber_tracking.hpp), per run: the 95th
+  // percentile must stay at or below p95 (default 2 K); max is judged when given.
+  double chamber_tracking_p95_k = 2;
+  std::optional<double> chamber_tracking_max_k;
+  // on_chamber_alarm: pause — how long the profile clock may wait for an alarm to clear before
+  // the campaign fails (default 10 min, wall).
+  double chamber_alarm_s = 600;
 };
+
+// What a raised chamber alarm does: abort into the safe state (default), or hold the profile
+// clock until it clears (failing after limits.chamber_alarm_s).
+enum class ChamberAlarmPolicy { abort, pause };
 
 struct CampaignConfig {
   std::string label;
@@ -66,6 +78,13 @@ struct CampaignConfig {
   std::vector<PhaseConfig> plan;
   CampaignLimits limits;
   std::vector<InterlockRule> interlocks;
+  // Baseline and reference runs measure only once the bench is stable (bench/soak_monitor.hpp).
+  SoakRule soak;
+  ChamberAlarmPolicy on_chamber_alarm = ChamberAlarmPolicy::abort;
+  // Replay an orbit whose chamber profile the bench cannot follow within the tracking
+  // tolerance (refused otherwise); tracking is then judged against what the chamber can do.
+  bool accept_thermal_infeasibility = false;
+  int line_accept_thermal_infeasibility = 0;
 };
 
 // Reads a file by name relative to the campaign file (the station); lets the embedded default

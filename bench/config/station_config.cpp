@@ -59,6 +59,12 @@ InstrumentConfig parse_instrument(const YamlReader& reader, const std::string& n
     reader.fail(node["min_temp_c"], field + ".min_temp_c", "must be below max_temp_c");
   }
   if (node["max_ramp_c_per_min"]) out.max_ramp_c_per_min = reader.number_in(node, field, "max_ramp_c_per_min", 0.01, 100);
+  if (auto clock = reader.optional_string(node, field, "ramp_clock")) {
+    if (*clock != "wall" && *clock != "profile") {
+      reader.fail(node["ramp_clock"], field + ".ramp_clock", "unknown clock '" + *clock + "' (expected wall or profile)");
+    }
+    out.ramps_in_profile_time = *clock == "profile";
+  }
   return out;
 }
 

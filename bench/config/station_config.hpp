@@ -20,6 +20,10 @@ struct InstrumentConfig {
   std::optional<double> min_temp_c;
   std::optional<double> max_temp_c;
   double max_ramp_c_per_min = 5;
+  // ramp_clock: profile — the chamber's physics runs at the campaign's speed (a simulated lab
+  // served by `orbitbench lab --speed S`), so its rated ramp holds per profile minute. Default:
+  // wall, as a real chamber (the in-process simulated lab of sim:// URIs is profile by itself).
+  bool ramps_in_profile_time = false;
   // Wall seconds between its readings (and setpoint updates); unset = the campaign's sample_period_s.
   std::optional<double> sample_period_s;
   int line = 0;  // where it was declared, for messages

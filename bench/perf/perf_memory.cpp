@@ -66,7 +66,7 @@ std::string station_yaml(const LabProcess& lab) {
       "instruments:\n"
       "  psu-a: { uri: \"" + lab.uri("psu") + "\", model: DP832 }\n"
       "  psu-b: { uri: \"" + lab.uri("psu-b") + "\", model: DP832 }\n"
-      "  chamber: { uri: \"" + lab.uri("chamber") + "\", max_ramp_c_per_min: 5, min_temp_c: -40, max_temp_c: 85 }\n"
+      "  chamber: { uri: \"" + lab.uri("chamber") + "\", max_ramp_c_per_min: 5, ramp_clock: profile, min_temp_c: -40, max_temp_c: 85 }\n"
       "  sensors: { uri: \"" + lab.uri("sensors") + "\" }\n"
       "duts:\n";
   for (int b = 0; b < kBoards; ++b) {

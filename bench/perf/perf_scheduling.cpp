@@ -71,7 +71,7 @@ std::string lab_file() {
 
 std::string station_yaml(const LabProcess& lab) {
   std::string text = "station: perf-scheduling\ninstruments:\n";
-  text += "  chamber: { uri: \"" + lab.uri("chamber") + "\", max_ramp_c_per_min: 5, min_temp_c: -40, max_temp_c: 85 }\n";
+  text += "  chamber: { uri: \"" + lab.uri("chamber") + "\", max_ramp_c_per_min: 5, ramp_clock: profile, min_temp_c: -40, max_temp_c: 85 }\n";
   for (int s = 0; s < kSupplies; ++s) {
     text += "  psu-" + two_digits(s) + ": { uri: \"" + lab.uri("psu-" + two_digits(s)) + "\" }\n";
   }

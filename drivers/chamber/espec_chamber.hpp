@@ -50,7 +50,7 @@ class EspecChamber final : public ThermalChamber {
   asio::awaitable<Result<std::string>> raw_command(std::string line);
 
   // The chamber's own limits from TEMP? (nullopt before configure()).
-  const std::optional<ChamberSpec>& chamber_limits() const { return chamber_limits_; }
+  std::optional<ChamberSpec> chamber_limits() const override { return chamber_limits_; }
   const std::string& name() const { return link_.instrument(); }
 
  private:

@@ -5,6 +5,7 @@
 // Ramp-rate calls were added later with defaults (FaultKind::nak "not supported").
 #include <asio/awaitable.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ class ThermalChamber {
 
   virtual asio::awaitable<Result<Identity>> configure() = 0;
   virtual ChamberSpec spec() const = 0;
+  // The range the controller itself reports (after configure()), before the station narrows it;
+  // nullopt where the model cannot say. A station that claims more than this is misconfigured.
+  virtual std::optional<ChamberSpec> chamber_limits() const { return std::nullopt; }
   // Refused with FaultKind::out_of_range before anything is sent when outside spec().
   virtual asio::awaitable<Status> set_setpoint(double temp_c) = 0;
   virtual asio::awaitable<Status> activate() = 0;

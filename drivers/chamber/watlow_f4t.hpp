@@ -63,7 +63,7 @@ class WatlowF4tChamber final : public ThermalChamber {
   // The setpoint the controller is ramping through right now (2810+o).
   asio::awaitable<Result<double>> ramping_setpoint();
   const F4tRegisters& registers() const { return registers_; }
-  const std::optional<ChamberSpec>& chamber_limits() const { return chamber_limits_; }
+  std::optional<ChamberSpec> chamber_limits() const override { return chamber_limits_; }
   const std::string& name() const { return modbus_.instrument(); }
 
  private:

@@ -34,6 +34,9 @@ struct PsuReading {
   double power_w = 0;
   bool output_on = false;
   PsuRegulation regulation = PsuRegulation::unknown;  // filled when the dialect can report it
+  // The protections' trip state, read in the same exchange where the model can report it.
+  std::optional<bool> ovp_tripped;
+  std::optional<bool> ocp_tripped;
 };
 
 // Trip state of one channel's protections; nullopt where the model cannot report that one.

@@ -204,6 +204,12 @@ asio::awaitable<Result<PsuReading>> ScpiPowerSupply::measure(int channel) {
   if (with_power) queries.push_back(commands.measure_power);
   const bool with_regulation = !commands.query_regulation.empty();
   if (with_regulation) queries.push_back(commands.query_regulation);
+  // The protections' trip state in the same exchange: a reading that says "off" should also
+  // say why (the runner judges a tripped channel, not only a dark one).
+  const bool with_ovp = !commands.query_ovp_tripped.empty();
+  if (with_ovp) queries.push_back(commands.query_ovp_tripped);
+  const bool with_ocp = !commands.query_ocp_tripped.empty();
+  if (with_ocp) queries.push_back(commands.query_ocp_tripped);
 
   std::vector<LineStep> steps;
   bool select = false;
@@ -236,6 +242,14 @@ asio::awaitable<Result<PsuReading>> ScpiPowerSupply::measure(int channel) {
     auto regulation = decode_regulation(commands, channel, (*replies)[next]);
     if (!regulation) co_return unparsable(next);
     reading.regulation = *output_on ? *regulation : PsuRegulation::unknown;
+    ++next;
+  }
+  for (auto* field : {&reading.ovp_tripped, &reading.ocp_tripped}) {
+    if (field == &reading.ovp_tripped ? !with_ovp : !with_ocp) continue;
+    auto flag = parse_flag((*replies)[next]);
+    if (!flag) co_return unparsable(next);
+    *field = *flag;
+    ++next;
   }
   co_return reading;
 }

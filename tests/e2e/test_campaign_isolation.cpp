@@ -28,7 +28,7 @@ BOOST_AUTO_TEST_CASE(one_board_over_its_limit_is_isolated_and_the_others_go_on) 
                         "instruments:\n"
                         "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
                         "  psu-b: { uri: \"" + lab.uri("psu-b") + "\" }\n"
-                        "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5 }\n"
+                        "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5, ramp_clock: profile }\n"
                         "duts:\n" +
                         dut("board-01", 0, "psu-a", 1, 95) + dut("board-02", 1, "psu-a", 2, 45) +
                         dut("board-03", 2, "psu-b", 1, 95);

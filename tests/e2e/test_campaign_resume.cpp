@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(resume_from_another_directory_finds_the_files_a_campaign_na
   dir.write("station.yaml", "station: relative\n"
                             "instruments:\n"
                             "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
-                            "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5 }\n"
+                            "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5, ramp_clock: profile }\n"
                             "duts:\n"
                             "  board-01:\n"
                             "    agent: \"" + lab.agent_uri() + "\"\n"

@@ -28,8 +28,8 @@ BOOST_AUTO_TEST_CASE(instruments_are_sampled_at_their_own_rates) {
   lab.start();
   ob::test::TempDir dir;
   std::string station = ob::test::sim_station_yaml(lab, dir, "    sample_period_s: 0.2\n");
-  const std::string chamber_line = "max_ramp_c_per_min: 5 }";
-  station.replace(station.find(chamber_line), chamber_line.size(), "max_ramp_c_per_min: 5, sample_period_s: 0.5 }");
+  const std::string chamber_line = "ramp_clock: profile }";
+  station.replace(station.find(chamber_line), chamber_line.size(), "ramp_clock: profile, sample_period_s: 0.5 }");
   dir.write("station.yaml", station);
   const auto campaign = dir.write("campaign.yaml", "campaign: rates\nstation: station.yaml\nspeed: 300\nsample_period_s: 0.1\n"
                                                    "plan:\n  - baseline: { chamber_c: 25, duration: 30m }\n");

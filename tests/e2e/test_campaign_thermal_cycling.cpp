@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(only_the_last_three_cycles_must_be_failure_free_and_unstabl
   std::string station = "station: two-boards\n"
                         "instruments:\n"
                         "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
-                        "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5 }\n"
+                        "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5, ramp_clock: profile }\n"
                         "duts:\n" + dut("board-01", 0, 1) + dut("board-02", 1, 2);
   dir.write("station.yaml", ob::test::with_sim_agent(station, lab, dir));
   // Each cycle: 6 min up, 10 min hot, 6 min down, 10 min cold: 6.4 wall seconds at 300×.

@@ -83,6 +83,21 @@ BOOST_AUTO_TEST_CASE(embedded_quick_campaign_end_to_end) {
   BOOST_TEST(scalar(db, "SELECT count(DISTINCT d.name) FROM samples s JOIN channels c ON c.id = s.channel_id "
                         "JOIN devices d ON d.id = c.device_id WHERE c.name = 'tflops'") == 3);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements WHERE name = 'throughput_reference_vs_baseline_pct'") == 3);
+  // The bench replayed the orbit's temperature swing (issue 15): the chamber's air followed the
+  // orbit's target within 2 K (p95) and swung as far as the target did; baseline and reference
+  // measured only once the bench was stable.
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.kind = 'replay' "
+                        "AND m.name = 'chamber_tracking_p95_k' AND m.value <= 2 AND m.verdict = 'pass'") == 1);
+  const char* replay_chamber = "FROM samples s JOIN channels c ON c.id = s.channel_id JOIN devices d ON d.id = c.device_id "
+                               "JOIN runs r ON r.id = s.run_id WHERE r.kind = 'replay' AND ";
+  const double target_span_k = scalar(db, std::string("SELECT max(value) - min(value) ") + replay_chamber +
+                                               "d.kind = 'profile' AND c.name = 'chamber_target_c'");
+  const double air_span_k = scalar(db, std::string("SELECT max(value) - min(value) ") + replay_chamber +
+                                            "d.kind = 'chamber' AND c.name = 'air_temp_c'");
+  BOOST_TEST(target_span_k > 10.0, target_span_k);
+  BOOST_TEST(air_span_k > target_span_k - 4.0, "air swung " << air_span_k << " K, the orbit " << target_span_k << " K");
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE m.name = 'soak_s' "
+                        "AND m.value > 0 AND r.kind IN ('baseline', 'reference')") == 2);
   // Every instrument ended in its safe state: 3 boards, 2 supplies, the chamber.
   BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND severity = 'info'") == 6);
   sqlite3_close(db);

@@ -36,7 +36,7 @@ struct ThreeBoardLab {
                           "instruments:\n"
                           "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
                           "  psu-b: { uri: \"" + lab.uri("psu-b") + "\" }\n"
-                          "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5 }\n"
+                          "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5, ramp_clock: profile }\n"
                           "  sensors: { uri: \"" + lab.sensors_uri() + "\" }\n"
                           "duts:\n" +
                           dut("board-01", 0, "psu-a", 1, 20) + dut("board-02", 1, "psu-a", 2, 30) +

@@ -83,7 +83,7 @@ struct FaultBench {
     dir.write("station.yaml", "station: link-faults\n"
                               "instruments:\n"
                               "  psu-a: { uri: \"" + lab.psu_uri() + "\", timeout_s: 0.5 }\n"
-                              "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5, timeout_s: 0.5 }\n"
+                              "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5, ramp_clock: profile, timeout_s: 0.5 }\n"
                               "  sensors: { uri: \"" + lab.sensors_uri() + "\", timeout_s: 0.5 }\n"
                               "duts:\n" +
                                   dut("board-01", "agent", 0) + dut("board-02", "agent-b", 1));

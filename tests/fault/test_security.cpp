@@ -42,7 +42,7 @@ struct TwoBoardBench {
     dir.write("station.yaml", "station: security\n"
                               "instruments:\n"
                               "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
-                              "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5" + chamber + " }\n"
+                              "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5, ramp_clock: profile" + chamber + " }\n"
                               "duts:\n" +
                                   dut("board-01", 0, "agent.secret", 1, 12) + dut("board-02", 1, secret_2, channel_2, volts_2));
   }

@@ -19,7 +19,7 @@ inline std::string sim_station_yaml(const ob::fixtures::SimLab& lab, const TempD
   return "station: external-sim\n"
          "instruments:\n"
          "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
-         "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5 }\n" +
+         "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5, ramp_clock: profile }\n" +
          instruments +
          "duts:\n"
          "  board-01:\n"

@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(csv_has_the_documented_columns) {
   BOOST_TEST(header ==
              "t_s,utc,x_km,y_km,z_km,vx_km_s,vy_km_s,vz_km_s,illumination,beta_deg,solar_power_w,battery_soc,"
              "bus_voltage_v,gpu_power_budget_w,radiator_temp_c,board_temp_c,chamber_setpoint_c,psu_voltage_v,"
-             "psu_current_limit_a,gpu_power_cap_w\n");
+             "psu_current_limit_a,gpu_power_cap_w,chamber_target_c\n");
   prof::ProfileGenerator generator(ob::test::profile_request("starlink-550", 60, 10));
   prof::ProfileRow row;
   int rows = 0;
@@ -80,7 +80,7 @@ BOOST_AUTO_TEST_CASE(tle_elements_and_presets_all_make_profiles) {
 
   for (const char* preset : {"iss", "starlink-550", "sso-dawn-dusk-650", "starcloud-325"}) {
     const auto profile = ob::test::build_test_profile(ob::test::profile_request(preset, 3000, 60));
-    BOOST_TEST(profile.series_size() == 18, preset);
+    BOOST_TEST(profile.series_size() == 19, preset);
     BOOST_TEST(profile.t_s_size() == 51, preset);
   }
 }
