@@ -3,16 +3,20 @@
 #include "db/statement.hpp"
 
 namespace ob::db {
+
+std::vector<std::optional<std::string>> filter_params(const AnalysisFilter& filter) {
+  return {filter.campaign, filter.dut, filter.run};
+}
+
+// The filters (filter_params): ?1 campaign name or id, ?2 DUT name, ?3 run id.
+#define OB_CAMPAIGN_FILTER "(?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1)"
+// Campaign c and run r in scope.
+const char* const kCampaignRunFilterSql = OB_CAMPAIGN_FILTER " AND (?3 IS NULL OR CAST(r.id AS TEXT) = ?3)";
+
 namespace {
 
-std::vector<std::optional<std::string>> params_of(const AnalysisFilter& filter) { return {filter.campaign, filter.dut, filter.run}; }
-
-// The filters (params_of): ?1 campaign name or id, ?2 DUT name, ?3 run id.
-#define OB_CAMPAIGN_FILTER "(?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1)"
 // Campaign c and device d in scope.
 constexpr const char* kCampaignDutFilter = OB_CAMPAIGN_FILTER " AND (?2 IS NULL OR d.name = ?2) ";
-// Campaign c and run r in scope.
-constexpr const char* kCampaignRunFilter = OB_CAMPAIGN_FILTER " AND (?3 IS NULL OR CAST(r.id AS TEXT) = ?3)";
 
 // The figures over a group of DUT rows (b: run_bins, r: runs, k: run_counters per device).
 std::string figures_sql(const std::string& key_columns, const std::string& group_by) {
@@ -67,7 +71,7 @@ std::vector<ResultSet> query_degradation_figures(const Connection& db, const Ana
       "JOIN runs r ON r.id = b.run_id AND r.kind = 'replay' "
       "WHERE " + std::string(kCampaignDutFilter) +
       "AND (?3 IS NULL OR CAST(b.run_id AS TEXT) = ?3) GROUP BY d.id, b.temp_bin_c ORDER BY c.id, d.name, b.temp_bin_c";
-  return {run_query(db, sql, params_of(filter)), run_query(db, bins, params_of(filter))};
+  return {run_query(db, sql, filter_params(filter)), run_query(db, bins, filter_params(filter))};
 }
 
 ResultSet query_compare(const Connection& db, const AnalysisFilter& filter, CompareBy by) {
@@ -84,7 +88,7 @@ ResultSet query_compare(const Connection& db, const AnalysisFilter& filter, Comp
   const std::string figures = figures_sql(name + " AS " + label + ", count(DISTINCT d.id) AS boards", key);
   const std::string sql = "SELECT " + label + ", boards, " + std::string(kFigureColumns) + kCounts + " FROM (" + figures +
                           ") per ORDER BY " + label;
-  return run_query(db, sql, params_of(filter));
+  return run_query(db, sql, filter_params(filter));
 }
 
 ResultSet query_events(const Connection& db, const AnalysisFilter& filter) {
@@ -95,7 +99,7 @@ ResultSet query_events(const Connection& db, const AnalysisFilter& filter) {
       "FROM events e JOIN campaigns c ON c.id = e.campaign_id LEFT JOIN runs r ON r.id = e.run_id "
       "LEFT JOIN devices d ON d.id = e.device_id "
       "WHERE " + std::string(kCampaignDutFilter) + "AND (?3 IS NULL OR CAST(r.id AS TEXT) = ?3) ORDER BY e.id";
-  return run_query(db, sql, params_of(filter));
+  return run_query(db, sql, filter_params(filter));
 }
 
 ResultSet query_timing(const Connection& db, const AnalysisFilter& filter) {
@@ -110,8 +114,8 @@ ResultSet query_timing(const Connection& db, const AnalysisFilter& filter) {
                   "FROM runs r JOIN campaigns c ON c.id = r.campaign_id "
                   "LEFT JOIN measurements m ON m.run_id = r.id AND m.device_id IS NULL "
                   "WHERE ") +
-      kCampaignRunFilter + " AND ?2 IS ?2 GROUP BY r.id ORDER BY r.id";
-  return run_query(db, sql, params_of(filter));
+      kCampaignRunFilterSql + " AND ?2 IS ?2 GROUP BY r.id ORDER BY r.id";
+  return run_query(db, sql, filter_params(filter));
 }
 
 ResultSet query_summary(const Connection& db, const AnalysisFilter& filter) {
@@ -129,7 +133,7 @@ ResultSet query_summary(const Connection& db, const AnalysisFilter& filter) {
       "   WHERE m.device_id = d.id AND m.verdict = 'fail' AND m.name <> 'verdict')) AS failed "
       "FROM campaigns c JOIN devices d ON d.campaign_id = c.id AND d.kind = 'gpu' "
       "WHERE " + std::string(kCampaignDutFilter) + "AND ?3 IS ?3 ORDER BY c.id, d.name";
-  return run_query(db, sql, params_of(filter));
+  return run_query(db, sql, filter_params(filter));
 }
 
 int count_failed_measurements(const Connection& db, std::int64_t run_id) {

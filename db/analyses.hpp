@@ -17,6 +17,12 @@ struct AnalysisFilter {
   std::optional<std::string> run;       // a run's id
 };
 
+// The filters as SQL, for the analyses kept in their own files (db/conformance.cpp): bind
+// filter_params(filter) (?1 campaign name or id, ?2 DUT name, ?3 run id) to a statement whose
+// WHERE holds kCampaignRunFilterSql, with campaign c and run r in scope.
+std::vector<std::optional<std::string>> filter_params(const AnalysisFilter& filter);
+extern const char* const kCampaignRunFilterSql;
+
 // Per DUT, from the aggregates kept while recording (never a scan of the samples): baseline and
 // reference throughput and their change in %, in-orbit throughput by phase (sunlit, penumbra,
 // eclipse), energy efficiency in orbit (TFLOP per joule), seconds throttled per reason, new SDC

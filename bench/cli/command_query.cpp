@@ -8,6 +8,7 @@
 #include "bench/cli/commands.hpp"
 #include "bench/cli/result_format.hpp"
 #include "db/analyses.hpp"
+#include "db/conformance.hpp"
 #include "db/database.hpp"
 #include "db/read_only_sql.hpp"
 
@@ -138,6 +139,16 @@ Action add_query_command(CLI::App& app) {
   add_analysis("timing", "Per run: command lateness p50/p99/max, ticks on time and skipped, time paused", db::query_timing);
   add_analysis("summary", "Per campaign and board: status, runs, samples, errors, warnings, verdict and what failed",
                db::query_summary);
+  auto* conformance = cmd->add_subcommand(
+      "conformance", "Per run: soak time, chamber tracking p95/max (K), supply and board faults, the run's verdict");
+  conformance->add_option("--campaign", args->campaign, "Only this campaign (name or id)");
+  conformance->callback([args, selected] {
+    *selected = [args] {
+      return print_results(*args, [args](const db::Connection& db) {
+        return std::vector<db::ResultSet>{db::query_conformance(db, filter_of(*args))};
+      });
+    };
+  });
   return [selected] { return *selected ? (*selected)() : kExitUsage; };
 }
 

@@ -165,12 +165,38 @@ void add_if_any(Plot& plot, PlotSeries series) {
   if (!series.x.empty()) plot.series.push_back(std::move(series));
 }
 
+// Each run's soak (its measurement soak_s, > 0) from the run's start, in the same hours.
+std::vector<PlotSpan> soaks(const Context& c) {
+  db::Statement query(c.db,
+                      "SELECT r.id, (SELECT m.value FROM measurements m WHERE m.run_id = r.id AND m.name = 'soak_s' "
+                      "ORDER BY m.id DESC LIMIT 1) FROM runs r WHERE r.campaign_id = ?1 ORDER BY r.ordinal, r.id");
+  query.bind(1, c.campaign.id);
+  std::vector<PlotSpan> spans;
+  while (query.step()) {
+    const auto soak_s = query.column_optional_double(1);
+    if (!soak_s || !(*soak_s > 0)) continue;
+    const auto offset = c.run_offset_s.find(query.column_int64(0));
+    const double start_s = offset == c.run_offset_s.end() ? 0 : offset->second;
+    spans.push_back({start_s / kSecondsPerHour, (start_s + *soak_s) / kSecondsPerHour});
+  }
+  return spans;
+}
+
+// The chamber three ways: the orbit's target (before any range or ramp limit), the setpoint
+// sent, the air measured; then the boards. Databases from before the target was recorded have
+// only the profile's mapped setpoint, labelled as such.
 std::string temperatures(const Context& c, const std::vector<PlotSpan>& shaded) {
-  auto plot = time_plot(c, "plot-temperatures", "Chamber and boards: profile vs measured", "°C", shaded);
-  add_if_any(plot, series(c, "profile", "chamber_setpoint_c", "profile chamber setpoint"));
-  for (const auto& chamber : names_of_kind(c, "chamber")) {
-    if (plot.series.empty()) add_if_any(plot, series(c, chamber, "setpoint_c", chamber + " setpoint"));
-    add_if_any(plot, series(c, chamber, "air_temp_c", chamber + " air"));
+  auto plot = time_plot(c, "plot-temperatures", "Chamber: orbit target, setpoint sent, air measured; boards", "°C", shaded);
+  plot.hatched = soaks(c);
+  plot.hatched_label = "soak";
+  auto target = series(c, "profile", "chamber_target_c", "target (orbit)");
+  if (target.x.empty()) target = series(c, "profile", "chamber_setpoint_c", "profile setpoint (no orbit target recorded)");
+  add_if_any(plot, std::move(target));
+  const auto chambers = names_of_kind(c, "chamber");
+  for (const auto& chamber : chambers) {
+    const std::string prefix = chambers.size() > 1 ? chamber + " " : "";
+    add_if_any(plot, series(c, chamber, "setpoint_c", prefix + "setpoint (sent)"));
+    add_if_any(plot, series(c, chamber, "air_temp_c", prefix + "air (measured)"));
   }
   for (const auto& board : names_of_kind(c, "gpu")) add_if_any(plot, series(c, board, "gpu_temp_c", board + " GPU"));
   return render_plot(plot);

@@ -1,8 +1,9 @@
 #pragma once
 // `orbitbench report`: one self-contained HTML file for a campaign — nothing fetched, no script —
-// with the plots a review board reads (profile vs measured chamber and board temperatures; PSU
-// voltage and current; GPU power, clocks and throughput over time with eclipses shaded;
-// throughput vs temperature; the per-orbit throughput trend), the verdict table and the event log.
+// with the plots a review board reads (the chamber's orbit target, setpoint sent and air measured,
+// each run's soak hatched, and the board temperatures; PSU voltage and current; GPU power, clocks
+// and throughput over time with eclipses shaded; throughput vs temperature; the per-orbit
+// throughput trend), the verdict table and the event log.
 #include <cstddef>
 #include <optional>
 #include <string>

@@ -15,6 +15,31 @@ constexpr int kLeft = 64;
 constexpr int kRight = 16;
 constexpr int kTop = 30;
 constexpr int kBottom = 42;
+constexpr double kHatchSpacingPx = 8;
+constexpr const char* kHatchColour = "#e65100";
+
+// A span hatched with 45° lines, each clipped to the rectangle by hand: a pattern would need
+// fill="url(#…)", and the report references nothing.
+std::string hatched_rect(const std::string& attributes, double x0, double y0, double width, double height) {
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" fill-opacity=\"0.08\"/>",
+                x0, y0, width, height, kHatchColour);
+  std::string out = "<g " + attributes + text;
+  out += std::string("<path stroke=\"") + kHatchColour + "\" stroke-opacity=\"0.45\" stroke-width=\"1\" fill=\"none\" d=\"";
+  const double x1 = x0 + width;
+  const double bottom = y0 + height;
+  // The line from (a, bottom) rising to the right reaches the top at a + height.
+  // Lines at multiples of the spacing, so that neighbouring spans' hatching lines up.
+  for (double a = std::floor((x0 - height) / kHatchSpacingPx) * kHatchSpacingPx; a < x1; a += kHatchSpacingPx) {
+    const double from_x = std::max(a, x0);
+    const double to_x = std::min(a + height, x1);
+    if (to_x <= from_x) continue;
+    std::snprintf(text, sizeof text, "M%.1f %.1fL%.1f %.1f", from_x, bottom - (from_x - a), to_x, bottom - (to_x - a));
+    out += text;
+  }
+  return out + "\"/></g>\n";
+}
 
 std::string number(double value, const char* format = "%.6g") {
   char text[40];
@@ -111,6 +136,15 @@ std::string render_plot(const Plot& plot, int width, int height) {
     out += "<rect class=\"shade\" x=\"" + number(sx(from), "%.1f") + "\" y=\"" + std::to_string(kTop) + "\" width=\"" +
            number(sx(to) - sx(from), "%.1f") + "\" height=\"" + number(plot_h, "%.1f") + "\" fill=\"#000\" fill-opacity=\"0.09\"/>\n";
   }
+  std::size_t hatched_drawn = 0;
+  for (const auto& span : plot.hatched) {
+    const double from = std::max(span.from, x_range.low);
+    const double to = std::min(span.to, x_range.high);
+    if (to <= from) continue;
+    out += hatched_rect("class=\"hatch\" data-label=\"" + html_escape(plot.hatched_label) + "\"", sx(from), kTop, sx(to) - sx(from),
+                        plot_h);
+    ++hatched_drawn;
+  }
   // Axes, grid and ticks.
   out += "<g class=\"axes\" stroke=\"#999\" stroke-width=\"0.5\" font-size=\"11\">\n";
   for (double tick : ticks(y_range.low, y_range.high)) {
@@ -167,6 +201,9 @@ std::string render_plot(const Plot& plot, int width, int height) {
   if (!plot.shaded.empty() && !plot.shaded_label.empty()) {
     legend(plot.shaded_label, "<rect x=\"" + number(legend_x, "%.1f") + "\" y=\"" + number(legend_y - 5, "%.1f") +
                                   "\" width=\"10\" height=\"10\" fill=\"#000\" fill-opacity=\"0.15\"/>");
+  }
+  if (hatched_drawn > 0 && !plot.hatched_label.empty()) {
+    legend(plot.hatched_label, hatched_rect("class=\"legend-hatch\"", legend_x, legend_y - 5, 10, 10));
   }
   out += "</svg>\n<figcaption>" + html_escape(plot.title) + "</figcaption>\n</figure>\n";
   return out;

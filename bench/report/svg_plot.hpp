@@ -1,6 +1,7 @@
 #pragma once
 // Plots as inline SVG for the HTML report: lines or points on linear axes with ticks, a legend,
-// and shaded spans (eclipses). No script, nothing fetched: the file stands alone.
+// shaded spans (eclipses) and hatched spans (soaks). No script, nothing fetched: the file stands
+// alone (the hatch is drawn as lines, not as a pattern referenced by url()).
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct Plot {
   std::vector<PlotSeries> series;
   std::vector<PlotSpan> shaded;  // drawn under the data
   std::string shaded_label;      // "eclipse"
+  std::vector<PlotSpan> hatched;  // drawn under the data, a light fill with diagonal hatching
+  std::string hatched_label;      // "soak"
 };
 
 // The figure: <figure id=…><svg …>…</svg><figcaption>…</figcaption></figure>. A plot without
