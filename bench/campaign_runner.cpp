@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "bench/board_channels.hpp"
+#include "bench/chamber_failures.hpp"
 #include "bench/chamber_tracking.hpp"
 #include "bench/soak_monitor.hpp"
 #include "bench/lab_session.hpp"
@@ -157,9 +158,11 @@ class CampaignRunner::Impl {
       outcome_.campaign_id = recorder_.add_campaign(campaign);
     }
     campaign_recorded_ = true;
-    register_devices();
-    if (generated_profile_) store_profile();
-    announce_profile();
+    if (prepared == Preparation::ready) {  // else an instrument failed to configure: it is safed and recorded as failed
+      register_devices();
+      if (generated_profile_) store_profile();
+      announce_profile();
+    }
 
     std::exception_ptr failure;
     asio::co_spawn(io, execute(), [&](std::exception_ptr error) {
@@ -329,14 +332,12 @@ class CampaignRunner::Impl {
         }
         continue;
       }
-      char what[200];
       if (name == "chamber_closed_loop") {
-        std::snprintf(what, sizeof what, "%s not regulating (%s)", session_->chamber().name.c_str(), label.c_str());
+        chamber_failures_.add(session_->chamber().name + " not regulating", label);
       } else {
-        std::snprintf(what, sizeof what, "chamber tracking %s %.1f K > %g K (%s)", name == "chamber_tracking_p95_k" ? "p95" : "max",
-                      failed.column_double(2), failed.is_null(3) ? 0.0 : failed.column_double(3), label.c_str());
+        chamber_failures_.add_figure(name == "chamber_tracking_p95_k" ? "chamber tracking p95" : "chamber tracking max",
+                                     failed.column_double(2), failed.is_null(3) ? 0.0 : failed.column_double(3), "K", label);
       }
-      chamber_causes_.push_back(what);
     }
   }
 
@@ -746,7 +747,7 @@ class CampaignRunner::Impl {
       const auto& dut = *board.config;
       const auto& supply = dut.supply;
       auto& driver = *board.supply->driver;
-      const std::string where = config_.station.label + ":" + std::to_string(dut.line) + ": duts." + dut.name + ".supply.";
+      const std::string where = config_.station.label + ":" + std::to_string(supply.line) + ": duts." + dut.name + ".supply.";
       char text[320];
       if (supply.channel < 1 || supply.channel > driver.channel_count()) {
         std::snprintf(text, sizeof text, "channel: %d does not exist on %s (%s: channels 1 … %d)", supply.channel,
@@ -1002,7 +1003,10 @@ class CampaignRunner::Impl {
     const Targets targets = run.targets->at(t_s);
     if (std::abs(targets.chamber_c - last_chamber_setpoint_c_) > kChamberSetpointDeadbandC) {
       auto status = co_await chamber.set_setpoint(targets.chamber_c);
-      if (!status) co_return note_fault(chamber_state_, status.error(), run, t_s);
+      if (!status) {  // a reconnect it made on the way is recorded too
+        note_reconnects(chamber_state_, chamber.reconnect_count(), chamber.last_reconnect_reason(), run, t_s);
+        co_return note_fault(chamber_state_, status.error(), run, t_s);
+      }
       last_chamber_setpoint_c_ = targets.chamber_c;
     }
     auto reading = co_await chamber.read();
@@ -1014,7 +1018,13 @@ class CampaignRunner::Impl {
     const bool alarmed = handle_chamber_alarm(run, *reading, t_s);
     if (!alarmed) {
       check_closed_loop(run, *reading, t_s);
-      if (!run.soaking && t_s >= run.measure_from_t_s - 1e-9) tracking_.add(t_s, targets.chamber_target_c, reading->air_temp_c);
+      // Judged against the orbit's target; with accept_thermal_infeasibility, against what the
+      // chamber can do: the range- and ramp-limited setpoint.
+      const double judged_against_c = config_.accept_thermal_infeasibility ? targets.chamber_c : targets.chamber_target_c;
+      if (!run.soaking && t_s >= run.measure_from_t_s - 1e-9) {
+        tracking_.add(t_s, judged_against_c, reading->air_temp_c);
+        orbit_gap_max_k_ = std::max(orbit_gap_max_k_, std::abs(reading->air_temp_c - targets.chamber_target_c));
+      }
       if (run.soaking && soak_) soak_->chamber(t_s, reading->air_temp_c, reading->setpoint_c);
     }
     check_chamber_band(run, *reading, t_s);
@@ -1105,7 +1115,10 @@ class CampaignRunner::Impl {
       const double current_a = targets.duts[i].current_limit_a;
       if (std::abs(current_a - last_current_a_[i]) > kCurrentLimitDeadbandA) {
         auto status = co_await supply.driver->set_current_limit(channel, current_a);
-        if (!status) co_return note_fault(state, status.error(), run, t_s);
+        if (!status) {
+          note_reconnects(state, supply.driver->reconnect_count(), supply.driver->last_reconnect_reason(), run, t_s);
+          co_return note_fault(state, status.error(), run, t_s);
+        }
         last_current_a_[i] = current_a;
       }
       auto reading = co_await supply.driver->measure(channel);
@@ -1324,17 +1337,18 @@ class CampaignRunner::Impl {
     TrackingRule rule;
     rule.ramp_c_per_s = session_->chamber().max_ramp_c_per_min / kSecondsPerMinute / chamber_speed();
     rule.lag_s = kChamberLagS * chamber_speed();
-    if (config_.accept_thermal_infeasibility) {
-      const auto spec = session_->chamber().driver->spec();
-      rule.reachable_c = std::make_pair(spec.min_temp_c, spec.max_temp_c);
-    }
     tracking_ = ChamberTracking(rule);
+    orbit_gap_max_k_ = 0;
     chamber_open_loop_ = false;
     soak_.reset();
     if (run.soaking) {
       std::vector<std::string> names;
       for (const auto& board : session_->boards()) names.push_back(board.config->name);
-      soak_.emplace(config_.soak, std::move(names), start_t_s);
+      double board_step_s = 0;  // the slowest board's profile seconds between samples
+      for (const auto& board : session_->boards()) {
+        board_step_s = std::max(board_step_s, board.config->sample_period_s.value_or(config_.sample_period_s) * config_.speed);
+      }
+      soak_.emplace(config_.soak, std::move(names), start_t_s, board_step_s);
       for (std::size_t i = 0; i < isolated_.size(); ++i) {
         if (isolated_[i]) soak_->forget_board(i);
       }
@@ -1381,7 +1395,6 @@ class CampaignRunner::Impl {
     if (!codes.empty()) codes += ")";
     const std::string what = session_->chamber().name + " alarm" + codes + " in " + run.label;
     if (config_.on_chamber_alarm == ChamberAlarmPolicy::abort) {
-      chamber_causes_.push_back(what);
       abort_campaign(what + ": its control stopped; every instrument into its safe state (on_chamber_alarm: abort)");
       return true;
     }
@@ -1403,7 +1416,6 @@ class CampaignRunner::Impl {
     bool cleared = false;
     while (!abort_reason_ && !cleared) {
       if (Clock::now() >= deadline) {
-        chamber_causes_.push_back(what + " did not clear");
         status_on_abort_ = db::CampaignStatus::failed;
         abort_campaign(what + " did not clear within limits.chamber_alarm_s " + format_duration(config_.limits.chamber_alarm_s));
         break;
@@ -1422,8 +1434,7 @@ class CampaignRunner::Impl {
     const auto paused_for = Clock::now() - pause_started_;
     pause_offset_ += paused_for;
     paused_s_ += std::chrono::duration<double>(paused_for).count();
-    paused_ = false;
-    last_chamber_alarms_ = 0;
+    paused_ = false;  // the next reading records the alarms' clearing (note_chamber_alarms)
     if (abort_reason_) co_return;
     const std::string message = "profile clock restarted after " + format_duration(std::chrono::duration<double>(paused_for).count()) +
                                 " paused: " + session_->chamber().name + " alarms cleared";
@@ -1530,21 +1541,22 @@ class CampaignRunner::Impl {
       const auto& max_limit = config_.limits.chamber_tracking_max_k;
       const bool max_pass = !max_limit || max_k <= *max_limit;
       add("chamber_tracking_max_k", max_k, "K", max_limit, max_limit ? (max_pass ? "pass" : "fail") : "info");
-      add("chamber_orbit_gap_max_k", tracking_.max_raw_k(), "K", std::nullopt, "info");
+      add("chamber_orbit_gap_max_k", orbit_gap_max_k_, "K", std::nullopt, "info");
       char what[200];
       if (!p95_pass) {
-        std::snprintf(what, sizeof what, "chamber tracking p95 %.1f K > %g K (%s)", p95_k, p95_limit, run.label.c_str());
-        chamber_causes_.push_back(what);
-        event(run.run_id, chamber, run.end_t_s, "chamber_fault", "error", std::string(what) + ": the air did not follow the orbit's target");
+        chamber_failures_.add_figure("chamber tracking p95", p95_k, p95_limit, "K", run.label);
+        std::snprintf(what, sizeof what, "chamber tracking p95 %.1f K > %g K (%s): the air did not follow its target", p95_k,
+                      p95_limit, run.label.c_str());
+        event(run.run_id, chamber, run.end_t_s, "chamber_fault", "error", what);
       }
       if (!max_pass) {
+        chamber_failures_.add_figure("chamber tracking max", max_k, *max_limit, "K", run.label);
         std::snprintf(what, sizeof what, "chamber tracking max %.1f K > %g K (%s)", max_k, *max_limit, run.label.c_str());
-        chamber_causes_.push_back(what);
         event(run.run_id, chamber, run.end_t_s, "chamber_fault", "error", what);
       }
     }
     add("chamber_closed_loop", chamber_open_loop_ ? 0.0 : 1.0, "bool", std::nullopt, chamber_open_loop_ ? "fail" : "pass");
-    if (chamber_open_loop_) chamber_causes_.push_back(session_->chamber().name + " not regulating (" + run.label + ")");
+    if (chamber_open_loop_) chamber_failures_.add(session_->chamber().name + " not regulating", run.label);
   }
 
   // ---- faults, events, samples ---------------------------------------------------------------
@@ -1576,6 +1588,7 @@ class CampaignRunner::Impl {
   void isolate(std::size_t index, const std::string& reason, const PhaseRun& run, double t_s) {
     if (isolated_[index]) return;
     isolated_[index] = true;
+    if (soak_) soak_->forget_board(index);  // it no longer holds the soak back
     isolation_reasons_[index] = reason;
     // The board's verdict: it did not finish the campaign.
     recorder_.add_measurement(db::MeasurementRow{run.run_id, board_states_[index].device_id, "isolated", 1.0, "",
@@ -1900,7 +1913,7 @@ class CampaignRunner::Impl {
       for (const auto& cause : board_causes_[i]) rollup.fail(i, cause);
       if (isolated_[i] && board_causes_[i].empty()) rollup.fail(i, "isolated");
       // The chamber's failures count against every board in it.
-      for (const auto& cause : chamber_causes_) rollup.fail(i, cause);
+      for (const auto& cause : chamber_failures_.summaries()) rollup.fail(i, cause);
     }
     judge_campaign(rollup);
     verdicts_pass_ = rollup.pass();
@@ -2045,11 +2058,12 @@ class CampaignRunner::Impl {
     bool idle_fault_open = false;
   };
   ChamberTracking tracking_;
+  double orbit_gap_max_k_ = 0;  // the run's largest |air − the orbit's target|, whatever was judged
   bool chamber_open_loop_ = false;
   std::optional<SoakMonitor> soak_;
   std::vector<BoardChecks> checks_;
   std::vector<std::vector<std::string>> board_causes_;
-  std::vector<std::string> chamber_causes_;
+  ChamberFailures chamber_failures_;
 
   std::vector<RunStatistics> statistics_;
   std::vector<RunningMean> baseline_means_, reference_means_, replay_means_;

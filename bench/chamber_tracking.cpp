@@ -6,15 +6,15 @@
 namespace ob::bench {
 
 double ChamberTracking::add(double t_s, double target_c, double air_c) {
-  double wanted_c = target_c;
-  if (rule_.reachable_c) wanted_c = std::clamp(wanted_c, rule_.reachable_c->first, rule_.reachable_c->second);
   if (!ideal_c_) {
     ideal_c_ = air_c;  // where the chamber really was when the run began
   } else {
+    // Since the last reading the chamber was heading for the target it was given then.
     const double step_c = rule_.ramp_c_per_s > 0 ? rule_.ramp_c_per_s * std::max(0.0, t_s - last_t_s_) : 1e300;
-    *ideal_c_ = std::clamp(wanted_c, *ideal_c_ - step_c, *ideal_c_ + step_c);
+    *ideal_c_ = std::clamp(last_target_c_, *ideal_c_ - step_c, *ideal_c_ + step_c);
   }
   last_t_s_ = t_s;
+  last_target_c_ = target_c;
   window_.emplace_back(t_s, *ideal_c_);
   while (window_.size() > 1 && window_.front().first < t_s - rule_.lag_s) window_.pop_front();
   // Anywhere between where an ideal chamber could be and the target is on track: a chamber

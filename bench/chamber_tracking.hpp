@@ -4,11 +4,14 @@
 // any range or ramp limit); the air is what the chamber measured.
 //
 // Tracking error = |air − target| less the lag a chamber at its rated ramp cannot avoid: the
-// allowance follows an ideal chamber that starts at the air of the run's first reading and
-// moves towards the target at the rated ramp (clamped to the chamber's range when thermal
-// infeasibility was accepted), and may trail it by `lag_s`. The error at t is the air's distance
-// from the band that ideal chamber spans over [t − lag_s, t]. Quantiles come from fixed 0.01 K
-// bins (constant memory however long a run lasts); the maximum is exact.
+// allowance follows an ideal chamber that starts at the air of the run's first reading and,
+// between two readings, moves at the rated ramp towards the target of the earlier one (the
+// setpoint it was then given: readings and setpoints share the chamber's tick). The error at t
+// is the air's distance from the band spanned by the target and that ideal chamber over
+// [t − lag_s, t] (a chamber ahead of the ideal is on track). With thermal infeasibility
+// accepted the runner passes the setpoint it sent as the target: what the chamber can do.
+// Quantiles come from fixed 0.01 K bins (constant memory however long a run lasts); the
+// maximum is exact.
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -20,9 +23,6 @@ namespace ob::bench {
 struct TrackingRule {
   double ramp_c_per_s = 0;  // the chamber's rated ramp per profile second (0: steps at once)
   double lag_s = 60;        // profile seconds an ideal chamber may trail its own ramp
-  // Clamp the ideal to what the chamber can reach (accept_thermal_infeasibility): tracking is
-  // then judged against what the chamber can do, not the orbit.
-  std::optional<std::pair<double, double>> reachable_c;
 };
 
 class ChamberTracking {
@@ -46,6 +46,7 @@ class ChamberTracking {
   TrackingRule rule_;
   std::optional<double> ideal_c_;
   double last_t_s_ = 0;
+  double last_target_c_ = 0;
   std::deque<std::pair<double, double>> window_;  // (t_s, ideal_c) over the last lag_s
   std::vector<std::uint32_t> bins_ = std::vector<std::uint32_t>(kBins, 0);
   std::uint64_t count_ = 0;

@@ -1,5 +1,6 @@
 #include "bench/soak_monitor.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -13,8 +14,8 @@ constexpr std::size_t kMinFitSamples = 3;
 
 }  // namespace
 
-SoakMonitor::SoakMonitor(SoakRule rule, std::vector<std::string> boards, double start_t_s)
-    : rule_(rule), start_t_s_(start_t_s) {
+SoakMonitor::SoakMonitor(SoakRule rule, std::vector<std::string> boards, double start_t_s, double board_step_s)
+    : rule_(rule), start_t_s_(start_t_s), slope_window_s_(std::max(kSlopeWindowS, kSlopeWindowSamples * board_step_s)) {
   for (auto& name : boards) boards_.push_back(BoardTrack{std::move(name), {}, false});
 }
 
@@ -24,7 +25,7 @@ void SoakMonitor::board(std::size_t index, double t_s, double temp_c) {
   if (index >= boards_.size()) return;
   auto& samples = boards_[index].samples;
   samples.emplace_back(t_s, temp_c);
-  while (!samples.empty() && samples.front().first < t_s - kSlopeWindowS) samples.pop_front();
+  while (!samples.empty() && samples.front().first < t_s - slope_window_s_ - 1e-9) samples.pop_front();
 }
 
 void SoakMonitor::forget_board(std::size_t index) {
@@ -33,7 +34,7 @@ void SoakMonitor::forget_board(std::size_t index) {
 
 std::optional<double> SoakMonitor::slope_c_per_min(const BoardTrack& board) const {
   const auto& s = board.samples;
-  if (s.size() < kMinFitSamples || s.back().first - s.front().first < kSlopeWindowS * kMinFitFraction) return std::nullopt;
+  if (s.size() < kMinFitSamples || s.back().first - s.front().first < slope_window_s_ * kMinFitFraction) return std::nullopt;
   double mean_t = 0;
   double mean_y = 0;
   for (const auto& [t, y] : s) {

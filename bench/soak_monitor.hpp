@@ -22,12 +22,14 @@ struct SoakRule {
 class SoakMonitor {
  public:
   // The window a board's slope is fitted over (least squares): long enough that sensor noise
-  // does not read as movement.
+  // does not read as movement, and at least three of the boards' samples wide.
   static constexpr double kSlopeWindowS = 120;
+  static constexpr double kSlopeWindowSamples = 3;
 
   enum class State { soaking, stable, timed_out };
 
-  SoakMonitor(SoakRule rule, std::vector<std::string> boards, double start_t_s);
+  // `board_step_s`: profile seconds between a board's samples (the slowest board's).
+  SoakMonitor(SoakRule rule, std::vector<std::string> boards, double start_t_s, double board_step_s = 0);
 
   void chamber(double t_s, double air_c, double setpoint_c);
   void board(std::size_t index, double t_s, double temp_c);
@@ -53,6 +55,7 @@ class SoakMonitor {
 
   SoakRule rule_;
   double start_t_s_ = 0;
+  double slope_window_s_ = kSlopeWindowS;
   std::optional<std::pair<double, double>> chamber_;  // air, setpoint
   std::vector<BoardTrack> boards_;
   std::optional<double> holding_since_t_s_;

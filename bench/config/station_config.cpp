@@ -125,6 +125,7 @@ DutConfig parse_dut(const YamlReader& reader, const std::string& name, const YAM
   const std::string supply_field = field + ".supply";
   reader.allow_only(supply, supply_field, schema_keys("station", "duts.<name>.supply"));
   out.supply.instrument = reader.string(supply, supply_field, "instrument");
+  out.supply.line = supply.Mark().line + 1;
   out.supply.channel = static_cast<int>(reader.number_in(supply, supply_field, "channel", 1, 16));
   out.supply.max_voltage_v = reader.number_in(supply, supply_field, "max_voltage_v", 0.1, 1000);
   out.supply.max_current_a = reader.number_in(supply, supply_field, "max_current_a", 0.001, 1000);

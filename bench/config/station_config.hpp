@@ -35,6 +35,7 @@ struct SupplyConfig {
   double voltage_v = 12;
   double max_voltage_v = 12.6;
   double max_current_a = 3;
+  int line = 0;  // where it was declared, for messages
 };
 
 // One IIO channel measuring a DUT (a thermocouple on its heat spreader, a shunt monitor on

@@ -142,6 +142,10 @@ BOOST_FIXTURE_TEST_CASE(a_chamber_alarm_pauses_the_profile_clock_when_the_campai
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'pause' AND message LIKE 'profile clock paused%chamber alarm (7)%'") == 1);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'pause' AND message LIKE 'profile clock restarted%alarms cleared'") == 1);
+  // The chamber's own alarm is an event when raised and when cleared.
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'alarm' AND severity = 'error' "
+                        "AND message LIKE 'chamber raised 1 alarm(s): 7%'") == 1);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'alarm' AND message = 'chamber alarms cleared'") == 1);
   // The held clock: the replay's samples stay on their grid, none lost, none duplicated.
   BOOST_TEST(scalar(db, "SELECT count(*) = count(DISTINCT t_s) FROM samples s JOIN channels c ON c.id = s.channel_id "
                         "JOIN runs r ON r.id = s.run_id WHERE r.kind = 'replay' AND c.name = 'air_temp_c'") == 1);
@@ -173,7 +177,7 @@ BOOST_FIXTURE_TEST_CASE(a_stuck_chamber_fails_tracking_for_every_board, TwoBoard
 
 BOOST_FIXTURE_TEST_CASE(a_reference_whose_chamber_cannot_settle_fails_with_what_still_moved, TwoBoardBench) {
   during_replay("fault chamber stuck", 0.2);
-  const auto outcome = run("soak: { timeout: 20m }\n");
+  const auto outcome = run("soak: { timeout: 20m }\n", std::string(kNoReference) + "  - reference: { chamber_c: 40, duration: 10m }\n");
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "failed", outcome.reason);  // exit 3
   BOOST_TEST(outcome.reason.find("reference did not stabilise within soak.timeout 20m00s") != std::string::npos, outcome.reason);
   BOOST_TEST(outcome.reason.find("chamber air") != std::string::npos, outcome.reason);

@@ -11,8 +11,10 @@ namespace {
 
 double scalar(const std::filesystem::path& path, const std::string& sql) { return ob::test::sqlite_scalar(path, sql); }
 
+// Samples of the baseline's measured 30 minutes (after its soak).
 double count_of(const std::filesystem::path& db, const std::string& device, const std::string& channel) {
-  return scalar(db, "SELECT count(*) FROM sample_view WHERE device = '" + device + "' AND channel = '" + channel + "'");
+  return scalar(db, "SELECT count(*) FROM sample_view WHERE device = '" + device + "' AND channel = '" + channel +
+                        "' AND t_s >= (SELECT value FROM measurements WHERE name = 'soak_s')");
 }
 
 // Samples of a channel off the grid of `step_s` profile seconds.

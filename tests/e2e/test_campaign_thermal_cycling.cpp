@@ -105,9 +105,10 @@ BOOST_AUTO_TEST_CASE(only_the_last_three_cycles_must_be_failure_free_and_unstabl
     lab.control("fault agent sdc 0 1");  // board-01, cycle 1: forgiven
     wait_for_cycle(2);
     // Cycle 2's hot soak spans 1.2 … 3.2 s, its judged second half 2.2 … 3.2 s: the chamber's
-    // control stops in there (an alarm), and comes back before the cold plateau.
+    // control stops in there (its heating and cooling stuck; an alarm would abort the campaign),
+    // and comes back before the cold plateau.
     sleep_s(2.35);
-    lab.control("fault chamber alarm 3");
+    lab.control("fault chamber stuck");
     sleep_s(1.0);
     lab.control("fault chamber clear");
     wait_for_cycle(5);
@@ -141,7 +142,16 @@ BOOST_AUTO_TEST_CASE(only_the_last_three_cycles_must_be_failure_free_and_unstabl
                         "WHERE m.name = 'last_cycles_failure_free' AND d.name = 'board-01'") == 1);
   BOOST_TEST(scalar(db, "SELECT m.verdict = 'fail' AND m.value = 2 FROM measurements m JOIN devices d ON d.id = m.device_id "
                         "WHERE m.name = 'last_cycles_failure_free' AND d.name = 'board-02'") == 1);
-  BOOST_TEST(outcome.verdict_summary == "FAIL — board-02: last_cycles_failure_free", outcome.verdict_summary);
+  // SMC-S-016 forgives board-01's early cycles; the bench's own failure is another matter: while
+  // its control was stuck the chamber did not follow the plan, which counts against every board
+  // in it (and is named), while the other cycles tracked within 2 K.
+  const auto& summary = outcome.verdict_summary;
+  BOOST_TEST(summary.find("FAIL — board-01: chamber tracking p95 ") == 0u, summary);
+  BOOST_TEST(summary.find("board-02: chamber tracking p95 ") != std::string::npos, summary);
+  BOOST_TEST(summary.find(" > 2 K (cycle 2/5), last_cycles_failure_free") != std::string::npos, summary);
+  BOOST_TEST(summary.find("sdc") == std::string::npos, summary);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE m.name = 'chamber_tracking_p95_k' "
+                        "AND m.verdict = 'pass' AND r.label IN ('cycle 1/5', 'cycle 3/5', 'cycle 4/5', 'cycle 5/5')") == 4);
   // Each cycle's run rolls up its own judgements: cycles 1, 2 and 5 had a failure.
   BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE m.name = 'run_verdict' "
                         "AND m.verdict = 'fail' AND r.label IN ('cycle 1/5', 'cycle 2/5', 'cycle 5/5')") == 3);

@@ -44,11 +44,11 @@ BOOST_AUTO_TEST_CASE(a_profile_too_short_for_the_plan_fails_before_energising) {
   BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
   write_campaign(dir);
   const auto run = orbitbench("run -q campaign.yaml --db r.db", dir);
-  BOOST_TEST(run.exit_code == 3);
-  BOOST_TEST(run.out.find("failed") != std::string::npos, run.out);
-  BOOST_TEST(run.out.find("iss.pb: covers 30m10s, the plan replays") != std::string::npos, run.out);
+  BOOST_TEST(run.exit_code == 1);  // refused: nothing energised, nothing recorded
+  BOOST_TEST(run.err.find("refused, nothing energised") != std::string::npos, run.err);
+  BOOST_TEST(run.err.find("iss.pb: covers 30m10s, the plan replays") != std::string::npos, run.err);
   const auto runs = ob::test::run_command(
-      "sqlite3 -readonly " + (dir.path() / "r.db").string() + " \"SELECT count(*) FROM runs\"", dir.path());
+      "sqlite3 -readonly " + (dir.path() / "r.db").string() + " \"SELECT count(*) FROM campaigns\"", dir.path());
   BOOST_TEST(runs.out == "0\n");
 }
 

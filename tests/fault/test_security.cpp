@@ -2,7 +2,8 @@
 // range checks are tested where they live): a board whose agent secret is wrong fails the
 // campaign with an error naming that board, and nothing is energised; a campaign asking for a
 // setpoint beyond a station limit — a chamber temperature, a supply voltage, a profile's chamber
-// setpoints — is refused before anything is sent to any instrument.
+// setpoints, a channel the supply lacks, an OVP above the rating — is refused before anything
+// is sent to any instrument and before the campaign is recorded: exit 1, `file:line: field: …`.
 #include <sys/stat.h>
 
 #include <boost/test/unit_test.hpp>
@@ -53,6 +54,9 @@ struct TwoBoardBench {
                                      db.string(),
                                  dir.path());
   }
+
+  // A refused campaign leaves no row, not even a failed one.
+  void check_nothing_recorded() const { BOOST_TEST(scalar(db, "SELECT count(*) FROM campaigns") == 0); }
 
   // No setpoint reached an instrument, no output was on, no workload ran, no run began.
   void check_nothing_energised() const {
@@ -106,9 +110,11 @@ BOOST_FIXTURE_TEST_CASE(a_chamber_temperature_beyond_the_station_limit_is_refuse
   const auto result = run("  - baseline: { chamber_c: 25, duration: 10m }\n"
                           "  - replay: { orbits: 0.2 }\n"
                           "  - reference: { chamber_c: 70, duration: 10m }\n");
-  BOOST_TEST(result.exit_code == 3, result.out << result.err);
-  BOOST_TEST(result.out.find("setpoint beyond a station limit, nothing energised: ") != std::string::npos, result.out);
-  BOOST_TEST(result.out.find("reference: chamber_c 70.0 °C is outside chamber's 0.0 … 60.0 °C") != std::string::npos, result.out);
+  BOOST_TEST(result.exit_code == 1, result.out << result.err);
+  BOOST_TEST(result.err.find("campaign security refused, nothing energised: ") != std::string::npos, result.err);
+  BOOST_TEST(result.err.find("campaign.yaml:8: reference.chamber_c: 70.0 °C is outside chamber's 0.0 … 60.0 °C") != std::string::npos,
+             result.err);
+  check_nothing_recorded();
   check_nothing_energised();
 }
 
@@ -117,10 +123,33 @@ BOOST_FIXTURE_TEST_CASE(a_supply_voltage_beyond_the_channel_rating_is_refused_be
   // energised first) is not switched on either.
   write_station("agent.secret", "", 3, 12);
   const auto result = run(kPlan);
-  BOOST_TEST(result.exit_code == 3, result.out << result.err);
-  BOOST_TEST(result.out.find("setpoint beyond a station limit, nothing energised: board-02: supply 12.000 V, up to 2.000 A "
-                             "is beyond psu-a CH3's rating of 5.000 V, 3.000 A") != std::string::npos,
-             result.out);
+  BOOST_TEST(result.exit_code == 1, result.out << result.err);
+  BOOST_TEST(result.err.find("station.yaml:13: duts.board-02.supply.voltage_v: 12.000 V is beyond psu-a CH3's rating of 5.000 V") !=
+                 std::string::npos,
+             result.err);
+  check_nothing_recorded();
+  check_nothing_energised();
+}
+
+BOOST_FIXTURE_TEST_CASE(a_channel_the_supply_lacks_is_refused_before_anything_is_sent, TwoBoardBench) {
+  write_station("agent.secret", "", 7, 12);
+  const auto result = run(kPlan);
+  BOOST_TEST(result.exit_code == 1, result.out << result.err);
+  BOOST_TEST(result.err.find("duts.board-02.supply.channel: 7 does not exist on psu-a (DP832: channels 1 … 3)") != std::string::npos,
+             result.err);
+  check_nothing_recorded();
+  check_nothing_energised();
+}
+
+BOOST_FIXTURE_TEST_CASE(a_station_chamber_range_wider_than_the_controller_reports_is_refused, TwoBoardBench) {
+  // The station claims 300 °C; the Espec reports what it can reach (TEMP?): the claim is wrong,
+  // and a plan's 150 °C would otherwise have been sent to a chamber that cannot follow it.
+  write_station("agent.secret", ", max_temp_c: 300");
+  const auto result = run("  - baseline: { chamber_c: 150, duration: 10m }\n");
+  BOOST_TEST(result.exit_code == 1, result.out << result.err);
+  BOOST_TEST(result.err.find("station.yaml:4: instruments.chamber.max_temp_c: 300.0 °C is above what") != std::string::npos,
+             result.err);
+  check_nothing_recorded();
   check_nothing_energised();
 }
 
@@ -132,9 +161,10 @@ BOOST_FIXTURE_TEST_CASE(a_profile_beyond_the_chamber_limits_is_refused_before_an
   // The ISS profile's chamber setpoints swing far wider than 20 … 30 °C.
   write_station("agent.secret", ", min_temp_c: 20, max_temp_c: 30");
   const auto result = run("  - replay: { orbits: 1 }\n", "profile: iss.pb\n");
-  BOOST_TEST(result.exit_code == 3, result.out << result.err);
-  BOOST_TEST(result.out.find("profile: ") != std::string::npos, result.out);
-  BOOST_TEST(result.out.find("iss.pb: chamber setpoints ") != std::string::npos, result.out);
-  BOOST_TEST(result.out.find("exceed chamber's 20.0 … 30.0 °C") != std::string::npos, result.out);
+  BOOST_TEST(result.exit_code == 1, result.out << result.err);
+  BOOST_TEST(result.err.find("profile: ") != std::string::npos, result.err);
+  BOOST_TEST(result.err.find("iss.pb: chamber setpoints ") != std::string::npos, result.err);
+  BOOST_TEST(result.err.find("exceed chamber's 20.0 … 30.0 °C") != std::string::npos, result.err);
+  check_nothing_recorded();
   check_nothing_energised();
 }

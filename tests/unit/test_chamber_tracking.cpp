@@ -2,6 +2,8 @@
 // chamber at its rated ramp cannot avoid allowed and nothing more.
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
+
 #include "bench/chamber_tracking.hpp"
 
 using ob::bench::ChamberTracking;
@@ -69,20 +71,11 @@ BOOST_AUTO_TEST_CASE(slower_than_the_rated_ramp_counts_beyond_the_lag) {
   BOOST_TEST(tracking.p95_k() > 2.0);
 }
 
-BOOST_AUTO_TEST_CASE(accepted_infeasibility_judges_against_what_the_chamber_can_reach) {
-  TrackingRule r = rule(5);
-  r.reachable_c = std::make_pair(-40.0, 20.0);
-  ChamberTracking tracking(r);
-  for (int i = 0; i <= 60; ++i) tracking.add(i * 10.0, 35.0, 20.0);  // target beyond the chamber's 20 °C
-  BOOST_TEST(tracking.max_k() == 0.0);
-  BOOST_TEST(tracking.max_raw_k() == 15.0, tt::tolerance(1e-9));
-}
-
 BOOST_AUTO_TEST_CASE(quantile_counts_the_worst_five_percent) {
   ChamberTracking tracking(rule(0));  // steps at once: the error is |air - target|
   for (int i = 0; i < 95; ++i) tracking.add(i, 25.0, 25.5);
   for (int i = 95; i < 100; ++i) tracking.add(i, 25.0, 35.0);
-  BOOST_TEST(tracking.p95_k() == 0.5, tt::tolerance(0.011));
-  BOOST_TEST(tracking.quantile_k(0.96) == 10.0, tt::tolerance(0.011));
+  BOOST_TEST(std::abs(tracking.p95_k() - 0.5) <= ChamberTracking::kBinK + 1e-9, tracking.p95_k());  // to a bin
+  BOOST_TEST(std::abs(tracking.quantile_k(0.96) - 10.0) <= ChamberTracking::kBinK + 1e-9, tracking.quantile_k(0.96));
   BOOST_TEST(tracking.max_k() == 10.0, tt::tolerance(1e-9));
 }
