@@ -118,6 +118,12 @@ ResultSet query_timing(const Connection& db, const AnalysisFilter& filter) {
   return run_query(db, sql, filter_params(filter));
 }
 
+// The devices whose events count for board d of campaign c in the summary: the board itself, and
+// its campaign's chamber(s) and profile (an infeasible profile, a chamber fault or alarm concerns
+// every board in the chamber). Each event counts once: it names one device.
+constexpr const char* kBoardAndShared =
+    "SELECT ed.id FROM devices ed WHERE ed.id = d.id OR (ed.campaign_id = c.id AND ed.kind IN ('chamber', 'profile'))";
+
 ResultSet query_summary(const Connection& db, const AnalysisFilter& filter) {
   const std::string sql =
       "SELECT c.id AS campaign_id, c.name AS campaign, c.status AS status, d.name AS dut, "
@@ -125,8 +131,10 @@ ResultSet query_summary(const Connection& db, const AnalysisFilter& filter) {
       // By (run, channel): the samples' own key, never a scan of the whole table.
       "(SELECT count(*) FROM runs r JOIN channels ch ON ch.device_id = d.id "
       "   JOIN samples s ON s.run_id = r.id AND s.channel_id = ch.id WHERE r.campaign_id = c.id) AS samples, "
-      "(SELECT count(*) FROM events e WHERE e.device_id = d.id AND e.severity = 'error') AS errors, "
-      "(SELECT count(*) FROM events e WHERE e.device_id = d.id AND e.severity = 'warning') AS warnings, "
+      "(SELECT count(*) FROM events e WHERE e.severity = 'error' AND e.device_id IN (" + std::string(kBoardAndShared) +
+      ")) AS errors, "
+      "(SELECT count(*) FROM events e WHERE e.severity = 'warning' AND e.device_id IN (" + std::string(kBoardAndShared) +
+      ")) AS warnings, "
       "(SELECT m.verdict FROM measurements m WHERE m.device_id = d.id AND m.name = 'verdict' ORDER BY m.id DESC LIMIT 1) "
       "  AS verdict, "
       "(SELECT group_concat(name, ', ') FROM (SELECT DISTINCT m.name AS name FROM measurements m JOIN runs r ON r.id = m.run_id "

@@ -41,7 +41,8 @@ ResultSet query_events(const Connection& db, const AnalysisFilter& filter);
 // Per run: how late the ticks woke against the schedule (p50/p99/max, ms), ticks on time and
 // skipped, time paused.
 ResultSet query_timing(const Connection& db, const AnalysisFilter& filter);
-// Per campaign and DUT: status, runs, samples, errors and warnings, the verdict and what failed.
+// Per campaign and DUT: status, runs, samples, errors and warnings (the DUT's own events plus,
+// once each, those of its campaign's chamber(s) and profile device), the verdict and what failed.
 ResultSet query_summary(const Connection& db, const AnalysisFilter& filter);
 
 }  // namespace ob::db
