@@ -144,6 +144,13 @@ ResultSet query_summary(const Connection& db, const AnalysisFilter& filter) {
   return run_query(db, sql, filter_params(filter));
 }
 
+bool campaign_exists(const Connection& db, const std::string& name_or_id) {
+  Statement query(db, "SELECT count(*) FROM campaigns c WHERE c.name = ?1 OR CAST(c.id AS TEXT) = ?1");
+  query.bind(1, name_or_id);
+  query.step();
+  return query.column_int64(0) > 0;
+}
+
 int count_failed_measurements(const Connection& db, std::int64_t run_id) {
   Statement query(db, "SELECT count(*) FROM measurements WHERE run_id = ?1 AND verdict = 'fail'");
   query.bind(1, run_id);

@@ -38,6 +38,9 @@ int count_failed_measurements(const Connection& db, std::int64_t run_id);
 
 // Every event in order: when, campaign, run, device, profile time, kind, severity, message.
 ResultSet query_events(const Connection& db, const AnalysisFilter& filter);
+// Whether the database holds a campaign of this name or id (what AnalysisFilter::campaign matches).
+bool campaign_exists(const Connection& db, const std::string& name_or_id);
+
 // Per run: how late the ticks woke against the schedule (p50/p99/max, ms), ticks on time and
 // skipped, time paused.
 ResultSet query_timing(const Connection& db, const AnalysisFilter& filter);

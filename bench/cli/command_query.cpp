@@ -42,6 +42,12 @@ int print_results(const QueryArgs& args, const std::function<std::vector<db::Res
   }
   try {
     const auto connection = db::Connection::open_read_only(args.db_path);
+    // A misspelt campaign would otherwise read as a campaign without results.
+    if (!args.campaign.empty() && !db::campaign_exists(connection, args.campaign)) {
+      std::fprintf(stderr, "orbitbench query: no campaign '%s' in %s (orbitbench query --db %s campaigns lists them)\n",
+                   args.campaign.c_str(), args.db_path.c_str(), args.db_path.c_str());
+      return kExitError;
+    }
     std::fputs(format_results(query(connection), *format).c_str(), stdout);
   } catch (const db::DbError& e) {
     std::fprintf(stderr, "orbitbench query: %s\n", e.what());

@@ -2,6 +2,9 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "../support/old_schema_db.hpp"
 #include "../support/run_command.hpp"
@@ -232,4 +235,77 @@ BOOST_AUTO_TEST_CASE(db_upgrade_migrates_an_old_file_and_builds_its_aggregates) 
   const auto not_a_database = orbitbench("db upgrade " + text.string(), dir);
   BOOST_TEST(not_a_database.exit_code == 1);
   BOOST_TEST(not_a_database.err.find("orbitbench db upgrade: ") == 0u, not_a_database.err);
+}
+
+// `query conformance` on the embedded quick campaign (run once, ~30 s): per run, in CSV (RFC 4180
+// line ends) and JSON, the soak of the baseline and the reference (none in a replay), no supply
+// or board faults, every run passed; an unknown campaign is an error, not an empty table.
+BOOST_AUTO_TEST_CASE(query_conformance_of_the_quick_campaign) {
+  ob::test::TempDir dir;
+  const std::string file = (dir.path() / "quick.db").string();
+  const auto run = orbitbench("run --quiet --db " + file, dir);
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, "exit " << run.exit_code << "\n" << run.err);
+
+  const std::vector<std::string> columns = {"run_id", "label", "kind", "soak_s", "chamber_tracking_p95_k",
+                                            "chamber_tracking_max_k", "supply_faults", "board_faults", "verdict"};
+  const auto csv = orbitbench("query --db " + file + " --format csv conformance", dir);
+  BOOST_TEST(csv.exit_code == 0, csv.err);
+  std::vector<std::vector<std::string>> lines;
+  for (std::size_t at = 0; at < csv.out.size();) {
+    const auto end = csv.out.find("\r\n", at);
+    BOOST_REQUIRE_MESSAGE(end != std::string::npos, "a CSV line without CRLF: " << csv.out.substr(at));
+    std::vector<std::string> fields;
+    const auto line = csv.out.substr(at, end - at);
+    for (std::size_t from = 0;;) {
+      const auto comma = line.find(',', from);
+      fields.push_back(line.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
+      if (comma == std::string::npos) break;
+      from = comma + 1;
+    }
+    lines.push_back(fields);
+    at = end + 2;
+  }
+  BOOST_TEST(csv.out.substr(0, csv.out.find("\r\n")) ==
+                 "run_id,label,kind,soak_s,chamber_tracking_p95_k,chamber_tracking_max_k,supply_faults,board_faults,verdict",
+             csv.out);
+  BOOST_REQUIRE_EQUAL(lines.size(), 4u);
+  BOOST_TEST(lines[0] == columns, boost::test_tools::per_element());
+  const std::vector<std::pair<std::string, std::string>> runs = {
+      {"baseline", "baseline"}, {"replay 1/1", "replay"}, {"reference", "reference"}};
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const auto& row = lines[i + 1];
+    BOOST_TEST_CONTEXT("row " << i + 1 << ": " << csv.out) {
+      BOOST_REQUIRE_EQUAL(row.size(), columns.size());
+      BOOST_TEST(row[1] == runs[i].first);
+      BOOST_TEST(row[2] == runs[i].second);
+      if (runs[i].second == "replay") {
+        BOOST_TEST(row[3].empty());  // no soak before a replay
+      } else {
+        BOOST_TEST(!row[3].empty());
+        BOOST_TEST(std::stod(row[3].empty() ? "0" : row[3]) > 0.0);
+      }
+      BOOST_TEST(row[6] == "0");
+      BOOST_TEST(row[7] == "0");
+      BOOST_TEST(row[8] == "pass");
+    }
+  }
+
+  const auto json = orbitbench("query --db " + file + " --format json conformance --campaign quick-leo-550", dir);
+  BOOST_TEST(json.exit_code == 0, json.err);
+  long objects = std::count(json.out.begin(), json.out.end(), '{');
+  BOOST_TEST(objects == 3, json.out);
+  for (const auto& column : columns) {
+    const auto key = "\"" + column + "\": ";
+    std::size_t found = 0;
+    for (auto at = json.out.find(key); at != std::string::npos; at = json.out.find(key, at + 1)) ++found;
+    BOOST_TEST(found == 3u, column << " in " << json.out);
+  }
+  BOOST_TEST(json.out.find("\"soak_s\": null") != std::string::npos, json.out);  // the replay's
+  BOOST_TEST(json.out.find("\"verdict\": \"fail\"") == std::string::npos, json.out);
+
+  const auto unknown = orbitbench("query --db " + file + " conformance --campaign nosuch", dir);
+  BOOST_TEST(unknown.exit_code != 0);
+  BOOST_TEST(unknown.out.empty(), unknown.out);
+  BOOST_TEST(unknown.err.find("no campaign 'nosuch'") != std::string::npos, unknown.err);
+  BOOST_TEST(count_lines(unknown.err) == 1);
 }

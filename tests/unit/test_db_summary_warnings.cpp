@@ -124,3 +124,12 @@ BOOST_AUTO_TEST_CASE(the_chamber_and_profile_events_count_for_every_board_of_the
   BOOST_TEST(other.at("warnings") == "4");
   BOOST_TEST(other.at("errors") == "1");
 }
+
+BOOST_AUTO_TEST_CASE(a_campaign_is_found_by_name_or_id) {
+  Recorded db;
+  const auto connection = ob::db::Connection::open_read_only(db.file.path);
+  BOOST_TEST(ob::db::campaign_exists(connection, "leo-a"));
+  BOOST_TEST(ob::db::campaign_exists(connection, "2"));
+  BOOST_TEST(!ob::db::campaign_exists(connection, "3"));
+  BOOST_TEST(!ob::db::campaign_exists(connection, "nosuch"));
+}
