@@ -864,6 +864,7 @@ class CampaignRunner::Impl {
     run.end_t_s = run.duration_s;
     run.label = label;
     const bool soaks = phase.kind == PhaseKind::baseline || phase.kind == PhaseKind::reference;
+    soak_.reset();
     if (soaks) {
       const auto* resume = options_.resume;
       const bool soaked = start.run_id && resume && resume->run_id == start.run_id && resume->soak_s;
@@ -872,7 +873,8 @@ class CampaignRunner::Impl {
         run.end_t_s = run.measure_from_t_s + run.phase_s;
       } else {  // soak (again, from the resumed tick: it does not inherit the time from before)
         run.soaking = true;
-        run.end_t_s = start.t_s + config_.soak.timeout_s + run.phase_s;
+        start_soak(start.t_s);
+        run.end_t_s = start.t_s + soak_->timeout_s() + run.phase_s;
       }
       run.duration_s = run.end_t_s;
     }
@@ -886,7 +888,7 @@ class CampaignRunner::Impl {
     progress_.phase = run.soaking ? label + " (soaking)" : label;
     progress_.phase_duration_s = run.phase_s;
     statistics_.assign(session_->boards().size(), RunStatistics{});
-    begin_run_checks(run, start.t_s);
+    begin_run_checks();
     lateness_.clear();
     late_ticks_ = 0;
     pause_offset_ = Clock::duration::zero();
@@ -1331,29 +1333,31 @@ class CampaignRunner::Impl {
 
   // ---- commanded versus achieved ------------------------------------------------------------
 
-  // Per run: a fresh tracking record (the ideal chamber starts at the run's first reading), the
-  // soak of a baseline or reference run, and the boards' readback state.
-  void begin_run_checks(const PhaseRun& run, double start_t_s) {
+  // Per run: a fresh tracking record (the ideal chamber starts at the run's first reading) and
+  // the boards' readback state.
+  void begin_run_checks() {
     TrackingRule rule;
     rule.ramp_c_per_s = session_->chamber().max_ramp_c_per_min / kSecondsPerMinute / chamber_speed();
     rule.lag_s = kChamberLagS * chamber_speed();
     tracking_ = ChamberTracking(rule);
     orbit_gap_max_k_ = 0;
     chamber_open_loop_ = false;
-    soak_.reset();
-    if (run.soaking) {
-      std::vector<std::string> names;
-      for (const auto& board : session_->boards()) names.push_back(board.config->name);
-      double board_step_s = 0;  // the slowest board's profile seconds between samples
-      for (const auto& board : session_->boards()) {
-        board_step_s = std::max(board_step_s, board.config->sample_period_s.value_or(config_.sample_period_s) * config_.speed);
-      }
-      soak_.emplace(config_.soak, std::move(names), start_t_s, board_step_s);
-      for (std::size_t i = 0; i < isolated_.size(); ++i) {
-        if (isolated_[i]) soak_->forget_board(i);
-      }
-    }
     checks_.assign(session_->boards().size(), BoardChecks{});
+  }
+
+  // A baseline's or reference's soak, from start_t_s (again after a resume: it does not inherit
+  // the time from before). Isolated boards do not hold it back.
+  void start_soak(double start_t_s) {
+    std::vector<std::string> names;
+    double board_step_s = 0;  // the slowest board's profile seconds between samples
+    for (const auto& board : session_->boards()) {
+      names.push_back(board.config->name);
+      board_step_s = std::max(board_step_s, board.config->sample_period_s.value_or(config_.sample_period_s) * config_.speed);
+    }
+    soak_.emplace(config_.soak, std::move(names), start_t_s, board_step_s);
+    for (std::size_t i = 0; i < isolated_.size(); ++i) {
+      if (isolated_[i]) soak_->forget_board(i);
+    }
   }
 
   // The soak's decision, once per profile tick: measuring starts at the next tick once the bench
@@ -1364,7 +1368,7 @@ class CampaignRunner::Impl {
     if (state == SoakMonitor::State::soaking) return;
     if (state == SoakMonitor::State::timed_out) {
       status_on_abort_ = db::CampaignStatus::failed;
-      abort_campaign(run.label + " did not stabilise within soak.timeout " + format_duration(config_.soak.timeout_s) + ": " +
+      abort_campaign(run.label + " did not stabilise within soak.timeout " + format_duration(soak_->timeout_s()) + ": " +
                      soak_->still_moving());
       return;
     }

@@ -15,7 +15,10 @@ constexpr std::size_t kMinFitSamples = 3;
 }  // namespace
 
 SoakMonitor::SoakMonitor(SoakRule rule, std::vector<std::string> boards, double start_t_s, double board_step_s)
-    : rule_(rule), start_t_s_(start_t_s), slope_window_s_(std::max(kSlopeWindowS, kSlopeWindowSamples * board_step_s)) {
+    : rule_(rule),
+      start_t_s_(start_t_s),
+      slope_window_s_(std::max(kSlopeWindowS, kSlopeWindowSamples * board_step_s)),
+      timeout_s_(std::max(rule.timeout_s, slope_window_s_ + rule.hold_s + 2 * board_step_s)) {
   for (auto& name : boards) boards_.push_back(BoardTrack{std::move(name), {}, false});
 }
 
@@ -75,7 +78,7 @@ SoakMonitor::State SoakMonitor::update(double t_s) {
   } else {
     holding_since_t_s_.reset();
   }
-  if (t_s - start_t_s_ >= rule_.timeout_s) state_ = State::timed_out;
+  if (t_s - start_t_s_ >= timeout_s_) state_ = State::timed_out;
   return state_;
 }
 

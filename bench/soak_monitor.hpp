@@ -28,8 +28,11 @@ class SoakMonitor {
 
   enum class State { soaking, stable, timed_out };
 
-  // `board_step_s`: profile seconds between a board's samples (the slowest board's).
+  // `board_step_s`: profile seconds between a board's samples (the slowest board's). Sampled so
+  // coarsely that the fit and the hold cannot fit in the rule's timeout, the timeout stretches
+  // to what they need (timeout_s()).
   SoakMonitor(SoakRule rule, std::vector<std::string> boards, double start_t_s, double board_step_s = 0);
+  double timeout_s() const { return timeout_s_; }
 
   void chamber(double t_s, double air_c, double setpoint_c);
   void board(std::size_t index, double t_s, double temp_c);
@@ -56,6 +59,7 @@ class SoakMonitor {
   SoakRule rule_;
   double start_t_s_ = 0;
   double slope_window_s_ = kSlopeWindowS;
+  double timeout_s_ = 0;
   std::optional<std::pair<double, double>> chamber_;  // air, setpoint
   std::vector<BoardTrack> boards_;
   std::optional<double> holding_since_t_s_;
