@@ -304,6 +304,56 @@ BOOST_AUTO_TEST_CASE(agent_reports_injected_ecc_errors_and_corrupted_results) {
   BOOST_TEST(other.telemetry().ecc_uncorrected() == 0u);
 }
 
+// `cap-ignored`: the agent acks a cap but the board keeps enforcing the one it had; `stall`: the
+// workload still "runs" but reports no throughput at idle power; `clear` ends both.
+BOOST_AUTO_TEST_CASE(agent_boards_that_ignore_their_cap_or_stall) {
+  TestSocket psu(lab.psu_port());
+  psu.send_all(":APPL CH1,12,3;:OUTP CH1,ON;:APPL CH2,12,3;:OUTP CH2,ON\n");
+  BOOST_TEST(psu.query("*OPC?\n") == "1\n");
+  AgentClient first(lab.agent_port(), lab.agent_secret());
+  AgentClient second(lab.agent_port(), lab.agent_secret());
+  BOOST_TEST_REQUIRE(first.hello(0).has_auth());
+  BOOST_TEST_REQUIRE(second.hello(1).has_auth());
+  BOOST_TEST_REQUIRE(first.start().has_ack());
+  BOOST_TEST_REQUIRE(second.start().has_ack());
+  const auto set_cap = [](AgentClient& agent, double power_w) {
+    pb::Request cap;
+    cap.mutable_set_power_cap()->set_power_w(power_w);
+    return agent.call(cap);
+  };
+  BOOST_TEST(set_cap(first, 20).has_ack());
+  BOOST_TEST(first.telemetry().power_limit_w() == 20.0);
+
+  BOOST_TEST(lab.control("fault agent cap-ignored 0") == "OK");
+  BOOST_TEST(lab.control("fault agent stall 1") == "OK");
+  BOOST_TEST(lab.control("fault agent stall 5").starts_with("ERR"));
+  BOOST_TEST(lab.control("fault agent stall").starts_with("ERR"));
+  BOOST_TEST(lab.control("fault agent cap-ignored 0 7").starts_with("ERR"));
+  BOOST_TEST(lab.control("fault psu stall 0").starts_with("ERR"));
+  BOOST_TEST(lab.control("help").find("cap-ignored <board>|stall <board>") != std::string::npos);
+
+  BOOST_TEST(set_cap(first, 10).has_ack());  // accepted...
+  auto telemetry = first.telemetry();
+  BOOST_TEST(telemetry.power_limit_w() == 20.0);  // ...not enforced
+  BOOST_TEST(telemetry.power_w() == 20.0, telemetry.power_w());
+  BOOST_TEST(telemetry.tflops() > 0.0);
+
+  const double idle_w = lab.options().physics.board_idle_w;
+  telemetry = second.telemetry();
+  BOOST_TEST(telemetry.workload_running());
+  BOOST_TEST(telemetry.tflops() == 0.0);
+  BOOST_TEST(telemetry.hbm_gbps() == 0.0);
+  BOOST_TEST(telemetry.power_w() == idle_w);
+  BOOST_TEST(second.start().has_ack());  // starting it again does not help
+  BOOST_TEST(second.telemetry().tflops() == 0.0);
+
+  BOOST_TEST(lab.control("fault agent clear") == "OK");
+  BOOST_TEST(second.telemetry().tflops() > 0.0);
+  BOOST_TEST(second.telemetry().power_w() > idle_w);
+  BOOST_TEST(set_cap(first, 10).has_ack());
+  BOOST_TEST(first.telemetry().power_limit_w() == 10.0);
+}
+
 BOOST_AUTO_TEST_CASE(switching_the_psu_output_off_drops_the_board_power) {
   TestSocket psu(lab.psu_port());
   AgentClient agent(lab.agent_port(), lab.agent_secret());

@@ -413,4 +413,62 @@ BOOST_AUTO_TEST_CASE(injected_trips_and_ocp_at_constant_current) {
   BOOST_TEST(!physics.state().psu[0].output_on);
 }
 
+BOOST_AUTO_TEST_CASE(a_board_that_ignores_its_cap_keeps_the_limit_it_had) {
+  LabPhysics physics(PhysicsParams{}, 1);
+  const auto& params = physics.params();
+  power_board(physics);
+  physics.start_workload(kBoard);
+  physics.set_power_cap(kBoard, 20);
+  physics.set_cap_ignored(kBoard, true);
+  physics.set_power_cap(kBoard, 10);  // accepted, not enforced
+  const auto& board = physics.state().boards[0];
+  BOOST_TEST(board.power_cap_w == 20.0);
+  BOOST_TEST(board.power_w == 20.0);
+  physics.advance_to(10);
+  BOOST_TEST(physics.state().boards[0].power_cap_w == 20.0);
+  physics.clear_board_faults(kBoard);
+  BOOST_TEST(physics.state().boards[0].power_cap_w == 20.0);  // until the next cap
+  physics.set_power_cap(kBoard, 10);
+  BOOST_TEST(physics.state().boards[0].power_cap_w == 10.0);
+  BOOST_TEST(physics.state().boards[0].power_w == 10.0);
+  BOOST_TEST(params.board_idle_w < 10.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_stalled_workload_runs_but_completes_nothing_at_idle_power) {
+  LabPhysics physics(PhysicsParams{}, 2);
+  const auto& params = physics.params();
+  power_board(physics);
+  physics.set_psu_voltage(1, kBoardSupplyV);
+  physics.set_psu_current_limit(1, kFullCurrentA);
+  physics.set_psu_output(1, true);
+  physics.start_workload(0);
+  physics.start_workload(1);
+  physics.advance_to(5);
+  const double producing_tflops = physics.state().boards[0].tflops;
+  BOOST_TEST(producing_tflops > 0.0);
+  physics.inject_sdc(0, 2);  // produced at once by a running workload...
+  BOOST_TEST(physics.state().boards[0].sdc_count == 2u);
+
+  physics.set_stalled(0, true);
+  physics.inject_sdc(0, 3);  // ...but not by a stalled one
+  physics.advance_to(10);
+  const auto& stalled = physics.state().boards[0];
+  BOOST_TEST(stalled.workload_running);
+  BOOST_TEST(stalled.tflops == 0.0);
+  BOOST_TEST(stalled.power_w == params.board_idle_w);
+  BOOST_TEST(stalled.sdc_count == 2u);
+  BOOST_TEST(physics.state().boards[1].tflops > 0.0);  // the other board goes on
+  BOOST_TEST(physics.state().boards[1].power_w == params.board_tdp_w);
+  // Stopped and started again, still stalled.
+  physics.stop_workload(0);
+  physics.start_workload(0);
+  BOOST_TEST(physics.state().boards[0].tflops == 0.0);
+  BOOST_TEST(physics.state().boards[0].sdc_count == 2u);
+
+  physics.clear_board_faults(0);
+  BOOST_TEST(physics.state().boards[0].tflops > 0.0);
+  BOOST_TEST(physics.state().boards[0].power_w == params.board_tdp_w);
+  BOOST_TEST(physics.state().boards[0].sdc_count == 5u);  // the held-back corrupted results come first
+}
+
 BOOST_AUTO_TEST_SUITE_END()
