@@ -25,6 +25,7 @@
 #include "bench/phase_targets.hpp"
 #include "bench/profile_request.hpp"
 #include "bench/run_statistics.hpp"
+#include "bench/runner_events.hpp"
 #include "bench/thermal_cycle_judge.hpp"
 #include "bench/verdict_rollup.hpp"
 #include "db/database.hpp"
@@ -115,9 +116,9 @@ class CampaignRunner::Impl {
     signals.async_wait([this](const std::error_code& ec, int signal_number) {
       if (ec) return;
       const std::string name = signal_number == SIGINT ? "SIGINT" : "SIGTERM";
-      event(current_run_id_, std::nullopt, std::nullopt, "operator", "warning",
+      event(current_run_id_, std::nullopt, std::nullopt, EventKind::operator_signal, Severity::warning,
             name + " received: the campaign stops, every instrument into its safe state");
-      abort_campaign("interrupted by " + name);
+      abort_campaign(AbortCause::operator_signal, "interrupted by " + name);
     });
 
     wall_start_ = Clock::now();
@@ -308,7 +309,7 @@ class CampaignRunner::Impl {
     for (std::size_t i = 0; i < boards.size(); ++i) {
       auto it = options_.resume->partial.find(boards[i].config->name);
       if (it == options_.resume->partial.end()) continue;
-      for (const auto& tick : it->second) statistics_[i].add(tick.tflops, tick.temp_c, tick.power_w, tick.sunlit);
+      for (const auto& tick : it->second) boards_[i].statistics.add(tick.tflops, tick.temp_c, tick.power_w, tick.sunlit);
     }
   }
 
@@ -325,9 +326,9 @@ class CampaignRunner::Impl {
       const std::string name = failed.column_text(1);
       const std::string label = failed.column_text(4);
       if (name == "supply_fault" || name == "board_fault") {
-        for (std::size_t i = 0; i < board_states_.size(); ++i) {
-          if (!failed.is_null(0) && board_states_[i].device_id == failed.column_int64(0)) {
-            board_causes_[i].push_back((name == "supply_fault" ? "supply fault (" : "board fault (") + label + ")");
+        for (auto& board : boards_) {
+          if (!failed.is_null(0) && board.device.device_id == failed.column_int64(0)) {
+            board.failure_causes.push_back((name == "supply_fault" ? "supply fault (" : "board fault (") + label + ")");
           }
         }
         continue;
@@ -346,23 +347,21 @@ class CampaignRunner::Impl {
   void seed_from(const ResumePoint& resume) {
     elapsed_profile_s_ = resume.elapsed_profile_s;
     const auto& boards = session_->boards();
-    baseline_means_.assign(boards.size(), RunningMean{});
-    reference_means_.assign(boards.size(), RunningMean{});
     for (std::size_t i = 0; i < boards.size(); ++i) {
       const auto& name = boards[i].config->name;
       if (auto it = resume.baseline_run_means.find(name); it != resume.baseline_run_means.end()) {
-        for (double mean : it->second) baseline_means_[i].add(mean);
+        for (double mean : it->second) boards_[i].baseline_means.add(mean);
       }
       if (auto it = resume.reference_run_means.find(name); it != resume.reference_run_means.end()) {
-        for (double mean : it->second) reference_means_[i].add(mean);
+        for (double mean : it->second) boards_[i].reference_means.add(mean);
       }
     }
     last_reference_run_id_ = resume.last_reference_run_id;
     seed_bench_failures();
     for (std::size_t i = 0; i < boards.size(); ++i) {
       if (!resume.isolated_duts.contains(boards[i].config->name)) continue;
-      isolated_[i] = true;
-      isolation_reasons_[i] = "isolated before the controller stopped";
+      boards_[i].isolated = true;
+      boards_[i].isolation_reason = "isolated before the controller stopped";
     }
     const double gap_s = resume.checkpoint_unix_s > 0 ? unix_now_s() - resume.checkpoint_unix_s : 0;
     char message[320];
@@ -371,7 +370,7 @@ class CampaignRunner::Impl {
                   "the ticks from there on are recorded again",
                   resume.was_interrupted ? "was interrupted by the operator" : "stopped", gap_s, resume.plan_index + 1,
                   config_.plan.size(), format_duration(resume.t_s).c_str());
-    event(resume.run_id, std::nullopt, resume.run_id ? std::optional<double>(resume.t_s) : std::nullopt, "resume", "warning",
+    event(resume.run_id, std::nullopt, resume.run_id ? std::optional<double>(resume.t_s) : std::nullopt, EventKind::resume, Severity::warning,
           message);
     progress_.last_event = message;
   }
@@ -401,8 +400,7 @@ class CampaignRunner::Impl {
   }
 
   bool fail_setup(const drivers::Fault& fault) {
-    status_on_abort_ = db::CampaignStatus::failed;
-    abort_campaign("configure: " + fault.message());
+    abort_campaign(AbortCause::configure, "configure: " + fault.message());
     return false;
   }
 
@@ -436,15 +434,9 @@ class CampaignRunner::Impl {
     for (auto& board : session_->boards()) {
       auto state = add(board.config->name, "gpu", board.uri, board.identity);
       for (const auto& channel : kBoardChannels) add_channel(state, std::string(channel.name), std::string(channel.unit));
-      board_states_.push_back(std::move(state));
-      last_reasons_.push_back(0);
-      isolated_.push_back(false);
-      isolation_reasons_.emplace_back();
-      last_error_counts_.push_back(std::nullopt);
-      first_error_counts_.push_back(std::nullopt);
-      campaign_max_temp_c_.push_back(-std::numeric_limits<double>::infinity());
-      last_regulation_.push_back(drivers::PsuRegulation::unknown);
-      board_causes_.emplace_back();
+      BoardState board_state;
+      board_state.device = std::move(state);
+      boards_.push_back(std::move(board_state));
       BoardStatus status;
       status.name = board.config->name;
       progress_.boards.push_back(status);
@@ -453,7 +445,7 @@ class CampaignRunner::Impl {
     for (auto& hub : session_->sensor_hubs()) {
       hub_states_.push_back(add(hub.name, "sensors", hub.uri, hub.identity));
       for (const auto& reading : hub.readings) {
-        add_channel(board_states_[reading.board], reading.sensor->name, sensor_unit(reading.sensor->name));
+        add_channel(boards_[reading.board].device, reading.sensor->name, sensor_unit(reading.sensor->name));
       }
     }
     interlocks_ = InterlockMonitor(config_.interlocks, session_->boards().size());
@@ -614,7 +606,7 @@ class CampaignRunner::Impl {
     for (const auto& segment : infeasible_segments_) {
       const bool accepted = is_chamber_segment(segment) && config_.accept_thermal_infeasibility &&
                             segment.max_deviation > config_.limits.chamber_tracking_p95_k;
-      event(std::nullopt, profile_state_.device_id, segment.start_t_s, "limit", "warning",
+      event(std::nullopt, profile_state_.device_id, segment.start_t_s, EventKind::limit, Severity::warning,
             "profile: " + describe(segment) + (accepted ? " — accepted (accept_thermal_infeasibility)" : ""));
     }
   }
@@ -635,10 +627,12 @@ class CampaignRunner::Impl {
   asio::awaitable<bool> energize(const PhaseConfig& phase, double t_s) {
     const PhaseTargets first = targets_for(phase);
     const Targets targets = first.at(t_s);
-    last_current_a_.assign(session_->boards().size(), 0.0);
-    last_cap_w_.assign(session_->boards().size(), 0.0);
+    for (auto& board : boards_) {
+      board.last_current_a = 0;
+      board.last_cap_w = 0;
+    }
     for (std::size_t i = 0; i < session_->boards().size(); ++i) {
-      if (isolated_[i]) continue;  // isolated before a resume: it stays off
+      if (boards_[i].isolated) continue;  // isolated before a resume: it stays off
       auto& board = session_->boards()[i];
       const auto& supply = board.config->supply;
       auto& psu = *board.supply->driver;
@@ -646,20 +640,20 @@ class CampaignRunner::Impl {
       if (auto status = co_await psu.set_current_limit(supply.channel, targets.duts[i].current_limit_a); !expect(status)) co_return false;
       if (auto status = co_await arm_protection(*board.supply, supply); !expect(status)) co_return false;
       if (auto status = co_await psu.set_output(supply.channel, true); !expect(status)) co_return false;
-      last_current_a_[i] = targets.duts[i].current_limit_a;
+      boards_[i].last_current_a = targets.duts[i].current_limit_a;
     }
     for (std::size_t i = 0; i < session_->boards().size(); ++i) {
-      if (isolated_[i]) continue;
+      if (boards_[i].isolated) continue;
       auto& board = *session_->boards()[i].driver;
       if (auto status = co_await board.set_power_cap(targets.duts[i].power_cap_w); !expect(status)) co_return false;
       if (auto status = co_await board.start_workload(config_.workload); !expect(status)) co_return false;
-      last_cap_w_[i] = targets.duts[i].power_cap_w;
+      boards_[i].last_cap_w = targets.duts[i].power_cap_w;
     }
     auto& chamber = *session_->chamber().driver;
     if (auto status = co_await chamber.set_setpoint(targets.chamber_c); !expect(status)) co_return false;
     if (auto status = co_await chamber.activate(); !expect(status)) co_return false;
     last_chamber_setpoint_c_ = targets.chamber_c;
-    event(std::nullopt, std::nullopt, std::nullopt, "phase", "info", "instruments energised, workload started");
+    event(std::nullopt, std::nullopt, std::nullopt, EventKind::phase, Severity::info, "instruments energised, workload started");
     co_return true;
   }
 
@@ -682,7 +676,7 @@ class CampaignRunner::Impl {
       auto status = co_await psu.driver->configure_watchdog(true, kPsuWatchdogS);
       if (!status) co_return status;
       psu.watchdog_armed = true;
-      event(std::nullopt, std::nullopt, std::nullopt, "safe_state", "info",
+      event(std::nullopt, std::nullopt, std::nullopt, EventKind::safe_state, Severity::info,
             psu.name + ": output watchdog armed (" + std::to_string(static_cast<int>(kPsuWatchdogS)) + " s)");
     }
     co_return drivers::Status{};
@@ -694,8 +688,7 @@ class CampaignRunner::Impl {
   bool expect(const drivers::Status& status) {
     if (abort_reason_) return false;
     if (status) return true;
-    status_on_abort_ = db::CampaignStatus::failed;
-    abort_campaign("energise: " + status.error().message());
+    abort_campaign(AbortCause::energise, "energise: " + status.error().message());
     return false;
   }
 
@@ -887,7 +880,7 @@ class CampaignRunner::Impl {
 
     progress_.phase = run.soaking ? label + " (soaking)" : label;
     progress_.phase_duration_s = run.phase_s;
-    statistics_.assign(session_->boards().size(), RunStatistics{});
+    for (auto& board : boards_) board.statistics = RunStatistics{};
     begin_run_checks();
     lateness_.clear();
     late_ticks_ = 0;
@@ -909,7 +902,7 @@ class CampaignRunner::Impl {
       row.speed = config_.speed;
       row.started_unix_s = unix_now_s();
       run.run_id = recorder_.add_run(row);
-      event(run.run_id, std::nullopt, 0.0, "phase", "info",
+      event(run.run_id, std::nullopt, 0.0, EventKind::phase, Severity::info,
             label + " started (" + format_duration(run.phase_s) + (run.soaking ? ", measured once the bench is stable)" : ")"));
       if (phase.kind == PhaseKind::thermal_cycle && phase.cycle == 1) announce_program(run.run_id, *phase.thermal);
     }
@@ -962,7 +955,7 @@ class CampaignRunner::Impl {
     if (failed) record_run_verdict(run.run_id, *failed);
     last_run_id_ = run.run_id;
     elapsed_profile_s_ += run.end_t_s;
-    event(run.run_id, std::nullopt, run.end_t_s, "phase", "info", label + (completed ? " completed" : " aborted"));
+    event(run.run_id, std::nullopt, run.end_t_s, EventKind::phase, Severity::info, label + (completed ? " completed" : " aborted"));
     recorder_.finish_run(run.run_id, completed ? db::RunStatus::completed : db::RunStatus::aborted, unix_now_s());
   }
 
@@ -1050,7 +1043,7 @@ class CampaignRunner::Impl {
             ? session_->chamber().name + " raised " + std::to_string(reading.alarm_count) + " alarm(s)" + texts +
                   (reading.running ? "" : "; it is not regulating")
             : session_->chamber().name + " alarms cleared";
-    event(run.run_id, chamber_state_.device_id, t_s, "alarm", reading.alarm_count > 0 ? "error" : "info", message);
+    event(run.run_id, chamber_state_.device_id, t_s, EventKind::alarm, reading.alarm_count > 0 ? Severity::error : Severity::info, message);
     progress_.last_event = message;
     last_chamber_alarms_ = reading.alarm_count;
   }
@@ -1071,7 +1064,7 @@ class CampaignRunner::Impl {
     std::snprintf(message, sizeof message,
                   "profile clock paused at t+%s: chamber air %.1f °C, setpoint %.1f °C, outside its ±%.1f °C band",
                   format_duration(t_s).c_str(), reading.air_temp_c, reading.setpoint_c, *band);
-    event(run.run_id, chamber_state_.device_id, t_s, "pause", "warning", message);
+    event(run.run_id, chamber_state_.device_id, t_s, EventKind::pause, Severity::warning, message);
     progress_.last_event = message;
     asio::co_spawn(session_executor_, watch_chamber_band(run.run_id, t_s, run.period_wall_s, *band), asio::detached);
   }
@@ -1086,7 +1079,7 @@ class CampaignRunner::Impl {
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       auto reading = co_await chamber.read();
       if (!reading) {
-        if (count_fault(chamber_state_, reading.error(), run_id, t_s)) abort_campaign(fault_limit_reason(chamber_state_, reading.error()));
+        if (count_fault(chamber_state_, reading.error(), run_id, t_s)) abort_campaign(AbortCause::instrument_faults, fault_limit_reason(chamber_state_, reading.error()));
         continue;
       }
       chamber_state_.consecutive_faults = 0;
@@ -1102,7 +1095,7 @@ class CampaignRunner::Impl {
     char message[200];
     std::snprintf(message, sizeof message, "profile clock restarted after %.1f s paused: chamber air %.1f °C, back within ±%.1f °C",
                   std::chrono::duration<double>(paused_for).count(), air_c, band_c);
-    event(run_id, chamber_state_.device_id, t_s, "pause", "info", message);
+    event(run_id, chamber_state_.device_id, t_s, EventKind::pause, Severity::info, message);
     progress_.last_event = message;
   }
 
@@ -1112,16 +1105,16 @@ class CampaignRunner::Impl {
     const Targets targets = run.targets->at(t_s);
     for (std::size_t i = 0; i < session_->boards().size(); ++i) {
       const auto& board = session_->boards()[i];
-      if (board.supply != &supply || isolated_[i]) continue;
+      if (board.supply != &supply || boards_[i].isolated) continue;
       const int channel = board.config->supply.channel;
       const double current_a = targets.duts[i].current_limit_a;
-      if (std::abs(current_a - last_current_a_[i]) > kCurrentLimitDeadbandA) {
+      if (std::abs(current_a - boards_[i].last_current_a) > kCurrentLimitDeadbandA) {
         auto status = co_await supply.driver->set_current_limit(channel, current_a);
         if (!status) {
           note_reconnects(state, supply.driver->reconnect_count(), supply.driver->last_reconnect_reason(), run, t_s);
           co_return note_fault(state, status.error(), run, t_s);
         }
-        last_current_a_[i] = current_a;
+        boards_[i].last_current_a = current_a;
       }
       auto reading = co_await supply.driver->measure(channel);
       note_reconnects(state, supply.driver->reconnect_count(), supply.driver->last_reconnect_reason(), run, t_s);
@@ -1147,15 +1140,15 @@ class CampaignRunner::Impl {
   }
 
   asio::awaitable<void> board_tick(PhaseRun& run, std::size_t index, double t_s) {
-    if (isolated_[index]) co_return;
+    if (boards_[index].isolated) co_return;
     auto& board = session_->boards()[index];
-    auto& state = board_states_[index];
+    auto& state = boards_[index].device;
     const Targets targets = run.targets->at(t_s);
     const double cap_w = targets.duts[index].power_cap_w;
-    if (std::abs(cap_w - last_cap_w_[index]) > kPowerCapDeadbandW) {
+    if (std::abs(cap_w - boards_[index].last_cap_w) > kPowerCapDeadbandW) {
       auto status = co_await board.driver->set_power_cap(cap_w);
       if (!status) co_return co_await board_fault(board, state, status.error(), run, t_s);
-      last_cap_w_[index] = cap_w;
+      boards_[index].last_cap_w = cap_w;
     }
     auto telemetry = co_await board.driver->read_telemetry();
     if (!telemetry) co_return co_await board_fault(board, state, telemetry.error(), run, t_s);
@@ -1166,15 +1159,15 @@ class CampaignRunner::Impl {
     for (std::size_t channel = 0; channel < kBoardChannelCount; ++channel) {
       sample(run, state, std::string(kBoardChannels[channel].name), t_s, wall, values[channel]);
     }
-    for (std::size_t channel = 0; channel < kBoardChannelCount && !isolated_[index]; ++channel) {
+    for (std::size_t channel = 0; channel < kBoardChannelCount && !boards_[index].isolated; ++channel) {
       check_interlock(run, index, kBoardChannels[channel].name, values[channel], t_s);
     }
     std::optional<bool> sunlit;
     if (targets.illumination) sunlit = *targets.illumination >= kSunlitThreshold;
     if (run.soaking && soak_) soak_->board(index, t_s, t.gpu_temp_c);
     // Judged only on what was measured: after the soak, and never while its supply was off.
-    if (!run.soaking && t_s >= run.measure_from_t_s - 1e-9 && !checks_[index].supply_off) {
-      statistics_[index].add(t.tflops, t.gpu_temp_c, t.power_w, sunlit);
+    if (!run.soaking && t_s >= run.measure_from_t_s - 1e-9 && !boards_[index].checks.supply_off) {
+      boards_[index].statistics.add(t.tflops, t.gpu_temp_c, t.power_w, sunlit);
     }
     check_board_readbacks(run, index, t, t_s);
     auto& status = progress_.boards[index];
@@ -1183,18 +1176,18 @@ class CampaignRunner::Impl {
     status.power_w = t.power_w;
     status.throttle = decode_clock_event_reasons(t.clock_event_reasons);
     status.seen = true;
-    if (t.clock_event_reasons != last_reasons_[index]) {
-      event(run.run_id, state.device_id, t_s, "throttle", "info",
+    if (t.clock_event_reasons != boards_[index].last_reasons) {
+      event(run.run_id, state.device_id, t_s, EventKind::throttle, Severity::info,
             board.config->name + " clock event reasons: " +
                 (status.throttle.empty() ? std::string("none") : status.throttle));
-      last_reasons_[index] = t.clock_event_reasons;
+      boards_[index].last_reasons = t.clock_event_reasons;
     }
     note_error_counts(run, index, t, t_s);
     if (t.gpu_temp_c > board.config->limits.board_temp_c) {
       char message[160];
       std::snprintf(message, sizeof message, "%s at %.1f °C, above its limit of %.1f °C: safe state",
                     board.config->name.c_str(), t.gpu_temp_c, board.config->limits.board_temp_c);
-      event(run.run_id, state.device_id, t_s, "interlock", "error", message);
+      event(run.run_id, state.device_id, t_s, EventKind::interlock, Severity::error, message);
       isolate(index, std::string("interlock: ") + message, run, t_s);
     }
   }
@@ -1203,25 +1196,25 @@ class CampaignRunner::Impl {
   // event for every increase, with the new total, from the first reading of the campaign on.
   void note_error_counts(const PhaseRun& run, std::size_t index, const drivers::GpuTelemetry& t, double t_s) {
     const ErrorCounts now{t.ecc_corrected, t.ecc_uncorrected, t.sdc_count};
-    campaign_max_temp_c_[index] = std::max(campaign_max_temp_c_[index], t.gpu_temp_c);
-    auto& last = last_error_counts_[index];
-    if (!first_error_counts_[index]) first_error_counts_[index] = now;
+    boards_[index].max_temp_c = std::max(boards_[index].max_temp_c, t.gpu_temp_c);
+    auto& last = boards_[index].last_error_counts;
+    if (!boards_[index].first_error_counts) boards_[index].first_error_counts = now;
     if (!last) {
       last = now;
       return;
     }
     const auto& name = session_->boards()[index].config->name;
-    const auto device_id = board_states_[index].device_id;
-    auto report = [&](std::uint64_t before, std::uint64_t after, const char* kind, const char* severity, const char* what) {
+    const auto device_id = boards_[index].device.device_id;
+    auto report = [&](std::uint64_t before, std::uint64_t after, EventKind kind, Severity severity, const char* what) {
       if (after <= before) return;
       const std::string message = name + ": " + std::to_string(after - before) + " new " + what + " (" +
                                   std::to_string(after) + " in all)";
       event(run.run_id, device_id, t_s, kind, severity, message);
       progress_.last_event = message;
     };
-    report(last->ecc_corrected, now.ecc_corrected, "ecc", "warning", "corrected ECC error(s)");
-    report(last->ecc_uncorrected, now.ecc_uncorrected, "ecc", "error", "uncorrected ECC error(s)");
-    report(last->sdc, now.sdc, "sdc", "error", "result(s) that failed the reference checksum");
+    report(last->ecc_corrected, now.ecc_corrected, EventKind::ecc, Severity::warning, "corrected ECC error(s)");
+    report(last->ecc_uncorrected, now.ecc_uncorrected, EventKind::ecc, Severity::error, "uncorrected ECC error(s)");
+    report(last->sdc, now.sdc, EventKind::sdc, Severity::error, "result(s) that failed the reference checksum");
     last = now;
   }
 
@@ -1237,9 +1230,9 @@ class CampaignRunner::Impl {
     for (std::size_t i = 0; i < readings->size() && i < hub.readings.size(); ++i) {
       const auto& [board, sensor] = hub.readings[i];
       const auto& reading = (*readings)[i];
-      sample(run, board_states_[board], sensor->name, t_s, reading.t_s, reading.value);  // also after isolation
-      if (!isolated_[board]) check_sensor_limits(run, board, *sensor, reading, hub.name, t_s);
-      if (!isolated_[board]) check_interlock(run, board, sensor->name, reading.value, t_s);
+      sample(run, boards_[board].device, sensor->name, t_s, reading.t_s, reading.value);  // also after isolation
+      if (!boards_[board].isolated) check_sensor_limits(run, board, *sensor, reading, hub.name, t_s);
+      if (!boards_[board].isolated) check_interlock(run, board, sensor->name, reading.value, t_s);
     }
   }
 
@@ -1253,23 +1246,23 @@ class CampaignRunner::Impl {
     std::snprintf(message, sizeof message, "%s %s at %.3g %s, %s its limit of %.3g %s (%s %s): safe state", dut.name.c_str(),
                   sensor.name.c_str(), reading.value, reading.unit.c_str(), above ? "above" : "below",
                   above ? *sensor.max : *sensor.min, reading.unit.c_str(), hub.c_str(), sensor.channel.c_str());
-    event(run.run_id, board_states_[board].device_id, t_s, "interlock", "error", message);
+    event(run.run_id, boards_[board].device.device_id, t_s, EventKind::interlock, Severity::error, message);
     isolate(board, std::string("interlock: ") + message, run, t_s);
   }
 
   // The campaign's interlocks (`interlocks:`): a trip isolates its board or safes the station.
   void check_interlock(const PhaseRun& run, std::optional<std::size_t> board, std::string_view channel, double value, double t_s) {
     if (!interlocks_.watches(channel) || abort_reason_) return;
-    if (board && isolated_[*board]) return;
+    if (board && boards_[*board].isolated) return;
     const auto trip = interlocks_.observe(board, channel, value, elapsed_profile_s_ + t_s);
     if (!trip) return;
     const std::string message = trip->describe(board ? session_->boards()[*board].config->name : std::string());
-    event(run.run_id, board ? std::optional<std::int64_t>(board_states_[*board].device_id) : std::nullopt, t_s, "interlock",
-          "error", message);
+    event(run.run_id, board ? std::optional<std::int64_t>(boards_[*board].device.device_id) : std::nullopt, t_s, EventKind::interlock,
+          Severity::error, message);
     if (trip->rule->action == InterlockAction::isolate && board) {
       isolate(*board, message, run, t_s);
     } else {
-      abort_campaign(message);
+      abort_campaign(AbortCause::interlock, message);
     }
   }
 
@@ -1342,7 +1335,7 @@ class CampaignRunner::Impl {
     tracking_ = ChamberTracking(rule);
     orbit_gap_max_k_ = 0;
     chamber_open_loop_ = false;
-    checks_.assign(session_->boards().size(), BoardChecks{});
+    for (auto& board : boards_) board.checks = BoardChecks{};
   }
 
   // A baseline's or reference's soak, from start_t_s (again after a resume: it does not inherit
@@ -1355,8 +1348,8 @@ class CampaignRunner::Impl {
       board_step_s = std::max(board_step_s, board.config->sample_period_s.value_or(config_.sample_period_s) * config_.speed);
     }
     soak_.emplace(config_.soak, std::move(names), start_t_s, board_step_s);
-    for (std::size_t i = 0; i < isolated_.size(); ++i) {
-      if (isolated_[i]) soak_->forget_board(i);
+    for (std::size_t i = 0; i < boards_.size(); ++i) {
+      if (boards_[i].isolated) soak_->forget_board(i);
     }
   }
 
@@ -1367,8 +1360,7 @@ class CampaignRunner::Impl {
     const auto state = soak_->update(t_s);
     if (state == SoakMonitor::State::soaking) return;
     if (state == SoakMonitor::State::timed_out) {
-      status_on_abort_ = db::CampaignStatus::failed;
-      abort_campaign(run.label + " did not stabilise within soak.timeout " + format_duration(soak_->timeout_s()) + ": " +
+      abort_campaign(AbortCause::soak_timeout, run.label + " did not stabilise within soak.timeout " + format_duration(soak_->timeout_s()) + ": " +
                      soak_->still_moving());
       return;
     }
@@ -1383,7 +1375,7 @@ class CampaignRunner::Impl {
                   run.label.c_str(), format_duration(run.measure_from_t_s).c_str(), config_.soak.band_k,
                   config_.soak.max_slope_c_per_min, format_duration(config_.soak.hold_s).c_str(),
                   format_duration(run.phase_s).c_str());
-    event(run.run_id, std::nullopt, t_s, "soak", "info", message);
+    event(run.run_id, std::nullopt, t_s, EventKind::soak, Severity::info, message);
     progress_.last_event = message;
     progress_.phase = run.label;
   }
@@ -1399,13 +1391,13 @@ class CampaignRunner::Impl {
     if (!codes.empty()) codes += ")";
     const std::string what = session_->chamber().name + " alarm" + codes + " in " + run.label;
     if (config_.on_chamber_alarm == ChamberAlarmPolicy::abort) {
-      abort_campaign(what + ": its control stopped; every instrument into its safe state (on_chamber_alarm: abort)");
+      abort_campaign(AbortCause::chamber_alarm, what + ": its control stopped; every instrument into its safe state (on_chamber_alarm: abort)");
       return true;
     }
     if (paused_) return true;
     paused_ = true;
     pause_started_ = Clock::now();
-    event(run.run_id, chamber_state_.device_id, t_s, "pause", "warning",
+    event(run.run_id, chamber_state_.device_id, t_s, EventKind::pause, Severity::warning,
           "profile clock paused at t+" + format_duration(t_s) + ": " + what + " (on_chamber_alarm: pause, up to " +
               format_duration(config_.limits.chamber_alarm_s) + ")");
     asio::co_spawn(session_executor_, watch_chamber_alarm(run.run_id, t_s, run.period_wall_s, what), asio::detached);
@@ -1420,8 +1412,7 @@ class CampaignRunner::Impl {
     bool cleared = false;
     while (!abort_reason_ && !cleared) {
       if (Clock::now() >= deadline) {
-        status_on_abort_ = db::CampaignStatus::failed;
-        abort_campaign(what + " did not clear within limits.chamber_alarm_s " + format_duration(config_.limits.chamber_alarm_s));
+        abort_campaign(AbortCause::chamber_alarm_not_cleared, what + " did not clear within limits.chamber_alarm_s " + format_duration(config_.limits.chamber_alarm_s));
         break;
       }
       timer.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period_s)));
@@ -1429,7 +1420,7 @@ class CampaignRunner::Impl {
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       auto reading = co_await chamber.read();
       if (!reading) {
-        if (count_fault(chamber_state_, reading.error(), run_id, t_s)) abort_campaign(fault_limit_reason(chamber_state_, reading.error()));
+        if (count_fault(chamber_state_, reading.error(), run_id, t_s)) abort_campaign(AbortCause::instrument_faults, fault_limit_reason(chamber_state_, reading.error()));
         continue;
       }
       chamber_state_.consecutive_faults = 0;
@@ -1442,7 +1433,7 @@ class CampaignRunner::Impl {
     if (abort_reason_) co_return;
     const std::string message = "profile clock restarted after " + format_duration(std::chrono::duration<double>(paused_for).count()) +
                                 " paused: " + session_->chamber().name + " alarms cleared";
-    event(run_id, chamber_state_.device_id, t_s, "pause", "info", message);
+    event(run_id, chamber_state_.device_id, t_s, EventKind::pause, Severity::info, message);
     progress_.last_event = message;
   }
 
@@ -1453,7 +1444,7 @@ class CampaignRunner::Impl {
     chamber_open_loop_ = true;
     const std::string message = session_->chamber().name + " is not regulating (not in closed-loop constant mode) during " +
                                 run.label + ": its air follows no setpoint";
-    event(run.run_id, chamber_state_.device_id, t_s, "chamber_fault", "error", message);
+    event(run.run_id, chamber_state_.device_id, t_s, EventKind::chamber_fault, Severity::error, message);
     progress_.last_event = message;
   }
 
@@ -1469,27 +1460,25 @@ class CampaignRunner::Impl {
   // with it, and it is isolated (workload stopped) while the others go on.
   void supply_fault(const PhaseRun& run, std::size_t index, const char* cause, const drivers::PsuReading& reading, double t_s) {
     auto& board = session_->boards()[index];
-    checks_[index].supply_off = true;
+    boards_[index].checks.supply_off = true;
     char what[256];
     std::snprintf(what, sizeof what, "%s CH%d %s at t=%.0f s (%s)", board.supply->name.c_str(), board.config->supply.channel,
                   cause, t_s, run.label.c_str());
     char message[400];
     std::snprintf(message, sizeof message, "%s: %s: output %s, %.3f V, %.3f A; the board is isolated", board.config->name.c_str(),
                   what, reading.output_on ? "on" : "off", reading.voltage_v, reading.current_a);
-    event(run.run_id, board_states_[index].device_id, t_s, "supply_fault", "error", message);
-    recorder_.add_measurement(db::MeasurementRow{run.run_id, board_states_[index].device_id, "supply_fault", 1.0, "count",
+    event(run.run_id, boards_[index].device.device_id, t_s, EventKind::supply_fault, Severity::error, message);
+    recorder_.add_measurement(db::MeasurementRow{run.run_id, boards_[index].device.device_id, "supply_fault", 1.0, "count",
                                                  std::nullopt, 0.0, "fail"});
-    board_causes_[index].push_back(what);
+    boards_[index].failure_causes.push_back(what);
     isolate(index, message, run, t_s);
   }
 
   // The board's own readbacks: the enforced power cap against the one commanded, and a
   // workload that should be running but reports no throughput.
   void check_board_readbacks(const PhaseRun& run, std::size_t index, const drivers::GpuTelemetry& t, double t_s) {
-    auto& check = checks_[index];
-    const auto device = board_states_[index].device_id;
-    const auto& name = session_->boards()[index].config->name;
-    const double commanded_w = last_cap_w_[index];
+    auto& check = boards_[index].checks;
+    const double commanded_w = boards_[index].last_cap_w;
     const bool cap_differs = commanded_w > 0 && t.power_limit_w > 0 &&
                              std::abs(t.power_limit_w - commanded_w) > std::max(kPowerCapToleranceW, commanded_w * kPowerCapToleranceFraction);
     check.cap_mismatches = cap_differs ? check.cap_mismatches + 1 : 0;
@@ -1501,7 +1490,7 @@ class CampaignRunner::Impl {
     }
     const bool working = t.tflops > 0 || t.hbm_gbps > 0;
     const auto now = Clock::now();
-    if (working || isolated_[index]) {
+    if (working || boards_[index].isolated) {
       check.idle_since.reset();
       check.idle_fault_open = false;
       return;
@@ -1516,16 +1505,14 @@ class CampaignRunner::Impl {
     std::snprintf(what, sizeof what, "workload reported no throughput for %.1f s (workload %s, %s)", idle_s,
                   t.workload_running ? "running" : "not running", run.label.c_str());
     board_fault(run, index, what, t_s);
-    (void)name;
-    (void)device;
   }
 
   void board_fault(const PhaseRun& run, std::size_t index, const std::string& what, double t_s) {
     const auto& name = session_->boards()[index].config->name;
-    event(run.run_id, board_states_[index].device_id, t_s, "board_fault", "error", name + ": " + what);
-    recorder_.add_measurement(db::MeasurementRow{run.run_id, board_states_[index].device_id, "board_fault", 1.0, "count",
+    event(run.run_id, boards_[index].device.device_id, t_s, EventKind::board_fault, Severity::error, name + ": " + what);
+    recorder_.add_measurement(db::MeasurementRow{run.run_id, boards_[index].device.device_id, "board_fault", 1.0, "count",
                                                  std::nullopt, 0.0, "fail"});
-    board_causes_[index].push_back(what);
+    boards_[index].failure_causes.push_back(what);
     progress_.last_event = name + ": " + what;
   }
 
@@ -1551,12 +1538,12 @@ class CampaignRunner::Impl {
         chamber_failures_.add_figure("chamber tracking p95", p95_k, p95_limit, "K", run.label);
         std::snprintf(what, sizeof what, "chamber tracking p95 %.1f K > %g K (%s): the air did not follow its target", p95_k,
                       p95_limit, run.label.c_str());
-        event(run.run_id, chamber, run.end_t_s, "chamber_fault", "error", what);
+        event(run.run_id, chamber, run.end_t_s, EventKind::chamber_fault, Severity::error, what);
       }
       if (!max_pass) {
         chamber_failures_.add_figure("chamber tracking max", max_k, *max_limit, "K", run.label);
         std::snprintf(what, sizeof what, "chamber tracking max %.1f K > %g K (%s)", max_k, *max_limit, run.label.c_str());
-        event(run.run_id, chamber, run.end_t_s, "chamber_fault", "error", what);
+        event(run.run_id, chamber, run.end_t_s, EventKind::chamber_fault, Severity::error, what);
       }
     }
     add("chamber_closed_loop", chamber_open_loop_ ? 0.0 : 1.0, "bool", std::nullopt, chamber_open_loop_ ? "fail" : "pass");
@@ -1568,7 +1555,7 @@ class CampaignRunner::Impl {
   // A fault of a shared instrument (supply, chamber, sensors): the campaign ends after
   // max_consecutive_faults of them in a row, since every board depends on it.
   void note_fault(DeviceState& device, const drivers::Fault& fault, const PhaseRun& run, double t_s) {
-    if (count_fault(device, fault, run, t_s)) abort_campaign(fault_limit_reason(device, fault));
+    if (count_fault(device, fault, run, t_s)) abort_campaign(AbortCause::instrument_faults, fault_limit_reason(device, fault));
   }
 
   // Records the fault; true when the device has now failed max_consecutive_faults in a row.
@@ -1577,7 +1564,7 @@ class CampaignRunner::Impl {
   }
   bool count_fault(DeviceState& device, const drivers::Fault& fault, std::int64_t run_id, double t_s) {
     ++device.consecutive_faults;
-    event(run_id, device.device_id, t_s, "error", "warning", fault.message());
+    event(run_id, device.device_id, t_s, EventKind::error, Severity::warning, fault.message());
     progress_.last_event = fault.message();
     return device.consecutive_faults >= options_.max_consecutive_faults;
   }
@@ -1590,17 +1577,17 @@ class CampaignRunner::Impl {
   // channel switched off (that order: a board is never unpowered under load on purpose). The
   // campaign ends when no board is left.
   void isolate(std::size_t index, const std::string& reason, const PhaseRun& run, double t_s) {
-    if (isolated_[index]) return;
-    isolated_[index] = true;
+    if (boards_[index].isolated) return;
+    boards_[index].isolated = true;
     if (soak_) soak_->forget_board(index);  // it no longer holds the soak back
-    isolation_reasons_[index] = reason;
+    boards_[index].isolation_reason = reason;
     // The board's verdict: it did not finish the campaign.
-    recorder_.add_measurement(db::MeasurementRow{run.run_id, board_states_[index].device_id, "isolated", 1.0, "",
+    recorder_.add_measurement(db::MeasurementRow{run.run_id, boards_[index].device.device_id, "isolated", 1.0, "",
                                                  std::nullopt, 0.0, "fail"});
     progress_.last_event = session_->boards()[index].config->name + " isolated";
     progress_.boards[index].isolated = true;
-    if (std::all_of(isolated_.begin(), isolated_.end(), [](bool isolated) { return isolated; })) {
-      abort_campaign(isolated_.size() == 1 ? reason : "every board is isolated; last: " + reason);
+    if (std::all_of(boards_.begin(), boards_.end(), [](const BoardState& board) { return board.isolated; })) {
+      abort_campaign(AbortCause::boards_isolated, boards_.size() == 1 ? reason : "every board is isolated; last: " + reason);
       return;  // safe_state_all takes everything down
     }
     // A member coroutine with its arguments by value (a capturing lambda's frame would dangle).
@@ -1618,29 +1605,29 @@ class CampaignRunner::Impl {
     std::snprintf(message, sizeof message, "%s isolated in %.0f ms (workload %s, %s ch%d %s); the campaign goes on without it: %s",
                   board.config->name.c_str(), took_ms, stopped ? "stopped" : "NOT confirmed stopped",
                   board.supply->name.c_str(), channel, off ? "off" : "NOT confirmed off", reason.c_str());
-    event(run_id, board_states_[index].device_id, t_s, "isolate", stopped && off ? "warning" : "error", message);
+    event(run_id, boards_[index].device.device_id, t_s, EventKind::isolate, stopped && off ? Severity::warning : Severity::error, message);
     // From the reading that decided it to the board off; the design's bound is 100 ms on loopback.
-    recorder_.add_measurement(db::MeasurementRow{run_id, board_states_[index].device_id, "isolation_latency_ms", took_ms, "ms",
+    recorder_.add_measurement(db::MeasurementRow{run_id, boards_[index].device.device_id, "isolation_latency_ms", took_ms, "ms",
                                                  std::nullopt, kInterlockLatencyBoundMs, "info"});
   }
 
   // CV → CC means the supply, not the GPU's cap, is limiting the board: worth an event.
   void note_regulation(DeviceState& device, std::size_t board, int channel, drivers::PsuRegulation regulation,
                        const PhaseRun& run, double t_s) {
-    if (regulation == drivers::PsuRegulation::unknown || regulation == last_regulation_[board]) return;
-    if (last_regulation_[board] != drivers::PsuRegulation::unknown || regulation != drivers::PsuRegulation::constant_voltage) {
-      event(run.run_id, device.device_id, t_s, "regulation",
-            regulation == drivers::PsuRegulation::constant_voltage ? "info" : "warning",
+    if (regulation == drivers::PsuRegulation::unknown || regulation == boards_[board].last_regulation) return;
+    if (boards_[board].last_regulation != drivers::PsuRegulation::unknown || regulation != drivers::PsuRegulation::constant_voltage) {
+      event(run.run_id, device.device_id, t_s, EventKind::regulation,
+            regulation == drivers::PsuRegulation::constant_voltage ? Severity::info : Severity::warning,
             device.name + " ch" + std::to_string(channel) + " now " + drivers::to_string(regulation));
     }
-    last_regulation_[board] = regulation;
+    boards_[board].last_regulation = regulation;
   }
 
   // A driver that re-established its link since we last looked: one event per reconnect.
   void note_reconnects(DeviceState& device, std::uint64_t count, const std::string& reason, const PhaseRun& run,
                        double t_s) {
     if (count <= device.reconnects_seen) return;
-    event(run.run_id, device.device_id, t_s, "reconnect", "warning",
+    event(run.run_id, device.device_id, t_s, EventKind::reconnect, Severity::warning,
           device.name + ": link re-established (" + std::to_string(count - device.reconnects_seen) + " reconnect" +
               (count - device.reconnects_seen == 1 ? "" : "s") + ", " + std::to_string(count) + " in all" +
               (reason.empty() ? "" : "; after: " + reason) + ")");
@@ -1664,17 +1651,17 @@ class CampaignRunner::Impl {
     }
     auto identity = co_await board.driver->configure();
     if (!identity) {
-      event(run.run_id, state.device_id, t_s, "reconnect", "error",
+      event(run.run_id, state.device_id, t_s, EventKind::reconnect, Severity::error,
             board.config->name + ": reconnecting to the agent failed: " + identity.error().message());
       co_return;
     }
     auto started = co_await board.driver->start_workload(config_.workload);
-    event(run.run_id, state.device_id, t_s, "reconnect", started ? "info" : "warning",
+    event(run.run_id, state.device_id, t_s, EventKind::reconnect, started ? Severity::info : Severity::warning,
           board.config->name + ": reconnected to the agent" + (started ? "" : "; restarting the workload failed"));
   }
 
   void event(std::optional<std::int64_t> run_id, std::optional<std::int64_t> device_id, std::optional<double> t_s,
-             const char* kind, const char* severity, const std::string& message) {
+             EventKind kind, Severity severity, const std::string& message) {
     if (!campaign_recorded_) return;  // preparing: a refusal leaves no trace; an abort is recorded with the campaign
     db::EventRow row;
     row.campaign_id = outcome_.campaign_id;
@@ -1682,8 +1669,8 @@ class CampaignRunner::Impl {
     row.device_id = device_id;
     row.t_s = t_s;
     row.wall_unix_s = unix_now_s();
-    row.kind = kind;
-    row.severity = severity;
+    row.kind = to_string(kind);
+    row.severity = to_string(severity);
     row.message = message;
     recorder_.add_event(row);
   }
@@ -1693,11 +1680,13 @@ class CampaignRunner::Impl {
     recorder_.add_sample(db::SampleRow{run.run_id, device.channels.at(channel), t_s, wall_s, value});
   }
 
-  bool interrupted_by_operator() const { return abort_reason_ && abort_reason_->starts_with("interrupted by "); }
+  bool interrupted_by_operator() const { return abort_cause_ == AbortCause::operator_signal; }
 
-  void abort_campaign(const std::string& reason) {
+  void abort_campaign(AbortCause cause, const std::string& reason) {
     if (abort_reason_) return;
     abort_reason_ = reason;
+    abort_cause_ = cause;
+    status_on_abort_ = status_after(cause);
     aborted_at_ = Clock::now();
     progress_.last_event = reason;
     for (auto* timer : tick_timers_) timer->cancel();  // every loop wakes and ends
@@ -1714,10 +1703,10 @@ class CampaignRunner::Impl {
     if (!session_) co_return;
     auto report = [&](const std::string& name, const drivers::Status& status) {
       if (status) {
-        event(std::nullopt, std::nullopt, std::nullopt, "safe_state", "info", name + " in safe state");
+        event(std::nullopt, std::nullopt, std::nullopt, EventKind::safe_state, Severity::info, name + " in safe state");
         return;
       }
-      event(std::nullopt, std::nullopt, std::nullopt, "safe_state", "error",
+      event(std::nullopt, std::nullopt, std::nullopt, EventKind::safe_state, Severity::error,
             name + " did NOT reach its safe state: " + status.error().message());
       safe_state_failures_ += (safe_state_failures_.empty() ? "" : "; ") + status.error().message();
     };
@@ -1742,7 +1731,7 @@ class CampaignRunner::Impl {
       std::snprintf(message, sizeof message, "safe state %s %.0f ms after the abort: %s",
                     safe_state_failures_.empty() ? "reached" : "attempted",
                     took_ms, abort_reason_->c_str());
-      event(std::nullopt, std::nullopt, std::nullopt, "safe_state", safe_state_failures_.empty() ? "info" : "error", message);
+      event(std::nullopt, std::nullopt, std::nullopt, EventKind::safe_state, safe_state_failures_.empty() ? Severity::info : Severity::error, message);
     }
   }
 
@@ -1763,10 +1752,10 @@ class CampaignRunner::Impl {
 
   void record_run_measurements(const PhaseRun& run, PhaseKind kind) {
     record_timing(run);
-    for (std::size_t i = 0; i < statistics_.size(); ++i) {
-      const auto& statistics = statistics_[i];
+    for (std::size_t i = 0; i < boards_.size(); ++i) {
+      const auto& statistics = boards_[i].statistics;
       if (statistics.count() == 0) continue;
-      const auto device_id = board_states_[i].device_id;
+      const auto device_id = boards_[i].device.device_id;
       auto info = [&](const char* name, double value, const char* unit) {
         recorder_.add_measurement(db::MeasurementRow{run.run_id, device_id, name, value, unit, std::nullopt, std::nullopt, "info"});
       };
@@ -1777,9 +1766,9 @@ class CampaignRunner::Impl {
         if (auto sunlit = statistics.mean_tflops_sunlit()) info("tflops_sunlit_mean", *sunlit, "TFLOP/s");
         if (auto eclipse = statistics.mean_tflops_eclipse()) info("tflops_eclipse_mean", *eclipse, "TFLOP/s");
       }
-      auto& means = kind == PhaseKind::baseline ? baseline_means_ : kind == PhaseKind::reference ? reference_means_ : replay_means_;
-      means.resize(statistics_.size());
-      means[i].add(statistics.mean_tflops());
+      auto& board = boards_[i];
+      auto& means = kind == PhaseKind::baseline ? board.baseline_means : kind == PhaseKind::reference ? board.reference_means : board.replay_means;
+      means.add(statistics.mean_tflops());
       if (kind == PhaseKind::reference) last_reference_run_id_ = run.run_id;
     }
   }
@@ -1789,30 +1778,30 @@ class CampaignRunner::Impl {
   void record_campaign_limits(VerdictRollup& rollup) {
     const auto& limits = config_.limits;
     if (!last_run_id_) return;
-    for (std::size_t i = 0; i < board_states_.size(); ++i) {
+    for (std::size_t i = 0; i < boards_.size(); ++i) {
       auto judge = [&](const char* name, double value, const char* unit, const std::optional<double>& max) {
         if (!max) return;
         const bool pass = value <= *max;
         recorder_.add_measurement(
-            db::MeasurementRow{*last_run_id_, board_states_[i].device_id, name, value, unit, std::nullopt, *max, pass ? "pass" : "fail"});
+            db::MeasurementRow{*last_run_id_, boards_[i].device.device_id, name, value, unit, std::nullopt, *max, pass ? "pass" : "fail"});
         if (!pass) rollup.fail(i, name);
       };
-      const auto& first = first_error_counts_[i];
-      const auto& last = last_error_counts_[i];
+      const auto& first = boards_[i].first_error_counts;
+      const auto& last = boards_[i].last_error_counts;
       const double sdc = first && last ? static_cast<double>(last->sdc - first->sdc) : 0.0;
       const double ecc = first && last ? static_cast<double>(last->ecc_uncorrected - first->ecc_uncorrected) : 0.0;
       judge("sdc_count", sdc, "count", limits.max_sdc_count);
       judge("ecc_uncorrected", ecc, "count", limits.max_ecc_uncorrected);
-      if (std::isfinite(campaign_max_temp_c_[i])) judge("board_temp_max_c", campaign_max_temp_c_[i], "degC", limits.max_board_temp_c);
+      if (std::isfinite(boards_[i].max_temp_c)) judge("board_temp_max_c", boards_[i].max_temp_c, "degC", limits.max_board_temp_c);
     }
   }
 
   // ---- thermal cycling ----------------------------------------------------------------------
 
   void announce_program(std::int64_t run_id, const ThermalProgram& program) {
-    event(run_id, chamber_state_.device_id, 0.0, "phase", "info", "thermal cycling " + program.describe());
+    event(run_id, chamber_state_.device_id, 0.0, EventKind::phase, Severity::info, "thermal cycling " + program.describe());
     for (const auto& deviation : program.deviations) {
-      event(run_id, chamber_state_.device_id, 0.0, "limit", "warning",
+      event(run_id, chamber_state_.device_id, 0.0, EventKind::limit, Severity::warning,
             std::string("thermal cycling falls short of ") + to_string(program.level) + ": " + deviation);
     }
   }
@@ -1825,9 +1814,9 @@ class CampaignRunner::Impl {
     const auto schedule = cycle_schedule(program, phase.cycle);
     CycleChannels channels;
     channels.chamber_air = chamber_state_.channels.at("air_temp_c");
-    for (std::size_t i = 0; i < board_states_.size(); ++i) {
-      const auto& ids = board_states_[i].channels;
-      channels.boards.push_back({ids.at("tflops"), ids.at("gpu_temp_c"), ids.at("sdc_count"), ids.at("ecc_uncorrected"), isolated_[i]});
+    for (std::size_t i = 0; i < boards_.size(); ++i) {
+      const auto& ids = boards_[i].device.channels;
+      channels.boards.push_back({ids.at("tflops"), ids.at("gpu_temp_c"), ids.at("sdc_count"), ids.at("ecc_uncorrected"), boards_[i].isolated});
     }
     recorder_.flush();  // judged on what is committed
     const auto db = db::Connection::open_read_only(recorder_.path());
@@ -1843,14 +1832,14 @@ class CampaignRunner::Impl {
       const double rate = plateau.air_rate_c_per_h ? std::abs(*plateau.air_rate_c_per_h) : std::numeric_limits<double>::quiet_NaN();
       add(chamber_state_.device_id, side + "_stability_c_per_h", rate, "degC/h", kStableCPerH, pass_fail(plateau.stable));
       if (!plateau.stable) {
-        event(run.run_id, chamber_state_.device_id, schedule.duration_s, "limit", "warning",
+        event(run.run_id, chamber_state_.device_id, schedule.duration_s, EventKind::limit, Severity::warning,
               side + " plateau not stable: chamber air " +
                   (plateau.air_rate_c_per_h ? std::to_string(*plateau.air_rate_c_per_h) + " °C/h" : std::string("too few samples")) +
                   " over the second half of the soak (needs < 3 °C/h)");
       }
     }
     for (std::size_t i = 0; i < judgement.boards.size(); ++i) {
-      const auto device = board_states_[i].device_id;
+      const auto device = boards_[i].device.device_id;
       const auto& board = judgement.boards[i];
       for (std::size_t p = 0; p < board.plateaus.size(); ++p) {
         const std::string side = judgement.plateaus[p].hot ? "hot" : "cold";
@@ -1866,10 +1855,10 @@ class CampaignRunner::Impl {
     // The program's end: its last three cycles must be failure-free, per board.
     const int last_ordinal = static_cast<int>(phase.program_first) + program.cycles - 1;
     const int needed = std::min(kFailureFreeCycles, program.cycles);
-    for (std::size_t i = 0; i < board_states_.size(); ++i) {
-      const int passed = failure_free_cycles(db, outcome_.campaign_id, board_states_[i].device_id,
+    for (std::size_t i = 0; i < boards_.size(); ++i) {
+      const int passed = failure_free_cycles(db, outcome_.campaign_id, boards_[i].device.device_id,
                                              static_cast<int>(phase.program_first), last_ordinal, needed);
-      add(board_states_[i].device_id, "last_cycles_failure_free", passed, "cycles", std::nullopt, pass_fail(passed == needed));
+      add(boards_[i].device.device_id, "last_cycles_failure_free", passed, "cycles", std::nullopt, pass_fail(passed == needed));
     }
     if (program.level != QualificationLevel::custom) {
       add(std::nullopt, std::string("conforms_to_") + to_string(program.level), program.deviations.empty() ? 1 : 0, "bool",
@@ -1883,12 +1872,12 @@ class CampaignRunner::Impl {
     recorder_.flush();
     const auto db = db::Connection::open_read_only(recorder_.path());
     for (const auto& [device_id, name] : failed_thermal_verdicts(db, outcome_.campaign_id)) {
-      const auto board = std::find_if(board_states_.begin(), board_states_.end(),
-                                      [&](const DeviceState& state) { return device_id && state.device_id == *device_id; });
-      if (board == board_states_.end()) {
+      const auto board = std::find_if(boards_.begin(), boards_.end(),
+                                      [&](const BoardState& state) { return device_id && state.device.device_id == *device_id; });
+      if (board == boards_.end()) {
         rollup.fail_campaign(name);
       } else {
-        rollup.fail(static_cast<std::size_t>(board - board_states_.begin()), name);
+        rollup.fail(static_cast<std::size_t>(board - boards_.begin()), name);
       }
     }
   }
@@ -1912,10 +1901,10 @@ class CampaignRunner::Impl {
     std::vector<std::string> names;
     for (const auto& board : session_->boards()) names.push_back(board.config->name);
     VerdictRollup rollup(names);
-    for (std::size_t i = 0; i < isolated_.size(); ++i) {
+    for (std::size_t i = 0; i < boards_.size(); ++i) {
       // The bench's own failures name their cause (a tripped supply, a cap not enforced, …).
-      for (const auto& cause : board_causes_[i]) rollup.fail(i, cause);
-      if (isolated_[i] && board_causes_[i].empty()) rollup.fail(i, "isolated");
+      for (const auto& cause : boards_[i].failure_causes) rollup.fail(i, cause);
+      if (boards_[i].isolated && boards_[i].failure_causes.empty()) rollup.fail(i, "isolated");
       // The chamber's failures count against every board in it.
       for (const auto& cause : chamber_failures_.summaries()) rollup.fail(i, cause);
     }
@@ -1931,9 +1920,9 @@ class CampaignRunner::Impl {
       outcome_.verdict_summary += note;
     }
     if (!last_run_id_) return;
-    for (std::size_t i = 0; i < board_states_.size(); ++i) {
+    for (std::size_t i = 0; i < boards_.size(); ++i) {
       const bool pass = rollup.dut_pass(i);
-      recorder_.add_measurement(db::MeasurementRow{*last_run_id_, board_states_[i].device_id, "verdict", pass ? 1.0 : 0.0, "bool",
+      recorder_.add_measurement(db::MeasurementRow{*last_run_id_, boards_[i].device.device_id, "verdict", pass ? 1.0 : 0.0, "bool",
                                                    std::nullopt, std::nullopt, pass ? "pass" : "fail"});
     }
     recorder_.add_measurement(db::MeasurementRow{*last_run_id_, std::nullopt, "campaign_verdict", verdicts_pass_ ? 1.0 : 0.0,
@@ -1945,14 +1934,15 @@ class CampaignRunner::Impl {
     if (std::any_of(config_.plan.begin(), config_.plan.end(), [](const PhaseConfig& p) { return p.kind == PhaseKind::thermal_cycle; })) {
       add_thermal_verdicts(rollup);
     }
-    if (baseline_means_.empty() || reference_means_.empty() || !last_reference_run_id_) return;
-    for (std::size_t i = 0; i < board_states_.size(); ++i) {
-      if (i >= baseline_means_.size() || i >= reference_means_.size() || isolated_[i]) continue;
-      const double base = baseline_means_[i].mean();
-      const double reference = reference_means_[i].mean();
+    if (!last_reference_run_id_) return;
+    for (std::size_t i = 0; i < boards_.size(); ++i) {
+      const auto& board = boards_[i];
+      if (board.isolated || board.baseline_means.count() == 0 || board.reference_means.count() == 0) continue;
+      const double base = board.baseline_means.mean();
+      const double reference = board.reference_means.mean();
       if (base <= 0) continue;
       const double change_pct = (reference - base) / base * 100.0;
-      db::MeasurementRow row{*last_reference_run_id_, board_states_[i].device_id, "throughput_reference_vs_baseline_pct",
+      db::MeasurementRow row{*last_reference_run_id_, boards_[i].device.device_id, "throughput_reference_vs_baseline_pct",
                              change_pct, "%", std::nullopt, std::nullopt, "info"};
       if (config_.limits.max_throughput_degradation_pct) {
         row.low_limit = -*config_.limits.max_throughput_degradation_pct;
@@ -1967,10 +1957,10 @@ class CampaignRunner::Impl {
   CampaignOutcome finish(db::CampaignStatus status, const std::string& reason) {
     std::string full_reason = reason;
     if (status == db::CampaignStatus::completed) {
-      for (std::size_t i = 0; i < isolated_.size(); ++i) {
-        if (!isolated_[i]) continue;
+      for (std::size_t i = 0; i < boards_.size(); ++i) {
+        if (!boards_[i].isolated) continue;
         full_reason += (full_reason.empty() ? "" : "; ") + session_->boards()[i].config->name + " isolated (" +
-                       isolation_reasons_[i] + ")";
+                       boards_[i].isolation_reason + ")";
       }
     }
     if (!safe_state_failures_.empty()) {
@@ -1998,6 +1988,7 @@ class CampaignRunner::Impl {
   Clock::time_point wall_start_;
 
   std::optional<std::string> abort_reason_;
+  std::optional<AbortCause> abort_cause_;
   std::optional<Clock::time_point> aborted_at_;
   db::CampaignStatus status_on_abort_ = db::CampaignStatus::aborted;
   std::exception_ptr loop_failure_;
@@ -2016,26 +2007,16 @@ class CampaignRunner::Impl {
   std::vector<DutTargets> full_power_;
   std::vector<DeviceState> psu_states_;
   DeviceState chamber_state_;
-  std::vector<DeviceState> board_states_;
   std::vector<DeviceState> hub_states_;
   DeviceState profile_state_;
 
   double last_chamber_setpoint_c_ = 0;
-  std::vector<double> last_cap_w_;
-  std::vector<double> last_current_a_;
-  std::vector<std::uint64_t> last_reasons_;
-  std::vector<bool> isolated_;                  // per board: out of the campaign (isolate())
-  std::vector<std::string> isolation_reasons_;
   asio::any_io_executor session_executor_;
   struct ErrorCounts {
     std::uint64_t ecc_corrected = 0;
     std::uint64_t ecc_uncorrected = 0;
     std::uint64_t sdc = 0;
   };
-  std::vector<std::optional<ErrorCounts>> last_error_counts_;
-  std::vector<std::optional<ErrorCounts>> first_error_counts_;  // at the campaign's first reading
-  std::vector<double> campaign_max_temp_c_;
-  std::vector<drivers::PsuRegulation> last_regulation_;
   double elapsed_profile_s_ = 0;
   double replay_orbits_ = 1;  // how far into the profile the plan's replays go
   std::optional<std::int64_t> current_run_id_;
@@ -2065,12 +2046,26 @@ class CampaignRunner::Impl {
   double orbit_gap_max_k_ = 0;  // the run's largest |air − the orbit's target|, whatever was judged
   bool chamber_open_loop_ = false;
   std::optional<SoakMonitor> soak_;
-  std::vector<BoardChecks> checks_;
-  std::vector<std::vector<std::string>> board_causes_;
   ChamberFailures chamber_failures_;
 
-  std::vector<RunStatistics> statistics_;
-  std::vector<RunningMean> baseline_means_, reference_means_, replay_means_;
+  // Everything the runner keeps per board, in the order of session_->boards().
+  struct BoardState {
+    DeviceState device;                   // its database identity and fault count
+    bool isolated = false;                // out of the campaign (isolate())
+    std::string isolation_reason;
+    std::vector<std::string> failure_causes;  // the bench's own failures, for its verdict line
+    double last_cap_w = 0;                // the power cap last commanded
+    double last_current_a = 0;            // its supply channel's current limit last commanded
+    std::uint64_t last_reasons = 0;       // clock-event reasons last seen
+    drivers::PsuRegulation last_regulation = drivers::PsuRegulation::unknown;
+    std::optional<ErrorCounts> first_error_counts;  // at the campaign's first reading
+    std::optional<ErrorCounts> last_error_counts;
+    double max_temp_c = -std::numeric_limits<double>::infinity();  // over the campaign
+    BoardChecks checks;                   // this run's readbacks
+    RunStatistics statistics;             // this run's measured ticks
+    RunningMean baseline_means, reference_means, replay_means;  // per run of each kind
+  };
+  std::vector<BoardState> boards_;
   std::optional<std::int64_t> last_reference_run_id_;
   std::optional<std::int64_t> last_run_id_;  // where campaign-wide verdicts are recorded
   bool verdicts_pass_ = false;

@@ -1,0 +1,75 @@
+#pragma once
+// What the runner records and why a campaign ends, as types: the events' kinds and severities
+// (stored as their names in `events.kind` / `events.severity`, docs/schema.md) and the causes
+// of an abort, which decide the campaign's status and whether `orbitbench resume` may go on.
+#include "db/recorder.hpp"
+
+namespace ob::bench {
+
+enum class EventKind {
+  phase, operator_signal, resume, limit, error, safe_state, alarm, pause, soak, interlock, isolate, reconnect,
+  regulation, throttle, ecc, sdc, supply_fault, chamber_fault, board_fault,
+};
+
+constexpr const char* to_string(EventKind kind) {
+  switch (kind) {
+    case EventKind::phase: return "phase";
+    case EventKind::operator_signal: return "operator";
+    case EventKind::resume: return "resume";
+    case EventKind::limit: return "limit";
+    case EventKind::error: return "error";
+    case EventKind::safe_state: return "safe_state";
+    case EventKind::alarm: return "alarm";
+    case EventKind::pause: return "pause";
+    case EventKind::soak: return "soak";
+    case EventKind::interlock: return "interlock";
+    case EventKind::isolate: return "isolate";
+    case EventKind::reconnect: return "reconnect";
+    case EventKind::regulation: return "regulation";
+    case EventKind::throttle: return "throttle";
+    case EventKind::ecc: return "ecc";
+    case EventKind::sdc: return "sdc";
+    case EventKind::supply_fault: return "supply_fault";
+    case EventKind::chamber_fault: return "chamber_fault";
+    case EventKind::board_fault: return "board_fault";
+  }
+  return "unknown";
+}
+
+enum class Severity { info, warning, error };
+
+constexpr const char* to_string(Severity severity) {
+  switch (severity) {
+    case Severity::info: return "info";
+    case Severity::warning: return "warning";
+    case Severity::error: return "error";
+  }
+  return "unknown";
+}
+
+// Why a campaign stopped before its plan's end.
+enum class AbortCause {
+  operator_signal,            // SIGINT/SIGTERM: safe state, and resumable
+  interlock,                  // an interlock (the station's, the campaign's) chose the safe state
+  instrument_faults,          // a shared instrument failed max_consecutive_faults in a row
+  boards_isolated,            // no board left in the campaign
+  chamber_alarm,              // on_chamber_alarm: abort
+  chamber_alarm_not_cleared,  // on_chamber_alarm: pause, past limits.chamber_alarm_s
+  soak_timeout,               // a baseline or reference did not stabilise
+  configure,                  // an instrument could not be connected or identified
+  energise,                   // an instrument refused a setup step
+};
+
+// What the campaign's status becomes: `failed` where the bench could not do what the plan said,
+// `aborted` where something stopped it on purpose.
+constexpr db::CampaignStatus status_after(AbortCause cause) {
+  switch (cause) {
+    case AbortCause::chamber_alarm_not_cleared:
+    case AbortCause::soak_timeout:
+    case AbortCause::configure:
+    case AbortCause::energise: return db::CampaignStatus::failed;
+    default: return db::CampaignStatus::aborted;
+  }
+}
+
+}  // namespace ob::bench
