@@ -1069,20 +1069,30 @@ class CampaignRunner::Impl {
     asio::co_spawn(session_executor_, watch_chamber_band(run.run_id, t_s, run.period_wall_s, *band), asio::detached);
   }
 
+  // While the profile clock is paused: one chamber reading a period from now, its fault counted
+  // (the campaign aborts after max_consecutive_faults of them); nullopt when it failed.
+  asio::awaitable<std::optional<drivers::ChamberReading>> read_chamber_after(asio::steady_timer& timer, std::int64_t run_id,
+                                                                             double t_s, double period_s) {
+    timer.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period_s)));
+    std::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    auto reading = co_await session_->chamber().driver->read();
+    if (!reading) {
+      if (count_fault(chamber_state_, reading.error(), run_id, t_s)) {
+        abort_campaign(AbortCause::instrument_faults, fault_limit_reason(chamber_state_, reading.error()));
+      }
+      co_return std::nullopt;
+    }
+    chamber_state_.consecutive_faults = 0;
+    co_return *reading;
+  }
+
   asio::awaitable<void> watch_chamber_band(std::int64_t run_id, double t_s, double period_s, double band_c) {
     asio::steady_timer timer(session_executor_);
-    auto& chamber = *session_->chamber().driver;
     double air_c = 0;
     while (!abort_reason_) {
-      timer.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period_s)));
-      std::error_code ec;
-      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      auto reading = co_await chamber.read();
-      if (!reading) {
-        if (count_fault(chamber_state_, reading.error(), run_id, t_s)) abort_campaign(AbortCause::instrument_faults, fault_limit_reason(chamber_state_, reading.error()));
-        continue;
-      }
-      chamber_state_.consecutive_faults = 0;
+      const auto reading = co_await read_chamber_after(timer, run_id, t_s, period_s);
+      if (!reading) continue;
       air_c = reading->air_temp_c;
       if (std::abs(reading->air_temp_c - reading->setpoint_c) <= band_c) break;
     }
@@ -1406,7 +1416,6 @@ class CampaignRunner::Impl {
 
   asio::awaitable<void> watch_chamber_alarm(std::int64_t run_id, double t_s, double period_s, std::string what) {
     asio::steady_timer timer(session_executor_);
-    auto& chamber = *session_->chamber().driver;
     const auto deadline = pause_started_ + std::chrono::duration_cast<Clock::duration>(
                                                std::chrono::duration<double>(config_.limits.chamber_alarm_s));
     bool cleared = false;
@@ -1415,16 +1424,8 @@ class CampaignRunner::Impl {
         abort_campaign(AbortCause::chamber_alarm_not_cleared, what + " did not clear within limits.chamber_alarm_s " + format_duration(config_.limits.chamber_alarm_s));
         break;
       }
-      timer.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period_s)));
-      std::error_code ec;
-      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      auto reading = co_await chamber.read();
-      if (!reading) {
-        if (count_fault(chamber_state_, reading.error(), run_id, t_s)) abort_campaign(AbortCause::instrument_faults, fault_limit_reason(chamber_state_, reading.error()));
-        continue;
-      }
-      chamber_state_.consecutive_faults = 0;
-      cleared = reading->alarm_count == 0;
+      const auto reading = co_await read_chamber_after(timer, run_id, t_s, period_s);
+      if (reading) cleared = reading->alarm_count == 0;
     }
     const auto paused_for = Clock::now() - pause_started_;
     pause_offset_ += paused_for;

@@ -2,94 +2,13 @@
 // what it was told. A supply that trips or switches off, a chamber that raises an alarm, sticks
 // or leaves closed-loop control — each is caught from the instruments' own reports and named in
 // the verdict (issue 15).
-#include <sqlite3.h>
-
 #include <boost/test/unit_test.hpp>
-#include <atomic>
-#include <chrono>
-#include <thread>
 
-#include "../support/sim_campaign.hpp"
-#include "../support/sqlite_scalar.hpp"
+#include "../support/two_board_bench.hpp"
 
 namespace {
 
-double scalar(const std::filesystem::path& path, const std::string& sql) { return ob::test::sqlite_scalar(path, sql); }
-
-// Runs of `kind` begun so far (0 while the database does not exist yet).
-int runs_begun(const std::filesystem::path& path, const std::string& kind) {
-  sqlite3* db = nullptr;
-  int count = 0;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* statement = nullptr;
-    const std::string sql = "SELECT count(*) FROM runs WHERE kind = '" + kind + "'";
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW) {
-      count = sqlite3_column_int(statement, 0);
-    }
-    sqlite3_finalize(statement);
-  }
-  sqlite3_close(db);
-  return count;
-}
-
-// Two boards at 300×: board-01 on psu-a CH1, board-02 on psu-a CH2, one Espec chamber.
-struct TwoBoardBench {
-  ob::fixtures::SimLab lab{ob::test::sim_lab_options(300, 2)};
-  ob::test::TempDir dir;
-  std::filesystem::path db = dir.path() / "bench.db";
-  std::atomic<bool> done{false};
-  std::thread saboteur;
-
-  TwoBoardBench() {
-    lab.start();
-    const std::string station = "station: two-boards\n"
-                                "instruments:\n"
-                                "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
-                                "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5, ramp_clock: profile }\n"
-                                "duts:\n" +
-                                ob::test::sim_dut_yaml("board-01", 0, "psu-a", 1) + ob::test::sim_dut_yaml("board-02", 1, "psu-a", 2);
-    dir.write("station.yaml", ob::test::with_sim_agent(station, lab, dir));
-  }
-  ~TwoBoardBench() {
-    done = true;
-    if (saboteur.joinable()) saboteur.join();
-    lab.stop();
-  }
-
-  static constexpr const char* kFullPlan =
-      "plan:\n  - baseline: { chamber_c: 25, duration: 10m }\n  - replay: { orbits: 0.3 }\n"
-      "  - reference: { chamber_c: 25, duration: 10m }\n";
-  // A chamber that stopped regulating cannot soak a reference: these plans end with the replay.
-  static constexpr const char* kNoReference = "plan:\n  - baseline: { chamber_c: 25, duration: 10m }\n  - replay: { orbits: 0.3 }\n";
-
-  ob::bench::CampaignOutcome run(const std::string& extra = "", const std::string& plan = kFullPlan) {
-    const auto campaign = dir.write("campaign.yaml",
-                                    "campaign: bench-faults\nstation: station.yaml\norbit: { preset: starlink-550 }\n"
-                                    "speed: 300\nsample_period_s: 0.05\n" + plan + extra);
-    auto outcome = ob::test::run_campaign_quietly(campaign, db);
-    done = true;
-    if (saboteur.joinable()) saboteur.join();
-    return outcome;
-  }
-
-  // `command` to the lab `after_s` wall seconds into the replay.
-  void during_replay(const std::string& command, double after_s = 1.0, const std::string& then = "", double then_after_s = 0) {
-    saboteur = std::thread([this, command, after_s, then, then_after_s] {
-      while (!done && runs_begun(db, "replay") < 1) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      std::this_thread::sleep_for(std::chrono::duration<double>(after_s));
-      if (done) return;
-      lab.control(command);
-      if (then.empty()) return;
-      std::this_thread::sleep_for(std::chrono::duration<double>(then_after_s));
-      lab.control(then);
-    });
-  }
-
-  std::string board_verdict(const std::string& board) {
-    return scalar(db, "SELECT m.verdict = 'pass' FROM measurements m JOIN devices d ON d.id = m.device_id "
-                      "WHERE m.name = 'verdict' AND d.name = '" + board + "'") == 1 ? "pass" : "fail";
-  }
-};
+using ob::test::TwoBoardBench;
 
 }  // namespace
 
@@ -102,13 +21,13 @@ BOOST_FIXTURE_TEST_CASE(an_ocp_trip_isolates_its_board_names_the_cause_and_the_o
   BOOST_TEST(outcome.verdict_summary.find("board-01") == std::string::npos, outcome.verdict_summary);
   BOOST_TEST(board_verdict("board-01") == "pass");
   BOOST_TEST(board_verdict("board-02") == "fail");
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'supply_fault' AND severity = 'error' "
+  BOOST_TEST(scalar("SELECT count(*) FROM events WHERE kind = 'supply_fault' AND severity = 'error' "
                         "AND message LIKE 'board-02: psu-a CH2 OCP tripped%'") == 1);
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements m JOIN devices d ON d.id = m.device_id "
+  BOOST_TEST(scalar("SELECT count(*) FROM measurements m JOIN devices d ON d.id = m.device_id "
                         "WHERE m.name = 'supply_fault' AND m.verdict = 'fail' AND d.name = 'board-02'") == 1);
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'isolate' AND message LIKE 'board-02 isolated%'") == 1);
+  BOOST_TEST(scalar("SELECT count(*) FROM events WHERE kind = 'isolate' AND message LIKE 'board-02 isolated%'") == 1);
   // board-01 went on to the end: its reference was measured.
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements m JOIN devices d ON d.id = m.device_id JOIN runs r ON r.id = m.run_id "
+  BOOST_TEST(scalar("SELECT count(*) FROM measurements m JOIN devices d ON d.id = m.device_id JOIN runs r ON r.id = m.run_id "
                         "WHERE r.kind = 'reference' AND m.name = 'tflops_mean' AND d.name = 'board-01'") == 1);
   BOOST_TEST(!lab.snapshot().boards.at(1).workload_running);
 }
@@ -121,7 +40,7 @@ BOOST_FIXTURE_TEST_CASE(an_ovp_trip_is_caught_from_the_protection_query, TwoBoar
   BOOST_TEST(outcome.verdict_summary.find("board-01: psu-a CH1 OVP tripped at t=") != std::string::npos, outcome.verdict_summary);
   BOOST_TEST(board_verdict("board-02") == "pass");
   // The runner asked the DP832 itself (:OUTP:OVP:QUES?), not only saw a dark channel.
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'supply_fault' AND message LIKE '%CH1 OVP tripped%'") == 1);
+  BOOST_TEST(scalar("SELECT count(*) FROM events WHERE kind = 'supply_fault' AND message LIKE '%CH1 OVP tripped%'") == 1);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_chamber_alarm_aborts_into_the_safe_state_by_default, TwoBoardBench) {
@@ -133,21 +52,21 @@ BOOST_FIXTURE_TEST_CASE(a_chamber_alarm_aborts_into_the_safe_state_by_default, T
   BOOST_TEST(!state.psu[0].output_on);
   BOOST_TEST(!state.boards.at(0).workload_running);
   BOOST_TEST(!state.boards.at(1).workload_running);
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM runs WHERE kind = 'reference'") == 0);
+  BOOST_TEST(scalar("SELECT count(*) FROM runs WHERE kind = 'reference'") == 0);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_chamber_alarm_pauses_the_profile_clock_when_the_campaign_says_so, TwoBoardBench) {
   during_replay("fault chamber alarm 7", 1.0, "fault chamber clear", 1.5);
   const auto outcome = run("on_chamber_alarm: pause\n");
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'pause' AND message LIKE 'profile clock paused%chamber alarm (7)%'") == 1);
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'pause' AND message LIKE 'profile clock restarted%alarms cleared'") == 1);
+  BOOST_TEST(scalar("SELECT count(*) FROM events WHERE kind = 'pause' AND message LIKE 'profile clock paused%chamber alarm (7)%'") == 1);
+  BOOST_TEST(scalar("SELECT count(*) FROM events WHERE kind = 'pause' AND message LIKE 'profile clock restarted%alarms cleared'") == 1);
   // The chamber's own alarm is an event when raised and when cleared.
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'alarm' AND severity = 'error' "
+  BOOST_TEST(scalar("SELECT count(*) FROM events WHERE kind = 'alarm' AND severity = 'error' "
                         "AND message LIKE 'chamber raised 1 alarm(s): 7%'") == 1);
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'alarm' AND message = 'chamber alarms cleared'") == 1);
+  BOOST_TEST(scalar("SELECT count(*) FROM events WHERE kind = 'alarm' AND message = 'chamber alarms cleared'") == 1);
   // The held clock: the replay's samples stay on their grid, none lost, none duplicated.
-  BOOST_TEST(scalar(db, "SELECT count(*) = count(DISTINCT t_s) FROM samples s JOIN channels c ON c.id = s.channel_id "
+  BOOST_TEST(scalar("SELECT count(*) = count(DISTINCT t_s) FROM samples s JOIN channels c ON c.id = s.channel_id "
                         "JOIN runs r ON r.id = s.run_id WHERE r.kind = 'replay' AND c.name = 'air_temp_c'") == 1);
 }
 
@@ -162,22 +81,22 @@ BOOST_FIXTURE_TEST_CASE(an_alarm_that_does_not_clear_fails_the_paused_campaign, 
 BOOST_FIXTURE_TEST_CASE(a_stuck_chamber_fails_tracking_for_every_board, TwoBoardBench) {
   // Heating and cooling die without an alarm: the controller still says CONSTANT and its setpoint.
   during_replay("fault chamber stuck", 0.2);
-  const auto outcome = run("", kNoReference);
+  const auto outcome = run("", TwoBoardBench::kNoReference);
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
   BOOST_TEST(!outcome.verdicts_pass);  // exit 4
   BOOST_TEST(outcome.verdict_summary.find("chamber tracking p95") != std::string::npos, outcome.verdict_summary);
   BOOST_TEST(board_verdict("board-01") == "fail");
   BOOST_TEST(board_verdict("board-02") == "fail");
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.kind = 'replay' "
+  BOOST_TEST(scalar("SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.kind = 'replay' "
                         "AND m.name = 'chamber_tracking_p95_k' AND m.verdict = 'fail' AND m.value > 2") == 1);
   // The baseline, before it stuck, tracked.
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.kind = 'baseline' "
+  BOOST_TEST(scalar("SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.kind = 'baseline' "
                         "AND m.name = 'chamber_tracking_p95_k' AND m.verdict = 'pass'") == 1);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_reference_whose_chamber_cannot_settle_fails_with_what_still_moved, TwoBoardBench) {
   during_replay("fault chamber stuck", 0.2);
-  const auto outcome = run("soak: { timeout: 20m }\n", std::string(kNoReference) + "  - reference: { chamber_c: 40, duration: 10m }\n");
+  const auto outcome = run("soak: { timeout: 20m }\n", std::string(TwoBoardBench::kNoReference) + "  - reference: { chamber_c: 40, duration: 10m }\n");
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "failed", outcome.reason);  // exit 3
   BOOST_TEST(outcome.reason.find("reference did not stabilise within soak.timeout 20m00s") != std::string::npos, outcome.reason);
   BOOST_TEST(outcome.reason.find("chamber air") != std::string::npos, outcome.reason);
@@ -186,11 +105,11 @@ BOOST_FIXTURE_TEST_CASE(a_reference_whose_chamber_cannot_settle_fails_with_what_
 
 BOOST_FIXTURE_TEST_CASE(a_chamber_left_in_open_loop_is_an_error_and_fails_the_run, TwoBoardBench) {
   during_replay("fault chamber standby", 0.2);
-  const auto outcome = run("", kNoReference);
+  const auto outcome = run("", TwoBoardBench::kNoReference);
   BOOST_TEST(!outcome.verdicts_pass);
   BOOST_TEST(outcome.verdict_summary.find("chamber not regulating (replay 1/1)") != std::string::npos, outcome.verdict_summary);
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'chamber_fault' AND severity = 'error' "
+  BOOST_TEST(scalar("SELECT count(*) FROM events WHERE kind = 'chamber_fault' AND severity = 'error' "
                         "AND message LIKE 'chamber is not regulating%replay 1/1%'") == 1);
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.kind = 'replay' "
+  BOOST_TEST(scalar("SELECT count(*) FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.kind = 'replay' "
                         "AND m.name = 'chamber_closed_loop' AND m.verdict = 'fail'") == 1);
 }
