@@ -82,12 +82,12 @@ ScpiDialect keysight_e36300() {
               .set_ovp_level = "VOLT:PROT {v},(@{ch})",
               .ovp_on = "",
               .ovp_off = "",
-              .query_ovp_tripped = "VOLT:PROT:TRIP? (@{ch})",
+              .query_ovp_tripped = "VOLT:PROT:TRIP? (@{ch})",  // unconfirmed on hardware
               .clear_ovp = "OUTP:PROT:CLE (@{ch})",  // clears OVP and OCP together
               .set_ocp_level = "",
               .ocp_on = "CURR:PROT:STAT ON,(@{ch})",
               .ocp_off = "CURR:PROT:STAT OFF,(@{ch})",
-              .query_ocp_tripped = "CURR:PROT:TRIP? (@{ch})",
+              .query_ocp_tripped = "CURR:PROT:TRIP? (@{ch})",  // unconfirmed on hardware
               .clear_ocp = "",
               // Output watchdog as on the N6700 (E36300 programming guide; unconfirmed on hardware).
               .watchdog_on = "OUTP:PROT:WDOG ON",
@@ -128,12 +128,12 @@ ScpiCommands rohde_schwarz_commands() {
       .set_ovp_level = "VOLT:PROT:LEV {v}",
       .ovp_on = "VOLT:PROT:STAT ON",
       .ovp_off = "VOLT:PROT:STAT OFF",
-      .query_ovp_tripped = "VOLT:PROT:TRIP?",
+      .query_ovp_tripped = "VOLT:PROT:TRIP?",  // unconfirmed on hardware
       .clear_ovp = "VOLT:PROT:CLE",
       .set_ocp_level = "",
       .ocp_on = "FUSE:STAT ON",
       .ocp_off = "FUSE:STAT OFF",
-      .query_ocp_tripped = "FUSE:TRIP?",
+      .query_ocp_tripped = "FUSE:TRIP?",  // unconfirmed on hardware
       .clear_ocp = "FUSE:TRIP:CLE",  // unconfirmed: switching the output on again also clears it
       // No output watchdog documented for either family.
   };
