@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <boost/test/unit_test.hpp>
+#include <optional>
 
 #include "../support/run_command.hpp"
 #include "../support/sim_campaign.hpp"
@@ -32,20 +33,21 @@ struct TwoBoardBench {
 
   // `chamber` adds keys to the chamber's line; board-02 is fed from `channel_2` at `volts_2`.
   void write_station(const std::string& secret_2 = "agent.secret", const std::string& chamber = "",
-                     int channel_2 = 2, double volts_2 = 12) const {
-    auto dut = [&](const std::string& name, int gpu, const std::string& secret, int channel, double volts) {
+                     int channel_2 = 2, double volts_2 = 12, std::optional<double> ovp_2 = std::nullopt) const {
+    auto dut = [&](const std::string& name, int gpu, const std::string& secret, int channel, double volts,
+                   std::optional<double> ovp = std::nullopt) {
       return "  " + name + ":\n"
              "    agent: \"" + lab.agent_uri() + "?gpu=" + std::to_string(gpu) + "\"\n"
              "    secret_file: " + secret + "\n"
              "    supply: { instrument: psu-a, channel: " + std::to_string(channel) + ", voltage_v: " +
-             std::to_string(volts) + ", max_voltage_v: " + std::to_string(volts * 1.05) + ", max_current_a: 2 }\n";
+             std::to_string(volts) + ", max_voltage_v: " + std::to_string(ovp.value_or(volts * 1.05)) + ", max_current_a: 2 }\n";
     };
     dir.write("station.yaml", "station: security\n"
                               "instruments:\n"
                               "  psu-a: { uri: \"" + lab.psu_uri() + "\" }\n"
                               "  chamber: { uri: \"" + lab.chamber_uri() + "\", max_ramp_c_per_min: 5, ramp_clock: profile" + chamber + " }\n"
                               "duts:\n" +
-                                  dut("board-01", 0, "agent.secret", 1, 12) + dut("board-02", 1, secret_2, channel_2, volts_2));
+                                  dut("board-01", 0, "agent.secret", 1, 12) + dut("board-02", 1, secret_2, channel_2, volts_2, ovp_2));
   }
 
   ob::test::CommandResult run(const std::string& plan, const std::string& extra = "orbit: { preset: starlink-550 }\n") const {
@@ -126,6 +128,17 @@ BOOST_FIXTURE_TEST_CASE(a_supply_voltage_beyond_the_channel_rating_is_refused_be
   BOOST_TEST(result.exit_code == 1, result.out << result.err);
   BOOST_TEST(result.err.find("station.yaml:13: duts.board-02.supply.voltage_v: 12.000 V is beyond psu-a CH3's rating of 5.000 V") !=
                  std::string::npos,
+             result.err);
+  check_nothing_recorded();
+  check_nothing_energised();
+}
+
+BOOST_FIXTURE_TEST_CASE(an_ovp_level_above_the_channel_rating_is_refused_before_anything_is_sent, TwoBoardBench) {
+  // CH3 is a 5 V channel: OVP may go to 5.5 V, not 8 V.
+  write_station("agent.secret", "", 3, 5, 8.0);
+  const auto result = run(kPlan);
+  BOOST_TEST(result.exit_code == 1, result.out << result.err);
+  BOOST_TEST(result.err.find("duts.board-02.supply.max_voltage_v: OVP at 8.000 V is beyond psu-a CH3's 5.500 V") != std::string::npos,
              result.err);
   check_nothing_recorded();
   check_nothing_energised();
