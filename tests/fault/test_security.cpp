@@ -144,6 +144,17 @@ BOOST_FIXTURE_TEST_CASE(an_ovp_level_above_the_channel_rating_is_refused_before_
   check_nothing_energised();
 }
 
+BOOST_FIXTURE_TEST_CASE(a_thermal_programme_beyond_the_chamber_is_refused_before_anything_is_sent, TwoBoardBench) {
+  write_station("agent.secret", ", min_temp_c: 0, max_temp_c: 60");
+  const auto result = run("  - thermal_cycle: { level: custom, cold_c: -10, hot_c: 40, cycles: 1, soak: 10m }\n");
+  BOOST_TEST(result.exit_code == 1, result.out << result.err);
+  BOOST_TEST(result.err.find("campaign.yaml:6: thermal_cycle: plateaus -10.0 … 40.0 °C exceed chamber's 0.0 … 60.0 °C") !=
+                 std::string::npos,
+             result.err);
+  check_nothing_recorded();
+  check_nothing_energised();
+}
+
 BOOST_FIXTURE_TEST_CASE(a_channel_the_supply_lacks_is_refused_before_anything_is_sent, TwoBoardBench) {
   write_station("agent.secret", "", 7, 12);
   const auto result = run(kPlan);
