@@ -46,6 +46,7 @@ def main():
         chamber = Chamber(*lab.endpoint("chamber"))
         try:
             run(chamber)
+            run_front_panel_standby(chamber, lab)
         finally:
             chamber.close()
     finally:
@@ -100,6 +101,17 @@ def run(chamber):
     check(chamber.command("MODE?", terminator="\n") == "CONSTANT", "LF-only terminator accepted")
     check(chamber.command("MODE,STANDBY") == "OK:MODE,STANDBY", "MODE,STANDBY -> OK")
     check(chamber.command("MON?").split(",")[2] == "STANDBY", "MON? shows STANDBY")
+
+
+def run_front_panel_standby(chamber, lab):
+    """`fault chamber standby` (the lab's control port) is what a front-panel standby looks like
+    to a client: MODE? and MON? say STANDBY, no alarm is raised (orbitbench's runner reads this
+    as "not regulating")."""
+    check(chamber.command("MODE, CONSTANT") == "OK:MODE, CONSTANT", "back to CONSTANT")
+    check(lab.control("fault chamber standby").strip() == "OK", "control port: fault chamber standby")
+    check(chamber.command("MODE?") == "STANDBY", "MODE? -> STANDBY after the front-panel standby")
+    monitor = chamber.command("MON?").split(",")
+    check(monitor[2] == "STANDBY" and monitor[3] == "0", f"MON? -> {','.join(monitor)}: standby, no alarm")
 
 
 if __name__ == "__main__":

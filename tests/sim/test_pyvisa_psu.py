@@ -27,6 +27,7 @@ def main():
                                write_termination="\n", timeout=IO_TIMEOUT_MS)
         try:
             run(psu)
+            run_protection(psu, lab)
         finally:
             psu.close()
             rm.close()
@@ -86,6 +87,22 @@ def run(psu):
     psu.write(":NO:SUCH:COMMand")
     check(psu.query("SYST:ERR?").strip().startswith("-113,"), "unknown header -> -113")
     check(psu.query("SYST:ERR?").strip() == '+0,"No error"', "error queue empty after")
+
+
+def run_protection(psu, lab):
+    """A tripped protection as orbitbench's runner reads it every tick (:OUTP:OVP|OCP:QUES?,
+    DP800 Programming Guide 4.8): the trip comes from the lab's control port, the answer here."""
+    psu.write(":OUTP:OVP:VAL CH1,12.6")
+    psu.write(":OUTP:OVP CH1,ON")
+    psu.write(":OUTP CH1,ON")
+    check(psu.query(":OUTP:OVP:QUES? CH1").strip() == "NO", ":OUTP:OVP:QUES? CH1 -> NO before the trip")
+    check(lab.control("fault psu trip ocp 1").strip() == "OK", "control port: fault psu trip ocp 1")
+    check(psu.query(":OUTP:OCP:QUES? CH1").strip() == "YES", ":OUTP:OCP:QUES? CH1 -> YES after the trip")
+    check(psu.query(":OUTP:OVP:QUES? CH1").strip() == "NO", ":OUTP:OVP:QUES? CH1 -> NO (it was OCP)")
+    check(psu.query(":OUTP? CH1").strip() == "OFF", "the tripped output is off")
+    psu.write(":OUTP:OCP:CLEAR CH1")
+    check(psu.query(":OUTP:OCP:QUES? CH1").strip() == "NO", ":OUTP:OCP:CLEAR CH1 clears the trip")
+    psu.write(":OUTP CH1,OFF")
 
 
 if __name__ == "__main__":
