@@ -32,7 +32,6 @@
 #include "db/database.hpp"
 #include "db/statement.hpp"
 #include "db/analyses.hpp"
-#include "profiles/number_format.hpp"
 #include "profiles/orbit_profile.hpp"
 #include "ob/version.hpp"
 
@@ -54,9 +53,6 @@ constexpr double kCheckpointPeriodS = 1.0;
 // From an interlock's decision to what it protects in its safe state, on loopback (recorded as
 // the high limit of the latency measurements).
 constexpr double kInterlockLatencyBoundMs = 100;
-// How far above a channel's rating its over-voltage protection may be set (DP832: 33 V on a
-// 30 V channel); the driver refuses more.
-constexpr double kProtectionHeadroom = 1.1;
 constexpr double kSecondsPerMinute = 60;
 // How long (in the chamber's own time) its air may trail an ideal chamber at its rated ramp.
 constexpr double kChamberLagS = 60;
@@ -162,7 +158,7 @@ class CampaignRunner::Impl {
     campaign_recorded_ = true;
     if (prepared == Preparation::ready) {  // else an instrument failed to configure: it is safed and recorded as failed
       register_devices();
-      if (generated_profile_) store_profile();
+      if (profile_to_store_) store_profile();
       announce_profile();
     }
 
@@ -491,7 +487,7 @@ class CampaignRunner::Impl {
     } else {
       profile_ = generate_profile(weakest_max_w, strongest_min_w, replay_orbits);
     }
-    generated_profile_ = true;  // stored once the campaign is recorded
+    profile_to_store_ = true;  // stored once the campaign is recorded
   }
 
   // A profile made earlier (`orbitbench profile -o FILE`), checked against this bench.
@@ -1860,7 +1856,7 @@ class CampaignRunner::Impl {
   bool safe_state_started_ = false;
   bool campaign_recorded_ = false;  // its row written (prepare() passed)
   std::optional<std::string> refusal_;
-  bool generated_profile_ = false;   // made here (stored once the campaign is recorded)
+  bool profile_to_store_ = false;   // made here (stored once the campaign is recorded)
   std::vector<profiles::InfeasibleSegment> infeasible_segments_;  // of the generated profile
   bool safe_state_done_ = false;
   asio::steady_timer safe_state_done_timer_{io_, Clock::time_point::max()};
