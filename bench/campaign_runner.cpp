@@ -17,12 +17,14 @@
 #include <optional>
 
 #include "bench/bench_checks.hpp"
-#include "bench/board_channels.hpp"
-#include "bench/chamber_failures.hpp"
-#include "bench/chamber_tracking.hpp"
 #include "bench/soak_monitor.hpp"
 #include "bench/lab_session.hpp"
 #include "bench/lateness_histogram.hpp"
+#include "bench/participants/board_participant.hpp"
+#include "bench/participants/chamber_participant.hpp"
+#include "bench/participants/sensor_participant.hpp"
+#include "bench/participants/supply_participant.hpp"
+#include "bench/phase_run.hpp"
 #include "bench/phase_targets.hpp"
 #include "bench/profile_request.hpp"
 #include "bench/run_statistics.hpp"
@@ -40,40 +42,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Setpoint changes smaller than these are not worth a command.
-constexpr double kChamberSetpointDeadbandC = 0.05;
-constexpr double kPowerCapDeadbandW = 0.1;
-constexpr double kCurrentLimitDeadbandA = 0.001;
-constexpr double kSunlitThreshold = 0.5;
-// The PSU output watchdog's delay: far above a tick, far below what an unattended board should
-// spend powered after its controller died.
-constexpr double kPsuWatchdogS = 5.0;
 // Wall seconds between checkpoints: at most this much is recorded twice after a resume.
 constexpr double kCheckpointPeriodS = 1.0;
 // From an interlock's decision to what it protects in its safe state, on loopback (recorded as
 // the high limit of the latency measurements).
 constexpr double kInterlockLatencyBoundMs = 100;
-constexpr double kSecondsPerMinute = 60;
-// How long (in the chamber's own time) its air may trail an ideal chamber at its rated ramp.
-constexpr double kChamberLagS = 60;
-// An enforced power cap further than this from the commanded one, on this many reads in a row
-// (a new cap takes a read to show), is a board fault.
-constexpr double kPowerCapToleranceW = 1.0;
-constexpr double kPowerCapToleranceFraction = 0.02;
-constexpr int kCapMismatchReads = 3;
-// Wall seconds a running workload may report no throughput before it is a fault.
-constexpr double kStalledWorkloadS = 5.0;
-
 // A label that names a file, made absolute; others ("(embedded) …") as they are.
 std::string absolute_label(const std::string& label) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(label, ec)) return label;
   const auto absolute = std::filesystem::absolute(label, ec);
   return ec ? label : absolute.lexically_normal().string();
-}
-
-double unix_now_s() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // Keeps a timer in a list for as long as its loop runs.
@@ -91,18 +70,9 @@ class TimerRegistration {
   asio::steady_timer* timer_;
 };
 
-// Per-instrument bookkeeping for faults and its database identity.
-struct DeviceState {
-  std::string name;
-  std::int64_t device_id = 0;
-  int consecutive_faults = 0;
-  std::uint64_t reconnects_seen = 0;  // the driver's reconnect count when last looked at
-  std::map<std::string, std::int64_t> channels;
-};
-
 }  // namespace
 
-class CampaignRunner::Impl {
+class CampaignRunner::Impl final : public BenchContext {
  public:
   Impl(const CampaignConfig& config, db::Recorder& recorder, RunnerOptions options)
       : config_(config), recorder_(recorder), options_(options), printer_(stderr, options.show_progress) {}
@@ -122,6 +92,7 @@ class CampaignRunner::Impl {
     try {
       session_ = std::make_unique<LabSession>(io.get_executor(), config_.station, config_.speed);
       session_executor_ = io.get_executor();
+      make_participants();
     } catch (const std::exception& e) {
       return refuse(std::string("cannot set up the station: ") + e.what());
     }
@@ -306,7 +277,7 @@ class CampaignRunner::Impl {
     for (std::size_t i = 0; i < boards.size(); ++i) {
       auto it = options_.resume->partial.find(boards[i].config->name);
       if (it == options_.resume->partial.end()) continue;
-      for (const auto& tick : it->second) boards_[i].statistics.add(tick.tflops, tick.temp_c, tick.power_w, tick.sunlit);
+      for (const auto& tick : it->second) board_state(i).statistics.add(tick.tflops, tick.temp_c, tick.power_w, tick.sunlit);
     }
   }
 
@@ -323,7 +294,8 @@ class CampaignRunner::Impl {
       const std::string name = failed.column_text(1);
       const std::string label = failed.column_text(4);
       if (name == "supply_fault" || name == "board_fault") {
-        for (auto& board : boards_) {
+        for (auto& participant : boards_) {
+          auto& board = participant->state();
           if (!failed.is_null(0) && board.device.device_id == failed.column_int64(0)) {
             board.failure_causes.push_back((name == "supply_fault" ? "supply fault (" : "board fault (") + label + ")");
           }
@@ -331,9 +303,9 @@ class CampaignRunner::Impl {
         continue;
       }
       if (name == "chamber_closed_loop") {
-        chamber_failures_.add(session_->chamber().name + " not regulating", label);
+        chamber_->failures().add(session_->chamber().name + " not regulating", label);
       } else {
-        chamber_failures_.add_figure(name == "chamber_tracking_p95_k" ? "chamber tracking p95" : "chamber tracking max",
+        chamber_->failures().add_figure(name == "chamber_tracking_p95_k" ? "chamber tracking p95" : "chamber tracking max",
                                      failed.column_double(2), failed.is_null(3) ? 0.0 : failed.column_double(3), "K", label);
       }
     }
@@ -347,18 +319,18 @@ class CampaignRunner::Impl {
     for (std::size_t i = 0; i < boards.size(); ++i) {
       const auto& name = boards[i].config->name;
       if (auto it = resume.baseline_run_means.find(name); it != resume.baseline_run_means.end()) {
-        for (double mean : it->second) boards_[i].baseline_means.add(mean);
+        for (double mean : it->second) board_state(i).baseline_means.add(mean);
       }
       if (auto it = resume.reference_run_means.find(name); it != resume.reference_run_means.end()) {
-        for (double mean : it->second) boards_[i].reference_means.add(mean);
+        for (double mean : it->second) board_state(i).reference_means.add(mean);
       }
     }
     last_reference_run_id_ = resume.last_reference_run_id;
     seed_bench_failures();
     for (std::size_t i = 0; i < boards.size(); ++i) {
       if (!resume.isolated_duts.contains(boards[i].config->name)) continue;
-      boards_[i].isolated = true;
-      boards_[i].isolation_reason = "isolated before the controller stopped";
+      board_state(i).isolated = true;
+      board_state(i).isolation_reason = "isolated before the controller stopped";
     }
     const double gap_s = resume.checkpoint_unix_s > 0 ? unix_now_s() - resume.checkpoint_unix_s : 0;
     char message[320];
@@ -372,26 +344,36 @@ class CampaignRunner::Impl {
     progress_.last_event = message;
   }
 
-  asio::awaitable<bool> configure_all() {
+  // One participant per instrument, in the order of the session's lists.
+  void make_participants() {
+    auto& boards = session_->boards();
     for (auto& supply : session_->supplies()) {
-      auto identity = co_await supply.driver->configure();
-      if (!identity) co_return fail_setup(identity.error());
-      supply.identity = *identity;
+      std::vector<SupplyParticipant::Feed> feeds;
+      for (std::size_t i = 0; i < boards.size(); ++i) {
+        if (boards[i].supply == &supply) feeds.push_back({i, boards[i].config});
+      }
+      supplies_.push_back(std::make_unique<SupplyParticipant>(*this, supply, std::move(feeds)));
     }
-    auto& chamber = session_->chamber();
-    auto chamber_identity = co_await chamber.driver->configure();
-    if (!chamber_identity) co_return fail_setup(chamber_identity.error());
-    chamber.identity = *chamber_identity;
-    for (auto& board : session_->boards()) {
-      auto identity = co_await board.driver->configure();
-      if (!identity) co_return fail_setup(identity.error());
-      board.identity = *identity;
-    }
-    // A sensor the station names but the context lacks fails here, before anything is energised.
-    for (auto& hub : session_->sensor_hubs()) {
-      auto identity = co_await hub.driver->configure();
-      if (!identity) co_return fail_setup(identity.error());
-      hub.identity = *identity;
+    chamber_ = std::make_unique<ChamberParticipant>(*this, session_->chamber(), chamber_speed());
+    for (std::size_t i = 0; i < boards.size(); ++i) boards_.push_back(std::make_unique<BoardParticipant>(*this, boards[i], i));
+    for (auto& hub : session_->sensor_hubs()) sensors_.push_back(std::make_unique<SensorParticipant>(*this, hub));
+  }
+
+  // Every participant, in the order they are configured and energised: supplies, chamber,
+  // boards, sensors. (The safe state goes boards first: a board is never unpowered under load.)
+  std::vector<Participant*> participants() const {
+    std::vector<Participant*> all;
+    for (const auto& supply : supplies_) all.push_back(supply.get());
+    all.push_back(chamber_.get());
+    for (const auto& board : boards_) all.push_back(board.get());
+    for (const auto& hub : sensors_) all.push_back(hub.get());
+    return all;
+  }
+
+  asio::awaitable<bool> configure_all() {
+    for (auto* participant : participants()) {
+      const auto status = co_await participant->configure();
+      if (!status) co_return fail_setup(status.error());
     }
     co_return true;
   }
@@ -402,56 +384,22 @@ class CampaignRunner::Impl {
   }
 
   void register_devices() {
-    auto add = [&](const std::string& name, const char* kind, const std::string& uri, const drivers::Identity& id) {
-      db::DeviceRow row{name, kind, uri, id.vendor, id.model, id.serial, id.firmware};
-      DeviceState state;
-      state.name = name;
-      state.device_id = recorder_.add_device(outcome_.campaign_id, row);
-      return state;
-    };
-    auto add_channel = [&](DeviceState& device, const std::string& name, const std::string& unit) {
-      device.channels[name] = recorder_.add_channel(device.device_id, name, unit);
-    };
-    for (auto& supply : session_->supplies()) {
-      auto state = add(supply.name, "psu", supply.uri, supply.identity);
-      for (const auto& board : session_->boards()) {
-        if (board.supply != &supply) continue;
-        const std::string prefix = "ch" + std::to_string(board.config->supply.channel) + ".";
-        add_channel(state, prefix + "voltage_v", "V");
-        add_channel(state, prefix + "current_a", "A");
-        add_channel(state, prefix + "power_w", "W");
-        add_channel(state, prefix + "regulation", "enum");  // drivers::PsuRegulation: 1 CV, 2 CC, 3 unregulated
-      }
-      psu_states_.push_back(std::move(state));
-    }
-    auto& chamber = session_->chamber();
-    chamber_state_ = add(chamber.name, "chamber", chamber.uri, chamber.identity);
-    add_channel(chamber_state_, "air_temp_c", "degC");
-    add_channel(chamber_state_, "setpoint_c", "degC");
-    for (auto& board : session_->boards()) {
-      auto state = add(board.config->name, "gpu", board.uri, board.identity);
-      for (const auto& channel : kBoardChannels) add_channel(state, std::string(channel.name), std::string(channel.unit));
-      BoardState board_state;
-      board_state.device = std::move(state);
-      boards_.push_back(std::move(board_state));
+    for (auto* participant : participants()) participant->register_device();
+    for (const auto& board : boards_) {
       BoardStatus status;
-      status.name = board.config->name;
+      status.name = board->name();
       progress_.boards.push_back(status);
     }
-    // IIO sensors are recorded under the DUT they measure, next to what the board reports.
-    for (auto& hub : session_->sensor_hubs()) {
-      hub_states_.push_back(add(hub.name, "sensors", hub.uri, hub.identity));
-      for (const auto& reading : hub.readings) {
-        add_channel(boards_[reading.board].device, reading.sensor->name, sensor_unit(reading.sensor->name));
-      }
-    }
     interlocks_ = InterlockMonitor(config_.interlocks, session_->boards().size());
-    profile_state_ = add("profile", "profile", "", drivers::Identity{"orbitbench", "profile", "", kVersion});
-    add_channel(profile_state_, "illumination", "1");
-    add_channel(profile_state_, "power_budget_w", "W");
-    add_channel(profile_state_, "chamber_setpoint_c", "degC");
-    add_channel(profile_state_, "chamber_target_c", "degC");
-    add_channel(profile_state_, "gpu_power_cap_w", "W");
+    // The profile's own series, as a device of its own.
+    const drivers::Identity identity{"orbitbench", "profile", "", kVersion};
+    profile_state_.name = "profile";
+    profile_state_.device_id = recorder_.add_device(
+        outcome_.campaign_id, db::DeviceRow{"profile", "profile", "", identity.vendor, identity.model, identity.serial, identity.firmware});
+    for (const auto& [channel, unit] : {std::pair{"illumination", "1"}, {"power_budget_w", "W"}, {"chamber_setpoint_c", "degC"},
+                                        {"chamber_target_c", "degC"}, {"gpu_power_cap_w", "W"}}) {
+      profile_state_.channels[channel] = recorder_.add_channel(profile_state_.device_id, channel, unit);
+    }
   }
 
   // The replay's profile: built from the campaign's orbit, or read from a profile file. A
@@ -570,68 +518,26 @@ class CampaignRunner::Impl {
     profile_id_ = recorder_.add_profile(row);
   }
 
+  // Supplies first (voltage, current limit, protections, outputs on), then each board's cap and
+  // workload, then the chamber's first setpoint and its closed loop.
   asio::awaitable<bool> energize(const PhaseConfig& phase, double t_s) {
     const PhaseTargets first = targets_for(phase);
     const Targets targets = first.at(t_s);
-    for (auto& board : boards_) {
-      board.last_current_a = 0;
-      board.last_cap_w = 0;
+    for (auto& supply : supplies_) {
+      if (!co_await supply->energise(targets)) co_return false;
     }
-    for (std::size_t i = 0; i < session_->boards().size(); ++i) {
-      if (boards_[i].isolated) continue;  // isolated before a resume: it stays off
-      auto& board = session_->boards()[i];
-      const auto& supply = board.config->supply;
-      auto& psu = *board.supply->driver;
-      if (auto status = co_await psu.set_voltage(supply.channel, supply.voltage_v); !expect(status)) co_return false;
-      if (auto status = co_await psu.set_current_limit(supply.channel, targets.duts[i].current_limit_a); !expect(status)) co_return false;
-      if (auto status = co_await arm_protection(*board.supply, supply); !expect(status)) co_return false;
-      if (auto status = co_await psu.set_output(supply.channel, true); !expect(status)) co_return false;
-      boards_[i].last_current_a = targets.duts[i].current_limit_a;
+    for (std::size_t i = 0; i < boards_.size(); ++i) {
+      if (!co_await boards_[i]->energise(targets.duts[i].power_cap_w)) co_return false;
     }
-    for (std::size_t i = 0; i < session_->boards().size(); ++i) {
-      if (boards_[i].isolated) continue;
-      auto& board = *session_->boards()[i].driver;
-      if (auto status = co_await board.set_power_cap(targets.duts[i].power_cap_w); !expect(status)) co_return false;
-      if (auto status = co_await board.start_workload(config_.workload); !expect(status)) co_return false;
-      boards_[i].last_cap_w = targets.duts[i].power_cap_w;
-    }
-    auto& chamber = *session_->chamber().driver;
-    if (auto status = co_await chamber.set_setpoint(targets.chamber_c); !expect(status)) co_return false;
-    if (auto status = co_await chamber.activate(); !expect(status)) co_return false;
-    last_chamber_setpoint_c_ = targets.chamber_c;
+    if (!co_await chamber_->energise(targets.chamber_c)) co_return false;
     event(std::nullopt, std::nullopt, std::nullopt, EventKind::phase, Severity::info, "instruments energised, workload started");
     co_return true;
-  }
-
-  // Hardware guards beside our own limits, where the model has them: over-voltage protection at
-  // the DUT's max_voltage_v, over-current protection at its max_current_a (where the level is
-  // programmable: a model whose OCP trips at the current setting would trip on every CC
-  // episode the profile's current limit allows), and the output watchdog that switches the
-  // outputs off by itself if this controller goes silent (a crash, a hung host).
-  asio::awaitable<drivers::Status> arm_protection(PsuHandle& psu, const SupplyConfig& supply) {
-    const auto capabilities = psu.driver->capabilities();
-    if (capabilities.ovp && capabilities.ovp_level) {
-      auto status = co_await psu.driver->configure_ovp(supply.channel, supply.max_voltage_v, true);
-      if (!status) co_return status;
-    }
-    if (capabilities.ocp && capabilities.ocp_level) {
-      auto status = co_await psu.driver->configure_ocp(supply.channel, supply.max_current_a, true);
-      if (!status) co_return status;
-    }
-    if (capabilities.watchdog && !psu.watchdog_armed) {
-      auto status = co_await psu.driver->configure_watchdog(true, kPsuWatchdogS);
-      if (!status) co_return status;
-      psu.watchdog_armed = true;
-      event(std::nullopt, std::nullopt, std::nullopt, EventKind::safe_state, Severity::info,
-            psu.name + ": output watchdog armed (" + std::to_string(static_cast<int>(kPsuWatchdogS)) + " s)");
-    }
-    co_return drivers::Status{};
   }
 
   // A setup step must succeed; a fault aborts the campaign (the caller then goes to safe state).
   // Once the campaign is aborted (a signal, an interlock) nothing more is energised: the safe
   // state may already be running beside this.
-  bool expect(const drivers::Status& status) {
+  bool expect(const drivers::Status& status) override {
     if (abort_reason_) return false;
     if (status) return true;
     abort_campaign(AbortCause::energise, "energise: " + status.error().message());
@@ -649,29 +555,6 @@ class CampaignRunner::Impl {
   }
 
   // ---- one phase: a tick loop per instrument -------------------------------------------------
-
-  struct PhaseRun {
-    std::int64_t run_id = 0;
-    const PhaseConfig* phase = nullptr;
-    const PhaseTargets* targets = nullptr;
-    Clock::time_point start;
-    double period_wall_s = 0;
-    double step_profile_s = 0;
-    double duration_s = 0;
-    long ticks = 0;
-    long first_tick = 0;     // > 0 when a resumed run goes on mid-phase
-    double first_t_s = 0;    // its profile time: every loop begins at its own first tick from there
-    int ordinal = 0;         // plan index
-    int replays_before = 0;  // replay phases begun before this one
-    std::string label;
-    // Baseline and reference runs soak first: they measure from measure_from_t_s (when the bench
-    // became stable) to end_t_s; until then `soaking` and end_t_s is the soak's timeout plus the
-    // phase. Other runs measure from 0 to their duration.
-    bool soaking = false;
-    double measure_from_t_s = 0;
-    double end_t_s = 0;
-    double phase_s = 0;  // the phase's own length, from measure_from_t_s
-  };
 
   asio::awaitable<void> run_phase(const PhaseConfig& phase, const PhaseStart& start, const std::string& label) {
     const PhaseTargets targets = targets_for(phase);
@@ -708,8 +591,8 @@ class CampaignRunner::Impl {
 
     progress_.phase = run.soaking ? label + " (soaking)" : label;
     progress_.phase_duration_s = run.phase_s;
-    for (auto& board : boards_) board.statistics = RunStatistics{};
-    begin_run_checks();
+    chamber_->begin_run();
+    for (auto& board : boards_) board->begin_run();
     lateness_.clear();
     late_ticks_ = 0;
     pause_offset_ = Clock::duration::zero();
@@ -746,21 +629,16 @@ class CampaignRunner::Impl {
         if (--running == 0) all_done.cancel();
       });
     };
-    // Each instrument at its own rate (the station's sample_period_s, else the campaign's).
+    // Each instrument at its own rate (the station's sample_period_s, else the campaign's): the
+    // chamber, the supplies, the boards, the sensors, and the profile's own clock.
     const double campaign_period_s = config_.sample_period_s;
-    spawn(tick_loop(run, session_->chamber().sample_period_s.value_or(campaign_period_s),
-                    [this, &run](double t_s) { return chamber_tick(run, t_s); }));
-    for (std::size_t i = 0; i < session_->supplies().size(); ++i) {
-      spawn(tick_loop(run, session_->supplies()[i].sample_period_s.value_or(campaign_period_s),
-                      [this, &run, i](double t_s) { return psu_tick(run, i, t_s); }));
-    }
-    for (std::size_t i = 0; i < session_->boards().size(); ++i) {
-      spawn(tick_loop(run, session_->boards()[i].config->sample_period_s.value_or(campaign_period_s),
-                      [this, &run, i](double t_s) { return board_tick(run, i, t_s); }));
-    }
-    for (std::size_t i = 0; i < session_->sensor_hubs().size(); ++i) {
-      spawn(tick_loop(run, session_->sensor_hubs()[i].sample_period_s.value_or(campaign_period_s),
-                      [this, &run, i](double t_s) { return sensor_tick(run, i, t_s); }));
+    std::vector<Participant*> ticking{chamber_.get()};
+    for (const auto& supply : supplies_) ticking.push_back(supply.get());
+    for (const auto& board : boards_) ticking.push_back(board.get());
+    for (const auto& hub : sensors_) ticking.push_back(hub.get());
+    for (auto* participant : ticking) {
+      spawn(tick_loop(run, participant->sample_period_s().value_or(campaign_period_s),
+                      [&run, participant](double t_s) { return participant->tick(run, t_s); }));
     }
     spawn(tick_loop(run, campaign_period_s, [this, &run](double t_s) { return profile_tick(run, t_s); }));
     std::error_code ec;
@@ -775,7 +653,7 @@ class CampaignRunner::Impl {
     // (With the status committed first, a kill in between left a completed run without its
     // verdict and its "completed" event for good.)
     if (completed && phase.kind == PhaseKind::thermal_cycle) record_cycle_judgement(run, phase);
-    if (completed) record_bench_judgements(run);
+    if (completed) chamber_->judge_run(run);
     const std::optional<int> failed = completed ? std::optional<int>(count_failed_measurements(run.run_id)) : std::nullopt;
     recorder_.aggregate_run(run.run_id);  // the analyses read these, not every sample
     // An operator's interruption can be resumed: the run's measurements wait for its end then.
@@ -819,296 +697,6 @@ class CampaignRunner::Impl {
       lateness_.add(std::chrono::duration<double, std::milli>(Clock::now() - wake).count());
       co_await body(static_cast<double>(tick) * step_profile_s);
     }
-  }
-
-  asio::awaitable<void> chamber_tick(PhaseRun& run, double t_s) {
-    auto& chamber = *session_->chamber().driver;
-    const Targets targets = run.targets->at(t_s);
-    if (std::abs(targets.chamber_c - last_chamber_setpoint_c_) > kChamberSetpointDeadbandC) {
-      auto status = co_await chamber.set_setpoint(targets.chamber_c);
-      if (!status) {  // a reconnect it made on the way is recorded too
-        note_reconnects(chamber_state_, chamber.reconnect_count(), chamber.last_reconnect_reason(), run, t_s);
-        co_return note_fault(chamber_state_, status.error(), run, t_s);
-      }
-      last_chamber_setpoint_c_ = targets.chamber_c;
-    }
-    auto reading = co_await chamber.read();
-    note_reconnects(chamber_state_, chamber.reconnect_count(), chamber.last_reconnect_reason(), run, t_s);
-    if (!reading) co_return note_fault(chamber_state_, reading.error(), run, t_s);
-    chamber_state_.consecutive_faults = 0;
-    const double wall = unix_now_s();
-    note_chamber_alarms(run, *reading, t_s);
-    const bool alarmed = handle_chamber_alarm(run, *reading, t_s);
-    if (!alarmed) {
-      check_closed_loop(run, *reading, t_s);
-      // Judged against the orbit's target; with accept_thermal_infeasibility, against what the
-      // chamber can do: the range- and ramp-limited setpoint.
-      const double judged_against_c = config_.accept_thermal_infeasibility ? targets.chamber_c : targets.chamber_target_c;
-      if (!run.soaking && t_s >= run.measure_from_t_s - 1e-9) {
-        tracking_.add(t_s, judged_against_c, reading->air_temp_c);
-        orbit_gap_max_k_ = std::max(orbit_gap_max_k_, std::abs(reading->air_temp_c - targets.chamber_target_c));
-      }
-      if (run.soaking && soak_) soak_->chamber(t_s, reading->air_temp_c, reading->setpoint_c);
-    }
-    check_chamber_band(run, *reading, t_s);
-    check_interlock(run, std::nullopt, kChamberAirChannel, reading->air_temp_c, t_s);
-    check_interlock(run, std::nullopt, kChamberDeviationChannel, std::abs(reading->air_temp_c - reading->setpoint_c), t_s);
-    sample(run, chamber_state_, "air_temp_c", t_s, wall, reading->air_temp_c);
-    sample(run, chamber_state_, "setpoint_c", t_s, wall, reading->setpoint_c);
-    progress_.chamber_known = true;
-    progress_.chamber_air_c = reading->air_temp_c;
-    progress_.chamber_setpoint_c = reading->setpoint_c;
-  }
-
-  // The chamber's own alarms (its controller stops regulating while one is raised): an event
-  // when they appear, change or clear.
-  void note_chamber_alarms(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s) {
-    if (reading.alarm_count == last_chamber_alarms_) return;
-    std::string texts;
-    for (const auto& alarm : reading.alarms) texts += (texts.empty() ? ": " : ", ") + alarm;
-    const std::string message =
-        reading.alarm_count > 0
-            ? session_->chamber().name + " raised " + std::to_string(reading.alarm_count) + " alarm(s)" + texts +
-                  (reading.running ? "" : "; it is not regulating")
-            : session_->chamber().name + " alarms cleared";
-    event(run.run_id, chamber_state_.device_id, t_s, EventKind::alarm, reading.alarm_count > 0 ? Severity::error : Severity::info, message);
-    progress_.last_event = message;
-    last_chamber_alarms_ = reading.alarm_count;
-  }
-
-  // Air out of the chamber's band for two reads in a row pauses the profile clock: every loop
-  // holds at its tick (setpoints held) until watch_chamber_band() sees the air back within.
-  void check_chamber_band(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s) {
-    const auto band = config_.limits.chamber_band_c;
-    if (!band || paused_ || abort_reason_) return;
-    if (std::abs(reading.air_temp_c - reading.setpoint_c) <= *band) {
-      out_of_band_reads_ = 0;
-      return;
-    }
-    if (++out_of_band_reads_ < 2) return;
-    paused_ = true;
-    pause_started_ = Clock::now();
-    char message[256];
-    std::snprintf(message, sizeof message,
-                  "profile clock paused at t+%s: chamber air %.1f °C, setpoint %.1f °C, outside its ±%.1f °C band",
-                  format_duration(t_s).c_str(), reading.air_temp_c, reading.setpoint_c, *band);
-    event(run.run_id, chamber_state_.device_id, t_s, EventKind::pause, Severity::warning, message);
-    progress_.last_event = message;
-    asio::co_spawn(session_executor_, watch_chamber_band(run.run_id, t_s, run.period_wall_s, *band), asio::detached);
-  }
-
-  // While the profile clock is paused: one chamber reading a period from now, its fault counted
-  // (the campaign aborts after max_consecutive_faults of them); nullopt when it failed.
-  asio::awaitable<std::optional<drivers::ChamberReading>> read_chamber_after(asio::steady_timer& timer, std::int64_t run_id,
-                                                                             double t_s, double period_s) {
-    timer.expires_after(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period_s)));
-    std::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    auto reading = co_await session_->chamber().driver->read();
-    if (!reading) {
-      if (count_fault(chamber_state_, reading.error(), run_id, t_s)) {
-        abort_campaign(AbortCause::instrument_faults, fault_limit_reason(chamber_state_, reading.error()));
-      }
-      co_return std::nullopt;
-    }
-    chamber_state_.consecutive_faults = 0;
-    co_return *reading;
-  }
-
-  asio::awaitable<void> watch_chamber_band(std::int64_t run_id, double t_s, double period_s, double band_c) {
-    asio::steady_timer timer(session_executor_);
-    double air_c = 0;
-    while (!abort_reason_) {
-      const auto reading = co_await read_chamber_after(timer, run_id, t_s, period_s);
-      if (!reading) continue;
-      air_c = reading->air_temp_c;
-      if (std::abs(reading->air_temp_c - reading->setpoint_c) <= band_c) break;
-    }
-    const auto paused_for = Clock::now() - pause_started_;
-    pause_offset_ += paused_for;
-    paused_s_ += std::chrono::duration<double>(paused_for).count();
-    paused_ = false;
-    out_of_band_reads_ = 0;
-    if (abort_reason_) co_return;
-    char message[200];
-    std::snprintf(message, sizeof message, "profile clock restarted after %.1f s paused: chamber air %.1f °C, back within ±%.1f °C",
-                  std::chrono::duration<double>(paused_for).count(), air_c, band_c);
-    event(run_id, chamber_state_.device_id, t_s, EventKind::pause, Severity::info, message);
-    progress_.last_event = message;
-  }
-
-  asio::awaitable<void> psu_tick(const PhaseRun& run, std::size_t psu_index, double t_s) {
-    auto& supply = session_->supplies()[psu_index];
-    auto& state = psu_states_[psu_index];
-    const Targets targets = run.targets->at(t_s);
-    for (std::size_t i = 0; i < session_->boards().size(); ++i) {
-      const auto& board = session_->boards()[i];
-      if (board.supply != &supply || boards_[i].isolated) continue;
-      const int channel = board.config->supply.channel;
-      const double current_a = targets.duts[i].current_limit_a;
-      if (std::abs(current_a - boards_[i].last_current_a) > kCurrentLimitDeadbandA) {
-        auto status = co_await supply.driver->set_current_limit(channel, current_a);
-        if (!status) {
-          note_reconnects(state, supply.driver->reconnect_count(), supply.driver->last_reconnect_reason(), run, t_s);
-          co_return note_fault(state, status.error(), run, t_s);
-        }
-        boards_[i].last_current_a = current_a;
-      }
-      auto reading = co_await supply.driver->measure(channel);
-      note_reconnects(state, supply.driver->reconnect_count(), supply.driver->last_reconnect_reason(), run, t_s);
-      if (!reading) co_return note_fault(state, reading.error(), run, t_s);
-      note_regulation(state, i, channel, reading->regulation, run, t_s);
-      const double wall = unix_now_s();
-      const std::string prefix = "ch" + std::to_string(channel) + ".";
-      sample(run, state, prefix + "voltage_v", t_s, wall, reading->voltage_v);
-      sample(run, state, prefix + "current_a", t_s, wall, reading->current_a);
-      sample(run, state, prefix + "power_w", t_s, wall, reading->power_w);
-      if (reading->regulation != drivers::PsuRegulation::unknown) {
-        sample(run, state, prefix + "regulation", t_s, wall, static_cast<double>(reading->regulation));
-      }
-      if (const char* cause = supply_fault_cause(*reading)) {
-        supply_fault(run, i, cause, *reading, t_s);
-        continue;
-      }
-      check_interlock(run, i, "supply_voltage_v", reading->voltage_v, t_s);
-      check_interlock(run, i, "supply_current_a", reading->current_a, t_s);
-      check_interlock(run, i, "supply_power_w", reading->power_w, t_s);
-    }
-    state.consecutive_faults = 0;
-  }
-
-  asio::awaitable<void> board_tick(PhaseRun& run, std::size_t index, double t_s) {
-    if (boards_[index].isolated) co_return;
-    auto& board = session_->boards()[index];
-    auto& state = boards_[index].device;
-    const Targets targets = run.targets->at(t_s);
-    const double cap_w = targets.duts[index].power_cap_w;
-    if (std::abs(cap_w - boards_[index].last_cap_w) > kPowerCapDeadbandW) {
-      auto status = co_await board.driver->set_power_cap(cap_w);
-      if (!status) co_return co_await board_fault(board, state, status.error(), run, t_s);
-      boards_[index].last_cap_w = cap_w;
-    }
-    auto telemetry = co_await board.driver->read_telemetry();
-    if (!telemetry) co_return co_await board_fault(board, state, telemetry.error(), run, t_s);
-    state.consecutive_faults = 0;
-    const double wall = unix_now_s();
-    const auto& t = *telemetry;
-    const auto values = board_channel_values(t);
-    for (std::size_t channel = 0; channel < kBoardChannelCount; ++channel) {
-      sample(run, state, std::string(kBoardChannels[channel].name), t_s, wall, values[channel]);
-    }
-    for (std::size_t channel = 0; channel < kBoardChannelCount && !boards_[index].isolated; ++channel) {
-      check_interlock(run, index, kBoardChannels[channel].name, values[channel], t_s);
-    }
-    std::optional<bool> sunlit;
-    if (targets.illumination) sunlit = *targets.illumination >= kSunlitThreshold;
-    if (run.soaking && soak_) soak_->board(index, t_s, t.gpu_temp_c);
-    // Judged only on what was measured: after the soak, and never while its supply was off.
-    if (!run.soaking && t_s >= run.measure_from_t_s - 1e-9 && !boards_[index].checks.supply_off) {
-      boards_[index].statistics.add(t.tflops, t.gpu_temp_c, t.power_w, sunlit);
-    }
-    check_board_readbacks(run, index, t, t_s);
-    auto& status = progress_.boards[index];
-    status.tflops = t.tflops;
-    status.temp_c = t.gpu_temp_c;
-    status.power_w = t.power_w;
-    status.throttle = decode_clock_event_reasons(t.clock_event_reasons);
-    status.seen = true;
-    if (t.clock_event_reasons != boards_[index].last_reasons) {
-      event(run.run_id, state.device_id, t_s, EventKind::throttle, Severity::info,
-            board.config->name + " clock event reasons: " +
-                (status.throttle.empty() ? std::string("none") : status.throttle));
-      boards_[index].last_reasons = t.clock_event_reasons;
-    }
-    note_error_counts(run, index, t, t_s);
-    if (t.gpu_temp_c > board.config->limits.board_temp_c) {
-      char message[160];
-      std::snprintf(message, sizeof message, "%s at %.1f °C, above its limit of %.1f °C: safe state",
-                    board.config->name.c_str(), t.gpu_temp_c, board.config->limits.board_temp_c);
-      event(run.run_id, state.device_id, t_s, EventKind::interlock, Severity::error, message);
-      isolate(index, std::string("interlock: ") + message, run, t_s);
-    }
-  }
-
-  // ECC counts and silent data corruption (results that failed their reference checksum): an
-  // event for every increase, with the new total, from the first reading of the campaign on.
-  void note_error_counts(const PhaseRun& run, std::size_t index, const drivers::GpuTelemetry& t, double t_s) {
-    const ErrorCounts now{t.ecc_corrected, t.ecc_uncorrected, t.sdc_count};
-    boards_[index].max_temp_c = std::max(boards_[index].max_temp_c, t.gpu_temp_c);
-    auto& last = boards_[index].last_error_counts;
-    if (!boards_[index].first_error_counts) boards_[index].first_error_counts = now;
-    if (!last) {
-      last = now;
-      return;
-    }
-    const auto& name = session_->boards()[index].config->name;
-    const auto device_id = boards_[index].device.device_id;
-    auto report = [&](std::uint64_t before, std::uint64_t after, EventKind kind, Severity severity, const char* what) {
-      if (after <= before) return;
-      const std::string message = name + ": " + std::to_string(after - before) + " new " + what + " (" +
-                                  std::to_string(after) + " in all)";
-      event(run.run_id, device_id, t_s, kind, severity, message);
-      progress_.last_event = message;
-    };
-    report(last->ecc_corrected, now.ecc_corrected, EventKind::ecc, Severity::warning, "corrected ECC error(s)");
-    report(last->ecc_uncorrected, now.ecc_uncorrected, EventKind::ecc, Severity::error, "uncorrected ECC error(s)");
-    report(last->sdc, now.sdc, EventKind::sdc, Severity::error, "result(s) that failed the reference checksum");
-    last = now;
-  }
-
-  // Every sensor of one IIO context; a reading outside its min/max is an interlock.
-  asio::awaitable<void> sensor_tick(const PhaseRun& run, std::size_t hub_index, double t_s) {
-    auto& hub = session_->sensor_hubs()[hub_index];
-    auto& state = hub_states_[hub_index];
-    auto readings = co_await hub.driver->read_all();
-    note_reconnects(state, static_cast<std::uint64_t>(hub.driver->reconnect_count()), hub.driver->last_reconnect_reason(),
-                    run, t_s);
-    if (!readings) co_return note_fault(state, readings.error(), run, t_s);
-    state.consecutive_faults = 0;
-    for (std::size_t i = 0; i < readings->size() && i < hub.readings.size(); ++i) {
-      const auto& [board, sensor] = hub.readings[i];
-      const auto& reading = (*readings)[i];
-      sample(run, boards_[board].device, sensor->name, t_s, reading.t_s, reading.value);  // also after isolation
-      if (!boards_[board].isolated) check_sensor_limits(run, board, *sensor, reading, hub.name, t_s);
-      if (!boards_[board].isolated) check_interlock(run, board, sensor->name, reading.value, t_s);
-    }
-  }
-
-  void check_sensor_limits(const PhaseRun& run, std::size_t board, const DutSensorConfig& sensor,
-                           const drivers::SensorReading& reading, const std::string& hub, double t_s) {
-    const bool above = sensor.max && reading.value > *sensor.max;
-    const bool below = sensor.min && reading.value < *sensor.min;
-    if (!above && !below) return;
-    const auto& dut = *session_->boards()[board].config;
-    char message[256];
-    std::snprintf(message, sizeof message, "%s %s at %.3g %s, %s its limit of %.3g %s (%s %s): safe state", dut.name.c_str(),
-                  sensor.name.c_str(), reading.value, reading.unit.c_str(), above ? "above" : "below",
-                  above ? *sensor.max : *sensor.min, reading.unit.c_str(), hub.c_str(), sensor.channel.c_str());
-    event(run.run_id, boards_[board].device.device_id, t_s, EventKind::interlock, Severity::error, message);
-    isolate(board, std::string("interlock: ") + message, run, t_s);
-  }
-
-  // The campaign's interlocks (`interlocks:`): a trip isolates its board or safes the station.
-  void check_interlock(const PhaseRun& run, std::optional<std::size_t> board, std::string_view channel, double value, double t_s) {
-    if (!interlocks_.watches(channel) || abort_reason_) return;
-    if (board && boards_[*board].isolated) return;
-    const auto trip = interlocks_.observe(board, channel, value, elapsed_profile_s_ + t_s);
-    if (!trip) return;
-    const std::string message = trip->describe(board ? session_->boards()[*board].config->name : std::string());
-    event(run.run_id, board ? std::optional<std::int64_t>(boards_[*board].device.device_id) : std::nullopt, t_s, EventKind::interlock,
-          Severity::error, message);
-    if (trip->rule->action == InterlockAction::isolate && board) {
-      isolate(*board, message, run, t_s);
-    } else {
-      abort_campaign(AbortCause::interlock, message);
-    }
-  }
-
-  static std::string sensor_unit(const std::string& name) {
-    if (name.ends_with("_c")) return "degC";
-    if (name.ends_with("_v")) return "V";
-    if (name.ends_with("_a")) return "A";
-    return "W";  // the station parser allows only _c, _v, _a, _w
   }
 
   asio::awaitable<void> profile_tick(PhaseRun& run, double t_s) {
@@ -1164,18 +752,6 @@ class CampaignRunner::Impl {
 
   // ---- commanded versus achieved ------------------------------------------------------------
 
-  // Per run: a fresh tracking record (the ideal chamber starts at the run's first reading) and
-  // the boards' readback state.
-  void begin_run_checks() {
-    TrackingRule rule;
-    rule.ramp_c_per_s = session_->chamber().max_ramp_c_per_min / kSecondsPerMinute / chamber_speed();
-    rule.lag_s = kChamberLagS * chamber_speed();
-    tracking_ = ChamberTracking(rule);
-    orbit_gap_max_k_ = 0;
-    chamber_open_loop_ = false;
-    for (auto& board : boards_) board.checks = BoardChecks{};
-  }
-
   // A baseline's or reference's soak, from start_t_s (again after a resume: it does not inherit
   // the time from before). Isolated boards do not hold it back.
   void start_soak(double start_t_s) {
@@ -1187,7 +763,7 @@ class CampaignRunner::Impl {
     }
     soak_.emplace(config_.soak, std::move(names), start_t_s, board_step_s);
     for (std::size_t i = 0; i < boards_.size(); ++i) {
-      if (boards_[i].isolated) soak_->forget_board(i);
+      if (board_state(i).isolated) soak_->forget_board(i);
     }
   }
 
@@ -1218,204 +794,70 @@ class CampaignRunner::Impl {
     progress_.phase = run.label;
   }
 
-  // A raised alarm stops the chamber's control. Default: abort into the safe state. With
-  // on_chamber_alarm: pause, the profile clock holds until it clears (failing after
-  // limits.chamber_alarm_s). True while an alarm is raised (no tracking is judged on it).
-  bool handle_chamber_alarm(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s) {
-    if (reading.alarm_count == 0) return false;
-    if (abort_reason_) return true;
-    std::string codes;
-    for (const auto& alarm : reading.alarms) codes += (codes.empty() ? " (" : ", ") + alarm;
-    if (!codes.empty()) codes += ")";
-    const std::string what = session_->chamber().name + " alarm" + codes + " in " + run.label;
-    if (config_.on_chamber_alarm == ChamberAlarmPolicy::abort) {
-      abort_campaign(AbortCause::chamber_alarm, what + ": its control stopped; every instrument into its safe state (on_chamber_alarm: abort)");
-      return true;
-    }
-    if (paused_) return true;
+  // ---- faults, events, samples ---------------------------------------------------------------
+
+  // ---- what participants ask of the runner (BenchContext) ------------------------------------
+
+  const CampaignConfig& config() const override { return config_; }
+  db::Recorder& recorder() override { return recorder_; }
+  std::int64_t campaign_id() const override { return outcome_.campaign_id; }
+  ProgressState& progress() override { return progress_; }
+  asio::any_io_executor executor() override { return session_executor_; }
+  bool aborting() const override { return abort_reason_.has_value(); }
+  BoardState& board_state(std::size_t index) override { return boards_[index]->state(); }
+  SoakMonitor* soak() override { return soak_ ? &*soak_ : nullptr; }
+
+  bool clock_paused() const override { return paused_; }
+  void pause_clock() override {
     paused_ = true;
     pause_started_ = Clock::now();
-    event(run.run_id, chamber_state_.device_id, t_s, EventKind::pause, Severity::warning,
-          "profile clock paused at t+" + format_duration(t_s) + ": " + what + " (on_chamber_alarm: pause, up to " +
-              format_duration(config_.limits.chamber_alarm_s) + ")");
-    asio::co_spawn(session_executor_, watch_chamber_alarm(run.run_id, t_s, run.period_wall_s, what), asio::detached);
-    return true;
   }
-
-  asio::awaitable<void> watch_chamber_alarm(std::int64_t run_id, double t_s, double period_s, std::string what) {
-    asio::steady_timer timer(session_executor_);
-    const auto deadline = pause_started_ + std::chrono::duration_cast<Clock::duration>(
-                                               std::chrono::duration<double>(config_.limits.chamber_alarm_s));
-    bool cleared = false;
-    while (!abort_reason_ && !cleared) {
-      if (Clock::now() >= deadline) {
-        abort_campaign(AbortCause::chamber_alarm_not_cleared, what + " did not clear within limits.chamber_alarm_s " + format_duration(config_.limits.chamber_alarm_s));
-        break;
-      }
-      const auto reading = co_await read_chamber_after(timer, run_id, t_s, period_s);
-      if (reading) cleared = reading->alarm_count == 0;
-    }
+  Clock::duration restart_clock() override {
     const auto paused_for = Clock::now() - pause_started_;
     pause_offset_ += paused_for;
     paused_s_ += std::chrono::duration<double>(paused_for).count();
-    paused_ = false;  // the next reading records the alarms' clearing (note_chamber_alarms)
-    if (abort_reason_) co_return;
-    const std::string message = "profile clock restarted after " + format_duration(std::chrono::duration<double>(paused_for).count()) +
-                                " paused: " + session_->chamber().name + " alarms cleared";
-    event(run_id, chamber_state_.device_id, t_s, EventKind::pause, Severity::info, message);
-    progress_.last_event = message;
+    paused_ = false;
+    return paused_for;
   }
 
-  // A chamber whose controller is not regulating (not in constant/closed-loop mode) while a run
-  // needs it: an error once per run, and the run's chamber_closed_loop judgement fails.
-  void check_closed_loop(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s) {
-    if (reading.running || chamber_open_loop_) return;
-    chamber_open_loop_ = true;
-    const std::string message = session_->chamber().name + " is not regulating (not in closed-loop constant mode) during " +
-                                run.label + ": its air follows no setpoint";
-    event(run.run_id, chamber_state_.device_id, t_s, EventKind::chamber_fault, Severity::error, message);
-    progress_.last_event = message;
-  }
-
-  // Why a channel the plan has on is not delivering: a tripped protection, or the output off.
-  static const char* supply_fault_cause(const drivers::PsuReading& reading) {
-    if (reading.ovp_tripped.value_or(false)) return "OVP tripped";
-    if (reading.ocp_tripped.value_or(false)) return "OCP tripped";
-    if (!reading.output_on) return "output off";
-    return nullptr;
-  }
-
-  // The board loses its supply: an error naming the channel and the cause, its verdict fails
-  // with it, and it is isolated (workload stopped) while the others go on.
-  void supply_fault(const PhaseRun& run, std::size_t index, const char* cause, const drivers::PsuReading& reading, double t_s) {
-    auto& board = session_->boards()[index];
-    boards_[index].checks.supply_off = true;
-    char what[256];
-    std::snprintf(what, sizeof what, "%s CH%d %s at t=%.0f s (%s)", board.supply->name.c_str(), board.config->supply.channel,
-                  cause, t_s, run.label.c_str());
-    char message[400];
-    std::snprintf(message, sizeof message, "%s: %s: output %s, %.3f V, %.3f A; the board is isolated", board.config->name.c_str(),
-                  what, reading.output_on ? "on" : "off", reading.voltage_v, reading.current_a);
-    event(run.run_id, boards_[index].device.device_id, t_s, EventKind::supply_fault, Severity::error, message);
-    recorder_.add_measurement(db::MeasurementRow{run.run_id, boards_[index].device.device_id, "supply_fault", 1.0, "count",
-                                                 std::nullopt, 0.0, "fail"});
-    boards_[index].failure_causes.push_back(what);
-    isolate(index, message, run, t_s);
-  }
-
-  // The board's own readbacks: the enforced power cap against the one commanded, and a
-  // workload that should be running but reports no throughput.
-  void check_board_readbacks(const PhaseRun& run, std::size_t index, const drivers::GpuTelemetry& t, double t_s) {
-    auto& check = boards_[index].checks;
-    const double commanded_w = boards_[index].last_cap_w;
-    const bool cap_differs = commanded_w > 0 && t.power_limit_w > 0 &&
-                             std::abs(t.power_limit_w - commanded_w) > std::max(kPowerCapToleranceW, commanded_w * kPowerCapToleranceFraction);
-    check.cap_mismatches = cap_differs ? check.cap_mismatches + 1 : 0;
-    if (check.cap_mismatches == kCapMismatchReads && !check.cap_fault_recorded) {
-      check.cap_fault_recorded = true;
-      char what[200];
-      std::snprintf(what, sizeof what, "power cap %.1f W enforced, %.1f W commanded (%s)", t.power_limit_w, commanded_w, run.label.c_str());
-      board_fault(run, index, what, t_s);
+  // The campaign's interlocks (`interlocks:`): a trip isolates its board or safes the station.
+  void check_interlock(const PhaseRun& run, std::optional<std::size_t> board, std::string_view channel, double value,
+                       double t_s) override {
+    if (!interlocks_.watches(channel) || abort_reason_) return;
+    if (board && board_state(*board).isolated) return;
+    const auto trip = interlocks_.observe(board, channel, value, elapsed_profile_s_ + t_s);
+    if (!trip) return;
+    const std::string message = trip->describe(board ? boards_[*board]->name() : std::string());
+    event(run.run_id, board ? std::optional<std::int64_t>(board_state(*board).device.device_id) : std::nullopt, t_s,
+          EventKind::interlock, Severity::error, message);
+    if (trip->rule->action == InterlockAction::isolate && board) {
+      isolate(*board, message, run, t_s);
+    } else {
+      abort_campaign(AbortCause::interlock, message);
     }
-    const bool working = t.tflops > 0 || t.hbm_gbps > 0;
-    const auto now = Clock::now();
-    if (working || boards_[index].isolated) {
-      check.idle_since.reset();
-      check.idle_fault_open = false;
-      return;
-    }
-    if (!check.idle_since) check.idle_since = now;
-    // A duty-cycled workload rests for part of each period; beyond that, a few seconds.
-    const double allowed_s = kStalledWorkloadS + (1.0 - config_.workload.duty_cycle) * config_.workload.period_s;
-    const double idle_s = std::chrono::duration<double>(now - *check.idle_since).count();
-    if (idle_s <= allowed_s || check.idle_fault_open) return;
-    check.idle_fault_open = true;
-    char what[200];
-    std::snprintf(what, sizeof what, "workload reported no throughput for %.1f s (workload %s, %s)", idle_s,
-                  t.workload_running ? "running" : "not running", run.label.c_str());
-    board_fault(run, index, what, t_s);
   }
 
-  void board_fault(const PhaseRun& run, std::size_t index, const std::string& what, double t_s) {
-    const auto& name = session_->boards()[index].config->name;
-    event(run.run_id, boards_[index].device.device_id, t_s, EventKind::board_fault, Severity::error, name + ": " + what);
-    recorder_.add_measurement(db::MeasurementRow{run.run_id, boards_[index].device.device_id, "board_fault", 1.0, "count",
-                                                 std::nullopt, 0.0, "fail"});
-    boards_[index].failure_causes.push_back(what);
-    progress_.last_event = name + ": " + what;
-  }
-
-  // The run's chamber judgements, written before its verdict is counted: tracking against the
-  // orbit's target (p95 and max) and closed-loop control throughout.
-  void record_bench_judgements(const PhaseRun& run) {
-    const auto chamber = chamber_state_.device_id;
-    auto add = [&](const char* name, double value, const char* unit, std::optional<double> high, const char* verdict) {
-      recorder_.add_measurement(db::MeasurementRow{run.run_id, chamber, name, value, unit, std::nullopt, high, verdict});
-    };
-    if (tracking_.count() > 0) {
-      const double p95_k = tracking_.p95_k();
-      const double max_k = tracking_.max_k();
-      const double p95_limit = config_.limits.chamber_tracking_p95_k;
-      const bool p95_pass = p95_k <= p95_limit;
-      add("chamber_tracking_p95_k", p95_k, "K", p95_limit, p95_pass ? "pass" : "fail");
-      const auto& max_limit = config_.limits.chamber_tracking_max_k;
-      const bool max_pass = !max_limit || max_k <= *max_limit;
-      add("chamber_tracking_max_k", max_k, "K", max_limit, max_limit ? (max_pass ? "pass" : "fail") : "info");
-      add("chamber_orbit_gap_max_k", orbit_gap_max_k_, "K", std::nullopt, "info");
-      char what[200];
-      if (!p95_pass) {
-        chamber_failures_.add_figure("chamber tracking p95", p95_k, p95_limit, "K", run.label);
-        std::snprintf(what, sizeof what, "chamber tracking p95 %.1f K > %g K (%s): the air did not follow its target", p95_k,
-                      p95_limit, run.label.c_str());
-        event(run.run_id, chamber, run.end_t_s, EventKind::chamber_fault, Severity::error, what);
-      }
-      if (!max_pass) {
-        chamber_failures_.add_figure("chamber tracking max", max_k, *max_limit, "K", run.label);
-        std::snprintf(what, sizeof what, "chamber tracking max %.1f K > %g K (%s)", max_k, *max_limit, run.label.c_str());
-        event(run.run_id, chamber, run.end_t_s, EventKind::chamber_fault, Severity::error, what);
-      }
-    }
-    add("chamber_closed_loop", chamber_open_loop_ ? 0.0 : 1.0, "bool", std::nullopt, chamber_open_loop_ ? "fail" : "pass");
-    if (chamber_open_loop_) chamber_failures_.add(session_->chamber().name + " not regulating", run.label);
-  }
-
-  // ---- faults, events, samples ---------------------------------------------------------------
-
-  // A fault of a shared instrument (supply, chamber, sensors): the campaign ends after
-  // max_consecutive_faults of them in a row, since every board depends on it.
-  void note_fault(DeviceState& device, const drivers::Fault& fault, const PhaseRun& run, double t_s) {
-    if (count_fault(device, fault, run, t_s)) abort_campaign(AbortCause::instrument_faults, fault_limit_reason(device, fault));
-  }
-
-  // Records the fault; true when the device has now failed max_consecutive_faults in a row.
-  bool count_fault(DeviceState& device, const drivers::Fault& fault, const PhaseRun& run, double t_s) {
-    return count_fault(device, fault, run.run_id, t_s);
-  }
-  bool count_fault(DeviceState& device, const drivers::Fault& fault, std::int64_t run_id, double t_s) {
+  bool count_fault(DeviceState& device, const drivers::Fault& fault, std::int64_t run_id, double t_s) override {
     ++device.consecutive_faults;
     event(run_id, device.device_id, t_s, EventKind::error, Severity::warning, fault.message());
     progress_.last_event = fault.message();
     return device.consecutive_faults >= options_.max_consecutive_faults;
   }
 
-  std::string fault_limit_reason(const DeviceState& device, const drivers::Fault& fault) const {
-    return device.name + ": " + std::to_string(device.consecutive_faults) + " consecutive faults, last: " + fault.message();
-  }
-
   // One board leaves the campaign, the others go on: its workload stopped, then its supply
   // channel switched off (that order: a board is never unpowered under load on purpose). The
   // campaign ends when no board is left.
-  void isolate(std::size_t index, const std::string& reason, const PhaseRun& run, double t_s) {
-    if (boards_[index].isolated) return;
-    boards_[index].isolated = true;
+  void isolate(std::size_t index, const std::string& reason, const PhaseRun& run, double t_s) override {
+    auto& board = board_state(index);
+    if (board.isolated) return;
+    board.isolated = true;
     if (soak_) soak_->forget_board(index);  // it no longer holds the soak back
-    boards_[index].isolation_reason = reason;
+    board.isolation_reason = reason;
     // The board's verdict: it did not finish the campaign.
-    recorder_.add_measurement(db::MeasurementRow{run.run_id, boards_[index].device.device_id, "isolated", 1.0, "",
-                                                 std::nullopt, 0.0, "fail"});
-    progress_.last_event = session_->boards()[index].config->name + " isolated";
+    recorder_.add_measurement(db::MeasurementRow{run.run_id, board.device.device_id, "isolated", 1.0, "", std::nullopt, 0.0, "fail"});
+    progress_.last_event = boards_[index]->name() + " isolated";
     progress_.boards[index].isolated = true;
-    if (std::all_of(boards_.begin(), boards_.end(), [](const BoardState& board) { return board.isolated; })) {
+    if (std::all_of(boards_.begin(), boards_.end(), [](const auto& each) { return each->state().isolated; })) {
       abort_campaign(AbortCause::boards_isolated, boards_.size() == 1 ? reason : "every board is isolated; last: " + reason);
       return;  // safe_state_all takes everything down
     }
@@ -1434,63 +876,15 @@ class CampaignRunner::Impl {
     std::snprintf(message, sizeof message, "%s isolated in %.0f ms (workload %s, %s ch%d %s); the campaign goes on without it: %s",
                   board.config->name.c_str(), took_ms, stopped ? "stopped" : "NOT confirmed stopped",
                   board.supply->name.c_str(), channel, off ? "off" : "NOT confirmed off", reason.c_str());
-    event(run_id, boards_[index].device.device_id, t_s, EventKind::isolate, stopped && off ? Severity::warning : Severity::error, message);
+    const auto device_id = board_state(index).device.device_id;
+    event(run_id, device_id, t_s, EventKind::isolate, stopped && off ? Severity::warning : Severity::error, message);
     // From the reading that decided it to the board off; the design's bound is 100 ms on loopback.
-    recorder_.add_measurement(db::MeasurementRow{run_id, boards_[index].device.device_id, "isolation_latency_ms", took_ms, "ms",
+    recorder_.add_measurement(db::MeasurementRow{run_id, device_id, "isolation_latency_ms", took_ms, "ms",
                                                  std::nullopt, kInterlockLatencyBoundMs, "info"});
   }
 
-  // CV → CC means the supply, not the GPU's cap, is limiting the board: worth an event.
-  void note_regulation(DeviceState& device, std::size_t board, int channel, drivers::PsuRegulation regulation,
-                       const PhaseRun& run, double t_s) {
-    if (regulation == drivers::PsuRegulation::unknown || regulation == boards_[board].last_regulation) return;
-    if (boards_[board].last_regulation != drivers::PsuRegulation::unknown || regulation != drivers::PsuRegulation::constant_voltage) {
-      event(run.run_id, device.device_id, t_s, EventKind::regulation,
-            regulation == drivers::PsuRegulation::constant_voltage ? Severity::info : Severity::warning,
-            device.name + " ch" + std::to_string(channel) + " now " + drivers::to_string(regulation));
-    }
-    boards_[board].last_regulation = regulation;
-  }
-
-  // A driver that re-established its link since we last looked: one event per reconnect.
-  void note_reconnects(DeviceState& device, std::uint64_t count, const std::string& reason, const PhaseRun& run,
-                       double t_s) {
-    if (count <= device.reconnects_seen) return;
-    event(run.run_id, device.device_id, t_s, EventKind::reconnect, Severity::warning,
-          device.name + ": link re-established (" + std::to_string(count - device.reconnects_seen) + " reconnect" +
-              (count - device.reconnects_seen == 1 ? "" : "s") + ", " + std::to_string(count) + " in all" +
-              (reason.empty() ? "" : "; after: " + reason) + ")");
-    device.reconnects_seen = count;
-  }
-
-  asio::awaitable<void> board_fault(BoardHandle& board, DeviceState& state, const drivers::Fault& fault,
-                                    const PhaseRun& run, double t_s) {
-    if (count_fault(state, fault, run, t_s)) {
-      const auto index = static_cast<std::size_t>(&board - session_->boards().data());
-      isolate(index, fault_limit_reason(state, fault), run, t_s);
-      co_return;
-    }
-    if (abort_reason_) co_return;
-    // The agent connection is gone (the driver closes it after a reply it cannot trust too):
-    // reconnect, identify, and put the workload back. A reconnect that fails is recorded; the
-    // next tick's fault counts.
-    if (fault.kind != drivers::FaultKind::link_lost && fault.kind != drivers::FaultKind::timeout &&
-        fault.kind != drivers::FaultKind::protocol) {
-      co_return;
-    }
-    auto identity = co_await board.driver->configure();
-    if (!identity) {
-      event(run.run_id, state.device_id, t_s, EventKind::reconnect, Severity::error,
-            board.config->name + ": reconnecting to the agent failed: " + identity.error().message());
-      co_return;
-    }
-    auto started = co_await board.driver->start_workload(config_.workload);
-    event(run.run_id, state.device_id, t_s, EventKind::reconnect, started ? Severity::info : Severity::warning,
-          board.config->name + ": reconnected to the agent" + (started ? "" : "; restarting the workload failed"));
-  }
-
   void event(std::optional<std::int64_t> run_id, std::optional<std::int64_t> device_id, std::optional<double> t_s,
-             EventKind kind, Severity severity, const std::string& message) {
+             EventKind kind, Severity severity, const std::string& message) override {
     if (!campaign_recorded_) return;  // preparing: a refusal leaves no trace; an abort is recorded with the campaign
     db::EventRow row;
     row.campaign_id = outcome_.campaign_id;
@@ -1511,7 +905,7 @@ class CampaignRunner::Impl {
 
   bool interrupted_by_operator() const { return abort_cause_ == AbortCause::operator_signal; }
 
-  void abort_campaign(AbortCause cause, const std::string& reason) {
+  void abort_campaign(AbortCause cause, const std::string& reason) override {
     if (abort_reason_) return;
     abort_reason_ = reason;
     abort_cause_ = cause;
@@ -1540,16 +934,15 @@ class CampaignRunner::Impl {
       safe_state_failures_ += (safe_state_failures_.empty() ? "" : "; ") + status.error().message();
     };
     // Results are kept in locals: GCC 12 mishandles temporaries that span a co_await.
-    for (auto& board : session_->boards()) {
-      const auto status = co_await board.driver->safe_state();
-      report(board.config->name, status);
+    // Boards first (workloads stopped), then the supplies' outputs, then the chamber.
+    std::vector<Participant*> order;
+    for (const auto& board : boards_) order.push_back(board.get());
+    for (const auto& supply : supplies_) order.push_back(supply.get());
+    order.push_back(chamber_.get());
+    for (auto* participant : order) {
+      const auto status = co_await participant->safe_state();
+      report(participant->name(), status);
     }
-    for (auto& supply : session_->supplies()) {
-      const auto status = co_await supply.driver->safe_state();
-      report(supply.name, status);
-    }
-    const auto chamber_status = co_await session_->chamber().driver->safe_state();
-    report(session_->chamber().name, chamber_status);
     if (aborted_at_) {  // how long the bench took from the decision to its safe state
       const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - *aborted_at_).count();
       if (current_run_id_) {
@@ -1582,9 +975,9 @@ class CampaignRunner::Impl {
   void record_run_measurements(const PhaseRun& run, PhaseKind kind) {
     record_timing(run);
     for (std::size_t i = 0; i < boards_.size(); ++i) {
-      const auto& statistics = boards_[i].statistics;
+      const auto& statistics = board_state(i).statistics;
       if (statistics.count() == 0) continue;
-      const auto device_id = boards_[i].device.device_id;
+      const auto device_id = board_state(i).device.device_id;
       auto info = [&](const char* name, double value, const char* unit) {
         recorder_.add_measurement(db::MeasurementRow{run.run_id, device_id, name, value, unit, std::nullopt, std::nullopt, "info"});
       };
@@ -1595,7 +988,7 @@ class CampaignRunner::Impl {
         if (auto sunlit = statistics.mean_tflops_sunlit()) info("tflops_sunlit_mean", *sunlit, "TFLOP/s");
         if (auto eclipse = statistics.mean_tflops_eclipse()) info("tflops_eclipse_mean", *eclipse, "TFLOP/s");
       }
-      auto& board = boards_[i];
+      auto& board = board_state(i);
       auto& means = kind == PhaseKind::baseline ? board.baseline_means : kind == PhaseKind::reference ? board.reference_means : board.replay_means;
       means.add(statistics.mean_tflops());
       if (kind == PhaseKind::reference) last_reference_run_id_ = run.run_id;
@@ -1612,25 +1005,25 @@ class CampaignRunner::Impl {
         if (!max) return;
         const bool pass = value <= *max;
         recorder_.add_measurement(
-            db::MeasurementRow{*last_run_id_, boards_[i].device.device_id, name, value, unit, std::nullopt, *max, pass ? "pass" : "fail"});
+            db::MeasurementRow{*last_run_id_, board_state(i).device.device_id, name, value, unit, std::nullopt, *max, pass ? "pass" : "fail"});
         if (!pass) rollup.fail(i, name);
       };
-      const auto& first = boards_[i].first_error_counts;
-      const auto& last = boards_[i].last_error_counts;
+      const auto& first = board_state(i).first_error_counts;
+      const auto& last = board_state(i).last_error_counts;
       const double sdc = first && last ? static_cast<double>(last->sdc - first->sdc) : 0.0;
       const double ecc = first && last ? static_cast<double>(last->ecc_uncorrected - first->ecc_uncorrected) : 0.0;
       judge("sdc_count", sdc, "count", limits.max_sdc_count);
       judge("ecc_uncorrected", ecc, "count", limits.max_ecc_uncorrected);
-      if (std::isfinite(boards_[i].max_temp_c)) judge("board_temp_max_c", boards_[i].max_temp_c, "degC", limits.max_board_temp_c);
+      if (std::isfinite(board_state(i).max_temp_c)) judge("board_temp_max_c", board_state(i).max_temp_c, "degC", limits.max_board_temp_c);
     }
   }
 
   // ---- thermal cycling ----------------------------------------------------------------------
 
   void announce_program(std::int64_t run_id, const ThermalProgram& program) {
-    event(run_id, chamber_state_.device_id, 0.0, EventKind::phase, Severity::info, "thermal cycling " + program.describe());
+    event(run_id, chamber_->device().device_id, 0.0, EventKind::phase, Severity::info, "thermal cycling " + program.describe());
     for (const auto& deviation : program.deviations) {
-      event(run_id, chamber_state_.device_id, 0.0, EventKind::limit, Severity::warning,
+      event(run_id, chamber_->device().device_id, 0.0, EventKind::limit, Severity::warning,
             std::string("thermal cycling falls short of ") + to_string(program.level) + ": " + deviation);
     }
   }
@@ -1642,10 +1035,10 @@ class CampaignRunner::Impl {
     const auto& program = *phase.thermal;
     const auto schedule = cycle_schedule(program, phase.cycle);
     CycleChannels channels;
-    channels.chamber_air = chamber_state_.channels.at("air_temp_c");
+    channels.chamber_air = chamber_->device().channels.at("air_temp_c");
     for (std::size_t i = 0; i < boards_.size(); ++i) {
-      const auto& ids = boards_[i].device.channels;
-      channels.boards.push_back({ids.at("tflops"), ids.at("gpu_temp_c"), ids.at("sdc_count"), ids.at("ecc_uncorrected"), boards_[i].isolated});
+      const auto& ids = board_state(i).device.channels;
+      channels.boards.push_back({ids.at("tflops"), ids.at("gpu_temp_c"), ids.at("sdc_count"), ids.at("ecc_uncorrected"), board_state(i).isolated});
     }
     recorder_.flush();  // judged on what is committed
     const auto db = db::Connection::open_read_only(recorder_.path());
@@ -1657,18 +1050,18 @@ class CampaignRunner::Impl {
     auto pass_fail = [](bool pass) { return pass ? "pass" : "fail"; };
     for (const auto& plateau : judgement.plateaus) {
       const std::string side = plateau.hot ? "hot" : "cold";
-      add(chamber_state_.device_id, side + "_air_mean_c", plateau.air_mean_c, "degC", std::nullopt, "info");
+      add(chamber_->device().device_id, side + "_air_mean_c", plateau.air_mean_c, "degC", std::nullopt, "info");
       const double rate = plateau.air_rate_c_per_h ? std::abs(*plateau.air_rate_c_per_h) : std::numeric_limits<double>::quiet_NaN();
-      add(chamber_state_.device_id, side + "_stability_c_per_h", rate, "degC/h", kStableCPerH, pass_fail(plateau.stable));
+      add(chamber_->device().device_id, side + "_stability_c_per_h", rate, "degC/h", kStableCPerH, pass_fail(plateau.stable));
       if (!plateau.stable) {
-        event(run.run_id, chamber_state_.device_id, schedule.duration_s, EventKind::limit, Severity::warning,
+        event(run.run_id, chamber_->device().device_id, schedule.duration_s, EventKind::limit, Severity::warning,
               side + " plateau not stable: chamber air " +
                   (plateau.air_rate_c_per_h ? std::to_string(*plateau.air_rate_c_per_h) + " °C/h" : std::string("too few samples")) +
                   " over the second half of the soak (needs < 3 °C/h)");
       }
     }
     for (std::size_t i = 0; i < judgement.boards.size(); ++i) {
-      const auto device = boards_[i].device.device_id;
+      const auto device = board_state(i).device.device_id;
       const auto& board = judgement.boards[i];
       for (std::size_t p = 0; p < board.plateaus.size(); ++p) {
         const std::string side = judgement.plateaus[p].hot ? "hot" : "cold";
@@ -1685,9 +1078,9 @@ class CampaignRunner::Impl {
     const int last_ordinal = static_cast<int>(phase.program_first) + program.cycles - 1;
     const int needed = std::min(kFailureFreeCycles, program.cycles);
     for (std::size_t i = 0; i < boards_.size(); ++i) {
-      const int passed = failure_free_cycles(db, outcome_.campaign_id, boards_[i].device.device_id,
+      const int passed = failure_free_cycles(db, outcome_.campaign_id, board_state(i).device.device_id,
                                              static_cast<int>(phase.program_first), last_ordinal, needed);
-      add(boards_[i].device.device_id, "last_cycles_failure_free", passed, "cycles", std::nullopt, pass_fail(passed == needed));
+      add(board_state(i).device.device_id, "last_cycles_failure_free", passed, "cycles", std::nullopt, pass_fail(passed == needed));
     }
     if (program.level != QualificationLevel::custom) {
       add(std::nullopt, std::string("conforms_to_") + to_string(program.level), program.deviations.empty() ? 1 : 0, "bool",
@@ -1701,8 +1094,9 @@ class CampaignRunner::Impl {
     recorder_.flush();
     const auto db = db::Connection::open_read_only(recorder_.path());
     for (const auto& [device_id, name] : failed_thermal_verdicts(db, outcome_.campaign_id)) {
-      const auto board = std::find_if(boards_.begin(), boards_.end(),
-                                      [&](const BoardState& state) { return device_id && state.device.device_id == *device_id; });
+      const auto board = std::find_if(boards_.begin(), boards_.end(), [&](const auto& participant) {
+        return device_id && participant->state().device.device_id == *device_id;
+      });
       if (board == boards_.end()) {
         rollup.fail_campaign(name);
       } else {
@@ -1732,10 +1126,10 @@ class CampaignRunner::Impl {
     VerdictRollup rollup(names);
     for (std::size_t i = 0; i < boards_.size(); ++i) {
       // The bench's own failures name their cause (a tripped supply, a cap not enforced, …).
-      for (const auto& cause : boards_[i].failure_causes) rollup.fail(i, cause);
-      if (boards_[i].isolated && boards_[i].failure_causes.empty()) rollup.fail(i, "isolated");
+      for (const auto& cause : board_state(i).failure_causes) rollup.fail(i, cause);
+      if (board_state(i).isolated && board_state(i).failure_causes.empty()) rollup.fail(i, "isolated");
       // The chamber's failures count against every board in it.
-      for (const auto& cause : chamber_failures_.summaries()) rollup.fail(i, cause);
+      for (const auto& cause : chamber_->failures().summaries()) rollup.fail(i, cause);
     }
     judge_campaign(rollup);
     verdicts_pass_ = rollup.pass();
@@ -1751,7 +1145,7 @@ class CampaignRunner::Impl {
     if (!last_run_id_) return;
     for (std::size_t i = 0; i < boards_.size(); ++i) {
       const bool pass = rollup.dut_pass(i);
-      recorder_.add_measurement(db::MeasurementRow{*last_run_id_, boards_[i].device.device_id, "verdict", pass ? 1.0 : 0.0, "bool",
+      recorder_.add_measurement(db::MeasurementRow{*last_run_id_, board_state(i).device.device_id, "verdict", pass ? 1.0 : 0.0, "bool",
                                                    std::nullopt, std::nullopt, pass ? "pass" : "fail"});
     }
     recorder_.add_measurement(db::MeasurementRow{*last_run_id_, std::nullopt, "campaign_verdict", verdicts_pass_ ? 1.0 : 0.0,
@@ -1765,13 +1159,13 @@ class CampaignRunner::Impl {
     }
     if (!last_reference_run_id_) return;
     for (std::size_t i = 0; i < boards_.size(); ++i) {
-      const auto& board = boards_[i];
+      const auto& board = board_state(i);
       if (board.isolated || board.baseline_means.count() == 0 || board.reference_means.count() == 0) continue;
       const double base = board.baseline_means.mean();
       const double reference = board.reference_means.mean();
       if (base <= 0) continue;
       const double change_pct = (reference - base) / base * 100.0;
-      db::MeasurementRow row{*last_reference_run_id_, boards_[i].device.device_id, "throughput_reference_vs_baseline_pct",
+      db::MeasurementRow row{*last_reference_run_id_, board_state(i).device.device_id, "throughput_reference_vs_baseline_pct",
                              change_pct, "%", std::nullopt, std::nullopt, "info"};
       if (config_.limits.max_throughput_degradation_pct) {
         row.low_limit = -*config_.limits.max_throughput_degradation_pct;
@@ -1787,9 +1181,9 @@ class CampaignRunner::Impl {
     std::string full_reason = reason;
     if (status == db::CampaignStatus::completed) {
       for (std::size_t i = 0; i < boards_.size(); ++i) {
-        if (!boards_[i].isolated) continue;
+        if (!board_state(i).isolated) continue;
         full_reason += (full_reason.empty() ? "" : "; ") + session_->boards()[i].config->name + " isolated (" +
-                       boards_[i].isolation_reason + ")";
+                       board_state(i).isolation_reason + ")";
       }
     }
     if (!safe_state_failures_.empty()) {
@@ -1834,23 +1228,13 @@ class CampaignRunner::Impl {
   std::optional<profiles::pb::Profile> profile_;
   std::optional<std::int64_t> profile_id_;
   std::vector<DutTargets> full_power_;
-  std::vector<DeviceState> psu_states_;
-  DeviceState chamber_state_;
-  std::vector<DeviceState> hub_states_;
-  DeviceState profile_state_;
+  DeviceState profile_state_;  // the profile's series, recorded as a device of their own
 
-  double last_chamber_setpoint_c_ = 0;
   asio::any_io_executor session_executor_;
-  struct ErrorCounts {
-    std::uint64_t ecc_corrected = 0;
-    std::uint64_t ecc_uncorrected = 0;
-    std::uint64_t sdc = 0;
-  };
   double elapsed_profile_s_ = 0;
   double replay_orbits_ = 1;  // how far into the profile the plan's replays go
   std::optional<std::int64_t> current_run_id_;
   InterlockMonitor interlocks_;
-  int last_chamber_alarms_ = 0;
   // The tick loops' timers, cancelled by an abort so no loop sleeps through it.
   std::vector<asio::steady_timer*> tick_timers_;
   bool safe_state_started_ = false;
@@ -1861,40 +1245,14 @@ class CampaignRunner::Impl {
   bool safe_state_done_ = false;
   asio::steady_timer safe_state_done_timer_{io_, Clock::time_point::max()};
 
-  // Commanded versus achieved, per run: the chamber's tracking and control mode, the soak, and
-  // per board its readback state. What failed, per board and for the chamber (every board in
-  // it), for the verdict line.
-  struct BoardChecks {
-    bool supply_off = false;  // its channel was seen off or tripped: no more judging on its data
-    int cap_mismatches = 0;   // consecutive reads whose enforced cap differs from the commanded
-    bool cap_fault_recorded = false;
-    std::optional<Clock::time_point> idle_since;  // when it last stopped reporting throughput
-    bool idle_fault_open = false;
-  };
-  ChamberTracking tracking_;
-  double orbit_gap_max_k_ = 0;  // the run's largest |air − the orbit's target|, whatever was judged
-  bool chamber_open_loop_ = false;
-  std::optional<SoakMonitor> soak_;
-  ChamberFailures chamber_failures_;
+  // One participant per instrument (they refer to session_'s handles: declared after it, so
+  // destroyed before it). Each keeps what it commanded next to what its instrument achieved.
+  std::vector<std::unique_ptr<SupplyParticipant>> supplies_;
+  std::unique_ptr<ChamberParticipant> chamber_;
+  std::vector<std::unique_ptr<BoardParticipant>> boards_;  // in the order of session_->boards()
+  std::vector<std::unique_ptr<SensorParticipant>> sensors_;
+  std::optional<SoakMonitor> soak_;  // the running baseline's or reference's
 
-  // Everything the runner keeps per board, in the order of session_->boards().
-  struct BoardState {
-    DeviceState device;                   // its database identity and fault count
-    bool isolated = false;                // out of the campaign (isolate())
-    std::string isolation_reason;
-    std::vector<std::string> failure_causes;  // the bench's own failures, for its verdict line
-    double last_cap_w = 0;                // the power cap last commanded
-    double last_current_a = 0;            // its supply channel's current limit last commanded
-    std::uint64_t last_reasons = 0;       // clock-event reasons last seen
-    drivers::PsuRegulation last_regulation = drivers::PsuRegulation::unknown;
-    std::optional<ErrorCounts> first_error_counts;  // at the campaign's first reading
-    std::optional<ErrorCounts> last_error_counts;
-    double max_temp_c = -std::numeric_limits<double>::infinity();  // over the campaign
-    BoardChecks checks;                   // this run's readbacks
-    RunStatistics statistics;             // this run's measured ticks
-    RunningMean baseline_means, reference_means, replay_means;  // per run of each kind
-  };
-  std::vector<BoardState> boards_;
   std::optional<std::int64_t> last_reference_run_id_;
   std::optional<std::int64_t> last_run_id_;  // where campaign-wide verdicts are recorded
   bool verdicts_pass_ = false;

@@ -22,6 +22,9 @@ struct DutTargets {
   double min_power_cap_w = 0;  // the board's lowest accepted cap
 };
 
+// Illumination at or above this is sunlit (for the throughput split and the progress line).
+inline constexpr double kSunlitThreshold = 0.5;
+
 struct Targets {
   double chamber_c = 25;         // the setpoint to send (range- and ramp-limited)
   double chamber_target_c = 25;  // what the orbit (or the plan) asks of the air: tracking is judged on it
