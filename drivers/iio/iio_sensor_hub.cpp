@@ -373,6 +373,65 @@ Result<CaptureBlock> capture_block(Session& s, const std::vector<std::string>& a
   return block;
 }
 
+// --- reading channels: one scan per timestamped device, attributes for the rest ------------
+
+// The device can stamp its scans: a `timestamp` channel that is a scan element (IIO has no sysfs
+// attribute for it, so only a buffered scan carries it).
+bool has_timestamp_scan(const iio_device* dev) {
+  const iio_channel* timestamp = iio_device_find_channel(dev, "timestamp", false);
+  return timestamp && iio_channel_is_scan_element(timestamp);
+}
+
+// How a list of channels is read: per device with a timestamp, one group of its scan elements
+// read by one scan; every other channel a group of its own, read by its attributes.
+struct ReadGroup {
+  std::vector<std::size_t> indices;  // into the channels asked, in their order
+  bool scan = false;
+};
+
+Result<std::vector<ReadGroup>> plan_reads(Session& s, const std::vector<std::string>& addresses) {
+  std::vector<ReadGroup> groups;
+  std::map<const iio_device*, std::size_t> scan_group;
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    auto ch = resolve(s, addresses[i]);
+    if (!ch) return std::unexpected(ch.error());
+    const iio_device* dev = iio_channel_get_device(*ch);
+    if (!iio_channel_is_scan_element(*ch) || !has_timestamp_scan(dev)) {
+      groups.push_back(ReadGroup{{i}, false});
+      continue;
+    }
+    const auto [at, added] = scan_group.emplace(dev, groups.size());
+    if (added) groups.push_back(ReadGroup{{}, true});
+    groups[at->second].indices.push_back(i);
+  }
+  return groups;
+}
+
+// One scan (a one-sample buffered capture) of scan elements of one device, as readings.
+Result<std::vector<SensorReading>> read_scan(Session& s, const std::vector<std::string>& addresses) {
+  auto block = capture_block(s, addresses, 1, 0);
+  if (!block) return std::unexpected(block.error());
+  const double host_t_s = unix_now_s();
+  std::vector<SensorReading> out;
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    if (block->values[i].empty()) return fail(FaultKind::protocol, s.instrument, "reading " + addresses[i] + ": an empty scan");
+    SensorReading reading;
+    reading.value = block->values[i].front();
+    reading.unit = block->units[i];
+    reading.t_s = host_t_s;
+    if (block->device_timestamps && !block->t_s.empty()) reading.device_t_s = block->t_s.front();
+    out.push_back(std::move(reading));
+  }
+  return out;
+}
+
+Result<std::vector<SensorReading>> read_group(Session& s, const std::vector<std::string>& addresses, bool scan) {
+  if (scan) return read_scan(s, addresses);
+  auto reading = read_channel(s, addresses.front());
+  if (!reading) return std::unexpected(reading.error());
+  return std::vector<SensorReading>{std::move(*reading)};
+}
+
 std::vector<std::string> all_input_channels(const Session& s) {
   std::vector<std::string> out;
   if (!s.ctx) return out;
@@ -416,23 +475,17 @@ class IioSensorHub final : public SensorHub {
 
   asio::awaitable<Result<SensorReading>> read(std::string channel) override {
     auto guard = co_await mutex_.lock();
-    std::string what = "reading " + channel;
-    Job<SensorReading> job = [channel](Session& s) { return read_channel(s, channel); };
-    auto reading = co_await with_reconnect<SensorReading>(std::move(what), std::move(job));
-    co_return reading;
+    std::vector<std::string> channels{std::move(channel)};
+    auto readings = co_await read_channels(std::move(channels));
+    if (!readings) co_return std::unexpected(readings.error());
+    co_return std::move(readings->front());
   }
 
   asio::awaitable<Result<std::vector<SensorReading>>> read_all() override {
     auto guard = co_await mutex_.lock();
-    std::vector<SensorReading> out;
-    for (const auto& channel : options_.channels) {
-      std::string what = "reading " + channel;
-      Job<SensorReading> job = [channel](Session& s) { return read_channel(s, channel); };
-      auto reading = co_await with_reconnect<SensorReading>(std::move(what), std::move(job));
-      if (!reading) co_return std::unexpected(reading.error());
-      out.push_back(std::move(*reading));
-    }
-    co_return out;
+    std::vector<std::string> channels = options_.channels;
+    auto readings = co_await read_channels(std::move(channels));
+    co_return readings;
   }
 
   asio::awaitable<Result<CaptureBlock>> capture(std::vector<std::string> channels, std::size_t samples,
@@ -471,6 +524,30 @@ class IioSensorHub final : public SensorHub {
       if (auto ok = resolve_all(s, channels); !ok) return std::unexpected(ok.error());
       return id;
     };
+  }
+
+  // `channels` in order, each group (plan_reads) one job: a timestamped device's scan elements
+  // by one scan, every other channel by its attributes. Stops at the first fault. Mutex held.
+  asio::awaitable<Result<std::vector<SensorReading>>> read_channels(std::vector<std::string> channels) {
+    std::string plan_what = "resolving channels";
+    Job<std::vector<ReadGroup>> plan_job = [channels](Session& s) { return plan_reads(s, channels); };
+    auto groups = co_await with_reconnect<std::vector<ReadGroup>>(std::move(plan_what), std::move(plan_job));
+    if (!groups) co_return std::unexpected(groups.error());
+    std::vector<SensorReading> out(channels.size());
+    for (const auto& group : *groups) {
+      std::vector<std::string> asked;
+      for (const std::size_t i : group.indices) asked.push_back(channels[i]);
+      std::string what = "reading " + asked.front();
+      for (std::size_t i = 1; i < asked.size(); ++i) what += ", " + asked[i];
+      if (group.scan) what += " (one scan)";
+      Job<std::vector<SensorReading>> job = [asked, scan = group.scan](Session& s) { return read_group(s, asked, scan); };
+      // A scan's refill waits for its sample: allow up to one at 1 Hz, as capture() does.
+      const auto extra = group.scan ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(0);
+      auto readings = co_await with_reconnect<std::vector<SensorReading>>(std::move(what), std::move(job), extra);
+      if (!readings) co_return std::unexpected(readings.error());
+      for (std::size_t k = 0; k < group.indices.size(); ++k) out[group.indices[k]] = std::move((*readings)[k]);
+    }
+    co_return out;
   }
 
   std::chrono::milliseconds io_deadline() const { return options_.timeout * 3 + std::chrono::milliseconds(500); }

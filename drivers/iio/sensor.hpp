@@ -32,6 +32,13 @@ struct SensorReading {
   double value = 0;  // in `unit`
   std::string unit;  // "°C", "V", "A", "W", or "" for a channel type without a known unit
   double t_s = 0;    // host clock (UNIX time, seconds) when the value was read
+  // The device's own timestamp of this value (seconds), when it has one: set for a channel that is
+  // a scan element of a device with a buffer-capable `timestamp` channel, whose value then comes
+  // from a one-sample buffered scan (IIO has no sysfs attribute for the timestamp). The kernel
+  // stamps scans with the device's current_timestamp_clock: CLOCK_REALTIME (UNIX time) unless
+  // someone changed it. A value whose device_t_s does not advance from one read to the next is
+  // stale (a stuck sensor, a hung driver). Unset for attribute-only channels and devices.
+  std::optional<double> device_t_s;
 };
 
 // One block of a buffered capture (libiio buffers): `samples` scans of channels on one device.
@@ -62,8 +69,12 @@ class SensorHub {
   // 'voltage9' on ina226 (channels: voltage0, voltage1, power2, current3, timestamp)").
   virtual asio::awaitable<Result<Identity>> configure() = 0;
   // One single read of DEVICE/CHANNEL (configured or not); raw, offset, scale applied, SI units.
+  // A scan element of a device with a timestamp channel is read as a one-sample scan (with
+  // device_t_s); any other channel by its attributes (`input`, else raw/offset/scale).
   virtual asio::awaitable<Result<SensorReading>> read(std::string channel) = 0;
-  // Every configured channel in order; stops at the first fault.
+  // Every configured channel in order; stops at the first fault. Per device with a timestamp
+  // channel, ONE one-sample scan of its configured scan elements: their values and device_t_s come
+  // from the same scan. Other channels by their attributes, without device_t_s.
   virtual asio::awaitable<Result<std::vector<SensorReading>>> read_all() = 0;
   // Buffered capture: `samples` scans of `channels` (scan elements of ONE device), with the
   // device's timestamp channel when it has one. sampling_frequency_hz > 0 first writes the

@@ -7,8 +7,10 @@
 #include <asio/io_context.hpp>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "drivers/common/run_until_ready.hpp"
@@ -112,6 +114,109 @@ BOOST_FIXTURE_TEST_CASE(buffered_capture_keeps_the_device_timestamps, Lab) {
              not_scan.error().detail);
   // The buffer was closed: single reads still work afterwards.
   BOOST_TEST(run_until_ready(io, hub->read("board0-rail/power2")).has_value());
+}
+
+namespace {
+
+struct TwoBoardLab {
+  static ob::fixtures::SimLabOptions options() {
+    ob::fixtures::SimLabOptions o;
+    o.boards = 2;
+    return o;
+  }
+  ob::fixtures::SimLab lab{options()};
+  TwoBoardLab() { lab.start(); }
+};
+
+std::unique_ptr<SensorHub> configured_hub(asio::io_context& io, const std::string& uri, std::vector<std::string> channels) {
+  SensorHubOptions options;
+  options.channels = std::move(channels);
+  auto hub = make_sensor_hub(io.get_executor(), "sensors", uri, options);
+  auto identity = run_until_ready(io, hub->configure());
+  BOOST_REQUIRE_MESSAGE(identity.has_value(), (identity ? std::string() : identity.error().message()));
+  return hub;
+}
+
+std::vector<SensorReading> read_all(asio::io_context& io, SensorHub& hub) {
+  auto readings = run_until_ready(io, hub.read_all());
+  BOOST_REQUIRE_MESSAGE(readings.has_value(), (readings ? std::string() : readings.error().message()));
+  BOOST_REQUIRE_EQUAL(readings->size(), hub.channels().size());
+  return *readings;
+}
+
+}  // namespace
+
+// The INA226 has a buffer-capable timestamp channel: read_all() takes one scan of its configured
+// channels and gives them the device's timestamp; the MAX31856 has none: attribute reads, no
+// device timestamp.
+BOOST_FIXTURE_TEST_CASE(readings_carry_the_device_timestamp_of_one_scan_per_device, TwoBoardLab) {
+  asio::io_context io;
+  auto hub = configured_hub(io, lab.sensors_uri(),
+                            {"board0-rail/voltage1", "board0-thermocouple/temp", "board1-rail/current3", "board0-rail/power2"});
+  const auto first = read_all(io, *hub);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto second = read_all(io, *hub);
+  for (const auto* readings : {&first, &second}) {
+    const auto& rail0_v = (*readings)[0];
+    const auto& thermocouple = (*readings)[1];
+    const auto& rail1_a = (*readings)[2];
+    const auto& rail0_w = (*readings)[3];
+    BOOST_TEST(rail0_v.unit == "V");
+    BOOST_TEST(thermocouple.unit == "°C");
+    BOOST_TEST(rail1_a.unit == "A");
+    BOOST_TEST(rail0_w.unit == "W");
+    BOOST_REQUIRE(rail0_v.device_t_s.has_value());
+    BOOST_REQUIRE(rail0_w.device_t_s.has_value());
+    BOOST_REQUIRE(rail1_a.device_t_s.has_value());
+    BOOST_TEST(!thermocouple.device_t_s.has_value());
+    BOOST_TEST(*rail0_v.device_t_s == *rail0_w.device_t_s);  // one scan of board0-rail
+    BOOST_TEST(std::abs(*rail0_v.device_t_s - rail0_v.t_s) < 5.0);  // CLOCK_REALTIME, near the host's
+    BOOST_TEST((thermocouple.value > -40 && thermocouple.value < 150));
+  }
+  BOOST_TEST(*second[0].device_t_s > *first[0].device_t_s);
+  BOOST_TEST(*second[2].device_t_s > *first[2].device_t_s);
+
+  const auto single = run_until_ready(io, hub->read("iio:device0/voltage1"));  // read(): its own scan
+  BOOST_REQUIRE(single.has_value());
+  BOOST_REQUIRE(single->device_t_s.has_value());
+  BOOST_TEST(*single->device_t_s > *second[0].device_t_s);
+  BOOST_TEST(std::abs(single->value - second[0].value) < 0.05);
+  const auto thermocouple = run_until_ready(io, hub->read("max31856/temp_ambient"));
+  BOOST_REQUIRE(thermocouple.has_value());
+  BOOST_TEST(!thermocouple->device_t_s.has_value());
+  BOOST_TEST(hub->reconnect_count() == 0);
+}
+
+// `fault sensors freeze DEVICE`: the device's scans repeat their timestamp and values, the other
+// devices' keep advancing; `thaw` (or `clear`) lets it advance again.
+BOOST_FIXTURE_TEST_CASE(a_frozen_device_timestamp_stops_advancing, TwoBoardLab) {
+  asio::io_context io;
+  auto hub = configured_hub(io, lab.sensors_uri(), {"board0-rail/voltage1", "board0-rail/power2", "board1-rail/voltage1"});
+  const auto before = read_all(io, *hub);
+  BOOST_TEST(lab.control("fault sensors freeze board0-rail") == "OK");
+  const auto frozen_a = read_all(io, *hub);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto frozen_b = read_all(io, *hub);
+  BOOST_REQUIRE(frozen_a[0].device_t_s && frozen_b[0].device_t_s && before[0].device_t_s);
+  BOOST_TEST(*frozen_a[0].device_t_s == *before[0].device_t_s);  // the last timestamp it produced, again
+  BOOST_TEST(*frozen_b[0].device_t_s == *frozen_a[0].device_t_s);
+  BOOST_TEST(frozen_b[0].value == frozen_a[0].value);
+  BOOST_TEST(frozen_b[1].value == frozen_a[1].value);
+  BOOST_TEST(frozen_b[0].t_s > frozen_a[0].t_s);  // the host's clock still moves
+  BOOST_TEST(*frozen_b[2].device_t_s > *frozen_a[2].device_t_s);  // board1-rail is not frozen
+
+  BOOST_TEST(lab.control("fault sensors thaw board0-rail") == "OK");
+  const auto thawed = read_all(io, *hub);
+  BOOST_TEST(*thawed[0].device_t_s > *frozen_b[0].device_t_s);
+
+  BOOST_TEST(lab.control("fault sensors freeze iio:device2") == "OK");  // board1-rail by its IIO id
+  const auto again_a = read_all(io, *hub);
+  const auto again_b = read_all(io, *hub);
+  BOOST_TEST(*again_b[2].device_t_s == *again_a[2].device_t_s);
+  BOOST_TEST(lab.control("fault sensors clear") == "OK");
+  const auto cleared = read_all(io, *hub);
+  BOOST_TEST(*cleared[2].device_t_s > *again_b[2].device_t_s);
+  BOOST_TEST(hub->reconnect_count() == 0);
 }
 
 BOOST_FIXTURE_TEST_CASE(missing_device_or_channel_is_named_at_configure, Lab) {

@@ -9,8 +9,11 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "fixtures/sim_lab.hpp"
 
@@ -220,4 +223,85 @@ BOOST_AUTO_TEST_CASE(iio_info_lists_the_devices) {
   // The server still answers after the tools left.
   Client client(lab.lab.sensors_port());
   BOOST_TEST(client.command("VERSION\r\n") == "0.24.v0.24  ");
+}
+
+namespace {
+
+// The timestamps (s64 le at byte 8) of `bytes`, samples of voltage1 + timestamp (16 bytes each).
+std::vector<std::int64_t> scan_timestamps(const std::string& bytes) {
+  std::vector<std::int64_t> out;
+  for (std::size_t at = 0; at + 16 <= bytes.size(); at += 16) {
+    std::uint64_t value = 0;
+    for (int b = 7; b >= 0; --b) value = (value << 8) | static_cast<unsigned char>(bytes[at + 8 + static_cast<std::size_t>(b)]);
+    out.push_back(static_cast<std::int64_t>(value));
+  }
+  return out;
+}
+
+}  // namespace
+
+// `fault sensors freeze DEVICE`: a stuck sensor / hung driver. Its scans repeat the last sample it
+// produced (timestamp and values), its attributes keep their values; other devices go on.
+BOOST_AUTO_TEST_CASE(a_frozen_device_repeats_its_last_scan) {
+  Lab lab;
+  Client client(lab.lab.sensors_port());
+  BOOST_TEST(client.command("OPEN iio:device0 4 00000012\r\n") == "0");  // voltage1 + timestamp
+  const auto scan = [&client] {
+    BOOST_REQUIRE(client.command("READBUF iio:device0 32\r\n") == "32");
+    BOOST_REQUIRE(client.line() == "00000012");
+    return client.bytes(32);
+  };
+  const std::string live = scan();
+  const auto live_t = scan_timestamps(live);
+  BOOST_REQUIRE(live_t.size() == 2u);
+  BOOST_TEST(live_t[1] > live_t[0]);
+
+  BOOST_TEST(lab.lab.control("fault sensors freeze board0-rail") == "OK");
+  const std::string frozen_a = scan();
+  const std::string frozen_b = scan();
+  BOOST_TEST(frozen_a == frozen_b);  // the same bytes: values and timestamp
+  const auto frozen_t = scan_timestamps(frozen_a);
+  BOOST_TEST(frozen_t[0] == live_t[1]);  // the last timestamp it produced
+  BOOST_TEST(frozen_t[1] == live_t[1]);
+  const std::string raw = client.read_value("READ iio:device0 INPUT voltage1 raw\r\n");
+  BOOST_TEST(client.read_value("READ iio:device0 INPUT voltage1 raw\r\n") == raw);
+  BOOST_TEST(client.command("CLOSE iio:device0\r\n") == "0");
+
+  if (have_tool("iio_readdev")) {  // libiio's own client sees it too: every sample stamped alike
+    const std::string file = "/tmp/ob_iiod_frozen_" + std::to_string(::getpid()) + ".bin";
+    const Run capture = run("timeout 10 /usr/bin/iio_readdev -u " + lab.tool_uri() +
+                            " -b 4 -s 8 board0-rail voltage1 timestamp > " + file);
+    BOOST_TEST(capture.status == 0, capture.output);
+    std::ifstream in(file, std::ios::binary);
+    const std::string binary((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::remove(file.c_str());
+    const auto stamps = scan_timestamps(binary);
+    BOOST_TEST(stamps.size() == 8u);
+    for (const auto stamp : stamps) BOOST_TEST(stamp == live_t[1]);
+  }
+
+  // A thermocouple (no buffer) frozen by name keeps its raw value; the other board's rail goes on.
+  BOOST_TEST(lab.lab.control("fault sensors freeze max31856") == "OK");
+  const std::string temp = client.read_value("READ iio:device1 INPUT temp raw\r\n");
+  for (int i = 0; i < 5; ++i) BOOST_TEST(client.read_value("READ iio:device1 INPUT temp raw\r\n") == temp);
+  Client other(lab.lab.sensors_port());
+  BOOST_TEST(other.command("OPEN iio:device2 2 00000012\r\n") == "0");
+  BOOST_REQUIRE(other.command("READBUF iio:device2 32\r\n") == "32");
+  BOOST_REQUIRE(other.line() == "00000012");
+  const auto moving = scan_timestamps(other.bytes(32));
+  BOOST_TEST(moving[1] > moving[0]);
+  BOOST_TEST(moving[0] > live_t[1]);
+
+  BOOST_TEST(lab.lab.control("fault sensors thaw board0-rail") == "OK");
+  BOOST_TEST(client.command("OPEN iio:device0 2 00000012\r\n") == "0");
+  const auto thawed_t = scan_timestamps(scan());
+  BOOST_TEST(thawed_t[0] > live_t[1]);
+  BOOST_TEST(thawed_t[1] > thawed_t[0]);
+
+  // What the control command refuses.
+  BOOST_TEST(lab.lab.control("fault sensors freeze ina219") == "ERR no IIO device ina219");
+  BOOST_TEST(lab.lab.control("fault sensors freeze").rfind("ERR", 0) == 0u);
+  BOOST_TEST(lab.lab.control("fault sensors thaw board0-rail extra") == "ERR too many arguments");
+  BOOST_TEST(lab.lab.control("fault psu freeze ina226") == "ERR psu is not an iiod");
+  BOOST_TEST(lab.lab.control("help").find("freeze <device>|thaw <device>") != std::string::npos);
 }
