@@ -144,6 +144,7 @@ class CampaignRunner::Impl final : public BenchContext {
       try {
         std::rethrow_exception(failure);
       } catch (const std::exception& e) {
+        abort_cause_ = AbortCause::internal_error;
         return finish(db::CampaignStatus::failed, std::string("internal error: ") + e.what());
       }
     }
@@ -1190,7 +1191,9 @@ class CampaignRunner::Impl final : public BenchContext {
       full_reason += (full_reason.empty() ? "" : "; ") + std::string("safe state NOT confirmed: ") + safe_state_failures_;
       if (status == db::CampaignStatus::completed) status = db::CampaignStatus::failed;
     }
-    recorder_.finish_campaign(outcome_.campaign_id, status, unix_now_s(), full_reason);
+    if (status != db::CampaignStatus::completed) outcome_.abort_cause = abort_cause_;
+    recorder_.finish_campaign(outcome_.campaign_id, status, unix_now_s(), full_reason,
+                              outcome_.abort_cause ? std::optional<std::string>(to_string(*outcome_.abort_cause)) : std::nullopt);
     recorder_.flush();
     outcome_.status = status;
     outcome_.reason = full_reason;

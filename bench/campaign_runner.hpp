@@ -7,11 +7,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bench/config/campaign_config.hpp"
 #include "bench/progress.hpp"
 #include "bench/resume_point.hpp"
+#include "bench/runner_events.hpp"
 #include "db/recorder.hpp"
 
 namespace ob::bench {
@@ -26,6 +28,9 @@ struct CampaignOutcome {
   // setpoint beyond a rating, a station range wider than the model's, an orbit the chamber
   // cannot follow): `reason` says where ("file:line: field: what is wrong"); exit 1.
   bool refused = false;
+  // Why it stopped before its plan's end (also `campaigns.end_cause`); unset when it completed
+  // or was refused. operator_signal: `orbitbench resume` may continue it.
+  std::optional<AbortCause> abort_cause;
 };
 
 struct RunnerOptions {

@@ -2,7 +2,9 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <string_view>
 
+#include "bench/runner_events.hpp"
 #include "db/database.hpp"
 #include "db/statement.hpp"
 
@@ -22,7 +24,8 @@ std::optional<double> json_number(const std::string& json, const std::string& ke
 
 // A campaign whose controller died (still 'running') or that the operator interrupted
 // (SIGINT/SIGTERM: 'aborted', in its safe state, resumable); not one an interlock or a fault ended.
-constexpr const char* kResumable = "(status = 'running' OR (status = 'aborted' AND reason LIKE 'interrupted by %'))";
+constexpr const char* kResumable = "(status = 'running' OR (status = 'aborted' AND end_cause = 'operator_signal'))";
+static_assert(std::string_view(to_string(AbortCause::operator_signal)) == "operator_signal");
 
 struct Context {
   const db::Connection& db;

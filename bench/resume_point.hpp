@@ -57,7 +57,7 @@ std::string checkpoint_state_json(int replays_before, double elapsed_profile_s, 
                                   std::optional<std::int64_t> profile_id);
 
 // Reads the resume point of campaign `campaign_id`, or of the newest campaign still 'running'
-// or interrupted by the operator (status 'aborted', reason "interrupted by SIGINT|SIGTERM").
+// or interrupted by the operator (status 'aborted', end_cause 'operator_signal').
 // Throws std::runtime_error naming the database and the campaign when there is nothing to
 // resume (no such campaign, it already ended, its files were not recorded).
 ResumePoint load_resume_point(const std::filesystem::path& db_path, std::optional<std::int64_t> campaign_id);

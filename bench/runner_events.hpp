@@ -58,7 +58,26 @@ enum class AbortCause {
   soak_timeout,               // a baseline or reference did not stabilise
   configure,                  // an instrument could not be connected or identified
   energise,                   // an instrument refused a setup step
+  internal_error,             // a bug or an unexpected exception in the controller
 };
+
+// Its name in `campaigns.end_cause` (docs/schema.md): `orbitbench resume` continues a campaign
+// whose end cause is operator_signal.
+constexpr const char* to_string(AbortCause cause) {
+  switch (cause) {
+    case AbortCause::operator_signal: return "operator_signal";
+    case AbortCause::interlock: return "interlock";
+    case AbortCause::instrument_faults: return "instrument_faults";
+    case AbortCause::boards_isolated: return "boards_isolated";
+    case AbortCause::chamber_alarm: return "chamber_alarm";
+    case AbortCause::chamber_alarm_not_cleared: return "chamber_alarm_not_cleared";
+    case AbortCause::soak_timeout: return "soak_timeout";
+    case AbortCause::configure: return "configure";
+    case AbortCause::energise: return "energise";
+    case AbortCause::internal_error: return "internal_error";
+  }
+  return "unknown";
+}
 
 // What the campaign's status becomes: `failed` where the bench could not do what the plan said,
 // `aborted` where something stopped it on purpose.
@@ -67,7 +86,8 @@ constexpr db::CampaignStatus status_after(AbortCause cause) {
     case AbortCause::chamber_alarm_not_cleared:
     case AbortCause::soak_timeout:
     case AbortCause::configure:
-    case AbortCause::energise: return db::CampaignStatus::failed;
+    case AbortCause::energise:
+    case AbortCause::internal_error: return db::CampaignStatus::failed;
     default: return db::CampaignStatus::aborted;
   }
 }

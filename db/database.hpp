@@ -8,7 +8,7 @@ struct sqlite3;
 
 namespace ob::db {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 // PRAGMA application_id of every orbitbench results database ("OBDB"): tells our files apart
 // from other SQLite files, so a reader never mistakes someone else's database for an empty one.
 inline constexpr int kApplicationId = 0x4F424442;

@@ -94,9 +94,9 @@ MergedInput merge_one(const Connection& db, const std::filesystem::path& input, 
     report.campaigns_skipped = static_cast<int>(scalar(db, "SELECT count(*) FROM src.campaigns")) - report.campaigns_copied;
     {
       Statement campaigns(db,
-                          "INSERT INTO main.campaigns (id, name, station, status, started_unix_s, ended_unix_s, reason, config_yaml) "
+                          "INSERT INTO main.campaigns (id, name, station, status, started_unix_s, ended_unix_s, reason, end_cause, config_yaml) "
                           "SELECT id + " + c + ", name, CASE WHEN station = '' THEN ?1 ELSE station END, status, started_unix_s, "
-                          "ended_unix_s, reason, config_yaml FROM src.campaigns WHERE id IN temp.pick");
+                          "ended_unix_s, reason, end_cause, config_yaml FROM src.campaigns WHERE id IN temp.pick");
       campaigns.bind(1, tag);
       campaigns.run();
     }

@@ -244,11 +244,20 @@ CREATE TABLE IF NOT EXISTS run_counters (
 CREATE INDEX IF NOT EXISTS run_counters_by_device ON run_counters (device_id);
 )sql";
 
+// Schema v5: why a campaign ended, as a word programs match on (its `reason` is for people).
+// Campaigns the operator interrupted before v5 said so only in their reason's text.
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE campaigns ADD COLUMN end_cause TEXT;
+UPDATE campaigns SET end_cause = 'operator_signal'
+ WHERE status = 'aborted' AND (reason LIKE 'interrupted by SIGINT%' OR reason LIKE 'interrupted by SIGTERM%');
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1.c_str()},
     Migration{2, kSchemaV2},
     Migration{.to_version = 3, .sql = kSchemaV3.c_str(), .rebuilds_tables = true},
     Migration{.to_version = 4, .sql = kSchemaV4, .rebuilds_tables = false},
+    Migration{.to_version = 5, .sql = kSchemaV5, .rebuilds_tables = false},
 };
 static_assert(kMigrations.size() == kSchemaVersion, "one migration step per schema version");
 

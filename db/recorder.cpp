@@ -97,6 +97,7 @@ struct FinishCampaignCmd {
   CampaignStatus status;
   std::optional<double> ended_unix_s;
   std::optional<std::string> reason;
+  std::optional<std::string> end_cause;
 };
 struct CheckpointCmd {
   std::int64_t campaign_id;
@@ -287,7 +288,7 @@ class Recorder::Impl {
     finish_run_ = Statement(db_,
         "UPDATE runs SET status = ?2, ended_unix_s = ?3 WHERE id = ?1", kPersistent);
     finish_campaign_ = Statement(db_,
-        "UPDATE campaigns SET status = ?2, ended_unix_s = ?3, reason = ?4 WHERE id = ?1",
+        "UPDATE campaigns SET status = ?2, ended_unix_s = ?3, reason = ?4, end_cause = ?5 WHERE id = ?1",
         kPersistent);
     insert_checkpoint_ = Statement(db_,
         "INSERT INTO checkpoints (campaign_id, run_id, plan_index, t_s, wall_unix_s, state_json) "
@@ -495,7 +496,7 @@ class Recorder::Impl {
 
   std::int64_t write(const FinishCampaignCmd& c) {
     auto use = finish_campaign_.use();
-    finish_campaign_.bind_all(c.campaign_id, to_string(c.status), c.ended_unix_s, c.reason);
+    finish_campaign_.bind_all(c.campaign_id, to_string(c.status), c.ended_unix_s, c.reason, c.end_cause);
     finish_campaign_.run();
     if (sqlite3_changes(db_.handle()) == 0) throw DbError(path_.string() + ": no such campaign", SQLITE_NOTFOUND);
     return c.campaign_id;
@@ -647,12 +648,13 @@ void Recorder::finish_run(std::int64_t run_id, RunStatus status, double ended_un
 }
 
 void Recorder::finish_campaign(std::int64_t campaign_id, CampaignStatus status,
-                               double ended_unix_s, const std::string& reason) {
-  impl_->enqueue(FinishCampaignCmd{campaign_id, status, ended_unix_s, reason});
+                               double ended_unix_s, const std::string& reason,
+                               std::optional<std::string> end_cause) {
+  impl_->enqueue(FinishCampaignCmd{campaign_id, status, ended_unix_s, reason, std::move(end_cause)});
 }
 
 void Recorder::reopen_campaign(std::int64_t campaign_id) {
-  impl_->enqueue(FinishCampaignCmd{campaign_id, CampaignStatus::running, std::nullopt, std::nullopt});
+  impl_->enqueue(FinishCampaignCmd{campaign_id, CampaignStatus::running, std::nullopt, std::nullopt, std::nullopt});
 }
 
 void Recorder::aggregate_run(std::int64_t run_id) { impl_->enqueue(AggregateRunCmd{run_id}); }

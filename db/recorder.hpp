@@ -123,10 +123,12 @@ class Recorder {
   void add_event(const EventRow& row);
   void add_measurement(const MeasurementRow& row);
   void finish_run(std::int64_t run_id, RunStatus status, double ended_unix_s);
+  // end_cause: why it stopped, as a word programs match on (`campaigns.end_cause`, e.g.
+  // "operator_signal", which `orbitbench resume` may continue); unset when it completed.
   void finish_campaign(std::int64_t campaign_id, CampaignStatus status, double ended_unix_s,
-                       const std::string& reason);
+                       const std::string& reason, std::optional<std::string> end_cause = std::nullopt);
   // A campaign (and its interrupted run) running again after `orbitbench resume`: status
-  // 'running', no end time, no reason.
+  // 'running', no end time, no reason, no end cause.
   void reopen_campaign(std::int64_t campaign_id);
   // Folds a finished run's samples into run_bins and run_counters (db/run_aggregates.hpp),
   // after everything queued before it.

@@ -39,7 +39,7 @@ int report_campaign(const CampaignOutcome& outcome, const std::string& campaign_
   std::printf("database: %s\n", absolute.c_str());
   std::printf("query it: orbitbench query --db %s degradation   (or: sqlite3 %s)\n", db_path.c_str(), db_path.c_str());
 
-  if (outcome.status == db::CampaignStatus::aborted && outcome.reason.starts_with("interrupted")) return kExitInterrupted;
+  if (outcome.abort_cause == AbortCause::operator_signal) return kExitInterrupted;
   if (outcome.status != db::CampaignStatus::completed) return kExitCampaignAborted;
   if (!outcome.verdicts_pass) return kExitVerdictFail;
   return kExitOk;

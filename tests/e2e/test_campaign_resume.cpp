@@ -56,7 +56,8 @@ BOOST_AUTO_TEST_CASE(a_campaign_interrupted_by_the_operator_is_resumed) {
   std::this_thread::sleep_for(std::chrono::milliseconds(4000));  // inside the replay
   ::kill(first, SIGINT);
   BOOST_TEST(wait_exit(first) == 130);
-  BOOST_TEST(scalar(db, "SELECT count(*) FROM campaigns WHERE status = 'aborted' AND reason = 'interrupted by SIGINT'") == 1);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM campaigns WHERE status = 'aborted' AND reason = 'interrupted by SIGINT' "
+                                "AND end_cause = 'operator_signal'") == 1);
   BOOST_TEST(!lab.snapshot().boards[0].workload_running);
   const pid_t resumed = spawn({OB_ORBITBENCH_EXE, "resume", "--quiet", "--db", db});
   BOOST_TEST(wait_exit(resumed) == 0);

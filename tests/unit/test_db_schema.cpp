@@ -52,8 +52,8 @@ bool message_has(const DbError& error, const std::string& part) {
 BOOST_AUTO_TEST_CASE(fresh_file_is_at_current_version_with_all_tables) {
   TempDb file;
   const Connection db = Connection::open_for_writing(file.path);
-  BOOST_TEST(db.schema_version() == 4);
-  BOOST_TEST(ob::db::kSchemaVersion == 4);
+  BOOST_TEST(db.schema_version() == 5);
+  BOOST_TEST(ob::db::kSchemaVersion == 5);
   const std::set<std::string> expected{"campaigns", "devices",      "profiles",    "runs",
                                        "channels",  "samples",      "events",      "measurements",
                                        "checkpoints", "campaign_files", "run_bins", "run_counters"};
@@ -143,6 +143,33 @@ BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_forward_keeping_its_data) {
   Statement query(db, "SELECT name FROM campaigns");
   BOOST_REQUIRE(query.step());
   BOOST_TEST(query.column_text(0) == "old");
+}
+
+// v5 gives campaigns an end cause programs match on; campaigns the operator interrupted before
+// it said so only in their reason's text, and are found again by it (resumable), others not.
+BOOST_AUTO_TEST_CASE(a_version_4_file_gets_end_causes_from_its_reasons) {
+  TempDb file;
+  {
+    sqlite3* raw = nullptr;
+    BOOST_REQUIRE(sqlite3_open(file.path.c_str(), &raw) == SQLITE_OK);
+    for (std::size_t step = 0; step < 4; ++step) {
+      BOOST_REQUIRE(sqlite3_exec(raw, ob::db::migrations()[step].sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+    const std::string stamp =
+        "PRAGMA application_id = " + std::to_string(ob::db::kApplicationId) + "; PRAGMA user_version = 4; "
+        "INSERT INTO campaigns (name, status, started_unix_s, reason) VALUES "
+        "('signal', 'aborted', 1, 'interrupted by SIGTERM'), "
+        "('signal-unsafe', 'aborted', 2, 'interrupted by SIGINT; safe state NOT confirmed: psu-a: timeout'), "
+        "('interlock', 'aborted', 3, 'interlock rail: interrupted by nothing'), ('done', 'completed', 4, '')";
+    BOOST_REQUIRE(sqlite3_exec(raw, stamp.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  const Connection db = Connection::open_for_writing(file.path);
+  BOOST_TEST(db.schema_version() == ob::db::kSchemaVersion);
+  Statement query(db, "SELECT name, COALESCE(end_cause, '-') FROM campaigns ORDER BY id");
+  std::string rows;
+  while (query.step()) rows += query.column_text(0) + "=" + query.column_text(1) + " ";
+  BOOST_TEST(rows == "signal=operator_signal signal-unsafe=operator_signal interlock=- done=- ");
 }
 
 BOOST_AUTO_TEST_CASE(migrations_are_one_step_per_version) {
@@ -474,7 +501,8 @@ BOOST_AUTO_TEST_CASE(migrate_leaves_foreign_keys_off_when_they_were_off) {
   TempDb file;
   write_v2_file(file.path);
   const Connection db = Connection::open_for_writing(file.path);
-  db.exec("PRAGMA foreign_keys = OFF; PRAGMA user_version = 2");  // step 3 again, on a v3 file
+  // Steps 3 to 5 again (step 5 adds a column: take it away first).
+  db.exec("PRAGMA foreign_keys = OFF; ALTER TABLE campaigns DROP COLUMN end_cause; PRAGMA user_version = 2");
   ob::db::migrate(db);
   BOOST_TEST(db.schema_version() == ob::db::kSchemaVersion);
   BOOST_TEST(text_pragma(db, "foreign_keys") == "0");

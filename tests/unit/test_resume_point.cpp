@@ -134,10 +134,12 @@ BOOST_AUTO_TEST_CASE(an_interrupted_campaign_is_resumed_an_interlocked_one_is_no
     ob::db::Recorder recorder(db);
     Campaign first(recorder);
     interrupted = first.id;
-    recorder.finish_campaign(interrupted, ob::db::CampaignStatus::aborted, 5, "interrupted by SIGINT");
+    recorder.finish_campaign(interrupted, ob::db::CampaignStatus::aborted, 5, "interrupted by SIGINT", "operator_signal");
     Campaign second(recorder);
     interlocked = second.id;
-    recorder.finish_campaign(interlocked, ob::db::CampaignStatus::aborted, 6, "interlock rail: board-01 supply_current_a 3 above 2.8");
+    // Its reason's words do not make it resumable: its end cause decides.
+    recorder.finish_campaign(interlocked, ob::db::CampaignStatus::aborted, 6,
+                             "interlock rail: board-01 supply_current_a 3 above 2.8 (interrupted by rail)", "interlock");
   }
   const auto point = ob::bench::load_resume_point(db, std::nullopt);  // the newest resumable one
   BOOST_TEST(point.campaign_id == interrupted);
