@@ -8,7 +8,7 @@ namespace ob::bench {
 
 enum class EventKind {
   phase, operator_signal, resume, limit, error, safe_state, alarm, pause, soak, interlock, isolate, reconnect,
-  regulation, throttle, ecc, sdc, supply_fault, chamber_fault, board_fault,
+  regulation, throttle, ecc, sdc, supply_fault, chamber_fault, board_fault, sensor_stale,
 };
 
 constexpr const char* to_string(EventKind kind) {
@@ -32,6 +32,7 @@ constexpr const char* to_string(EventKind kind) {
     case EventKind::supply_fault: return "supply_fault";
     case EventKind::chamber_fault: return "chamber_fault";
     case EventKind::board_fault: return "board_fault";
+    case EventKind::sensor_stale: return "sensor_stale";
   }
   return "unknown";
 }
