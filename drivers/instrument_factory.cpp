@@ -27,6 +27,7 @@ constexpr long kMaxEspecAddress = 99;
 constexpr long kMaxBaud = 230400;
 constexpr long kMaxModbusUnit = 247;
 constexpr long kMaxF4tLoop = 4;
+constexpr long kMaxF4tAlarms = 14;
 
 [[noreturn]] void config_error(const std::string& name, const Uri& uri, const std::string& what) {
   throw std::invalid_argument(name + ": " + uri.to_string() + ": " + what);
@@ -128,9 +129,10 @@ std::unique_ptr<ThermalChamber> make_thermal_chamber(asio::any_io_executor execu
     config_error(name, uri, "min_temp_c is above max_temp_c");
   }
   if (uri.scheme == kWatlowF4tModbus) {
-    check_shape(name, uri, {"unit", "loop"});
+    check_shape(name, uri, {"unit", "loop", "alarms"});
     WatlowF4tOptions f4t;
     f4t.loop = static_cast<int>(integer_key(name, uri, "loop", 1, 1, kMaxF4tLoop));
+    f4t.alarms = static_cast<int>(integer_key(name, uri, "alarms", kF4tDefaultAlarms, 0, kMaxF4tAlarms));
     f4t.min_temp_c = options.min_temp_c;
     f4t.max_temp_c = options.max_temp_c;
     f4t.modbus.instrument = name;

@@ -11,12 +11,14 @@ namespace ob::drivers {
 namespace {
 
 constexpr std::uint16_t kLoopModeBase = 2730;
+constexpr std::uint16_t kActiveModeBase = 2814;
 constexpr std::uint16_t kRangeMinBase = 2774;
 constexpr std::uint16_t kRangeMaxBase = 2776;
 constexpr std::uint16_t kSetpointBase = 2782;
 constexpr std::uint16_t kCurrentSetpointBase = 2810;
 constexpr std::uint16_t kProcessValueBase = 2820;
 constexpr int kMaxLoops = 4;
+constexpr int kMaxAlarms = 14;  // part number digit 7: C, F
 constexpr int kSetpointDecimals = 1;
 
 std::string range_text(const ChamberSpec& spec) {
@@ -25,11 +27,29 @@ std::string range_text(const ChamberSpec& spec) {
 
 }  // namespace
 
+std::uint16_t f4t_alarm_state_register(int alarm) {
+  if (alarm < 1 || alarm > kMaxAlarms) throw std::invalid_argument("Watlow F4T alarm " + std::to_string(alarm) + " is not 1..14");
+  return static_cast<std::uint16_t>(kF4tAlarmStateBase + (alarm - 1) * kF4tAlarmStride);
+}
+
+std::optional<std::string> f4t_alarm_state_text(std::uint16_t state) {
+  switch (state) {
+    case 88:   // Startup
+    case 61:   // None
+    case 12: return std::nullopt;  // Blocked
+    case 7: return "alarm high";
+    case 8: return "alarm low";
+    case 28: return "error";
+    default: return "state " + std::to_string(state);
+  }
+}
+
 F4tRegisters f4t_registers(int loop) {
   if (loop < 1 || loop > kMaxLoops) throw std::invalid_argument("Watlow F4T loop " + std::to_string(loop) + " is not 1..4");
   const auto offset = static_cast<std::uint16_t>((loop - 1) * kF4tLoopStride);
   return F4tRegisters{
       .loop_mode = static_cast<std::uint16_t>(kLoopModeBase + offset),
+      .active_mode = static_cast<std::uint16_t>(kActiveModeBase + offset),
       .range_min = static_cast<std::uint16_t>(kRangeMinBase + offset),
       .range_max = static_cast<std::uint16_t>(kRangeMaxBase + offset),
       .setpoint = static_cast<std::uint16_t>(kSetpointBase + offset),
@@ -51,6 +71,7 @@ WatlowF4tChamber::WatlowF4tChamber(asio::any_io_executor executor, std::string h
                                    WatlowF4tOptions options)
     : modbus_(std::move(executor), std::move(host), port, std::move(options.modbus)),
       loop_(options.loop),
+      alarms_(std::clamp(options.alarms, 0, kMaxAlarms)),
       registers_(f4t_registers(options.loop)),
       station_min_c_(options.min_temp_c),
       station_max_c_(options.max_temp_c) {
@@ -68,18 +89,32 @@ asio::awaitable<Result<double>> WatlowF4tChamber::read_float(std::uint16_t addre
   co_return value;
 }
 
+asio::awaitable<Result<double>> WatlowF4tChamber::read_temp_c(std::uint16_t address) {
+  auto value = co_await read_float(address);
+  if (!value) co_return value;
+  co_return to_c(*value);
+}
+
 asio::awaitable<Result<Identity>> WatlowF4tChamber::configure() {
   chamber_limits_.reset();
+  // Temperatures on Modbus are in the display units (Watlow's factory default is °F).
+  auto units = co_await modbus_.read_holding_registers(kF4tDisplayUnitsRegister, 1);
+  if (!units) co_return std::unexpected(std::move(units.error()));
+  if (units->front() != kF4tUnitsCelsius && units->front() != kF4tUnitsFahrenheit) {
+    co_return fail(FaultKind::protocol, name(),
+                   "display units register 1328 holds " + std::to_string(units->front()) + " (15 = °C, 30 = °F)");
+  }
+  fahrenheit_ = units->front() == kF4tUnitsFahrenheit;
   auto range = co_await modbus_.read_holding_registers(registers_.range_min, 4);  // min (2) + max (2)
   if (!range) co_return std::unexpected(std::move(range.error()));
-  const double min_c = float_from_words_low_first((*range)[0], (*range)[1]);
-  const double max_c = float_from_words_low_first((*range)[2], (*range)[3]);
+  const double min_c = to_c(float_from_words_low_first((*range)[0], (*range)[1]));
+  const double max_c = to_c(float_from_words_low_first((*range)[2], (*range)[3]));
   if (!std::isfinite(min_c) || !std::isfinite(max_c) || min_c > max_c) {
     co_return fail(FaultKind::protocol, name(),
                    "loop " + std::to_string(loop_) + " range registers " + std::to_string(registers_.range_min) +
                        ".. hold an invalid range");
   }
-  auto pv = co_await read_float(registers_.process_value);
+  auto pv = co_await read_temp_c(registers_.process_value);
   if (!pv) co_return std::unexpected(std::move(pv.error()));
 
   const ChamberSpec chamber{min_c, max_c};
@@ -92,7 +127,7 @@ asio::awaitable<Result<Identity>> WatlowF4tChamber::configure() {
   chamber_limits_ = chamber;
   spec_ = spec;
   // The F4T has no identification query in the documented map.
-  co_return Identity{"Watlow", "F4T", "", "loop " + std::to_string(loop_)};
+  co_return Identity{"Watlow", "F4T", "", "loop " + std::to_string(loop_) + (fahrenheit_ ? ", °F" : ", °C")};
 }
 
 asio::awaitable<Status> WatlowF4tChamber::set_setpoint(double temp_c) {
@@ -100,7 +135,7 @@ asio::awaitable<Status> WatlowF4tChamber::set_setpoint(double temp_c) {
     co_return fail(FaultKind::out_of_range, name(),
                    "setpoint " + format_fixed(temp_c, kSetpointDecimals) + " °C is outside " + range_text(spec_));
   }
-  const auto [low, high] = float_to_words_low_first(static_cast<float>(temp_c));
+  const auto [low, high] = float_to_words_low_first(static_cast<float>(from_c(temp_c)));
   std::vector<std::uint16_t> words{low, high};
   co_return co_await modbus_.write_registers(registers_.setpoint, std::move(words));
 }
@@ -114,21 +149,37 @@ asio::awaitable<Status> WatlowF4tChamber::safe_state() {
 }
 
 asio::awaitable<Result<ChamberReading>> WatlowF4tChamber::read() {
-  auto pv = co_await read_float(registers_.process_value);
+  auto pv = co_await read_temp_c(registers_.process_value);
   if (!pv) co_return std::unexpected(std::move(pv.error()));
-  auto sp = co_await read_float(registers_.setpoint);
+  auto sp = co_await read_temp_c(registers_.setpoint);
   if (!sp) co_return std::unexpected(std::move(sp.error()));
-  auto mode = co_await modbus_.read_holding_registers(registers_.loop_mode, 1);
+  // The mode in effect, not the one last written: a loop switched to Off or Manual on the front
+  // panel (or by a profile's end step) is not regulating, whatever was commanded.
+  auto mode = co_await modbus_.read_holding_registers(registers_.active_mode, 1);
   if (!mode) co_return std::unexpected(std::move(mode.error()));
+  const auto active = mode->front();
+  if (active != kF4tModeOff && active != kF4tModeAuto && active != kF4tModeManual) {
+    co_return fail(FaultKind::protocol, name(),
+                   "active control mode register " + std::to_string(registers_.active_mode) + " holds " +
+                       std::to_string(active) + " (62 Off, 10 Auto, 54 Manual)");
+  }
   ChamberReading reading;
   reading.air_temp_c = *pv;
   reading.setpoint_c = *sp;
-  reading.running = mode->front() == kF4tModeAuto;
+  reading.running = active == kF4tModeAuto;
+  for (int alarm = 1; alarm <= alarms_; ++alarm) {
+    auto state = co_await modbus_.read_holding_registers(f4t_alarm_state_register(alarm), 1);
+    if (!state) co_return std::unexpected(std::move(state.error()));
+    if (auto text = f4t_alarm_state_text(state->front())) {
+      ++reading.alarm_count;
+      reading.alarms.push_back("alarm " + std::to_string(alarm) + ": " + *text);
+    }
+  }
   co_return reading;
 }
 
 asio::awaitable<Result<double>> WatlowF4tChamber::ramping_setpoint() {
-  co_return co_await read_float(registers_.current_setpoint);
+  co_return co_await read_temp_c(registers_.current_setpoint);
 }
 
 }  // namespace ob::drivers

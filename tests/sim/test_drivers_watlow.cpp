@@ -79,7 +79,11 @@ std::vector<std::uint8_t> handle(ModbusServerState& state, const std::vector<std
   if (function == 6) {
     if (!mapped(address, 1)) return exception(2);
     const std::uint16_t value = be16(&pdu[3]);
-    if (address % 160 == 2730 % 160 && value != 10 && value != 54) return exception(3);
+    // Control mode (Watlow: 62 Off, 10 Auto, 54 Manual); the mode in effect (2814+o) follows it.
+    if (address >= 2730 && address % 160 == 2730 % 160) {
+      if (value != 62 && value != 10 && value != 54) return exception(3);
+      state.registers[static_cast<std::uint16_t>(address + (2814 - 2730))] = value;
+    }
     state.registers[address] = value;
     return pdu;
   }
@@ -124,7 +128,10 @@ struct F4tFixture {
     put_float(*state, r.setpoint, 20.0f);
     put_float(*state, r.current_setpoint, 20.0f);
     put_float(*state, r.process_value, 23.5f);
-    state->registers[r.loop_mode] = 10;
+    state->registers[r.loop_mode] = 62;    // Off
+    state->registers[r.active_mode] = 62;
+    state->registers[1328] = 15;           // display units °C
+    for (int alarm = 1; alarm <= 6; ++alarm) state->registers[f4t_alarm_state_register(alarm)] = 61;  // none
     tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
     port = acceptor.local_endpoint().port();
     asio::co_spawn(
@@ -182,7 +189,7 @@ BOOST_AUTO_TEST_CASE(setpoint_activate_read_and_safe_state) {
 
   auto on = run_until_ready(io, chamber->activate());
   BOOST_TEST_REQUIRE(on.has_value(), describe(on));
-  BOOST_TEST(state->registers[r.loop_mode] == 54u);
+  BOOST_TEST(state->registers[r.loop_mode] == 10u);  // Auto: closed loop
   auto reading = run_until_ready(io, chamber->read());
   BOOST_TEST_REQUIRE(reading.has_value(), describe(reading));
   BOOST_TEST(reading->air_temp_c == 23.5);
@@ -196,8 +203,77 @@ BOOST_AUTO_TEST_CASE(setpoint_activate_read_and_safe_state) {
 
   auto safe = run_until_ready(io, chamber->safe_state());
   BOOST_TEST_REQUIRE(safe.has_value(), describe(safe));
-  BOOST_TEST(state->registers[r.loop_mode] == 10u);
+  BOOST_TEST(state->registers[r.loop_mode] == 62u);  // Off
   BOOST_TEST(!run_until_ready(io, chamber->read())->running);
+}
+
+// What counts is the mode in effect (2814), not the one written: Manual from the front panel is
+// open loop, not regulating; a value the F4T does not have is a protocol fault.
+BOOST_AUTO_TEST_CASE(the_active_mode_decides_running) {
+  auto chamber = make();
+  BOOST_TEST_REQUIRE(run_until_ready(io, chamber->configure()).has_value());
+  BOOST_TEST_REQUIRE(run_until_ready(io, chamber->activate()).has_value());
+  const auto r = f4t_registers(1);
+  BOOST_TEST(run_until_ready(io, chamber->read())->running);
+  state->registers[r.active_mode] = 54;  // Manual, written on the front panel
+  BOOST_TEST(!run_until_ready(io, chamber->read())->running);
+  state->registers[r.active_mode] = 99;
+  auto odd = run_until_ready(io, chamber->read());
+  BOOST_REQUIRE(!odd);
+  BOOST_TEST(odd.error().kind == FaultKind::protocol);
+  BOOST_TEST(odd.error().detail.find("2814 holds 99") != std::string::npos, odd.error().message());
+}
+
+// Display units °F (register 1328 = 30, Watlow's factory default): every temperature register
+// is read and written in °F; the driver speaks °C.
+BOOST_AUTO_TEST_CASE(fahrenheit_display_units_are_converted_both_ways) {
+  const auto r = f4t_registers(1);
+  state->registers[1328] = 30;
+  put_float(*state, r.range_min, -94.0f);  // -70 °C
+  put_float(*state, r.range_max, 356.0f);  // 180 °C
+  put_float(*state, r.process_value, 74.3f);  // 23.5 °C
+  put_float(*state, r.setpoint, 68.0f);       // 20 °C
+  auto chamber = make();
+  auto identity = run_until_ready(io, chamber->configure());
+  BOOST_TEST_REQUIRE(identity.has_value(), describe(identity));
+  auto* f4t = dynamic_cast<WatlowF4tChamber*>(chamber.get());
+  BOOST_REQUIRE(f4t && f4t->chamber_limits());
+  BOOST_TEST(f4t->chamber_limits()->min_temp_c == -70.0, boost::test_tools::tolerance(1e-4));
+  BOOST_TEST(f4t->chamber_limits()->max_temp_c == 180.0, boost::test_tools::tolerance(1e-4));
+  auto reading = run_until_ready(io, chamber->read());
+  BOOST_TEST_REQUIRE(reading.has_value(), describe(reading));
+  BOOST_TEST(reading->air_temp_c == 23.5, boost::test_tools::tolerance(1e-4));
+  BOOST_TEST(reading->setpoint_c == 20.0, boost::test_tools::tolerance(1e-4));
+  BOOST_TEST_REQUIRE(run_until_ready(io, chamber->set_setpoint(-12.5)).has_value());
+  BOOST_TEST(get_float(*state, r.setpoint) == 9.5f);  // -12.5 °C in °F, not -12.5
+  // A value that is neither: refused at configure(), naming the register.
+  state->registers[1328] = 16;
+  auto odd = run_until_ready(io, make()->configure());
+  BOOST_REQUIRE(!odd);
+  BOOST_TEST(odd.error().kind == FaultKind::protocol);
+  BOOST_TEST(odd.error().detail.find("1328 holds 16") != std::string::npos, odd.error().message());
+}
+
+// Each alarm's state: Startup (88), None (61) and Blocked (12) are quiet; others are raised.
+BOOST_AUTO_TEST_CASE(alarm_states_are_read_into_the_reading) {
+  auto chamber = make();
+  BOOST_TEST_REQUIRE(run_until_ready(io, chamber->configure()).has_value());
+  state->registers[f4t_alarm_state_register(1)] = 88;
+  state->registers[f4t_alarm_state_register(2)] = 7;
+  state->registers[f4t_alarm_state_register(3)] = 12;
+  state->registers[f4t_alarm_state_register(6)] = 28;
+  auto reading = run_until_ready(io, chamber->read());
+  BOOST_TEST_REQUIRE(reading.has_value(), describe(reading));
+  BOOST_TEST(reading->alarm_count == 2);
+  BOOST_REQUIRE(reading->alarms.size() == 2u);
+  BOOST_TEST(reading->alarms[0] == "alarm 2: alarm high");
+  BOOST_TEST(reading->alarms[1] == "alarm 6: error");
+  // A controller with fewer alarm blocks than asked for: the read names the register.
+  auto more = make("?alarms=7");
+  BOOST_TEST_REQUIRE(run_until_ready(io, more->configure()).has_value());
+  auto missing = run_until_ready(io, more->read());
+  BOOST_REQUIRE(!missing);
+  BOOST_TEST(missing.error().detail.find("1956") != std::string::npos, missing.error().message());
 }
 
 BOOST_AUTO_TEST_CASE(out_of_range_setpoint_is_refused_before_sending) {

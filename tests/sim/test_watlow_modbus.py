@@ -15,8 +15,12 @@ from sim_lab_client import Lab, check, close_to, failures, skip  # noqa: E402
 UNIT = 1
 LAB_SPEED = 600  # ten physics minutes per wall second
 RAMP_WAIT_S = 1.5
-LOOP_MODE, RANGE_MIN, RANGE_MAX, SETPOINT, RAMPING_SP, PROCESS_VALUE = 2730, 2774, 2776, 2782, 2810, 2820
-MODE_OFF, MODE_AUTO = 10, 54
+LOOP_MODE, ACTIVE_MODE, RANGE_MIN, RANGE_MAX, SETPOINT, RAMPING_SP, PROCESS_VALUE = 2730, 2814, 2774, 2776, 2782, 2810, 2820
+DISPLAY_UNITS, ALARM1_STATE = 1328, 1356
+# Watlow's values (F4T user's guide; Espec's ChamberConnectLibrary watlowf4t.py agrees).
+MODE_OFF, MODE_AUTO, MODE_MANUAL = 62, 10, 54
+UNITS_C, UNITS_F = 15, 30
+ALARM_NONE = 61
 ILLEGAL_FUNCTION, ILLEGAL_ADDRESS, ILLEGAL_VALUE = 1, 2, 3
 
 
@@ -82,9 +86,15 @@ def run(client, Endian, Decoder):
     wrote = client.write_registers(SETPOINT, float_to_words(35.5), slave=UNIT)
     check(not wrote.isError(), "FC 16 writes the setpoint")
     check(close_to(read_float(client, SETPOINT, Endian, Decoder), 35.5, 1e-6), "setpoint reads back 35.5")
-    check(not client.write_register(LOOP_MODE, MODE_AUTO, slave=UNIT).isError(), "FC 6 sets loop mode auto")
+    mode = client.read_holding_registers(ACTIVE_MODE, 1, slave=UNIT)
+    check(not mode.isError() and mode.registers == [MODE_OFF], f"active mode reads 62 (Off) at first: {getattr(mode, 'registers', mode)}")
+    check(not client.write_register(LOOP_MODE, MODE_AUTO, slave=UNIT).isError(), "FC 6 sets control mode Auto (10)")
     mode = client.read_holding_registers(LOOP_MODE, 1, slave=UNIT)
-    check(not mode.isError() and mode.registers == [MODE_AUTO], f"loop mode reads 54: {getattr(mode, 'registers', mode)}")
+    check(not mode.isError() and mode.registers == [MODE_AUTO], f"control mode reads 10: {getattr(mode, 'registers', mode)}")
+    mode = client.read_holding_registers(ACTIVE_MODE, 1, slave=UNIT)
+    check(not mode.isError() and mode.registers == [MODE_AUTO], f"active mode reads 10: {getattr(mode, 'registers', mode)}")
+    alarm = client.read_holding_registers(ALARM1_STATE, 1, slave=UNIT)
+    check(not alarm.isError() and alarm.registers == [ALARM_NONE], f"alarm 1 state None (61): {getattr(alarm, 'registers', alarm)}")
     time.sleep(RAMP_WAIT_S)
     pv_after = read_float(client, PROCESS_VALUE, Endian, Decoder)
     check(pv_after > pv + 1.0, f"the chamber air follows the F4T's setpoint: {pv} -> {pv_after}")
@@ -102,9 +112,22 @@ def run(client, Endian, Decoder):
     check(bad.isError() and getattr(bad, "exception_code", None) == ILLEGAL_VALUE, f"loop mode 99 -> 03: {bad}")
     check(close_to(read_float(client, SETPOINT, Endian, Decoder), 35.5, 1e-6), "refused writes changed nothing")
 
-    check(not client.write_register(LOOP_MODE, MODE_OFF, slave=UNIT).isError(), "FC 6 sets loop mode off")
-    mode = client.read_holding_registers(LOOP_MODE, 1, slave=UNIT)
-    check(not mode.isError() and mode.registers == [MODE_OFF], "loop mode reads 10")
+    # Display units: °C here; switched to °F every temperature register reads in °F.
+    units = client.read_holding_registers(DISPLAY_UNITS, 1, slave=UNIT)
+    check(not units.isError() and units.registers == [UNITS_C], f"display units °C (15): {getattr(units, 'registers', units)}")
+    check(not client.write_register(DISPLAY_UNITS, UNITS_F, slave=UNIT).isError(), "FC 6 sets display units °F (30)")
+    check(close_to(read_float(client, SETPOINT, Endian, Decoder), 35.5 * 9 / 5 + 32, 1e-3), "setpoint reads 95.9 °F")
+    wrote = client.write_registers(SETPOINT, float_to_words(86.0), slave=UNIT)
+    check(not wrote.isError(), "FC 16 writes a setpoint in °F")
+    check(not client.write_register(DISPLAY_UNITS, UNITS_C, slave=UNIT).isError(), "back to °C")
+    check(close_to(read_float(client, SETPOINT, Endian, Decoder), 30.0, 1e-3), "86 °F is 30 °C")
+
+    check(not client.write_register(LOOP_MODE, MODE_MANUAL, slave=UNIT).isError(), "FC 6 sets control mode Manual (54)")
+    mode = client.read_holding_registers(ACTIVE_MODE, 1, slave=UNIT)
+    check(not mode.isError() and mode.registers == [MODE_MANUAL], "active mode reads 54 (Manual: open loop)")
+    check(not client.write_register(LOOP_MODE, MODE_OFF, slave=UNIT).isError(), "FC 6 sets control mode Off (62)")
+    mode = client.read_holding_registers(ACTIVE_MODE, 1, slave=UNIT)
+    check(not mode.isError() and mode.registers == [MODE_OFF], "active mode reads 62")
 
 
 if __name__ == "__main__":

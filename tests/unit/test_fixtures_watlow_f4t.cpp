@@ -74,14 +74,52 @@ BOOST_AUTO_TEST_CASE(setpoint_and_loop_mode_drive_the_chamber) {
   BOOST_TEST(lab.now().state().chambers[0].setpoint_c == 22.0);  // the other chamber is untouched
   BOOST_TEST(read_float(2810) == 22.0f);                         // loop off: the ramp tracks the PV
 
-  BOOST_TEST(call("\x06" + words({2730, 54})) == "\x06" + words({2730, 54}));  // echo
-  BOOST_TEST(call("\x03" + words({2730, 1})) == std::string("\x03\x02", 2) + words({54}));
+  const auto mode = [&](unsigned address) { return word_at(call("\x03" + words({address, 1})), 2); };
+  BOOST_TEST(mode(2730) == 62u);  // Off
+  BOOST_TEST(mode(2814) == 62u);
+  BOOST_TEST(call("\x06" + words({2730, 10})) == "\x06" + words({2730, 10}));  // Auto; echo
+  BOOST_TEST(mode(2730) == 10u);
+  BOOST_TEST(mode(2814) == 10u);  // in effect
   BOOST_TEST(lab.now().state().chambers[1].running);
   BOOST_TEST(read_float(2810) == 40.5f);
   physics_time_s = 60;
   BOOST_TEST(read_float(2820) == 27.0f);  // 5 °C/min
-  BOOST_TEST(call("\x06" + words({2730, 10})) == "\x06" + words({2730, 10}));
+  BOOST_TEST(call("\x06" + words({2730, 54})) == "\x06" + words({2730, 54}));  // Manual: open loop
+  BOOST_TEST(mode(2814) == 54u);
   BOOST_TEST(!lab.now().state().chambers[1].running);
+  BOOST_TEST(call("\x06" + words({2730, 10})) == "\x06" + words({2730, 10}));
+  BOOST_TEST(call("\x06" + words({2730, 62})) == "\x06" + words({2730, 62}));  // Off
+  BOOST_TEST(mode(2814) == 62u);
+  BOOST_TEST(!lab.now().state().chambers[1].running);
+  BOOST_TEST(call("\x06" + words({2814, 10})) == exception(0x06, 2));  // the active mode is read-only
+}
+
+// Temperatures are in the display units (1328: 15 °C, 30 °F), both ways, as on a real F4T.
+BOOST_AUTO_TEST_CASE(display_units_convert_every_temperature_register) {
+  BOOST_TEST(word_at(call("\x03" + words({1328, 1})), 2) == 15u);
+  BOOST_TEST(call("\x06" + words({1328, 30})) == "\x06" + words({1328, 30}));
+  BOOST_TEST(f4t.fahrenheit());
+  BOOST_TEST(read_float(2820) == 71.6f);   // 22 °C
+  BOOST_TEST(read_float(2774) == -40.0f);  // -40 °C = -40 °F
+  BOOST_TEST(read_float(2776) == 302.0f);  // 150 °C
+  BOOST_TEST(write_float(2782, 104.0f) == "\x10" + words({2782, 2}));
+  BOOST_TEST(lab.now().state().chambers[1].setpoint_c == 40.0);
+  BOOST_TEST(call("\x06" + words({1328, 16})) == exception(0x06, 3));
+  BOOST_TEST(call("\x06" + words({1328, 15})) == "\x06" + words({1328, 15}));
+  BOOST_TEST(read_float(2782) == 40.0f);
+}
+
+// Alarm N's state at 1356 + 100·(N−1): alarm 1 follows the lab's chamber alarm.
+BOOST_AUTO_TEST_CASE(alarm_states) {
+  const auto state = [&](unsigned address) { return word_at(call("\x03" + words({address, 1})), 2); };
+  BOOST_TEST(state(1356) == 61u);  // none
+  lab.now().set_chamber_alarm(1, 7);
+  BOOST_TEST(state(1356) == 7u);  // alarm high
+  BOOST_TEST(state(1456) == 61u);
+  BOOST_TEST(state(1856) == 61u);  // alarm 6
+  BOOST_TEST(call("\x03" + words({1956, 1})) == exception(0x03, 2));  // no alarm 7 here
+  lab.now().set_chamber_alarm(1, 0);
+  BOOST_TEST(state(1356) == 61u);
 }
 
 BOOST_AUTO_TEST_CASE(exceptions) {
