@@ -30,12 +30,15 @@ std::string quoted(const std::string& text) { return "'" + text + "'"; }
 ScpiPowerSupply::ScpiPowerSupply(asio::any_io_executor executor, std::string host, std::uint16_t port,
                                  ScpiPsuOptions options)
     : link_(std::move(executor), std::move(host), port, std::move(options.link)),
-      expected_model_(std::move(options.expected_model)) {
+      expected_model_(std::move(options.expected_model)),
+      compound_queries_(options.compound_queries) {
   if (!expected_model_.empty()) match_ = find_scpi_dialect(expected_model_);
 }
 
 ScpiPowerSupply::ScpiPowerSupply(std::unique_ptr<LineTransport> transport, ScpiPsuOptions options)
-    : link_(std::move(transport)), expected_model_(std::move(options.expected_model)) {
+    : link_(std::move(transport)),
+      expected_model_(std::move(options.expected_model)),
+      compound_queries_(options.compound_queries) {
   if (!expected_model_.empty()) match_ = find_scpi_dialect(expected_model_);
 }
 
@@ -194,11 +197,71 @@ asio::awaitable<Status> ScpiPowerSupply::set_output(int channel, bool on) {
   co_return co_await send_checked(channel, std::move(rendered));
 }
 
+bool ScpiPowerSupply::batches_queries() const {
+  if (compound_queries_) return *compound_queries_;
+  return match_ && match_->dialect->compound_queries;
+}
+
+asio::awaitable<Result<ScpiPowerSupply::QueryReplies>> ScpiPowerSupply::query_channel(
+    int channel, const std::vector<std::string>& templates) {
+  const auto& dialect = *match_->dialect;
+  QueryReplies batch;
+  bool select = false;
+  for (const auto& query : templates) {
+    select = select || needs_channel_select(query);
+    batch.queries.push_back(render_command(query, {{"ch", channel_text(channel)}}));
+  }
+  std::vector<LineStep> steps;
+  if (select && !dialect.commands.select_channel.empty()) steps.push_back({select_step(dialect, channel), false});
+  if (batches_queries() && batch.queries.size() > 1) {
+    batch.compound = join_compound_queries(batch.queries);
+    steps.push_back({batch.compound, true});
+  } else {
+    for (const auto& query : batch.queries) steps.push_back({query, true});
+  }
+  auto replies = co_await link_.exchange(std::move(steps));
+  if (!replies) co_return std::unexpected(std::move(replies.error()));
+  if (batch.compound.empty()) {
+    batch.replies = std::move(*replies);
+    co_return batch;
+  }
+  const std::string reply = std::move(replies->back());
+  batch.replies = split_compound_reply(reply);
+  if (batch.replies.size() == batch.queries.size()) co_return batch;
+
+  Fault fault{FaultKind::protocol, name(),
+              "compound query " + quoted(batch.compound) + " answered " + std::to_string(batch.replies.size()) +
+                  " field(s) where " + std::to_string(batch.queries.size()) + " were expected: " + quoted(reply)};
+  // More reply lines may follow this one (an instrument that answers each query on a line of its
+  // own): start a fresh connection so none is read as the answer to a later query, and read the
+  // error queue there, so that what it holds (a query the instrument refused) is reported here
+  // and not blamed on the next command.
+  link_.close(fault.message());
+  std::string queued;
+  for (int i = 0; i < kMaxErrorEntries; ++i) {
+    auto entry_reply = co_await link_.query(dialect.commands.error_query);
+    if (!entry_reply) break;
+    auto entry = parse_error_reply(*entry_reply);
+    if (!entry || !entry->is_error()) break;
+    queued += (queued.empty() ? "" : ", ") + std::to_string(entry->code) + " \"" + entry->text + "\"";
+  }
+  if (!queued.empty()) fault.detail += "; the instrument's error queue then held " + queued;
+  co_return std::unexpected(std::move(fault));
+}
+
+Fault ScpiPowerSupply::unparsable(const QueryReplies& batch, std::size_t index) const {
+  std::string detail = "unparsable reply to " + quoted(batch.queries[index]) + ": " + quoted(batch.replies[index]);
+  if (!batch.compound.empty()) {
+    detail += " (field " + std::to_string(index + 1) + " of " + std::to_string(batch.replies.size()) +
+              " of the reply to " + quoted(batch.compound) + ")";
+  }
+  return Fault{FaultKind::protocol, name(), std::move(detail)};
+}
+
 asio::awaitable<Result<PsuReading>> ScpiPowerSupply::measure(int channel) {
   const auto& match = known_model("measure");
   if (auto bad = check_channel(channel)) co_return std::unexpected(std::move(*bad));
   const auto& commands = match.dialect->commands;
-  const std::string ch = channel_text(channel);
   std::vector<std::string> queries{commands.measure_voltage, commands.measure_current, commands.query_output};
   const bool with_power = !commands.measure_power.empty();
   if (with_power) queries.push_back(commands.measure_power);
@@ -211,43 +274,38 @@ asio::awaitable<Result<PsuReading>> ScpiPowerSupply::measure(int channel) {
   const bool with_ocp = !commands.query_ocp_tripped.empty();
   if (with_ocp) queries.push_back(commands.query_ocp_tripped);
 
-  std::vector<LineStep> steps;
-  bool select = false;
-  for (const auto& query : queries) select = select || needs_channel_select(query);
-  if (select && !commands.select_channel.empty()) steps.push_back({select_step(*match.dialect, channel), false});
-  for (const auto& query : queries) steps.push_back({render_command(query, {{"ch", ch}}), true});
-
-  auto replies = co_await link_.exchange(steps);
-  if (!replies) co_return std::unexpected(std::move(replies.error()));
-  const std::size_t first_reply = steps.size() - queries.size();
-  auto unparsable = [&](std::size_t i) {
-    return fail(FaultKind::protocol, name(),
-                "unparsable reply to " + quoted(steps[first_reply + i].command) + ": " + quoted((*replies)[i]));
-  };
-  auto voltage_v = parse_number((*replies)[0]);
-  if (!voltage_v) co_return unparsable(0);
-  auto current_a = parse_number((*replies)[1]);
-  if (!current_a) co_return unparsable(1);
-  auto output_on = decode_output_state(commands, channel, (*replies)[2]);
-  if (!output_on) co_return unparsable(2);
-  PsuReading reading{*voltage_v, *current_a, *voltage_v * *current_a, *output_on};
+  auto batch = co_await query_channel(channel, queries);
+  if (!batch) co_return std::unexpected(std::move(batch.error()));
+  const auto& replies = batch->replies;
+  auto bad_reply = [&](std::size_t i) { return std::unexpected(unparsable(*batch, i)); };
+  auto voltage_v = parse_number(replies[0]);
+  if (!voltage_v) co_return bad_reply(0);
+  auto current_a = parse_number(replies[1]);
+  if (!current_a) co_return bad_reply(1);
+  auto output_on = decode_output_state(commands, channel, replies[2]);
+  if (!output_on) co_return bad_reply(2);
+  PsuReading reading;
+  reading.voltage_v = *voltage_v;
+  reading.current_a = *current_a;
+  reading.power_w = *voltage_v * *current_a;
+  reading.output_on = *output_on;
   std::size_t next = 3;
   if (with_power) {
-    auto power_w = parse_number((*replies)[next]);
-    if (!power_w) co_return unparsable(next);
+    auto power_w = parse_number(replies[next]);
+    if (!power_w) co_return bad_reply(next);
     reading.power_w = *power_w;
     ++next;
   }
   if (with_regulation) {
-    auto regulation = decode_regulation(commands, channel, (*replies)[next]);
-    if (!regulation) co_return unparsable(next);
+    auto regulation = decode_regulation(commands, channel, replies[next]);
+    if (!regulation) co_return bad_reply(next);
     reading.regulation = *output_on ? *regulation : PsuRegulation::unknown;
     ++next;
   }
   for (auto* field : {&reading.ovp_tripped, &reading.ocp_tripped}) {
     if (field == &reading.ovp_tripped ? !with_ovp : !with_ocp) continue;
-    auto flag = parse_flag((*replies)[next]);
-    if (!flag) co_return unparsable(next);
+    auto flag = parse_flag(replies[next]);
+    if (!flag) co_return bad_reply(next);
     *field = *flag;
     ++next;
   }
@@ -367,24 +425,15 @@ asio::awaitable<Result<PsuProtectionStatus>> ScpiPowerSupply::protection_status(
   for (const auto* tmpl : {&c.query_ovp_tripped, &c.query_ocp_tripped}) {
     if (!tmpl->empty()) queries.push_back(*tmpl);
   }
-  std::vector<LineStep> steps;
-  bool select = false;
-  for (const auto& query : queries) select = select || needs_channel_select(query);
-  if (select && !c.select_channel.empty()) steps.push_back({select_step(*match.dialect, channel), false});
-  for (const auto& query : queries) steps.push_back({render_command(query, {{"ch", channel_text(channel)}}), true});
-  auto replies = co_await link_.exchange(steps);
-  if (!replies) co_return std::unexpected(std::move(replies.error()));
+  auto batch = co_await query_channel(channel, queries);
+  if (!batch) co_return std::unexpected(std::move(batch.error()));
   PsuProtectionStatus status;
   std::size_t next = 0;
-  const std::size_t first_step = steps.size() - queries.size();
   for (auto* field : {&status.ovp_tripped, &status.ocp_tripped}) {
     const auto& tmpl = field == &status.ovp_tripped ? c.query_ovp_tripped : c.query_ocp_tripped;
     if (tmpl.empty()) continue;
-    auto flag = parse_flag((*replies)[next]);
-    if (!flag) {
-      co_return fail(FaultKind::protocol, name(),
-                     "unparsable reply to " + quoted(steps[first_step + next].command) + ": " + quoted((*replies)[next]));
-    }
+    auto flag = parse_flag(batch->replies[next]);
+    if (!flag) co_return std::unexpected(unparsable(*batch, next));
     *field = *flag;
     ++next;
   }

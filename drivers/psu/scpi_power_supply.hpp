@@ -14,7 +14,12 @@
 // - safe_state(): every channel's output off; reconnects and re-identifies when needed, so it
 //   works after a lost link and even when configure() never succeeded. With a master switch
 //   (R&S OUTP:GEN) the master goes off too.
-// - measure() also reads the regulation state (CV/CC) when the dialect has a query for it.
+// - measure() also reads the regulation state (CV/CC) and the protections' trip state when the
+//   dialect has queries for them: one query line each, or, where the dialect takes compound
+//   queries (ScpiDialect::compound_queries), all of them in ONE `;`-compound line answered by one
+//   `;`-separated reply line. A compound reply with the wrong number of fields is
+//   FaultKind::protocol naming the instrument (and the link is closed, so no stray reply line can
+//   be read as the answer to a later query); an unparsable field names its query.
 #include <asio/any_io_executor.hpp>
 #include <cstdint>
 #include <memory>
@@ -34,6 +39,9 @@ struct ScpiPsuOptions {
   // Matches case-insensitively, as the model or a prefix of it. Empty: any supported model.
   std::string expected_model;
   TcpLineOptions link;  // link.instrument = station name; terminator "\n" (TCP constructor only)
+  // Overrides the dialect's compound_queries for this instrument (trying compound queries on a
+  // model before its table entry says so, or switching them off); nullopt: the table decides.
+  std::optional<bool> compound_queries{};
 };
 
 class ScpiPowerSupply final : public PowerSupply {
@@ -73,6 +81,8 @@ class ScpiPowerSupply final : public PowerSupply {
   const ScpiDialect* dialect() const { return match_ ? match_->dialect : nullptr; }
   const ScpiModel* model() const { return match_ ? match_->model : nullptr; }
   bool configured() const { return confirmed_; }
+  // Whether measure() and protection_status() batch their queries into one compound line.
+  bool batches_queries() const;
   const std::string& name() const { return link_.instrument(); }
 
  private:
@@ -85,6 +95,16 @@ class ScpiPowerSupply final : public PowerSupply {
     std::string command;
   };
   asio::awaitable<Status> send_checked(int channel, std::vector<Rendered> commands);
+  // One channel's queries as one exchange (channel select first when a template needs it): one
+  // line per query, or one compound line when the dialect batches. `replies` has one entry per
+  // query, in order, or the exchange failed.
+  struct QueryReplies {
+    std::vector<std::string> queries;  // rendered
+    std::vector<std::string> replies;
+    std::string compound;  // the compound line sent, "" when the queries went one per line
+  };
+  asio::awaitable<Result<QueryReplies>> query_channel(int channel, const std::vector<std::string>& templates);
+  Fault unparsable(const QueryReplies& batch, std::size_t index) const;
   asio::awaitable<Status> configure_protection(int channel, bool over_voltage, std::optional<double> level,
                                                bool enabled);
   Fault unsupported(const std::string& what) const;
@@ -96,6 +116,7 @@ class ScpiPowerSupply final : public PowerSupply {
 
   InstrumentLink link_;
   std::string expected_model_;
+  std::optional<bool> compound_queries_;  // ScpiPsuOptions::compound_queries
   std::optional<ScpiMatch> match_;  // from the station's model, then from *IDN?
   bool confirmed_ = false;          // match_ came from a successful configure()
 };

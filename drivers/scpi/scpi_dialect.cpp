@@ -69,6 +69,38 @@ std::string render_command(std::string_view command_template, TemplateArgs args)
   return out;
 }
 
+std::string join_compound_queries(const std::vector<std::string>& queries) {
+  std::string line;
+  for (const auto& query : queries) {
+    if (!line.empty()) {
+      line += ';';
+      if (!query.empty() && query.front() != ':' && query.front() != '*') line += ':';
+    }
+    line += query;
+  }
+  return line;
+}
+
+std::vector<std::string> split_compound_reply(std::string_view reply) {
+  std::vector<std::string> units;
+  std::string unit;
+  char quote = 0;
+  for (const char c : trim(reply)) {
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == ';') {
+      units.emplace_back(trim(unit));
+      unit.clear();
+      continue;
+    }
+    unit.push_back(c);
+  }
+  units.emplace_back(trim(unit));
+  return units;
+}
+
 bool needs_channel_select(std::string_view command_template) {
   return command_template.find(kChannelPlaceholder) == std::string_view::npos;
 }

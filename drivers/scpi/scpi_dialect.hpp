@@ -88,6 +88,12 @@ struct ScpiDialect {
   ScpiCommands commands;
   int voltage_decimals = 3;  // digits after the point in {v}
   int current_decimals = 3;  // digits after the point in {a}
+  // The instrument takes several queries in one program message, `;`-separated (IEEE 488.2
+  // §7.4, SCPI-99 §6.2.4: `MEAS:VOLT? (@1);:MEAS:CURR? (@1)`), and answers them in ONE response
+  // message, the responses `;`-separated (488.2 §8.4.1: `+5.0E+00;+1.2E-01`). Then measure() reads
+  // a channel's readbacks in one line. Set only where the vendor's programming guide and a public
+  // client both show it (drivers/README.md cites them); false = one query per line.
+  bool compound_queries = false;
 };
 
 // Every family orbitbench knows, in lookup order.
@@ -110,6 +116,15 @@ std::string render_command(std::string_view command_template, TemplateArgs args)
 
 // True when the template acts on the selected channel (has no {ch}).
 bool needs_channel_select(std::string_view command_template);
+
+// Queries as one `;`-compound program message: every unit after the first gets the root
+// specifier `:` (after `;` a header without it continues the previous header's path, so
+// `MEAS:VOLT? (@1);MEAS:CURR? (@1)` would mean MEAS:MEAS:CURR?); common commands (`*...`) and
+// units that already start with `:` are left as they are.
+std::string join_compound_queries(const std::vector<std::string>& queries);
+// A compound query's response message split into its response message units at `;` (outside
+// quoted strings). A unit keeps its own commas: `1,0;+5.0E+00` -> {"1,0", "+5.0E+00"}.
+std::vector<std::string> split_compound_reply(std::string_view reply);
 
 // *IDN? reply: maker,model,serial,firmware (Siglent adds a fifth field, kept in firmware as
 // "fw,hw"). nullopt when fewer than four fields or an empty model.

@@ -47,6 +47,8 @@ ScpiDialect rigol_dp800() {
           },
       .voltage_decimals = 3,
       .current_decimals = 3,
+      // Not batched: no DP800 source found shows compound queries (drivers/README.md).
+      .compound_queries = false,
   };
 }
 
@@ -98,6 +100,9 @@ ScpiDialect keysight_e36300() {
           },
       .voltage_decimals = 3,
       .current_decimals = 4,
+      // Not batched yet: Keysight documents `;`-compound messages for its other supplies, but no
+      // E36300 source found shows compound queries (drivers/README.md).
+      .compound_queries = false,
   };
 }
 
@@ -156,6 +161,8 @@ ScpiDialect rohde_schwarz_ngp800() {
       .commands = rohde_schwarz_commands(),
       .voltage_decimals = 3,
       .current_decimals = 4,
+      // Not batched: no NGP800/NGE100 source found shows compound queries (drivers/README.md).
+      .compound_queries = false,
   };
 }
 
@@ -171,6 +178,7 @@ ScpiDialect rohde_schwarz_nge100() {
       .commands = rohde_schwarz_commands(),
       .voltage_decimals = 3,
       .current_decimals = 3,
+      .compound_queries = false,  // as the NGP800
   };
 }
 
@@ -208,6 +216,7 @@ ScpiDialect siglent_spd3303x() {
           },
       .voltage_decimals = 3,
       .current_decimals = 3,
+      .compound_queries = false,  // not batched: no source found (drivers/README.md)
   };
 }
 

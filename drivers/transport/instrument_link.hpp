@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "drivers/common/async_mutex.hpp"
@@ -48,6 +49,12 @@ class InstrumentLink {
   const std::string& last_reconnect_reason() const { return last_reconnect_reason_; }
   bool is_open() const { return client_->is_open(); }
   void close() { client_->close(); }
+  // Closes the link because of `reason` (a fault message: framing lost, say): the next exchange
+  // reconnects, and last_reconnect_reason() then gives `reason`.
+  void close(std::string reason) {
+    client_->close();
+    last_fault_ = std::move(reason);
+  }
 
  private:
   asio::awaitable<Status> open();

@@ -15,10 +15,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "drivers/common/run_until_ready.hpp"
 #include "drivers/instrument_factory.hpp"
 #include "drivers/psu/scpi_power_supply.hpp"
+#include "fixtures/keysight_psu_server.hpp"
+#include "fixtures/lab_state.hpp"
+#include "fixtures/scpi_psu_server.hpp"
 #include "fixtures/sim_lab.hpp"
 
 using namespace ob::drivers;
@@ -399,6 +405,255 @@ BOOST_AUTO_TEST_CASE(watchdog_is_a_nak_naming_the_model) {
   BOOST_REQUIRE(!watchdog);
   BOOST_TEST(watchdog.error().kind == FaultKind::nak);
   BOOST_TEST(watchdog.error().detail.find("not supported by DP832") != std::string::npos, watchdog.error().detail);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Compound queries (ScpiDialect::compound_queries; no family batches yet, so these tests turn it
+// on per instrument with ScpiPsuOptions::compound_queries). The lab's servers run in-process
+// behind a loopback socket that counts the lines it receives.
+namespace {
+
+using Lines = std::shared_ptr<std::vector<std::string>>;
+
+FakeInstrument counted(std::function<std::string(std::string_view)> execute, Lines lines) {
+  FakeInstrument fake;
+  fake.reply = [execute = std::move(execute), lines](const std::string& line) -> std::optional<std::string> {
+    lines->push_back(line);
+    std::string reply = execute(line);
+    if (reply.empty()) return std::nullopt;  // a message without a query
+    if (reply.back() == '\n') reply.pop_back();
+    return reply;
+  };
+  return fake;
+}
+
+ScpiPsuOptions psu_options(std::optional<bool> compound_queries, const std::string& name = "psu-k") {
+  ScpiPsuOptions options;
+  options.link.instrument = name;
+  options.link.timeout = 1000ms;
+  options.link.reconnect_attempts = 2;
+  options.link.reconnect_backoff = 20ms;
+  options.compound_queries = compound_queries;
+  return options;
+}
+
+// Board 0 hangs on the E36312A's CH2 (supply 1); the DP832 is supply 0. Physics time stands still.
+struct SupplyBench {
+  static ob::fixtures::LabTopology topology() {
+    ob::fixtures::LabTopology topology;
+    topology.supplies = 2;
+    topology.boards = {{1, 1, 0}};
+    return topology;
+  }
+  std::unique_ptr<ScpiPowerSupply> connect(bool keysight, std::optional<bool> compound_queries) {
+    FakeInstrument fake = keysight ? counted([this](std::string_view line) { return e36312a.execute(line); }, lines)
+                                   : counted([this](std::string_view line) { return dp832.execute(line); }, lines);
+    start_fake(io, fake);
+    return std::make_unique<ScpiPowerSupply>(io.get_executor(), "127.0.0.1", fake.port, psu_options(compound_queries));
+  }
+  // Lines received since the last call.
+  std::vector<std::string> take_lines() { return std::exchange(*lines, {}); }
+
+  asio::io_context io;
+  double physics_time_s = 100;
+  ob::fixtures::LabState lab{ob::fixtures::PhysicsParams{}, topology(), [this] { return physics_time_s; }};
+  ob::fixtures::KeysightPsuServer e36312a{lab, 1};
+  ob::fixtures::ScpiPsuServer dp832{lab, 0};
+  Lines lines = std::make_shared<std::vector<std::string>>();
+};
+
+void require_ok(const Status& status) { BOOST_REQUIRE_MESSAGE(status, describe(status)); }
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(compound_queries, SupplyBench)
+
+BOOST_AUTO_TEST_CASE(batched_measure_is_one_query_line_per_channel_and_reads_the_same) {
+  auto batched = connect(true, true);
+  auto separate = connect(true, std::nullopt);  // the E36300's table entry: not batched
+  BOOST_REQUIRE(run_until_ready(io, batched->configure()));
+  BOOST_REQUIRE(run_until_ready(io, separate->configure()));
+  BOOST_TEST(batched->batches_queries());
+  BOOST_TEST(!separate->batches_queries());
+  require_ok(run_until_ready(io, batched->set_voltage(2, 12)));  // powers board 0
+  require_ok(run_until_ready(io, batched->set_output(2, true)));
+  take_lines();
+
+  for (int ch = 1; ch <= 3; ++ch) {
+    auto one = run_until_ready(io, batched->measure(ch));
+    BOOST_REQUIRE_MESSAGE(one, describe(one));
+    const auto sent = take_lines();
+    BOOST_REQUIRE_EQUAL(sent.size(), 1u);  // voltage, current, output, regulation, OVP, OCP: one line
+    BOOST_TEST(sent[0] == "MEAS:VOLT? (@" + std::to_string(ch) + ");:MEAS:CURR? (@" + std::to_string(ch) + ");:OUTP? (@" +
+                              std::to_string(ch) + ");:STAT:QUES:INST:ISUM" + std::to_string(ch) + ":COND?;:VOLT:PROT:TRIP? (@" +
+                              std::to_string(ch) + ");:CURR:PROT:TRIP? (@" + std::to_string(ch) + ")");
+
+    auto each = run_until_ready(io, separate->measure(ch));
+    BOOST_REQUIRE_MESSAGE(each, describe(each));
+    BOOST_TEST(take_lines().size() == 6u);  // unchanged: one line per query
+    BOOST_TEST(one->voltage_v == each->voltage_v);
+    BOOST_TEST(one->current_a == each->current_a);
+    BOOST_TEST(one->output_on == each->output_on);
+    BOOST_TEST((one->regulation == each->regulation));
+    BOOST_TEST((one->ovp_tripped == each->ovp_tripped));
+    BOOST_TEST((one->ocp_tripped == each->ocp_tripped));
+  }
+  auto ch2 = run_until_ready(io, batched->measure(2)).value();
+  BOOST_TEST(ch2.output_on);
+  BOOST_TEST(std::abs(ch2.voltage_v - 12.0) < kVoltTolerance);
+  BOOST_TEST(ch2.current_a > 0.0);
+  BOOST_TEST((ch2.regulation == PsuRegulation::constant_voltage));
+  BOOST_TEST((ch2.ovp_tripped == false && ch2.ocp_tripped == false));
+
+  take_lines();
+  auto protection = run_until_ready(io, batched->protection_status(2));
+  BOOST_REQUIRE_MESSAGE(protection, describe(protection));
+  BOOST_TEST(take_lines() == (std::vector<std::string>{"VOLT:PROT:TRIP? (@2);:CURR:PROT:TRIP? (@2)"}));
+  BOOST_TEST(!protection->any_tripped());
+}
+
+BOOST_AUTO_TEST_CASE(a_trip_reads_back_through_the_compound_reply) {
+  auto psu = connect(true, true);
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  require_ok(run_until_ready(io, psu->set_voltage(2, 12)));
+  require_ok(run_until_ready(io, psu->configure_ovp(2, 10.0, true)));  // 12 V over a 10 V OVP trips
+  require_ok(run_until_ready(io, psu->set_output(2, true)));
+  auto reading = run_until_ready(io, psu->measure(2));
+  BOOST_REQUIRE_MESSAGE(reading, describe(reading));
+  BOOST_TEST(!reading->output_on);
+  BOOST_TEST((reading->ovp_tripped == true));
+  BOOST_TEST((reading->ocp_tripped == false));
+}
+
+BOOST_AUTO_TEST_CASE(unbatched_dp832_is_unchanged) {
+  auto psu = connect(false, std::nullopt);
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  BOOST_TEST(!psu->batches_queries());
+  take_lines();
+  auto reading = run_until_ready(io, psu->measure(1));
+  BOOST_REQUIRE_MESSAGE(reading, describe(reading));
+  BOOST_TEST(take_lines() == (std::vector<std::string>{":MEAS:VOLT? CH1", ":MEAS:CURR? CH1", ":OUTP? CH1", ":MEAS:POWE? CH1",
+                                                        ":OUTP:MODE? CH1", ":OUTP:OVP:QUES? CH1", ":OUTP:OCP:QUES? CH1"}));
+}
+
+BOOST_AUTO_TEST_CASE(batched_dp832_sends_its_rooted_queries_as_they_are) {
+  auto psu = connect(false, true);  // the DP800 is not batched in its table; forced here
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  take_lines();
+  auto reading = run_until_ready(io, psu->measure(3));
+  BOOST_REQUIRE_MESSAGE(reading, describe(reading));
+  BOOST_TEST(take_lines() == (std::vector<std::string>{":MEAS:VOLT? CH3;:MEAS:CURR? CH3;:OUTP? CH3;:MEAS:POWE? CH3;"
+                                                        ":OUTP:MODE? CH3;:OUTP:OVP:QUES? CH3;:OUTP:OCP:QUES? CH3"}));
+  BOOST_TEST(!reading->output_on);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// A compound reply that is not what was asked for.
+BOOST_AUTO_TEST_SUITE(compound_replies_gone_wrong)
+
+namespace {
+
+// An E36312A whose compound answers come from `answer` (the line sent -> the reply line(s));
+// every other line, and compound lines `answer` declines (nullopt), go to the simulated one.
+struct OddE36312a {
+  OddE36312a() {
+    fake.reply = [this](const std::string& line) -> std::optional<std::string> {
+      if (line.find(';') != std::string::npos && answer) {
+        if (auto odd = answer(line)) return odd;
+      }
+      std::string reply = e36312a.execute(line);
+      if (reply.empty()) return std::nullopt;
+      reply.pop_back();
+      return reply;
+    };
+    start_fake(io, fake);
+    psu = std::make_unique<ScpiPowerSupply>(io.get_executor(), "127.0.0.1", fake.port, psu_options(true));
+    BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  }
+  asio::io_context io;
+  double physics_time_s = 100;
+  ob::fixtures::LabState lab{ob::fixtures::PhysicsParams{}, SupplyBench::topology(), [this] { return physics_time_s; }};
+  ob::fixtures::KeysightPsuServer e36312a{lab, 1};
+  FakeInstrument fake;
+  std::unique_ptr<ScpiPowerSupply> psu;
+  std::function<std::optional<std::string>(const std::string&)> answer;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(too_few_fields_is_a_protocol_fault_naming_the_instrument) {
+  OddE36312a bench;
+  int compound_lines = 0;
+  bench.answer = [&](const std::string&) -> std::optional<std::string> {
+    if (++compound_lines > 1) return std::nullopt;  // only the first one is short
+    bench.e36312a.execute(":NO:SUCH?");             // the instrument queued why: -113
+    return "+1.20000000E+01;+3.3E-01";
+  };
+  auto reading = run_until_ready(bench.io, bench.psu->measure(1));
+  BOOST_REQUIRE(!reading);
+  const auto& fault = reading.error();
+  BOOST_TEST((fault.kind == FaultKind::protocol), fault.message());
+  BOOST_TEST(fault.instrument == "psu-k");
+  BOOST_TEST(fault.message().starts_with("psu-k: "), fault.message());
+  BOOST_TEST(fault.detail.find("answered 2 field(s) where 6 were expected") != std::string::npos, fault.detail);
+  BOOST_TEST(fault.detail.find("'MEAS:VOLT? (@1);:MEAS:CURR? (@1);") != std::string::npos, fault.detail);
+  BOOST_TEST(fault.detail.find("'+1.20000000E+01;+3.3E-01'") != std::string::npos, fault.detail);
+  BOOST_TEST(fault.detail.find("error queue then held -113 \"Undefined header\"") != std::string::npos, fault.detail);
+  // The error queue was read there, so the next command is not blamed for it; the link was
+  // opened afresh and says why.
+  BOOST_TEST(bench.psu->reconnect_count() == 1u);
+  BOOST_TEST(bench.psu->last_reconnect_reason().find("answered 2 field(s)") != std::string::npos,
+             bench.psu->last_reconnect_reason());
+  require_ok(run_until_ready(bench.io, bench.psu->set_voltage(1, 5)));
+  auto again = run_until_ready(bench.io, bench.psu->measure(1));
+  BOOST_REQUIRE_MESSAGE(again, describe(again));
+  BOOST_TEST(!again->output_on);
+}
+
+BOOST_AUTO_TEST_CASE(too_many_fields_is_a_protocol_fault) {
+  OddE36312a bench;
+  bench.answer = [](const std::string&) -> std::optional<std::string> { return "1;2;3;4;5;6;7"; };
+  auto reading = run_until_ready(bench.io, bench.psu->measure(3));
+  BOOST_REQUIRE(!reading);
+  BOOST_TEST((reading.error().kind == FaultKind::protocol));
+  BOOST_TEST(reading.error().detail.find("answered 7 field(s) where 6 were expected") != std::string::npos,
+             reading.error().detail);
+}
+
+BOOST_AUTO_TEST_CASE(one_line_per_query_leaves_no_stray_line_behind) {
+  // An instrument that does not take compound queries the 488.2 way and answers each on a line of
+  // its own: the first line is a short reply; the five after it must not be read as answers later.
+  OddE36312a bench;
+  bool once = false;
+  bench.answer = [&](const std::string&) -> std::optional<std::string> {
+    if (std::exchange(once, true)) return std::nullopt;
+    return "+0.0E+00\n+0.0E+00\n0\n2\n0\n0";
+  };
+  auto reading = run_until_ready(bench.io, bench.psu->measure(2));
+  BOOST_REQUIRE(!reading);
+  BOOST_TEST((reading.error().kind == FaultKind::protocol));
+  BOOST_TEST(reading.error().detail.find("answered 1 field(s) where 6 were expected") != std::string::npos,
+             reading.error().detail);
+  require_ok(run_until_ready(bench.io, bench.psu->set_voltage(2, 7.5)));
+  auto again = run_until_ready(bench.io, bench.psu->measure(2));
+  BOOST_REQUIRE_MESSAGE(again, describe(again));
+  BOOST_TEST(!again->output_on);
+  auto set = run_until_ready(bench.io, bench.psu->raw_command("VOLT? (@2)"));
+  BOOST_REQUIRE(set);
+  BOOST_TEST(std::abs(std::stod(*set) - 7.5) < kVoltTolerance);
+}
+
+BOOST_AUTO_TEST_CASE(an_unparsable_field_names_its_query) {
+  OddE36312a bench;
+  bench.answer = [](const std::string&) -> std::optional<std::string> { return "+5.0E+00;garbage;1;2;0;0"; };
+  auto reading = run_until_ready(bench.io, bench.psu->measure(1));
+  BOOST_REQUIRE(!reading);
+  BOOST_TEST((reading.error().kind == FaultKind::protocol));
+  BOOST_TEST(reading.error().instrument == "psu-k");
+  BOOST_TEST(reading.error().detail.find("unparsable reply to 'MEAS:CURR? (@1)': 'garbage' (field 2 of 6") != std::string::npos,
+             reading.error().detail);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -62,6 +62,20 @@ def run(psu):
     check(float(psu.query("MEAS:CURR? (@1)")) == 0.0, "CH1 feeds no board: 0 A")
     check(psu.query("STAT:QUES:INST:ISUM1:COND?").strip() == "2", "ISUM1 -> CV")
 
+    # Compound queries in one program message (IEEE 488.2 7.4 / SCPI-99 6.2.4; Keysight's "Command
+    # separators": after `;` a leading `:` returns to the root, without it the header continues the
+    # previous one's path): ONE response message, its units `;`-separated (488.2 8.4.1), each
+    # keeping its own commas.
+    reply = psu.query("MEAS:VOLT? (@1);:MEAS:CURR? (@1);:OUTP? (@1,2);:VOLT:PROT:TRIP? (@1)").strip()
+    fields = reply.split(";")
+    check(len(fields) == 4 and close_to(float(fields[0]), 5.0, 1e-3) and float(fields[1]) == 0.0
+          and fields[2] == "1,0" and fields[3] == "0", f"compound query -> {reply}")
+    reply = psu.query("MEAS:VOLT? (@1);CURR? (@1)").strip()  # CURR? continues MEAS:
+    fields = reply.split(";")
+    check(len(fields) == 2 and close_to(float(fields[0]), 5.0, 1e-3) and float(fields[1]) == 0.0,
+          f"compound query in one subsystem -> {reply}")
+    check(psu.query("SYST:ERR?").strip() == '+0,"No error"', "the compound queries queued no error")
+
     # INST:NSEL and the plain forms act on the selected channel.
     psu.write(":INST:NSEL 2")
     check(psu.query(":INST:NSEL?").strip() == "2", ":INST:NSEL? -> 2")
