@@ -99,7 +99,9 @@ Connection Connection::open_read_only(const std::filesystem::path& path) {
 }
 
 Connection Connection::open_for_writing(const std::filesystem::path& path) {
-  Connection db(open_handle(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE), path);
+  // NOMUTEX: a writing connection is used by one thread at a time (the recorder's writer, a
+  // command's own thread), so SQLite's per-call connection mutex is only cost.
+  Connection db(open_handle(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX), path);
   // Check before changing anything, so a file we do not understand is left untouched.
   const FileIdentity identity = identify(db);
   if (identity.user_version > kSchemaVersion) throw_newer(db, identity.user_version);

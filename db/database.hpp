@@ -25,7 +25,8 @@ class Connection {
  public:
   // Read-only: fails with DbError if the file does not exist or has a newer schema than this build.
   static Connection open_read_only(const std::filesystem::path& path);
-  // Read-write: creates the file, enables WAL, runs forward migrations to kSchemaVersion.
+  // Read-write: creates the file, enables WAL, runs forward migrations to kSchemaVersion. Use it
+  // from one thread at a time (it is opened without SQLite's connection mutex).
   static Connection open_for_writing(const std::filesystem::path& path);
 
   Connection(Connection&& other) noexcept;

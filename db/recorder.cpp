@@ -131,6 +131,8 @@ struct Command {
 };
 
 constexpr int kCacheKib = 32 * 1024;  // the writer's page cache
+constexpr int kWalCheckpointPages = 16384;
+constexpr int kWriterNice = 10;  // the writer thread's nice value (0 is the process's own)  // 64 MiB of 4 KiB pages: the WAL grows to about this
 
 }  // namespace
 
@@ -147,6 +149,10 @@ class Recorder::Impl {
     // default cache and each commit re-reads and rewrites them; 32 MiB keeps them (a page cache,
     // filled only as far as the channels need it).
     db_.exec("PRAGMA cache_size = -" + std::to_string(kCacheKib));
+    // Those pages are rewritten in the WAL by every commit; a checkpoint copies each page's last
+    // version back into the database. Checkpointing every 1000 pages (SQLite's default) meant
+    // after every such commit; every kWalCheckpointPages copies a page once for several commits.
+    db_.exec("PRAGMA wal_autocheckpoint = " + std::to_string(kWalCheckpointPages));
     backfill_run_aggregates(db_);  // runs recorded before schema 4 (or before their aggregates)
     prepare();
     const std::size_t reserve = std::min(options_.batch_rows, kMaxReservedRows);
@@ -389,6 +395,16 @@ class Recorder::Impl {
   }
 
   bool write_samples(std::size_t from, std::size_t to) {
+    // In key order (run, channel, time): consecutive inserts land on the same leaf page, which
+    // is then hot, instead of one channel's page after another's. Stable, so that of two rows
+    // with one key the later still replaces the earlier. Only between two commands: a sample
+    // never moves before the command (a run row, say) it follows.
+    std::stable_sort(batch_samples_.begin() + static_cast<std::ptrdiff_t>(from),
+                     batch_samples_.begin() + static_cast<std::ptrdiff_t>(to), [](const SampleRow& a, const SampleRow& b) {
+                       if (a.run_id != b.run_id) return a.run_id < b.run_id;
+                       if (a.channel_id != b.channel_id) return a.channel_id < b.channel_id;
+                       return a.t_s < b.t_s;
+                     });
     for (std::size_t i = from; i < to; ++i) {
       const SampleRow& row = batch_samples_[i];
       try {

@@ -35,7 +35,7 @@ BOOST_AUTO_TEST_CASE(embedded_quick_campaign_end_to_end) {
 
   sqlite3* db = nullptr;
   BOOST_REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  BOOST_TEST(scalar(db, "PRAGMA user_version") == 4);
+  BOOST_TEST(scalar(db, "PRAGMA user_version") == 5);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM campaign_files") == 2);  // campaign + station, for resume
   BOOST_TEST(scalar(db, "SELECT count(*) FROM campaigns WHERE status = 'completed'") == 1);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM runs WHERE status = 'completed'") == 3);
