@@ -27,10 +27,7 @@ BoardParticipant::BoardParticipant(BenchContext& bench, BoardHandle& board, std:
     : Participant(bench), board_(board), index_(index) {}
 
 asio::awaitable<drivers::Status> BoardParticipant::configure() {
-  auto identity = co_await board_.driver->configure();
-  if (!identity) co_return std::unexpected(identity.error());
-  board_.identity = *identity;
-  co_return drivers::Status{};
+  co_return co_await identify(board_);
 }
 
 void BoardParticipant::register_device() {

@@ -32,10 +32,7 @@ ChamberParticipant::ChamberParticipant(BenchContext& bench, ChamberHandle& chamb
     : Participant(bench), chamber_(chamber), chamber_speed_(chamber_speed) {}
 
 asio::awaitable<drivers::Status> ChamberParticipant::configure() {
-  auto identity = co_await chamber_.driver->configure();
-  if (!identity) co_return std::unexpected(identity.error());
-  chamber_.identity = *identity;
-  co_return drivers::Status{};
+  co_return co_await identify(chamber_);
 }
 
 void ChamberParticipant::register_device() {

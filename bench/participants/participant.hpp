@@ -101,6 +101,15 @@ class Participant {
   BenchContext& bench_;
 };
 
+// Connects and identifies an instrument's driver, keeping its identity in its handle.
+template <class Handle>
+asio::awaitable<drivers::Status> identify(Handle& handle) {
+  auto identity = co_await handle.driver->configure();
+  if (!identity) co_return std::unexpected(identity.error());
+  handle.identity = *identity;
+  co_return drivers::Status{};
+}
+
 double unix_now_s();
 std::string fault_limit_reason(const DeviceState& device, const drivers::Fault& fault);
 

@@ -20,10 +20,7 @@ SensorParticipant::SensorParticipant(BenchContext& bench, SensorHubHandle& hub) 
 
 // A sensor the station names but the context lacks fails here, before anything is energised.
 asio::awaitable<drivers::Status> SensorParticipant::configure() {
-  auto identity = co_await hub_.driver->configure();
-  if (!identity) co_return std::unexpected(identity.error());
-  hub_.identity = *identity;
-  co_return drivers::Status{};
+  co_return co_await identify(hub_);
 }
 
 void SensorParticipant::register_device() {

@@ -28,10 +28,7 @@ SupplyParticipant::SupplyParticipant(BenchContext& bench, PsuHandle& supply, std
     : Participant(bench), supply_(supply), feeds_(std::move(feeds)) {}
 
 asio::awaitable<drivers::Status> SupplyParticipant::configure() {
-  auto identity = co_await supply_.driver->configure();
-  if (!identity) co_return std::unexpected(identity.error());
-  supply_.identity = *identity;
-  co_return drivers::Status{};
+  co_return co_await identify(supply_);
 }
 
 void SupplyParticipant::register_device() {
