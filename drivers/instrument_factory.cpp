@@ -110,9 +110,22 @@ std::unique_ptr<PowerSupply> make_power_supply(asio::any_io_executor executor, c
     return std::make_unique<ScpiPowerSupply>(std::move(serial), ScpiPsuOptions{std::move(model), {}});
   }
   check_shape(name, uri, {"model"});
+  // The raw socket's port belongs to the model family (Rigol 5555, Keysight/R&S/Siglent 5025):
+  // without one in the URI the model must say which family it is.
+  std::uint16_t port = 0;
+  if (uri.port) {
+    port = *uri.port;
+  } else if (const auto match = model.empty() ? std::nullopt : find_scpi_dialect(model)) {
+    port = match->dialect->tcp_port;
+  } else {
+    config_error(name, uri,
+                 model.empty() ? "no port, and no model to take its family's default from: add :PORT (Rigol 5555; "
+                                 "Keysight, R&S, Siglent 5025), model= or the station's model:"
+                               : "no port, and model '" + model + "' is none orbitbench knows (" +
+                                     supported_scpi_models() + "): add :PORT");
+  }
   ScpiPsuOptions psu{std::move(model), link_options(name, options, "\n")};
-  return std::make_unique<ScpiPowerSupply>(std::move(executor), uri.host, uri.port.value_or(kScpiDefaultPort),
-                                           std::move(psu));
+  return std::make_unique<ScpiPowerSupply>(std::move(executor), uri.host, port, std::move(psu));
 }
 
 std::unique_ptr<ThermalChamber> make_thermal_chamber(asio::any_io_executor executor, const std::string& name,

@@ -25,7 +25,6 @@
 
 namespace ob::drivers {
 
-constexpr std::uint16_t kScpiDefaultPort = 5025;
 constexpr std::uint16_t kEspecDefaultPort = 10001;
 
 struct InstrumentOptions {

@@ -84,6 +84,7 @@ class ScpiPowerSupply final : public PowerSupply {
   // Whether measure() and protection_status() batch their queries into one compound line.
   bool batches_queries() const;
   const std::string& name() const { return link_.instrument(); }
+  std::string endpoint() const { return link_.endpoint(); }  // "host:port", "/dev/ttyUSB0"
 
  private:
   asio::awaitable<Result<std::pair<Identity, ScpiMatch>>> identify();

@@ -8,6 +8,7 @@
 // A command template without {ch} acts on the selected channel: the driver sends
 // `select_channel` before it (when the family has one).
 #include <initializer_list>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,6 +95,9 @@ struct ScpiDialect {
   // a channel's readbacks in one line. Set only where the vendor's programming guide and a public
   // client both show it (drivers/README.md cites them); false = one query per line.
   bool compound_queries = false;
+  // The raw SCPI socket's TCP port: 5025 where the maker standardised on it (Keysight, R&S,
+  // Siglent); Rigol's instruments listen on 5555. A `scpi+tcp` URI without a port uses it.
+  std::uint16_t tcp_port = 5025;
 };
 
 // Every family orbitbench knows, in lookup order.

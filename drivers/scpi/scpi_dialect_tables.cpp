@@ -49,6 +49,8 @@ ScpiDialect rigol_dp800() {
       .current_decimals = 3,
       // Not batched: no DP800 source found shows compound queries (drivers/README.md).
       .compound_queries = false,
+      // Rigol listens on 5555, not 5025 (drivers/README.md, "Default ports").
+      .tcp_port = 5555,
   };
 }
 

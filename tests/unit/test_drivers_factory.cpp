@@ -10,6 +10,7 @@
 
 #include "drivers/common/run_until_ready.hpp"
 #include "drivers/instrument_factory.hpp"
+#include "drivers/psu/scpi_power_supply.hpp"
 
 using namespace ob::drivers;
 using namespace std::chrono_literals;
@@ -55,6 +56,28 @@ BOOST_AUTO_TEST_CASE(station_model_alone_also_works) {
   auto psu = make_power_supply(io.get_executor(), "psu-a", parse_uri("scpi+tcp://lab-psu"), options);
   BOOST_TEST(psu->channel_count() == 3);
   BOOST_TEST(psu->channel_spec(1).max_current_a == 5.0);
+}
+
+// The raw socket's default port is the model family's: Rigol 5555, Keysight (and R&S, Siglent)
+// 5025; a port in the URI wins; neither a port nor a model is refused, naming both defaults.
+BOOST_AUTO_TEST_CASE(scpi_tcp_default_port_is_the_model_familys) {
+  asio::io_context io;
+  auto endpoint = [&](const std::string& uri, const std::string& station_model = "") {
+    InstrumentOptions options;
+    options.model = station_model;
+    auto psu = make_power_supply(io.get_executor(), "psu-a", parse_uri(uri), options);
+    return dynamic_cast<ScpiPowerSupply&>(*psu).endpoint();
+  };
+  BOOST_TEST(endpoint("scpi+tcp://10.0.4.21?model=dp832") == "10.0.4.21:5555");
+  BOOST_TEST(endpoint("scpi+tcp://10.0.4.21", "DP832") == "10.0.4.21:5555");
+  BOOST_TEST(endpoint("scpi+tcp://10.0.4.22?model=e36312a") == "10.0.4.22:5025");
+  BOOST_TEST(endpoint("scpi+tcp://10.0.4.23", "NGP814") == "10.0.4.23:5025");
+  BOOST_TEST(endpoint("scpi+tcp://10.0.4.21:5025?model=dp832") == "10.0.4.21:5025");  // said: kept
+  BOOST_CHECK_EXCEPTION(make_power_supply(io.get_executor(), "psu-b", parse_uri("scpi+tcp://10.0.4.22"), {}),
+                        std::invalid_argument, [](const auto& e) {
+                          return message_contains(e, "psu-b") && message_contains(e, "no port") &&
+                                 message_contains(e, "Rigol 5555") && message_contains(e, "5025");
+                        });
 }
 
 BOOST_AUTO_TEST_CASE(unknown_scheme_names_instrument_and_supported_schemes) {
