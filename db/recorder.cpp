@@ -131,8 +131,7 @@ struct Command {
 };
 
 constexpr int kCacheKib = 32 * 1024;  // the writer's page cache
-constexpr int kWalCheckpointPages = 16384;
-constexpr int kWriterNice = 10;  // the writer thread's nice value (0 is the process's own)  // 64 MiB of 4 KiB pages: the WAL grows to about this
+constexpr int kWalCheckpointPages = 16384;  // the WAL grows to about this many pages
 
 }  // namespace
 

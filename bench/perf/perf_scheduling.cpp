@@ -147,7 +147,7 @@ class BareTimers {
 // kGridOffset of a period after the replay's grid for as many periods as the replay lasts.
 class BareTimersBeside {
   // Where this process is idle: the controller's 65 ticks wake at 0 and their exchanges end
-  // within a few ms; the Recorder commits 0.25 s after a tick's first sample, so at half a
+  // within a few ms; the Recorder commits 0.45 s after a tick's first sample, so at half a
   // period (a bare grid there saw 3–4 ms stalls in one run out of two; at 3/4, none).
   static constexpr double kGridOffset = 0.75;
 

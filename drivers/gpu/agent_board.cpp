@@ -22,6 +22,7 @@
 #include "drivers/gpu/agent.pb.h"
 #include "drivers/gpu/agent/agent_auth.hpp"
 #include "drivers/gpu/agent_frame.hpp"
+#include "drivers/transport/deadline.hpp"
 #include "ob/version.hpp"
 
 namespace ob::drivers {
@@ -244,7 +245,7 @@ class AgentGpuBoard final : public GpuBoard {
     auto endpoints = co_await resolver.async_resolve(host_, std::to_string(port_), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return fail(FaultKind::link_lost, name_, "cannot resolve " + host_ + ": " + ec.message());
     auto connecting = asio::async_connect(socket_, endpoints, asio::redirect_error(asio::use_awaitable, ec));
-    auto waiting = deadline.async_wait(asio::use_awaitable);
+    auto waiting = deadline.async_wait(kNoThrow);
     auto racing = std::move(connecting) || std::move(waiting);
     auto outcome = co_await std::move(racing);
     if (outcome.index() == 1) {
@@ -266,7 +267,7 @@ class AgentGpuBoard final : public GpuBoard {
     const std::string frame = agent::encode_frame(request.SerializeAsString());
     asio::steady_timer deadline(executor_, options_.timeout);
     auto transferring = transfer(frame);
-    auto waiting = deadline.async_wait(asio::use_awaitable);
+    auto waiting = deadline.async_wait(kNoThrow);
     auto racing = std::move(transferring) || std::move(waiting);
     auto outcome = co_await std::move(racing);
     if (outcome.index() == 1) {

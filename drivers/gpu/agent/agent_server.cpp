@@ -18,6 +18,7 @@
 #include <asio/write.hpp>
 
 #include "drivers/gpu/agent_frame.hpp"
+#include "drivers/transport/deadline.hpp"
 
 namespace ob::drivers::agent {
 namespace {
@@ -123,7 +124,7 @@ asio::awaitable<void> AgentServer::serve(tcp::socket& socket, ReplyHook hook) {
     const bool authenticated = connection.stage == AgentConnection::Stage::authenticated;
     deadline.expires_after(authenticated ? service_.options().read_timeout : service_.options().handshake_timeout);
     auto reading = read_frame(socket);
-    auto waiting = deadline.async_wait(asio::use_awaitable);
+    auto waiting = deadline.async_wait(kNoThrow);
     auto racing = std::move(reading) || std::move(waiting);
     auto outcome = co_await std::move(racing);
     if (!*alive || stopping_) co_return;
