@@ -28,6 +28,8 @@ def main():
                                write_termination="\n", timeout=IO_TIMEOUT_MS)
         try:
             run(psu)
+            run_pymeasure_command_set(psu)
+            run_sigrok_e36300_command_set(psu)
         finally:
             psu.close()
             rm.close()
@@ -110,6 +112,54 @@ def run(psu):
     check(esr & 32 and esr & 16, f"*ESR? shows command and execution errors: {esr}")
     psu.write("*RST")
     check(psu.query("OUTP? (@1:3)").strip() == "0,0,0", "*RST switches every output off")
+
+
+def run_pymeasure_command_set(psu):
+    """The strings PyMeasure's KeysightE36312A driver sends (pymeasure/instruments/keysight/
+    keysightE36312A.py: `VOLT %g, (@ch)`, `CURR %g, (@ch)`, `OUTPut %d, (@ch)`, `OUTPut? (@ch)`,
+    `MEASure:VOLTage? (@ch)`, `MEAS:CURRent? (@ch)`), replayed through PyVISA (PyMeasure is not in
+    Debian 12)."""
+    psu.write("*RST;*CLS")
+    psu.write("VOLT %g, (@%d)" % (3.3, 1))
+    psu.write("CURR %g, (@%d)" % (0.25, 1))
+    check(close_to(float(psu.query("VOLT? (@1)")), 3.3), "voltage_setpoint 3.3 V on ch 1")
+    check(close_to(float(psu.query("CURR? (@1)")), 0.25), "current_limit 0.25 A on ch 1")
+    psu.write("OUTPut %d, (@%d)" % (1, 1))
+    check(psu.query("OUTPut? (@1)").strip() == "1", "output_enabled reads 1")
+    check(close_to(float(psu.query("MEASure:VOLTage? (@1)")), 3.3, 1e-3), "voltage measured 3.3 V")
+    check(float(psu.query("MEAS:CURRent? (@1)")) >= 0, "current measured")
+    psu.write("OUTPut %d, (@%d)" % (0, 1))
+    check(psu.query("OUTPut? (@1)").strip() == "0", "output_enabled reads 0")
+    check(psu.query("SYST:ERR?").strip() == '+0,"No error"', "PyMeasure's command set queued no error")
+
+
+def run_sigrok_e36300_command_set(psu):
+    """The strings libsigrok's scpi-pps driver sends to an E36300A-series supply (its
+    keysight_e36300a_cmd table in src/hardware/scpi-pps/profiles.c, after 0.5.2: Debian 12's
+    sigrok-cli predates that profile, so its strings are replayed here): remote, channel select,
+    then plain headers on the selected channel, and ISUM<n> for regulation."""
+    psu.write("*RST;*CLS")
+    psu.write("SYST:REM")
+    psu.write(":INST:NSEL 2")
+    psu.write(":SOUR:VOLT %.6f" % 4.2)
+    psu.write(":SOUR:CURR %.6f" % 0.5)
+    check(close_to(float(psu.query(":SOUR:VOLT?")), 4.2), ":SOUR:VOLT? on the selected channel")
+    check(close_to(float(psu.query("VOLT? (@2)")), 4.2), "…which is channel 2")
+    check(close_to(float(psu.query(":SOUR:CURR?")), 0.5), ":SOUR:CURR?")
+    psu.write(":VOLT:PROT %.6f" % 10.0)
+    check(close_to(float(psu.query(":VOLT:PROT?")), 10.0), ":VOLT:PROT?")
+    psu.write(":CURR:PROT:STAT 1")
+    check(psu.query(":CURR:PROT:STAT?").strip() == "1", ":CURR:PROT:STAT?")
+    psu.write("OUTP:STAT ON")
+    check(psu.query("OUTP:STAT?").strip() == "1", "OUTP:STAT? -> 1")
+    check(close_to(float(psu.query(":MEAS:VOLT?")), 4.2, 1e-3), ":MEAS:VOLT? on the selected channel")
+    check(float(psu.query(":MEAS:CURR?")) >= 0, ":MEAS:CURR?")
+    check(psu.query(":CURR:PROT:TRIP?").strip() == "0" and psu.query(":VOLT:PROT:TRIP?").strip() == "0",
+          "no protection tripped")
+    check(psu.query(":STAT:QUES:INST:ISUM2:COND?").strip() in ("1", "2"), "ISUM2 reads CC or CV")
+    psu.write("OUTP:STAT OFF")
+    psu.write("SYST:LOC")
+    check(psu.query("SYST:ERR?").strip() == '+0,"No error"', "libsigrok's E36300 command set queued no error")
 
 
 if __name__ == "__main__":

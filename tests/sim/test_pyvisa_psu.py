@@ -28,6 +28,7 @@ def main():
         try:
             run(psu)
             run_protection(psu, lab)
+            run_qcodes_command_set(psu)
         finally:
             psu.close()
             rm.close()
@@ -103,6 +104,42 @@ def run_protection(psu, lab):
     psu.write(":OUTP:OCP:CLEAR CH1")
     check(psu.query(":OUTP:OCP:QUES? CH1").strip() == "NO", ":OUTP:OCP:CLEAR CH1 clears the trip")
     psu.write(":OUTP CH1,OFF")
+
+
+def run_qcodes_command_set(psu):
+    """The command strings QCoDeS's Rigol DP8xx driver sends (qcodes/instrument_drivers/rigol/
+    private/DP8xx.py, RigolDP8xxChannel): every parameter prefixed with `:INSTrument:NSELect n;`
+    and a blank, long forms throughout, and the SOURce-level protection commands
+    (`:VOLTage:PROTection:LEVel`, `:CURRent:PROTection:STATe`) that the DP800 guide lists beside
+    :OUTPut:OVP/OCP. QCoDeS itself is not in Debian; its strings are replayed here through PyVISA."""
+    psu.write("*RST;*CLS")
+    options = [o for o in psu.query("*OPT?").strip().split(",") if o != "0"]
+    check("DP8-ACCURACY" not in options, f"*OPT? parses as QCoDeS reads it: {options}")
+    select = ":INSTrument:NSELect 2;"
+    psu.write(f"{select} :SOURce:VOLTage:LEVel:IMMediate:AMPLitude 4.5")
+    check(close_to(float(psu.query(f"{select} :SOURce:VOLTage:LEVel:IMMediate:AMPLitude?")), 4.5), "set_voltage 4.5 V on ch2")
+    check(close_to(float(psu.query(":SOUR2:VOLT?")), 4.5), "…on CH2 itself")
+    psu.write(f"{select} :SOURce:CURRent:LEVel:IMMediate:AMPLitude 0.75")
+    check(close_to(float(psu.query(f"{select} :SOURce:CURRent:LEVel:IMMediate:AMPLitude?")), 0.75), "set_current 0.75 A")
+    psu.write(f"{select} :VOLTage:PROTection:LEVel 6.5")
+    check(close_to(float(psu.query(f"{select} :VOLTage:PROTection:LEVel?")), 6.5), "ovp_value 6.5 V")
+    check(close_to(float(psu.query(":OUTP:OVP:VAL? CH2")), 6.5), "…the same setting as :OUTP:OVP:VAL")
+    psu.write(f"{select} :VOLTage:PROTection:STATe ON")
+    check(psu.query(f"{select} :VOLTage:PROTection:STATe?").strip() == "ON", "ovp_state ON")
+    check(psu.query(":OUTP:OVP? CH2").strip() == "ON", "…the same setting as :OUTP:OVP")
+    psu.write(f"{select} :CURRent:PROTection:LEVel 1.5")
+    check(close_to(float(psu.query(f"{select} :CURRent:PROTection:LEVel?")), 1.5), "ocp_value 1.5 A")
+    psu.write(f"{select} :CURRent:PROTection:STATe ON")
+    check(psu.query(f"{select} :CURRent:PROTection:STATe?").strip() == "ON", "ocp_state ON")
+    check(psu.query(":OUTP:OCP? CH2").strip() == "ON", "…the same setting as :OUTP:OCP")
+    psu.write(f"{select} :OUTPut:STATe ON")
+    check(psu.query(f"{select} :OUTPut:STATe?").strip() == "ON", "state ON")
+    check(psu.query(f"{select} :OUTPut:MODE?").strip() in ("CV", "CC", "UR"), "mode is CV, CC or UR")
+    check(close_to(float(psu.query(f"{select} :MEASure:VOLTage:DC?")), 4.5, 1e-3), "voltage 4.5 V measured")
+    check(float(psu.query(f"{select} :MEASure:CURRent:DC?")) >= 0, "current measured")
+    check(float(psu.query(f"{select} :MEASure:POWer?")) >= 0, "power measured (:MEASure:POWer?)")
+    psu.write(f"{select} :OUTPut:STATe OFF")
+    check(psu.query("SYST:ERR?").strip() == '+0,"No error"', "QCoDeS's command set queued no error")
 
 
 if __name__ == "__main__":
