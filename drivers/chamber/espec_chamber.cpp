@@ -17,6 +17,8 @@ constexpr int kSetpointDecimals = 1;  // the controller's resolution
 constexpr std::size_t kTempFields = 4;
 constexpr std::size_t kMonFieldsWithHumidity = 4;
 constexpr std::size_t kMonFieldsWithoutHumidity = 3;
+constexpr std::size_t kTypeFieldsWithHumidity = 4;
+constexpr std::size_t kTypeFieldsWithoutHumidity = 3;
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
@@ -36,6 +38,27 @@ std::optional<EspecTempReply> parse_espec_temp(std::string_view reply) {
     values.push_back(*value);
   }
   return EspecTempReply{values[0], values[1], values[2], values[3]};
+}
+
+std::optional<EspecTypeReply> parse_espec_type(std::string_view reply) {
+  auto fields = split_fields(trim(reply), ',');
+  if (fields.size() != kTypeFieldsWithHumidity && fields.size() != kTypeFieldsWithoutHumidity) return std::nullopt;
+  for (auto field : fields) {
+    if (trim(field).empty()) return std::nullopt;
+  }
+  auto temp_max_c = parse_number(fields.back());
+  if (!temp_max_c) return std::nullopt;
+  EspecTypeReply type;
+  type.drybulb = std::string(trim(fields.front()));
+  if (fields.size() == kTypeFieldsWithHumidity) type.wetbulb = std::string(trim(fields[1]));
+  type.controller = std::string(trim(fields[fields.size() - 2]));
+  type.temp_max_c = *temp_max_c;
+  return type;
+}
+
+std::string espec_model_from_rom(std::string_view reply) {
+  const std::string_view text = trim(reply);
+  return std::string(text.substr(0, text.find(' ')));
 }
 
 std::optional<ChamberReading> parse_espec_mon(std::string_view reply) {
@@ -117,8 +140,21 @@ asio::awaitable<Result<Identity>> EspecChamber::configure() {
   if (!temp) co_return std::unexpected(std::move(temp.error()));
   auto limits = parse_espec_temp(*temp);
   if (!limits) co_return fail(FaultKind::protocol, name(), "unparsable reply to 'TEMP?': " + quoted(*temp));
+  auto chamber_type = parse_espec_type(*type);
+  if (!chamber_type) {
+    co_return fail(FaultKind::protocol, name(),
+                   "unparsable reply to 'TYPE?' (expected drybulb[,wetbulb],controller,tempmax): " + quoted(*type));
+  }
+  const std::string model = espec_model_from_rom(*firmware);
+  if (model.empty()) co_return fail(FaultKind::protocol, name(), "empty reply to 'ROM?'");
 
-  const ChamberSpec chamber{limits->low_limit_c, limits->high_limit_c};
+  // The controller's limits, within what the chamber is built for (TYPE?'s tempmax).
+  const ChamberSpec chamber{limits->low_limit_c, std::min(limits->high_limit_c, chamber_type->temp_max_c)};
+  if (chamber.min_temp_c > chamber.max_temp_c) {
+    co_return fail(FaultKind::protocol, name(),
+                   "the controller's low limit " + format_fixed(chamber.min_temp_c, kSetpointDecimals) +
+                       " °C is above the chamber's maximum " + format_fixed(chamber.max_temp_c, kSetpointDecimals) + " °C");
+  }
   ChamberSpec spec = chamber;
   if (station_min_c_) spec.min_temp_c = std::max(spec.min_temp_c, *station_min_c_);
   if (station_max_c_) spec.max_temp_c = std::min(spec.max_temp_c, *station_max_c_);
@@ -131,8 +167,7 @@ asio::awaitable<Result<Identity>> EspecChamber::configure() {
 
   Identity identity;
   identity.vendor = "ESPEC";
-  auto type_fields = split_fields(*type, ',');
-  identity.model = std::string(type_fields.front());
+  identity.model = model;
   identity.firmware = std::string(trim(*firmware));
   co_return identity;
 }

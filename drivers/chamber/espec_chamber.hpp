@@ -75,6 +75,19 @@ struct EspecTempReply {
 };
 std::optional<EspecTempReply> parse_espec_temp(std::string_view reply);
 std::optional<ChamberReading> parse_espec_mon(std::string_view reply);  // setpoint_c left 0
+// TYPE?: "drybulb[,wetbulb],controller,tempmax" (Espec's ChamberConnectLibrary, P300.read_type:
+// the sensor types, the controller and the chamber's maximum temperature), e.g. "T,P300,150" or
+// "T,S,P300,150" on a humidity chamber.
+struct EspecTypeReply {
+  std::string drybulb;
+  std::optional<std::string> wetbulb;
+  std::string controller;
+  double temp_max_c = 0;
+};
+std::optional<EspecTypeReply> parse_espec_type(std::string_view reply);
+// ROM?: the controller's ROM version ("P300 Ver 1.06"); its first word names the controller
+// model (ChamberConnectLibrary's Espec.process_controller tells P300 from SCP-220 by it).
+std::string espec_model_from_rom(std::string_view reply);
 // ALARM?: "0", or the number of alarms followed by their codes ("1,3"; "2,3,17").
 struct EspecAlarmReply {
   int count = 0;

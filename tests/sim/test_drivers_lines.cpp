@@ -165,8 +165,8 @@ BOOST_AUTO_TEST_CASE(missing_device_is_link_lost) {
 BOOST_AUTO_TEST_CASE(espec_rs485_address_prefix_and_alarms) {
   serve([this](const std::string& line) -> std::optional<std::string> {
     received.push_back(line);
-    if (line == "1,ROM?") return "P-300 Ver 1.00";
-    if (line == "1,TYPE?") return "SCP-220,S,-40,150";
+    if (line == "1,ROM?") return "SCP220 Ver 2.01";
+    if (line == "1,TYPE?") return "T,S,SCP220,100";  // drybulb,wetbulb,controller,tempmax
     if (line == "1,TEMP?") return "23.0,25.0,150.0,-40.0";
     if (line == "1,MON?") return "23.0,100,CONSTANT,2";
     if (line == "1,ALARM?") return "2,7,12";
@@ -177,7 +177,9 @@ BOOST_AUTO_TEST_CASE(espec_rs485_address_prefix_and_alarms) {
                                       fast_options());
   auto identity = run_until_ready(io, chamber->configure());
   BOOST_REQUIRE_MESSAGE(identity, describe(identity));
-  BOOST_TEST(identity->model == "SCP-220");
+  BOOST_TEST(identity->model == "SCP220");  // from ROM?, not TYPE?'s first field (the sensor)
+  BOOST_TEST(identity->firmware == "SCP220 Ver 2.01");
+  BOOST_TEST(chamber->spec().max_temp_c == 100.0);  // TYPE?'s tempmax caps TEMP?'s 150 °C limit
   auto reading = run_until_ready(io, chamber->read());
   BOOST_REQUIRE_MESSAGE(reading, describe(reading));
   BOOST_TEST(reading->alarm_count == 2);

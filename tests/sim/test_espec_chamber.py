@@ -68,7 +68,9 @@ def run(chamber):
     rom = chamber.command("ROM?")
     check(len(rom) > 0 and not rom.startswith("NA:"), f"ROM? -> {rom}")
     kind = chamber.command("TYPE?")
-    check(kind.split(",")[0].startswith("SCP"), f"TYPE? -> {kind}")
+    fields = kind.split(",")  # drybulb[,wetbulb],controller,tempmax (ChamberConnectLibrary's read_type)
+    check(len(fields) in (3, 4) and fields[-2] == "P300" and float(fields[-1]) >= 100, f"TYPE? -> {kind}")
+    check(rom.startswith("P3"), f"ROM? names a P300 as ChamberConnectLibrary tells it: {rom}")
     check(chamber.command("ALARM?") == "0", "ALARM? -> 0")
 
     pv, sp, high, low = temp_fields(chamber)

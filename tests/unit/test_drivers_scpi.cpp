@@ -203,6 +203,26 @@ BOOST_AUTO_TEST_CASE(output_state) {
   BOOST_TEST(!parse_on_off("CV"));
 }
 
+BOOST_AUTO_TEST_CASE(espec_type_and_rom) {
+  auto dry = parse_espec_type("T,P300,150\r\n");
+  BOOST_REQUIRE(dry);
+  BOOST_TEST(dry->drybulb == "T");
+  BOOST_TEST(!dry->wetbulb);
+  BOOST_TEST(dry->controller == "P300");
+  BOOST_TEST(dry->temp_max_c == 150.0);
+  auto humid = parse_espec_type("T,S,SCP220,100");
+  BOOST_REQUIRE(humid);
+  BOOST_TEST(*humid->wetbulb == "S");
+  BOOST_TEST(humid->controller == "SCP220");
+  BOOST_TEST(humid->temp_max_c == 100.0);
+  BOOST_TEST(!parse_espec_type("SCP-220,ETH,SIM"));  // no tempmax
+  BOOST_TEST(!parse_espec_type("T,,150"));
+  BOOST_TEST(!parse_espec_type("150"));
+  BOOST_TEST(!parse_espec_type("NA:CMD ERR"));
+  BOOST_TEST(espec_model_from_rom("P300 Ver 1.06\r\n") == "P300");
+  BOOST_TEST(espec_model_from_rom("  ") == "");
+}
+
 BOOST_AUTO_TEST_CASE(espec_temp_and_mon) {
   auto temp = parse_espec_temp("26.4,0.0,140.0,-50.0\r\n");
   BOOST_REQUIRE(temp);

@@ -19,7 +19,7 @@ BOOST_FIXTURE_TEST_SUITE(espec_chamber, EspecFixture)
 
 BOOST_AUTO_TEST_CASE(identifies_itself) {
   BOOST_TEST(chamber.execute("ROM?") == "P300 Ver 1.06 SIM\r\n");
-  BOOST_TEST(chamber.execute("TYPE?\r\n") == "SCP-220,ETH,SIM\r\n");
+  BOOST_TEST(chamber.execute("TYPE?\r\n") == "T,P300,150\r\n");  // drybulb,controller,tempmax
   BOOST_TEST(chamber.execute("ALARM?") == "0\r\n");
   BOOST_TEST(chamber.execute("") == "");
 }
