@@ -127,7 +127,7 @@ int run_lab(LabArgs& args) {
 Action add_lab_command(CLI::App& app) {
   auto args = std::make_shared<LabArgs>();
   auto* cmd = app.add_subcommand(
-      "lab", "Serve the simulated lab (DP832, E36312A, Espec P-300, Watlow F4T, GPU agent) until interrupted");
+      "lab", "Serve the simulated lab (DP832, E36312A, N5767A, Espec P-300, Watlow F4T, GPU agent, iiod) until interrupted");
   cmd->add_option("--config", args->config_path, "Lab file: instruments, ports, board feeds, faults")
       ->check(CLI::ExistingFile);
   cmd->add_option("--base-port", args->base_port, "Instruments listen on N, N+1, … (default: ephemeral ports)")

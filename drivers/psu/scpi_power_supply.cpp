@@ -304,7 +304,7 @@ asio::awaitable<Result<PsuReading>> ScpiPowerSupply::measure(int channel) {
   }
   for (auto* field : {&reading.ovp_tripped, &reading.ocp_tripped}) {
     if (field == &reading.ovp_tripped ? !with_ovp : !with_ocp) continue;
-    auto flag = parse_flag(replies[next]);
+    auto flag = decode_trip(commands, field == &reading.ovp_tripped, channel, replies[next]);
     if (!flag) co_return bad_reply(next);
     *field = *flag;
     ++next;
@@ -432,7 +432,7 @@ asio::awaitable<Result<PsuProtectionStatus>> ScpiPowerSupply::protection_status(
   for (auto* field : {&status.ovp_tripped, &status.ocp_tripped}) {
     const auto& tmpl = field == &status.ovp_tripped ? c.query_ovp_tripped : c.query_ocp_tripped;
     if (tmpl.empty()) continue;
-    auto flag = parse_flag(batch->replies[next]);
+    auto flag = decode_trip(c, field == &status.ovp_tripped, channel, batch->replies[next]);
     if (!flag) co_return std::unexpected(unparsable(*batch, next));
     *field = *flag;
     ++next;

@@ -188,6 +188,14 @@ std::optional<PsuRegulation> decode_regulation(const ScpiCommands& commands, int
   return PsuRegulation::unknown;  // neither: typically an output that is off
 }
 
+std::optional<bool> decode_trip(const ScpiCommands& commands, bool over_voltage, int channel, std::string_view reply) {
+  const int bit = over_voltage ? commands.ovp_trip_bit : commands.ocp_trip_bit;
+  if (bit < 0) return parse_flag(reply);
+  auto word = parse_status_word(reply);
+  if (!word) return std::nullopt;
+  return bit_set(*word, bit + commands.status_bit_stride * (channel - 1));
+}
+
 PsuCapabilities scpi_capabilities(const ScpiCommands& c) {
   PsuCapabilities caps;
   caps.regulation = !c.query_regulation.empty();

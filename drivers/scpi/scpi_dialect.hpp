@@ -74,6 +74,11 @@ struct ScpiCommands {
   std::string ocp_off{};
   std::string query_ocp_tripped{};
   std::string clear_ocp{};
+  // A trip query that answers a status word (Keysight N5700/N8900 STAT:QUES:COND?): the
+  // protection has tripped when this bit (shifted by status_bit_stride per channel) is set.
+  // -1: the reply is a flag (YES/NO, ON/OFF, 1/0).
+  int ovp_trip_bit = -1;
+  int ocp_trip_bit = -1;
 
   // Output watchdog (Keysight OUTP:PROT:WDOG): outputs off after {s} seconds without a command.
   std::string watchdog_on{};
@@ -152,6 +157,8 @@ std::optional<unsigned long> parse_status_word(std::string_view reply);
 // The dialect's reading of a query_output / query_regulation reply for `channel`.
 std::optional<bool> decode_output_state(const ScpiCommands& commands, int channel, std::string_view reply);
 std::optional<PsuRegulation> decode_regulation(const ScpiCommands& commands, int channel, std::string_view reply);
+// The dialect's reading of a query_ovp_tripped / query_ocp_tripped reply for `channel`.
+std::optional<bool> decode_trip(const ScpiCommands& commands, bool over_voltage, int channel, std::string_view reply);
 
 // What the dialect's templates allow (PowerSupply::capabilities()).
 PsuCapabilities scpi_capabilities(const ScpiCommands& commands);

@@ -108,6 +108,65 @@ ScpiDialect keysight_e36300() {
   };
 }
 
+// Keysight (Agilent) N5700: single-output 750 W / 1500 W system supplies, the kind that feeds a
+// GPU board at real power (12.5 V x 120 A, 60 V x 25 A). N5700 User's Guide ("Output commands",
+// "Status Commands") and libsigrok's scpi-pps N5700A profile (agilent_n5700a_cmd): VOLT / CURR /
+// OUTP, MEAS:VOLT? / MEAS:CURR?, VOLT:PROT[:LEV] (OVP, a hardware circuit that is always armed),
+// CURR:PROT:STAT (OCP: the output trips off when it would go into constant current, at the
+// current setting), OUTP:PROT:CLE. Trips and regulation come from the status registers:
+// STAT:QUES:COND? bit 0 OV, bit 1 OC; STAT:OPER:COND? bit 8 CV, bit 10 CC. Ratings from the
+// data sheet (the N5763A's and N5767A's also in libsigrok's profiles).
+ScpiDialect keysight_n5700() {
+  const auto model = [](const char* name, double volts, double amps) {
+    return ScpiModel{name, name, {{volts, amps, 1500}}};
+  };
+  return ScpiDialect{
+      .family = "Keysight N5700",
+      .models =
+          {
+              model("N5761A", 6, 180), model("N5762A", 8, 165), model("N5763A", 12.5, 120),
+              model("N5764A", 20, 76), model("N5765A", 30, 50), model("N5766A", 40, 38),
+              model("N5767A", 60, 25), model("N5768A", 80, 19), model("N5769A", 100, 15),
+              model("N5770A", 150, 10), model("N5771A", 300, 5), model("N5772A", 600, 2.6),
+          },
+      .commands =
+          {
+              .select_channel = "",
+              .set_voltage = ":SOUR:VOLT {v}",
+              .set_current = ":SOUR:CURR {a}",
+              .output_on = ":OUTP ON",
+              .output_off = ":OUTP OFF",
+              .query_output = ":OUTP?",  // 1 | 0
+              .measure_voltage = ":MEAS:VOLT?",
+              .measure_current = ":MEAS:CURR?",
+              .measure_power = "",
+              .error_query = "SYST:ERR?",
+              .query_regulation = "STAT:OPER:COND?",
+              .regulation_reply = RegulationReply::status_bits,
+              .cc_bit = 10,
+              .cv_bit = 8,
+              .status_bit_stride = 0,
+              .set_ovp_level = ":VOLT:PROT:LEV {v}",
+              .ovp_on = "",
+              .ovp_off = "",
+              .query_ovp_tripped = "STAT:QUES:COND?",
+              .clear_ovp = "OUTP:PROT:CLE",
+              .set_ocp_level = "",
+              .ocp_on = ":CURR:PROT:STAT ON",
+              .ocp_off = ":CURR:PROT:STAT OFF",
+              .query_ocp_tripped = "STAT:QUES:COND?",
+              .clear_ocp = "",  // OUTP:PROT:CLE clears both
+              .ovp_trip_bit = 0,
+              .ocp_trip_bit = 1,
+              // No output watchdog on the N5700.
+          },
+      .voltage_decimals = 3,
+      .current_decimals = 3,
+      .compound_queries = false,  // not shown by the guide's examples nor libsigrok
+      .tcp_port = 5025,
+  };
+}
+
 // R&S NGP800 and NGE100 share the command set: INST:NSEL selects, OUTP:SEL arms the selected
 // channel, OUTP:GEN is the master switch; booleans are answered 1/0. OCP is the electronic
 // fuse: it trips at the current limit (no level). Every command acts on the selected channel.
@@ -225,7 +284,7 @@ ScpiDialect siglent_spd3303x() {
 }  // namespace
 
 const std::vector<ScpiDialect>& scpi_dialects() {
-  static const std::vector<ScpiDialect> dialects{rigol_dp800(), keysight_e36300(), rohde_schwarz_ngp800(),
+  static const std::vector<ScpiDialect> dialects{rigol_dp800(), keysight_e36300(), keysight_n5700(), rohde_schwarz_ngp800(),
                                                  rohde_schwarz_nge100(), siglent_spd3303x()};
   return dialects;
 }

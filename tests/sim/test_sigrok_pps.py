@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The simulated DP832 seen by sigrok-cli (Debian `sigrok-cli`, libsigrok's scpi-pps driver) over
+"""The simulated DP832 and N5767A seen by sigrok-cli (Debian `sigrok-cli`, libsigrok's scpi-pps driver) over
 a raw TCP socket, as a lab engineer would drive a real Rigol DP832:
 
   sigrok-cli -d scpi-pps:conn=tcp-raw/HOST/PORT --scan
@@ -13,13 +13,18 @@ instrument (SYST:BEEP:STAT OFF … ON), selects channels with :INST:NSEL and rea
 unanswered makes sigrok-cli wait forever. Each invocation runs under a deadline, and afterwards
 the instrument's own error queue must be empty: every command sigrok sent was understood.
 
-Usage: test_sigrok_dp832.py <path to orbitbench>. Exit 0 pass, 1 fail, 77 skip (sigrok-cli
+The N5767A (Keysight/Agilent N5700, the high-power family) through libsigrok's N5700A profile:
+scan, -g 1 --config voltage_target/ovp_threshold/enabled --set, --get, --samples (SYST:COMM:RLST
+REM|LOC, :SOUR:VOLT, :VOLT:PROT, :OUTP ON, :OUTP:STAT?, :MEAS:VOLT?, MEAS:CURR?).
+
+Usage: test_sigrok_pps.py <path to orbitbench>. Exit 0 pass, 1 fail, 77 skip (sigrok-cli
 missing). ORBITBENCH_SIGROK_CLI names another sigrok-cli binary."""
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sim_lab_client import Lab, check, close_to, failures, skip  # noqa: E402
@@ -69,7 +74,7 @@ def text(out):
 
 def main():
     if len(sys.argv) < 2:
-        skip("usage: test_sigrok_dp832.py <orbitbench>")
+        skip("usage: test_sigrok_pps.py <orbitbench>")
     cli = os.environ.get("ORBITBENCH_SIGROK_CLI") or shutil.which("sigrok-cli")
     if not cli:
         skip("sigrok-cli (Debian sigrok-cli) is not installed")
@@ -85,6 +90,21 @@ def main():
             scpi.close()
     finally:
         lab.close()
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lab") as lab_file:
+        lab_file.write("instrument psu-hp n5767a\ninstrument chamber espec-p300\ninstrument agent agent\n"
+                       "board psu-hp:1 chamber\n")
+        lab_file.flush()
+        lab = Lab(sys.argv[1], "--config", lab_file.name)
+        try:
+            host, port = lab.endpoint("psu-hp")
+            scpi = Scpi((host, port))
+            try:
+                run_n5767a(cli, f"tcp-raw/{host}/{port}", scpi)
+            finally:
+                scpi.close()
+        finally:
+            lab.close()
     if failures:
         print(f"{len(failures)} check(s) failed")
         return 1
@@ -147,6 +167,26 @@ def run(cli, conn, scpi):
     volts = [float(line.split()[1]) for line in lines if line.startswith("V1:")]
     check(bool(volts) and all(close_to(v, 5.0, 0.01) for v in volts), f"V1 reads CH1's 5 V: {volts}")
     no_errors(scpi, "--samples 2")
+
+
+def run_n5767a(cli, conn, scpi):
+    code, out = sigrok(cli, conn, "--scan")
+    check(code == 0 and "Agilent N5767A" in out and "V1 I1" in out, f"--scan finds the N5767A: {out.strip()}")
+    code, out = sigrok(cli, conn, "-g", "1", "--config", "voltage_target=48", "--set")
+    check(code == 0 and close_to(float(scpi.query(":SOUR:VOLT?")), 48.0, 1e-9), "voltage_target=48 on the N5767A")
+    code, out = sigrok(cli, conn, "-g", "1", "--get", "voltage_target")
+    check(code == 0 and out.strip() and close_to(float(out.split()[0]), 48.0, 1e-6), f"--get voltage_target: {out.strip()}")
+    code, out = sigrok(cli, conn, "-g", "1", "--config", "ovp_threshold=52", "--set")
+    check(code == 0 and close_to(float(scpi.query(":VOLT:PROT?")), 52.0, 1e-9), "ovp_threshold=52 (:VOLT:PROT)")
+    code, out = sigrok(cli, conn, "-g", "1", "--config", "enabled=true", "--set")
+    check(code == 0 and scpi.query(":OUTP?") == "1", "enabled=true switches the output on")
+    code, out = sigrok(cli, conn, "-g", "1", "--get", "enabled")
+    check(code == 0 and text(out) == "true", f"--get enabled (:OUTP:STAT?): {out.strip()}")
+    code, out = sigrok(cli, conn, "--samples", "2")
+    volts = [float(line.split()[1]) for line in out.splitlines() if line.startswith("V1:")]
+    check(code == 0 and len(volts) == 2 and all(close_to(v, 48.0, 0.05) for v in volts), f"--samples 2: V1 {volts}")
+    check(scpi.query("STAT:OPER:COND?") == str(1 << 8), "STAT:OPER:COND? reads CV (bit 8)")
+    no_errors(scpi, "sigrok's N5700A command set")
 
 
 if __name__ == "__main__":
