@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "bench/config/config_error.hpp"
+#include "bench/readback_fed_supply.hpp"
 #include "drivers/common/uri.hpp"
 #include "drivers/gpu/agent_board.hpp"
 #include "drivers/instrument_factory.hpp"
@@ -48,6 +53,10 @@ std::vector<fixtures::SimInstrumentSpec> simulated_instruments(const StationConf
   return instruments;
 }
 
+// A dry run's simulated board on a real supply is fed from that supply's readback through a
+// simulated supply of its own, named after the board (fixtures: `feed <supply> 1 <volts> on|off`).
+std::string dry_run_feed_name(const DutConfig& dut) { return "dry-run-" + dut.name; }
+
 std::chrono::milliseconds to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long>(seconds * 1000.0));
 }
@@ -61,12 +70,19 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
     options.boards = static_cast<int>(station.duts.size());
     // Each simulated board is fed by the supply channel, and sits in the chamber, the station says.
     const auto* chamber = station.first_of(InstrumentKind::chamber);
+    std::vector<fixtures::SimInstrumentSpec> dry_run_feeds;
     for (const auto& dut : station.duts) {
       const auto* supply = station.find_instrument(dut.supply.instrument);
-      options.board_feeds.push_back(fixtures::SimBoardFeed{sim_name(supply->uri, "psu"), dut.supply.channel,
-                                                           chamber ? sim_name(chamber->uri, "chamber") : ""});
+      const std::string chamber_name = chamber ? sim_name(chamber->uri, "chamber") : "";
+      if (dry_run(station, dut)) {  // a simulated board on a real supply: fed from its readback
+        options.board_feeds.push_back(fixtures::SimBoardFeed{dry_run_feed_name(dut), 1, chamber_name});
+        dry_run_feeds.push_back(fixtures::SimInstrumentSpec{dry_run_feed_name(dut), fixtures::SimModel::dp832, 0, 1, 0});
+        continue;
+      }
+      options.board_feeds.push_back(fixtures::SimBoardFeed{sim_name(supply->uri, "psu"), dut.supply.channel, chamber_name});
     }
     options.instruments = simulated_instruments(station, options);
+    options.instruments.insert(options.instruments.end(), dry_run_feeds.begin(), dry_run_feeds.end());
     sim_lab_ = std::make_unique<fixtures::SimLab>(options);
     sim_lab_->start();
     all_simulated_ = station.simulated;
@@ -87,6 +103,7 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
       handle.uri = resolve(instrument.uri, "psu");
       handle.sample_period_s = instrument.sample_period_s;
       handle.driver = drivers::make_power_supply(executor, instrument.name, drivers::parse_uri(handle.uri), options);
+      feed_dry_run_boards(station, handle);
       supplies_.push_back(std::move(handle));
       continue;
     }
@@ -127,6 +144,32 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
 }
 
 LabSession::~LabSession() = default;
+
+bool LabSession::dry_run(const StationConfig& station, const DutConfig& dut) {
+  if (station.simulated || !dut.agent_uri.starts_with("sim://")) return false;
+  const auto* supply = station.find_instrument(dut.supply.instrument);
+  return supply != nullptr && !supply->uri.starts_with("sim://");
+}
+
+void LabSession::feed_dry_run_boards(const StationConfig& station, PsuHandle& supply) {
+  if (!sim_lab_) return;
+  std::map<int, std::vector<std::string>> feeds;  // real channel -> the simulated boards' feeds
+  for (const auto& dut : station.duts) {
+    if (dut.supply.instrument == supply.name && dry_run(station, dut)) feeds[dut.supply.channel].push_back(dry_run_feed_name(dut));
+  }
+  if (feeds.empty()) return;
+  std::set<int> channels;
+  for (const auto& [channel, names] : feeds) channels.insert(channel);
+  auto* lab = sim_lab_.get();
+  supply.driver = std::make_unique<ReadbackFedSupply>(
+      std::move(supply.driver), std::move(channels), [lab, feeds](int channel, double voltage_v, bool output_on) {
+        const auto found = feeds.find(channel);
+        if (found == feeds.end()) return;
+        for (const auto& name : found->second) {
+          lab->control("feed " + name + " 1 " + std::to_string(voltage_v) + (output_on ? " on" : " off"));
+        }
+      });
+}
 
 SensorHubHandle LabSession::make_sensor_hub(asio::any_io_executor executor, const StationConfig& station,
                                             const InstrumentConfig& instrument) const {

@@ -78,6 +78,11 @@ class LabSession {
   bool simulated() const { return sim_lab_ != nullptr; }
 
  private:
+  // A dry run: the board is simulated (sim:// agent) but its supply is real (drivers/README.md,
+  // bench/readback_fed_supply.hpp).
+  static bool dry_run(const StationConfig& station, const DutConfig& dut);
+  // Wraps a real supply that feeds simulated boards so its readback powers them.
+  void feed_dry_run_boards(const StationConfig& station, PsuHandle& supply);
   std::string resolve(const std::string& uri, const char* sim_role, std::uint32_t gpu_index = 0) const;
   SensorHubHandle make_sensor_hub(asio::any_io_executor executor, const StationConfig& station,
                                   const InstrumentConfig& instrument) const;

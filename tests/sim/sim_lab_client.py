@@ -96,6 +96,14 @@ def check(condition, what):
         failures.append(what)
 
 
+def exit_code():
+    """0 when every check passed, else 1 after saying how many failed."""
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
+    return 0
+
+
 def close_to(a, b, tolerance=1e-6):
     return abs(a - b) <= tolerance
 

@@ -27,7 +27,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sim_lab_client import Lab, check, close_to, failures, skip  # noqa: E402
+from sim_lab_client import Lab, check, close_to, exit_code, skip  # noqa: E402
 
 SIGROK_TIMEOUT_S = 20
 
@@ -105,10 +105,7 @@ def main():
                 scpi.close()
         finally:
             lab.close()
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return exit_code()
 
 
 def no_errors(scpi, after):

@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sim_lab_client import Lab, check, close_to, failures, skip  # noqa: E402
+from sim_lab_client import Lab, check, close_to, exit_code, skip  # noqa: E402
 
 MBPOLL_TIMEOUT_S = 10
 LOOP_MODE, ACTIVE_MODE, SETPOINT, PROCESS_VALUE, DISPLAY_UNITS = 2730, 2814, 2782, 2820, 1328
@@ -59,10 +59,7 @@ def main():
         run(cli, host, port)
     finally:
         lab.close()
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return exit_code()
 
 
 def run(cli, host, port):
