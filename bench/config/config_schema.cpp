@@ -14,7 +14,8 @@ const std::vector<SchemaSection>& config_schema() {
         {"instruments", "name → instrument (at least one supply and one chamber)"},
         {"duts", "name → board under test"}}},
       {"station", "instruments.<name>",
-       {{"uri", "how to reach it: scpi+tcp://, scpi+serial://, espec+tcp://, watlow-f4t+modbus://, iio:ip:…, sim://NAME"},
+       {{"uri", "how to reach it: scpi+tcp://, scpi+serial://, espec+tcp://, espec+serial://, watlow-f4t+modbus://, "
+                "watlow-f4t+tcp://, iio:ip:…, iio:local:, iio:usb:…, sim://NAME"},
         {"kind", "psu, chamber or sensors (default: from the URI)"},
         {"model", "the expected model, checked against *IDN? (default: as identified)"},
         {"timeout_s", "deadline of one exchange"},
@@ -24,7 +25,8 @@ const std::vector<SchemaSection>& config_schema() {
         {"ramp_clock", "chamber: wall (a real chamber, default) or profile (a simulated lab at the campaign's speed)"},
         {"sample_period_s", "wall seconds between its readings and setpoint updates (default: the campaign's)"}}},
       {"station", "duts.<name>",
-       {{"agent", "the board's GPU agent: agent://HOST:PORT[?gpu=N&secret_file=F] or sim://agent"},
+       {{"agent", "the board's GPU agent: agent://HOST:PORT[?gpu=N&secret_file=F] or sim://agent[?gpu=N] "
+                  "(on a real supply: a dry run, the simulated board powered from the supply's readback)"},
         {"secret_file", "the agent's shared secret (a 0600 file), relative to the station file"},
         {"gpu_index", "the GPU on the agent's host"},
         {"supply", "the PSU channel feeding the board"},
