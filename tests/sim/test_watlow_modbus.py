@@ -39,8 +39,9 @@ def main():
         from pymodbus.client import ModbusTcpClient
         from pymodbus.constants import Endian
         from pymodbus.payload import BinaryPayloadDecoder
-    except ImportError:
-        skip("pymodbus (Debian python3-pymodbus) is not installed")
+    except ImportError as error:
+        # Debian's pymodbus 3.0 imports serial_asyncio (python3-serial-asyncio, only recommended).
+        skip(f"pymodbus (Debian python3-pymodbus, python3-serial-asyncio) cannot be imported: {error}")
 
     lab = Lab(sys.argv[1], "--speed", str(LAB_SPEED))
     try:
