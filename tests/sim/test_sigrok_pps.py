@@ -25,11 +25,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sim_lab_client import Lab, check, close_to, exit_code, skip  # noqa: E402
 
 SIGROK_TIMEOUT_S = 20
+SETTLE_TIMEOUT_S = 3
 
 
 class Scpi:
@@ -51,6 +53,20 @@ class Scpi:
 
     def close(self):
         self.sock.close()
+
+
+def settled(read, expect, timeout_s=SETTLE_TIMEOUT_S):
+    """read() until expect(value) holds or the deadline passes; the last value read.
+
+    sigrok-cli writes its last setting and exits without waiting for a reply, and the simulated
+    instrument serves each connection on its own: a query on our connection may be answered
+    before sigrok's line is, so a setting is checked once it has landed, within a deadline."""
+    deadline = time.monotonic() + timeout_s
+    value = read()
+    while not expect(value) and time.monotonic() < deadline:
+        time.sleep(0.02)
+        value = read()
+    return value
 
 
 def sigrok(cli, conn, *args):
@@ -123,34 +139,40 @@ def run(cli, conn, scpi):
     check(scpi.query("SYST:BEEP?") == "ON", "the beeper is on before sigrok connects")
     code, out = sigrok(cli, conn, "-g", "2", "--config", "voltage_target=3.3", "--set")
     check(code == 0, f"-g 2 --config voltage_target=3.3 --set exits 0: {code} {out.strip()}")
-    check(close_to(float(scpi.query(":SOUR2:VOLT?")), 3.3, 1e-9), "CH2's setpoint is 3.3 V")
+    check(close_to(settled(lambda: float(scpi.query(":SOUR2:VOLT?")), lambda v: close_to(v, 3.3, 1e-9)), 3.3, 1e-9),
+          "CH2's setpoint is 3.3 V")
     check(close_to(float(scpi.query(":SOUR1:VOLT?")), 0.0, 1e-9), "CH1's setpoint is untouched")
-    check(scpi.query("SYST:BEEP?") == "ON", "sigrok turned the beeper back on as it let go")
+    check(settled(lambda: scpi.query("SYST:BEEP?"), lambda v: v == "ON") == "ON", "sigrok turned the beeper back on as it let go")
     no_errors(scpi, "--set voltage_target")
 
     code, out = sigrok(cli, conn, "-g", "2", "--get", "voltage_target")
     check(code == 0 and out.strip() and close_to(float(out.split()[0]), 3.3, 1e-6),
           f"-g 2 --get voltage_target reads 3.3: {out.strip()}")
     code, out = sigrok(cli, conn, "-g", "2", "--config", "current_limit=1.25", "--set")
-    check(code == 0 and close_to(float(scpi.query(":SOUR2:CURR?")), 1.25, 1e-9), "current_limit=1.25 on CH2")
+    check(code == 0 and close_to(settled(lambda: float(scpi.query(":SOUR2:CURR?")), lambda v: close_to(v, 1.25, 1e-9)), 1.25, 1e-9),
+          "current_limit=1.25 on CH2")
 
     # Protection: threshold and enable, then the trip flag sigrok reads from :OUTP:OVP:QUES?.
     code, out = sigrok(cli, conn, "-g", "2", "--config", "ovp_threshold=3.0", "--set")
-    check(code == 0 and close_to(float(scpi.query(":OUTP:OVP:VAL? CH2")), 3.0, 1e-9), "ovp_threshold=3.0 on CH2")
+    check(code == 0 and close_to(settled(lambda: float(scpi.query(":OUTP:OVP:VAL? CH2")), lambda v: close_to(v, 3.0, 1e-9)), 3.0, 1e-9),
+          "ovp_threshold=3.0 on CH2")
     code, out = sigrok(cli, conn, "-g", "2", "--config", "ovp_enabled=true", "--set")
-    check(code == 0 and scpi.query(":OUTP:OVP? CH2") == "ON", "ovp_enabled=true on CH2")
+    check(code == 0 and settled(lambda: scpi.query(":OUTP:OVP? CH2"), lambda v: v == "ON") == "ON", "ovp_enabled=true on CH2")
     code, out = sigrok(cli, conn, "-g", "2", "--get", "ovp_active")
     check(code == 0 and text(out) == "false", f"ovp_active false before the output is on: {out.strip()}")
     code, out = sigrok(cli, conn, "-g", "2", "--config", "enabled=true", "--set")
     check(code == 0, f"enabled=true on CH2 exits 0: {out.strip()}")
-    check(scpi.query(":OUTP? CH2") == "OFF", "3.3 V over a 3.0 V OVP: the output tripped off")
+    check(settled(lambda: scpi.query(":OUTP:OVP:QUES? CH2"), lambda v: v == "YES") == "YES" and scpi.query(":OUTP? CH2") == "OFF",
+          "3.3 V over a 3.0 V OVP: the output tripped off")
     code, out = sigrok(cli, conn, "-g", "2", "--get", "ovp_active")
     check(code == 0 and text(out) == "true", f"ovp_active reads the trip: {out.strip()}")
     scpi.query(":OUTP:OVP:CLE CH2;*OPC?")
 
     code, out = sigrok(cli, conn, "-g", "1", "--config", "voltage_target=5", "--set")
+    check(code == 0 and close_to(settled(lambda: float(scpi.query(":SOUR1:VOLT?")), lambda v: close_to(v, 5.0, 1e-9)), 5.0, 1e-9),
+          "voltage_target=5 on CH1")
     code, out = sigrok(cli, conn, "-g", "1", "--config", "enabled=true", "--set")
-    check(code == 0 and scpi.query(":OUTP? CH1") == "ON", "enabled=true on CH1")
+    check(code == 0 and settled(lambda: scpi.query(":OUTP? CH1"), lambda v: v == "ON") == "ON", "enabled=true on CH1")
     code, out = sigrok(cli, conn, "-g", "1", "--get", "regulation")
     check(code == 0 and text(out) == "CV", f"-g 1 --get regulation: {out.strip()}")
     code, out = sigrok(cli, conn, "--get", "otp")
@@ -170,13 +192,15 @@ def run_n5767a(cli, conn, scpi):
     code, out = sigrok(cli, conn, "--scan")
     check(code == 0 and "Agilent N5767A" in out and "V1 I1" in out, f"--scan finds the N5767A: {out.strip()}")
     code, out = sigrok(cli, conn, "-g", "1", "--config", "voltage_target=48", "--set")
-    check(code == 0 and close_to(float(scpi.query(":SOUR:VOLT?")), 48.0, 1e-9), "voltage_target=48 on the N5767A")
+    check(code == 0 and close_to(settled(lambda: float(scpi.query(":SOUR:VOLT?")), lambda v: close_to(v, 48.0, 1e-9)), 48.0, 1e-9),
+          "voltage_target=48 on the N5767A")
     code, out = sigrok(cli, conn, "-g", "1", "--get", "voltage_target")
     check(code == 0 and out.strip() and close_to(float(out.split()[0]), 48.0, 1e-6), f"--get voltage_target: {out.strip()}")
     code, out = sigrok(cli, conn, "-g", "1", "--config", "ovp_threshold=52", "--set")
-    check(code == 0 and close_to(float(scpi.query(":VOLT:PROT?")), 52.0, 1e-9), "ovp_threshold=52 (:VOLT:PROT)")
+    check(code == 0 and close_to(settled(lambda: float(scpi.query(":VOLT:PROT?")), lambda v: close_to(v, 52.0, 1e-9)), 52.0, 1e-9),
+          "ovp_threshold=52 (:VOLT:PROT)")
     code, out = sigrok(cli, conn, "-g", "1", "--config", "enabled=true", "--set")
-    check(code == 0 and scpi.query(":OUTP?") == "1", "enabled=true switches the output on")
+    check(code == 0 and settled(lambda: scpi.query(":OUTP?"), lambda v: v == "1") == "1", "enabled=true switches the output on")
     code, out = sigrok(cli, conn, "-g", "1", "--get", "enabled")
     check(code == 0 and text(out) == "true", f"--get enabled (:OUTP:STAT?): {out.strip()}")
     code, out = sigrok(cli, conn, "--samples", "2")
