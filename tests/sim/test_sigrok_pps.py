@@ -69,6 +69,13 @@ def settled(read, expect, timeout_s=SETTLE_TIMEOUT_S):
     return value
 
 
+def lands(scpi, query, expected):
+    """Whether `query` answers `expected` (a number within 1e-9, or the text) once settled."""
+    if isinstance(expected, str):
+        return settled(lambda: scpi.query(query), lambda v: v == expected) == expected
+    return close_to(settled(lambda: float(scpi.query(query)), lambda v: close_to(v, expected, 1e-9)), expected, 1e-9)
+
+
 def sigrok(cli, conn, *args):
     """sigrok-cli with the scpi-pps driver on conn; (exit code, stdout). Its stderr is printed:
     libsigrok 0.5.2 logs `scpi_tcp: Send error: Bad file descriptor` as it cleans up a device it
@@ -139,40 +146,40 @@ def run(cli, conn, scpi):
     check(scpi.query("SYST:BEEP?") == "ON", "the beeper is on before sigrok connects")
     code, out = sigrok(cli, conn, "-g", "2", "--config", "voltage_target=3.3", "--set")
     check(code == 0, f"-g 2 --config voltage_target=3.3 --set exits 0: {code} {out.strip()}")
-    check(close_to(settled(lambda: float(scpi.query(":SOUR2:VOLT?")), lambda v: close_to(v, 3.3, 1e-9)), 3.3, 1e-9),
+    check(lands(scpi, ":SOUR2:VOLT?", 3.3),
           "CH2's setpoint is 3.3 V")
     check(close_to(float(scpi.query(":SOUR1:VOLT?")), 0.0, 1e-9), "CH1's setpoint is untouched")
-    check(settled(lambda: scpi.query("SYST:BEEP?"), lambda v: v == "ON") == "ON", "sigrok turned the beeper back on as it let go")
+    check(lands(scpi, "SYST:BEEP?", "ON"), "sigrok turned the beeper back on as it let go")
     no_errors(scpi, "--set voltage_target")
 
     code, out = sigrok(cli, conn, "-g", "2", "--get", "voltage_target")
     check(code == 0 and out.strip() and close_to(float(out.split()[0]), 3.3, 1e-6),
           f"-g 2 --get voltage_target reads 3.3: {out.strip()}")
     code, out = sigrok(cli, conn, "-g", "2", "--config", "current_limit=1.25", "--set")
-    check(code == 0 and close_to(settled(lambda: float(scpi.query(":SOUR2:CURR?")), lambda v: close_to(v, 1.25, 1e-9)), 1.25, 1e-9),
+    check(code == 0 and lands(scpi, ":SOUR2:CURR?", 1.25),
           "current_limit=1.25 on CH2")
 
     # Protection: threshold and enable, then the trip flag sigrok reads from :OUTP:OVP:QUES?.
     code, out = sigrok(cli, conn, "-g", "2", "--config", "ovp_threshold=3.0", "--set")
-    check(code == 0 and close_to(settled(lambda: float(scpi.query(":OUTP:OVP:VAL? CH2")), lambda v: close_to(v, 3.0, 1e-9)), 3.0, 1e-9),
+    check(code == 0 and lands(scpi, ":OUTP:OVP:VAL? CH2", 3.0),
           "ovp_threshold=3.0 on CH2")
     code, out = sigrok(cli, conn, "-g", "2", "--config", "ovp_enabled=true", "--set")
-    check(code == 0 and settled(lambda: scpi.query(":OUTP:OVP? CH2"), lambda v: v == "ON") == "ON", "ovp_enabled=true on CH2")
+    check(code == 0 and lands(scpi, ":OUTP:OVP? CH2", "ON"), "ovp_enabled=true on CH2")
     code, out = sigrok(cli, conn, "-g", "2", "--get", "ovp_active")
     check(code == 0 and text(out) == "false", f"ovp_active false before the output is on: {out.strip()}")
     code, out = sigrok(cli, conn, "-g", "2", "--config", "enabled=true", "--set")
     check(code == 0, f"enabled=true on CH2 exits 0: {out.strip()}")
-    check(settled(lambda: scpi.query(":OUTP:OVP:QUES? CH2"), lambda v: v == "YES") == "YES" and scpi.query(":OUTP? CH2") == "OFF",
+    check(lands(scpi, ":OUTP:OVP:QUES? CH2", "YES") and scpi.query(":OUTP? CH2") == "OFF",
           "3.3 V over a 3.0 V OVP: the output tripped off")
     code, out = sigrok(cli, conn, "-g", "2", "--get", "ovp_active")
     check(code == 0 and text(out) == "true", f"ovp_active reads the trip: {out.strip()}")
     scpi.query(":OUTP:OVP:CLE CH2;*OPC?")
 
     code, out = sigrok(cli, conn, "-g", "1", "--config", "voltage_target=5", "--set")
-    check(code == 0 and close_to(settled(lambda: float(scpi.query(":SOUR1:VOLT?")), lambda v: close_to(v, 5.0, 1e-9)), 5.0, 1e-9),
+    check(code == 0 and lands(scpi, ":SOUR1:VOLT?", 5.0),
           "voltage_target=5 on CH1")
     code, out = sigrok(cli, conn, "-g", "1", "--config", "enabled=true", "--set")
-    check(code == 0 and settled(lambda: scpi.query(":OUTP? CH1"), lambda v: v == "ON") == "ON", "enabled=true on CH1")
+    check(code == 0 and lands(scpi, ":OUTP? CH1", "ON"), "enabled=true on CH1")
     code, out = sigrok(cli, conn, "-g", "1", "--get", "regulation")
     check(code == 0 and text(out) == "CV", f"-g 1 --get regulation: {out.strip()}")
     code, out = sigrok(cli, conn, "--get", "otp")
@@ -192,15 +199,15 @@ def run_n5767a(cli, conn, scpi):
     code, out = sigrok(cli, conn, "--scan")
     check(code == 0 and "Agilent N5767A" in out and "V1 I1" in out, f"--scan finds the N5767A: {out.strip()}")
     code, out = sigrok(cli, conn, "-g", "1", "--config", "voltage_target=48", "--set")
-    check(code == 0 and close_to(settled(lambda: float(scpi.query(":SOUR:VOLT?")), lambda v: close_to(v, 48.0, 1e-9)), 48.0, 1e-9),
+    check(code == 0 and lands(scpi, ":SOUR:VOLT?", 48.0),
           "voltage_target=48 on the N5767A")
     code, out = sigrok(cli, conn, "-g", "1", "--get", "voltage_target")
     check(code == 0 and out.strip() and close_to(float(out.split()[0]), 48.0, 1e-6), f"--get voltage_target: {out.strip()}")
     code, out = sigrok(cli, conn, "-g", "1", "--config", "ovp_threshold=52", "--set")
-    check(code == 0 and close_to(settled(lambda: float(scpi.query(":VOLT:PROT?")), lambda v: close_to(v, 52.0, 1e-9)), 52.0, 1e-9),
+    check(code == 0 and lands(scpi, ":VOLT:PROT?", 52.0),
           "ovp_threshold=52 (:VOLT:PROT)")
     code, out = sigrok(cli, conn, "-g", "1", "--config", "enabled=true", "--set")
-    check(code == 0 and settled(lambda: scpi.query(":OUTP?"), lambda v: v == "1") == "1", "enabled=true switches the output on")
+    check(code == 0 and lands(scpi, ":OUTP?", "1"), "enabled=true switches the output on")
     code, out = sigrok(cli, conn, "-g", "1", "--get", "enabled")
     check(code == 0 and text(out) == "true", f"--get enabled (:OUTP:STAT?): {out.strip()}")
     code, out = sigrok(cli, conn, "--samples", "2")
