@@ -1,6 +1,7 @@
 #include "bench/lab_session.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <set>
@@ -12,6 +13,7 @@
 #include "drivers/common/uri.hpp"
 #include "drivers/gpu/agent_board.hpp"
 #include "drivers/instrument_factory.hpp"
+#include "drivers/instrument_registry.hpp"
 #include "fixtures/sim_lab.hpp"
 
 namespace ob::bench {
@@ -24,16 +26,44 @@ bool uses_sim_uri(const StationConfig& station) {
          std::any_of(station.duts.begin(), station.duts.end(), [&](const DutConfig& d) { return is_sim(d.agent_uri); });
 }
 
-// Which simulated instrument a station entry stands for: sim://NAME names it; otherwise (a
-// `simulated: true` station with real-looking URIs) the default one of its kind.
-std::string sim_name(const std::string& uri, const char* default_name) {
-  if (!uri.starts_with("sim://")) return default_name;
-  return drivers::parse_uri(uri).host;
+// The simulated model an instrument of `kind` gets when the station names one the default lab
+// lacks (sim://psu-b): the station's `model:` where the lab simulates it (sim://psu-hp with
+// model: N5767A), else the simulated model of the kind's first scheme in the instrument registry.
+fixtures::SimModel sim_model_for(const InstrumentConfig& instrument) {
+  std::string model = instrument.model;
+  std::transform(model.begin(), model.end(), model.begin(), [](unsigned char c) { return std::tolower(c); });
+  const auto fits = [&](fixtures::SimModel candidate) {
+    switch (instrument.kind) {
+      case InstrumentKind::psu: return fixtures::is_supply(candidate);
+      case InstrumentKind::chamber: return fixtures::is_chamber(candidate);
+      case InstrumentKind::sensors: return candidate == fixtures::SimModel::iiod;
+    }
+    return false;
+  };
+  if (const auto named = fixtures::parse_sim_model(model); named && fits(*named)) return *named;
+  for (const auto& scheme : drivers::instrument_schemes()) {
+    if (scheme.kind != instrument.kind) continue;
+    if (const auto stand_in = fixtures::parse_sim_model(scheme.sim_model)) return *stand_in;
+  }
+  throw std::logic_error("instrument registry: no simulated model for a " + std::string(drivers::kind_name(instrument.kind)));
 }
 
-// The default simulated lab, plus one more instrument of its kind for every sim://NAME the
-// station names that the default lab lacks (sim://psu-b: a second DP832; a chamber: an Espec;
-// sensors: an iiod), so a simulated station can have as many supplies as its boards need.
+// Which simulated instrument a station entry stands for: sim://NAME names it; a real URI (in a
+// `simulated: true` station) gets the default lab's instrument of its scheme's simulated model
+// (instrument registry: watlow-f4t+modbus → chamber-f4t, scpi+tcp → psu, …).
+std::string sim_name(const InstrumentConfig& instrument) {
+  if (instrument.uri.starts_with("sim://")) return drivers::parse_uri(instrument.uri).host;
+  const auto* scheme = drivers::find_scheme(drivers::scheme_of(instrument.uri));
+  const auto model = scheme == nullptr ? std::nullopt : fixtures::parse_sim_model(scheme->sim_model);
+  for (const auto& spec : fixtures::default_sim_instruments({})) {
+    if (model && spec.model == *model) return spec.name;
+  }
+  throw ConfigError("instruments." + instrument.name + ": '" + instrument.uri + "' has no simulated stand-in");
+}
+
+// The default simulated lab, plus one more instrument for every sim://NAME the station names
+// that the default lab lacks (sim://psu-b: a second DP832; model: N5767A: an N5767A), so a
+// simulated station can have as many supplies as its boards need.
 std::vector<fixtures::SimInstrumentSpec> simulated_instruments(const StationConfig& station,
                                                                 const fixtures::SimLabOptions& options) {
   auto instruments = fixtures::default_sim_instruments(options);
@@ -45,9 +75,7 @@ std::vector<fixtures::SimInstrumentSpec> simulated_instruments(const StationConf
     if (known) continue;
     fixtures::SimInstrumentSpec spec;
     spec.name = name;
-    spec.model = instrument.kind == InstrumentKind::psu       ? fixtures::SimModel::dp832
-                 : instrument.kind == InstrumentKind::chamber ? fixtures::SimModel::espec_p300
-                                                              : fixtures::SimModel::iiod;
+    spec.model = sim_model_for(instrument);
     instruments.push_back(spec);
   }
   return instruments;
@@ -73,13 +101,13 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
     std::vector<fixtures::SimInstrumentSpec> dry_run_feeds;
     for (const auto& dut : station.duts) {
       const auto* supply = station.find_instrument(dut.supply.instrument);
-      const std::string chamber_name = chamber ? sim_name(chamber->uri, "chamber") : "";
+      const std::string chamber_name = chamber ? sim_name(*chamber) : "";
       if (dry_run(station, dut)) {  // a simulated board on a real supply: fed from its readback
         options.board_feeds.push_back(fixtures::SimBoardFeed{dry_run_feed_name(dut), 1, chamber_name});
         dry_run_feeds.push_back(fixtures::SimInstrumentSpec{dry_run_feed_name(dut), fixtures::SimModel::dp832, 0, 1, 0});
         continue;
       }
-      options.board_feeds.push_back(fixtures::SimBoardFeed{sim_name(supply->uri, "psu"), dut.supply.channel, chamber_name});
+      options.board_feeds.push_back(fixtures::SimBoardFeed{sim_name(*supply), dut.supply.channel, chamber_name});
     }
     options.instruments = simulated_instruments(station, options);
     options.instruments.insert(options.instruments.end(), dry_run_feeds.begin(), dry_run_feeds.end());
@@ -100,7 +128,7 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
     if (instrument.kind == InstrumentKind::psu) {
       PsuHandle handle;
       handle.name = instrument.name;
-      handle.uri = resolve(instrument.uri, "psu");
+      handle.uri = resolve(instrument);
       handle.sample_period_s = instrument.sample_period_s;
       handle.driver = drivers::make_power_supply(executor, instrument.name, drivers::parse_uri(handle.uri), options);
       feed_dry_run_boards(station, handle);
@@ -112,7 +140,7 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
                         ": only one thermal chamber per station is supported");
     }
     chamber_.name = instrument.name;
-    chamber_.uri = resolve(instrument.uri, "chamber");
+    chamber_.uri = resolve(instrument);
     chamber_.max_ramp_c_per_min = instrument.max_ramp_c_per_min;
     chamber_.in_process_sim =
         instrument.ramps_in_profile_time || (sim_lab_ && (all_simulated_ || instrument.uri.starts_with("sim://")));
@@ -123,7 +151,7 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
   for (const auto& dut : station.duts) {
     BoardHandle handle;
     handle.config = &dut;
-    handle.uri = resolve(dut.agent_uri, "agent", dut.gpu_index);
+    handle.uri = resolve_agent(dut);
     drivers::GpuBoardOptions options;
     options.gpu_index = dut.gpu_index;
     // A board of the simulated lab authenticates with the lab's agent secret.
@@ -175,7 +203,7 @@ SensorHubHandle LabSession::make_sensor_hub(asio::any_io_executor executor, cons
                                             const InstrumentConfig& instrument) const {
   SensorHubHandle handle;
   handle.name = instrument.name;
-  handle.uri = resolve(instrument.uri, "sensors");
+  handle.uri = resolve(instrument);
   handle.sample_period_s = instrument.sample_period_s;
   drivers::SensorHubOptions options;
   options.timeout = to_ms(instrument.timeout_s);
@@ -190,25 +218,21 @@ SensorHubHandle LabSession::make_sensor_hub(asio::any_io_executor executor, cons
   return handle;
 }
 
-std::string LabSession::resolve(const std::string& uri, const char* sim_role, std::uint32_t gpu_index) const {
-  if (!sim_lab_ || !(all_simulated_ || uri.starts_with("sim://"))) return uri;
+std::string LabSession::resolve(const InstrumentConfig& instrument) const {
+  // In a simulated station every instrument is the simulated lab's, whatever its URI says;
   // sim://NAME names one of the simulated lab's instruments (`orbitbench lab` lists them).
-  if (uri.starts_with("sim://")) {
-    const auto parsed = drivers::parse_uri(uri);
-    if (parsed.host != "psu" && parsed.host != "chamber" && parsed.host != "agent") {
-      try {
-        return sim_lab_->uri(parsed.host);
-      } catch (const std::out_of_range&) {
-        throw ConfigError("'" + uri + "': the simulated lab has no instrument named " + parsed.host);
-      }
-    }
+  if (!sim_lab_ || !(all_simulated_ || instrument.uri.starts_with("sim://"))) return instrument.uri;
+  const std::string name = sim_name(instrument);
+  try {
+    return sim_lab_->uri(name);
+  } catch (const std::out_of_range&) {
+    throw ConfigError("'" + instrument.uri + "': the simulated lab has no instrument named " + name);
   }
-  const std::string role = sim_role;
-  // In a simulated station every instrument is the simulated lab's, whatever its URI says.
-  if (role == "psu") return sim_lab_->psu_uri();
-  if (role == "chamber") return sim_lab_->chamber_uri();
-  if (role == "sensors") return sim_lab_->sensors_uri();
-  return sim_lab_->agent_uri() + "?gpu=" + std::to_string(gpu_index);
+}
+
+std::string LabSession::resolve_agent(const DutConfig& dut) const {
+  if (!sim_lab_ || !(all_simulated_ || dut.agent_uri.starts_with("sim://"))) return dut.agent_uri;
+  return sim_lab_->agent_uri() + "?gpu=" + std::to_string(dut.gpu_index);
 }
 
 }  // namespace ob::bench

@@ -83,7 +83,8 @@ class LabSession {
   static bool dry_run(const StationConfig& station, const DutConfig& dut);
   // Wraps a real supply that feeds simulated boards so its readback powers them.
   void feed_dry_run_boards(const StationConfig& station, PsuHandle& supply);
-  std::string resolve(const std::string& uri, const char* sim_role, std::uint32_t gpu_index = 0) const;
+  std::string resolve(const InstrumentConfig& instrument) const;  // as the lab reaches it
+  std::string resolve_agent(const DutConfig& dut) const;
   SensorHubHandle make_sensor_hub(asio::any_io_executor executor, const StationConfig& station,
                                   const InstrumentConfig& instrument) const;
 

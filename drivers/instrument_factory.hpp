@@ -1,13 +1,7 @@
 #pragma once
-// URI -> driver, as libiio picks a backend by URI (grammar in drivers/README.md):
-//   power supply    scpi+tcp://HOST[:PORT][?model=MODEL]     PORT defaults to 5025
-//                   scpi+serial:///DEVICE[?baud=9600&model=MODEL]     8N1, "\n"
-//   thermal chamber espec+tcp://HOST[:PORT]                  PORT defaults to 10001
-//                   espec+serial:///DEVICE[?baud=9600&address=1]      8N1, "\r\n"; address = RS-485 prefix
-//                   watlow-f4t+modbus://HOST[:PORT][?unit=1&loop=1]   PORT defaults to 502
-//                   watlow-f4t+tcp://HOST[:PORT][?loop=1]             SCPI-like, PORT defaults to 5025
-//   IIO sensors     iio:ip:HOST[:PORT] | iio:local: | iio:usb:[BUS.ADDR] | iio:xml:PATH   (libiio's URIs;
-//                   the `iio:` prefix is stripped, PORT defaults to 30431; drivers/iio/sensor.hpp)
+// URI -> driver, as libiio picks a backend by URI: the scheme's entry in the instrument
+// registry (drivers/instrument_registry.hpp; grammar in drivers/README.md) checks the URI's
+// shape and query keys and builds the driver.
 // Configuration errors (unknown scheme, unknown query key, model given twice and disagreeing)
 // throw std::invalid_argument naming the instrument; hardware faults surface later as Fault
 // values from the driver's coroutines. Nothing is connected here: configure() connects.
@@ -20,12 +14,11 @@
 
 #include "drivers/chamber/thermal_chamber.hpp"
 #include "drivers/common/uri.hpp"
+#include "drivers/instrument_registry.hpp"
 #include "drivers/iio/sensor.hpp"
 #include "drivers/psu/power_supply.hpp"
 
 namespace ob::drivers {
-
-constexpr std::uint16_t kEspecDefaultPort = 10001;
 
 struct InstrumentOptions {
   std::string model;                        // station's `model:`; must agree with the URI's model=

@@ -3,7 +3,27 @@
 #include <map>
 #include <stdexcept>
 
+#include "drivers/instrument_registry.hpp"
+
 namespace ob::bench {
+
+namespace {
+
+// instruments.<name>.uri: every scheme of the instrument registry, and the simulated lab's names.
+std::string_view uri_meaning() {
+  static const std::string meaning = [] {
+    std::string text = "how to reach it: ";
+    for (const auto& entry : drivers::instrument_schemes()) {
+      text += entry.transport == drivers::Transport::libiio ? "iio:ip:…, iio:local:, iio:usb:…"
+                                                            : std::string(entry.scheme) + "://";
+      text += ", ";
+    }
+    return text + "sim://NAME (the schemes: orbitbench schema)";
+  }();
+  return meaning;
+}
+
+}  // namespace
 
 const std::vector<SchemaSection>& config_schema() {
   static const std::vector<SchemaSection> schema = {
@@ -14,8 +34,7 @@ const std::vector<SchemaSection>& config_schema() {
         {"instruments", "name → instrument (at least one supply and one chamber)"},
         {"duts", "name → board under test"}}},
       {"station", "instruments.<name>",
-       {{"uri", "how to reach it: scpi+tcp://, scpi+serial://, espec+tcp://, espec+serial://, watlow-f4t+modbus://, "
-                "watlow-f4t+tcp://, iio:ip:…, iio:local:, iio:usb:…, sim://NAME"},
+       {{"uri", uri_meaning()},
         {"kind", "psu, chamber or sensors (default: from the URI)"},
         {"model", "the expected model, checked against *IDN? (default: as identified)"},
         {"timeout_s", "deadline of one exchange"},
@@ -151,6 +170,8 @@ std::string schema_markdown() {
   std::string_view file;
   for (const auto& section : config_schema()) {
     if (section.file != file) {
+      // The station file ends with the schemes its instruments' URIs may use.
+      if (file == "station") text += "### instrument URI schemes\n\n" + drivers::schemes_markdown() + "\n";
       file = section.file;
       text += "## " + std::string(file) + " file\n";
     }

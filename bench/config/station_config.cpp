@@ -8,38 +8,53 @@
 #include "bench/config/yaml_reader.hpp"
 #include "drivers/common/uri.hpp"
 #include "drivers/iio/sensor.hpp"
+#include "drivers/instrument_registry.hpp"
 
 namespace ob::bench {
 namespace {
 
+// The kind of instrument a URI reaches: its scheme's, from the instrument registry
+// (drivers/instrument_registry.cpp); `kind:` may say it too, and must then agree.
 InstrumentKind kind_from(const YamlReader& reader, const YAML::Node& node, const std::string& field,
                          const std::string& uri_text, const std::optional<std::string>& kind_text) {
+  std::optional<InstrumentKind> said;
   if (kind_text) {
-    if (*kind_text == "psu") return InstrumentKind::psu;
-    if (*kind_text == "chamber") return InstrumentKind::chamber;
-    if (*kind_text == "sensors") return InstrumentKind::sensors;
-    reader.fail(node["kind"], field + ".kind", "'" + *kind_text + "' is not an instrument kind (psu, chamber, sensors)");
+    said = drivers::parse_kind(*kind_text);
+    if (!said) reader.fail(node["kind"], field + ".kind", "'" + *kind_text + "' is not an instrument kind (psu, chamber, sensors)");
   }
   if (uri_text.starts_with("iio:")) {  // libiio's own URIs, which the generic parser does not take
     std::string why;
     if (!drivers::parse_iio_uri(uri_text, &why)) reader.fail(node["uri"], field + ".uri", why);
-    return InstrumentKind::sensors;
+  } else {
+    try {
+      drivers::parse_uri(uri_text);
+    } catch (const drivers::UriError& e) {
+      reader.fail(node["uri"], field + ".uri", e.what());
+    }
   }
-  drivers::Uri uri;
-  try {
-    uri = drivers::parse_uri(uri_text);
-  } catch (const drivers::UriError& e) {
-    reader.fail(node["uri"], field + ".uri", e.what());
+  const std::string scheme = drivers::scheme_of(uri_text);
+  if (scheme == "sim") {  // the simulated lab's names: psu, psu-e36312a, chamber, chamber-f4t, …
+    if (said) return *said;
+    const std::string name = drivers::parse_uri(uri_text).host;
+    for (const auto kind : {InstrumentKind::psu, InstrumentKind::chamber, InstrumentKind::sensors}) {
+      if (name.starts_with(drivers::kind_name(kind))) return kind;
+    }
+    reader.fail(node["uri"], field + ".uri",
+                "cannot tell the instrument kind from '" + uri_text + "'; add kind: psu | chamber | sensors");
   }
-  if (uri.scheme.starts_with("scpi")) return InstrumentKind::psu;
-  if (uri.scheme.starts_with("espec") || uri.scheme.starts_with("watlow")) return InstrumentKind::chamber;
-  if (uri.scheme == "sim") {  // the simulated lab's names: psu, psu-e36312a, chamber, chamber-f4t, …
-    if (uri.host.starts_with("psu")) return InstrumentKind::psu;
-    if (uri.host.starts_with("chamber")) return InstrumentKind::chamber;
-    if (uri.host.starts_with("sensors")) return InstrumentKind::sensors;
+  const auto* entry = drivers::find_scheme(scheme);
+  if (entry == nullptr) {
+    std::string known;
+    for (const auto& info : drivers::instrument_schemes()) known += (known.empty() ? "" : ", ") + std::string(info.scheme);
+    reader.fail(node["uri"], field + ".uri",
+                "unknown scheme '" + scheme + "' in '" + uri_text + "' (orbitbench drives " + known + ", and sim://NAME)");
   }
-  reader.fail(node["uri"], field + ".uri",
-              "cannot tell the instrument kind from '" + uri_text + "'; add kind: psu | chamber | sensors");
+  if (said && *said != entry->kind) {
+    reader.fail(node["kind"], field + ".kind",
+                std::string(drivers::kind_name(*said)) + " disagrees with the URI: " + std::string(entry->scheme) +
+                    " reaches a " + std::string(drivers::kind_name(entry->kind)));
+  }
+  return entry->kind;
 }
 
 InstrumentConfig parse_instrument(const YamlReader& reader, const std::string& name, const YAML::Node& node) {

@@ -6,9 +6,11 @@
 #include <string_view>
 #include <vector>
 
+#include "drivers/instrument_kind.hpp"
+
 namespace ob::bench {
 
-enum class InstrumentKind { psu, chamber, sensors };  // sensors: an IIO context (libiio)
+using InstrumentKind = drivers::InstrumentKind;  // psu, chamber, sensors (an IIO context)
 
 struct InstrumentConfig {
   std::string name;

@@ -24,6 +24,8 @@
 
 namespace ob::drivers {
 
+constexpr std::uint16_t kEspecDefaultPort = 10001;  // espec+tcp
+
 struct EspecOptions {
   std::optional<double> min_temp_c;  // the station's (DUT's) limits, narrowing the chamber's
   std::optional<double> max_temp_c;

@@ -157,7 +157,13 @@ BOOST_AUTO_TEST_CASE(station_structure_errors) {
          "station.yaml:8: duts.board-07.supply.instrument: 'psu-z' is not a power supply");
   expect(kStation, "uri: \"scpi+tcp://127.0.0.1:5025\"", "uri: \"scpi+tcp://127.0.0.1:99999\"",
          "station.yaml:3: instruments.psu-a.uri: 'scpi+tcp://127.0.0.1:99999': port '99999'");
-  expect(kStation, "uri: \"espec+tcp://127.0.0.1:10001\"", "uri: \"foo://x\"", "cannot tell the instrument kind");
+  expect(kStation, "uri: \"espec+tcp://127.0.0.1:10001\"", "uri: \"foo://x\"",
+         "instruments.chamber.uri: unknown scheme 'foo' in 'foo://x' (orbitbench drives scpi+tcp, scpi+serial, espec+tcp");
+  // The kind comes from the instrument registry; a `kind:` that disagrees with the scheme's is refused.
+  expect(kStation, "uri: \"espec+tcp://127.0.0.1:10001\"", "uri: \"espec+tcp://127.0.0.1:10001\", kind: psu",
+         "instruments.chamber.kind: psu disagrees with the URI: espec+tcp reaches a chamber");
+  expect(kStation, "uri: \"espec+tcp://127.0.0.1:10001\"", "uri: \"sim://oven\"",
+         "cannot tell the instrument kind from 'sim://oven'; add kind: psu | chamber | sensors");
 }
 
 const std::string kSensorStation =
