@@ -60,7 +60,12 @@ std::unique_ptr<SerialLineClient> serial_link(asio::any_io_executor executor, co
 std::string supply_model(const std::string& name, const Uri& uri, const InstrumentOptions& options) {
   std::string model = uri.query_or("model", "");
   if (options.model.empty()) return model;
-  if (!model.empty() && !iequals(model, options.model)) {
+  const auto same_entry = [&] {  // `psi9080-120` (a URI has no blanks) and "PSI 9080-120 2U"
+    const auto a = find_scpi_dialect(model);
+    const auto b = find_scpi_dialect(options.model);
+    return a && b && a->model == b->model;
+  };
+  if (!model.empty() && !iequals(model, options.model) && !same_entry()) {
     config_error(name, uri, "model=" + model + " disagrees with the station's model '" + options.model + "'");
   }
   return options.model;

@@ -50,6 +50,22 @@ std::optional<double> parse_number(std::string_view text) {
   return value;
 }
 
+std::optional<double> parse_quantity(std::string_view text, std::string_view unit) {
+  text = strip_plus(trim(text));
+  if (text.empty()) return std::nullopt;
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || !std::isfinite(value)) return std::nullopt;
+  auto rest = trim(std::string_view(ptr, static_cast<std::size_t>(text.data() + text.size() - ptr)));
+  if (rest.empty()) return value;
+  if (rest.size() == unit.size() + 1 && (rest.front() == 'k' || rest.front() == 'K' || rest.front() == 'm')) {
+    value *= rest.front() == 'm' ? 1e-3 : 1e3;
+    rest.remove_prefix(1);
+  }
+  if (!iequals(rest, unit)) return std::nullopt;
+  return value;
+}
+
 std::optional<long> parse_integer(std::string_view text) {
   text = strip_plus(trim(text));
   if (text.empty()) return std::nullopt;

@@ -15,6 +15,10 @@ std::string format_fixed(double value, int decimals);
 // so are exponents ("+5.00000E+00"). Anything else left over (units, a second number) fails.
 std::optional<double> parse_number(std::string_view text);
 std::optional<long> parse_integer(std::string_view text);
+// A reading that may carry its unit, as EA's supplies answer ("48.00V", "48.00 V", "1.5kW",
+// "250mA"): the number, then optional blanks, an optional SI prefix (k, m) and `unit`
+// (case-insensitive); a bare number is taken as in `unit`. Anything else: nullopt.
+std::optional<double> parse_quantity(std::string_view text, std::string_view unit);
 
 // Blanks (space, tab, CR, LF) removed at both ends.
 std::string_view trim(std::string_view text);

@@ -1,5 +1,6 @@
 #include "drivers/psu/scpi_power_supply.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <utility>
@@ -19,8 +20,12 @@ constexpr double kProtectionHeadroom = 1.1;
 
 std::string channel_text(int channel) { return std::to_string(channel); }
 
+// The station's model names the identified one: the same text, a prefix of it, or the same
+// table entry (`psi9080-120` for "PSI 9080-120 2U": a URI's model= has no blanks).
 bool model_matches(const std::string& expected, const Identity& identity, const ScpiModel& model) {
-  return iequals(expected, identity.model) || iequals(expected, model.name) || istarts_with(identity.model, expected);
+  if (iequals(expected, identity.model) || iequals(expected, model.name) || istarts_with(identity.model, expected)) return true;
+  const auto named = find_scpi_dialect(expected);
+  return named && named->model == &model;
 }
 
 std::string quoted(const std::string& text) { return "'" + text + "'"; }
@@ -48,7 +53,9 @@ int ScpiPowerSupply::channel_count() const {
 
 PsuChannelSpec ScpiPowerSupply::channel_spec(int channel) const {
   if (channel < 1 || channel > channel_count()) return PsuChannelSpec{};
-  return match_->model->channels[static_cast<std::size_t>(channel - 1)];
+  auto spec = match_->model->channels[static_cast<std::size_t>(channel - 1)];
+  if (confirmed_ && rated_power_w_) spec.max_power_w = *rated_power_w_;
+  return spec;
 }
 
 const ScpiMatch& ScpiPowerSupply::known_model(const char* operation) const {
@@ -67,6 +74,43 @@ std::optional<Fault> ScpiPowerSupply::check_channel(int channel) const {
 
 std::string ScpiPowerSupply::select_step(const ScpiDialect& dialect, int channel) const {
   return render_command(dialect.commands.select_channel, {{"ch", channel_text(channel)}});
+}
+
+std::vector<std::string> ScpiPowerSupply::trip_queries(const ScpiDialect& dialect) const {
+  const auto& c = dialect.commands;
+  if (!c.error_query_acknowledges_alarms) return {};
+  std::vector<std::string> queries;
+  for (const auto* query : {&c.query_ovp_tripped, &c.query_ocp_tripped}) {
+    if (!query->empty() && std::find(queries.begin(), queries.end(), *query) == queries.end()) queries.push_back(*query);
+  }
+  return queries;
+}
+
+void ScpiPowerSupply::latch_trips(const ScpiDialect& dialect, const std::vector<std::string>& replies) {
+  const auto& c = dialect.commands;
+  const auto queries = trip_queries(dialect);
+  if (!match_ || replies.size() != queries.size()) return;
+  latched_trips_.resize(match_->model->channels.size());
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    for (std::size_t i = 0; i < latched_trips_.size(); ++i) {
+      const int channel = static_cast<int>(i + 1);
+      auto& latched = latched_trips_[i];
+      if (queries[q] == c.query_ovp_tripped && decode_trip(c, true, channel, replies[q]).value_or(false)) {
+        latched.ovp_tripped = true;
+      }
+      if (queries[q] == c.query_ocp_tripped && decode_trip(c, false, channel, replies[q]).value_or(false)) {
+        latched.ocp_tripped = true;
+      }
+    }
+  }
+}
+
+PsuProtectionStatus ScpiPowerSupply::with_latched(int channel, PsuProtectionStatus status) const {
+  if (channel < 1 || static_cast<std::size_t>(channel) > latched_trips_.size()) return status;
+  const auto& latched = latched_trips_[static_cast<std::size_t>(channel - 1)];
+  if (latched.ovp_tripped.value_or(false)) status.ovp_tripped = true;
+  if (latched.ocp_tripped.value_or(false)) status.ocp_tripped = true;
+  return status;
 }
 
 asio::awaitable<Result<std::pair<Identity, ScpiMatch>>> ScpiPowerSupply::identify() {
@@ -106,8 +150,71 @@ asio::awaitable<Result<Identity>> ScpiPowerSupply::configure() {
     if (!entry->is_error()) break;
   }
   match_ = match;
+  rated_power_w_.reset();
+  latched_trips_.clear();
+  if (auto remote = co_await take_remote_control(*match.dialect); !remote) co_return std::unexpected(std::move(remote.error()));
+  if (auto rated = co_await check_ratings(match); !rated) co_return std::unexpected(std::move(rated.error()));
   confirmed_ = true;
   co_return identity;
+}
+
+asio::awaitable<Status> ScpiPowerSupply::take_remote_control(const ScpiDialect& dialect) {
+  const auto& c = dialect.commands;
+  if (c.take_remote.empty()) co_return Status{};
+  std::vector<LineStep> steps{{c.take_remote, false}};
+  if (!c.query_remote.empty()) steps.push_back({c.query_remote, true});
+  steps.push_back({c.error_query, true});
+  auto replies = co_await link_.exchange(std::move(steps));
+  if (!replies) co_return std::unexpected(std::move(replies.error()));
+  if (auto checked = co_await check_error_entry(replies->back(), c.take_remote, dialect); !checked) {
+    co_return std::unexpected(std::move(checked.error()));
+  }
+  if (c.query_remote.empty() || iequals(trim(replies->front()), c.remote_reply)) co_return Status{};
+  co_return fail(FaultKind::instrument_error, name(),
+                 "remote control not given: " + quoted(c.take_remote) + " then " + quoted(c.query_remote) + " -> " +
+                     quoted(std::string(trim(replies->front()))) + " (expected " + c.remote_reply +
+                     "; LOCAL: the front panel's Local holds the supply)");
+}
+
+asio::awaitable<Status> ScpiPowerSupply::check_ratings(const ScpiMatch& match) {
+  const auto& c = match.dialect->commands;
+  if (c.query_rated_voltage.empty() && c.query_rated_current.empty() && c.query_rated_power.empty()) co_return Status{};
+  struct Rating {
+    const std::string* query;
+    const char* unit;
+    double table;
+  };
+  const auto& spec = match.model->channels.front();
+  const std::vector<Rating> ratings{{&c.query_rated_voltage, "V", spec.max_voltage_v},
+                                    {&c.query_rated_current, "A", spec.max_current_a},
+                                    {&c.query_rated_power, "W", spec.max_power_w}};
+  std::vector<LineStep> steps;
+  for (const auto& rating : ratings) {
+    if (!rating.query->empty()) steps.push_back({*rating.query, true});
+  }
+  auto replies = co_await link_.exchange(std::move(steps));
+  if (!replies) co_return std::unexpected(std::move(replies.error()));
+  std::size_t next = 0;
+  for (const auto& rating : ratings) {
+    if (rating.query->empty()) continue;
+    const auto& reply = (*replies)[next++];
+    const auto value = decode_quantity(c, reply, rating.unit);
+    if (!value || *value <= 0) {
+      co_return fail(FaultKind::protocol, name(), "unparsable reply to " + quoted(*rating.query) + ": " + quoted(reply));
+    }
+    if (std::string_view(rating.unit) == "W") {
+      rated_power_w_ = *value;
+      continue;
+    }
+    if (std::abs(*value - rating.table) > rating.table * 1e-3) {
+      co_return fail(FaultKind::protocol, name(),
+                     "the " + match.model->name + " reports a rating of " + format_fixed(*value, kReportDecimals) + " " +
+                         rating.unit + " (" + quoted(*rating.query) + " -> " + quoted(reply) + ") where orbitbench's table has " +
+                         format_fixed(rating.table, kReportDecimals) + " " + rating.unit +
+                         ": not the model it claims, or a table to correct (drivers/scpi/scpi_dialect_tables.cpp)");
+    }
+  }
+  co_return Status{};
 }
 
 asio::awaitable<Status> ScpiPowerSupply::check_error_entry(const std::string& reply, const std::string& after_command,
@@ -137,6 +244,7 @@ asio::awaitable<Status> ScpiPowerSupply::send_checked(int channel, std::vector<R
   std::vector<LineStep> steps;
   bool select = false;
   for (const auto& rendered : commands) select = select || needs_channel_select(rendered.command_template);
+  if (!dialect.commands.take_remote.empty()) steps.push_back({dialect.commands.take_remote, false});
   if (channel > 0 && select && !dialect.commands.select_channel.empty()) {
     steps.push_back({select_step(dialect, channel), false});
   }
@@ -145,9 +253,12 @@ asio::awaitable<Status> ScpiPowerSupply::send_checked(int channel, std::vector<R
     sent += (sent.empty() ? "" : "; ") + rendered.command;
     steps.push_back({std::move(rendered.command), false});
   }
+  const auto trips = trip_queries(dialect);
+  for (const auto& query : trips) steps.push_back({query, true});
   steps.push_back({dialect.commands.error_query, true});
   auto replies = co_await link_.exchange(std::move(steps));
   if (!replies) co_return std::unexpected(std::move(replies.error()));
+  if (!trips.empty()) latch_trips(dialect, {replies->end() - 1 - static_cast<long>(trips.size()), replies->end() - 1});
   co_return co_await check_error_entry(replies->back(), sent, dialect);
 }
 
@@ -278,9 +389,9 @@ asio::awaitable<Result<PsuReading>> ScpiPowerSupply::measure(int channel) {
   if (!batch) co_return std::unexpected(std::move(batch.error()));
   const auto& replies = batch->replies;
   auto bad_reply = [&](std::size_t i) { return std::unexpected(unparsable(*batch, i)); };
-  auto voltage_v = parse_number(replies[0]);
+  auto voltage_v = decode_quantity(commands, replies[0], "V");
   if (!voltage_v) co_return bad_reply(0);
-  auto current_a = parse_number(replies[1]);
+  auto current_a = decode_quantity(commands, replies[1], "A");
   if (!current_a) co_return bad_reply(1);
   auto output_on = decode_output_state(commands, channel, replies[2]);
   if (!output_on) co_return bad_reply(2);
@@ -291,7 +402,7 @@ asio::awaitable<Result<PsuReading>> ScpiPowerSupply::measure(int channel) {
   reading.output_on = *output_on;
   std::size_t next = 3;
   if (with_power) {
-    auto power_w = parse_number(replies[next]);
+    auto power_w = decode_quantity(commands, replies[next], "W");
     if (!power_w) co_return bad_reply(next);
     reading.power_w = *power_w;
     ++next;
@@ -309,6 +420,9 @@ asio::awaitable<Result<PsuReading>> ScpiPowerSupply::measure(int channel) {
     *field = *flag;
     ++next;
   }
+  const auto latched = with_latched(channel, PsuProtectionStatus{reading.ovp_tripped, reading.ocp_tripped});
+  reading.ovp_tripped = latched.ovp_tripped;
+  reading.ocp_tripped = latched.ocp_tripped;
   co_return reading;
 }
 
@@ -322,6 +436,8 @@ asio::awaitable<Status> ScpiPowerSupply::safe_state() {
   const auto& dialect = *match->dialect;
   std::vector<LineStep> steps;
   const bool select = needs_channel_select(dialect.commands.output_off) && !dialect.commands.select_channel.empty();
+  // Without remote control an off command is ignored (EA): take it first, whatever held it.
+  if (!dialect.commands.take_remote.empty()) steps.push_back({dialect.commands.take_remote, false});
   std::string last_command;
   for (std::size_t i = 1; i <= match->model->channels.size(); ++i) {
     const int channel = static_cast<int>(i);
@@ -333,9 +449,12 @@ asio::awaitable<Status> ScpiPowerSupply::safe_state() {
     last_command = render_command(dialect.commands.output_master_off, {});
     steps.push_back({last_command, false});
   }
+  const auto trips = trip_queries(dialect);
+  for (const auto& query : trips) steps.push_back({query, true});
   steps.push_back({dialect.commands.error_query, true});
   auto replies = co_await link_.exchange(std::move(steps));
   if (!replies) co_return std::unexpected(std::move(replies.error()));
+  if (!trips.empty()) latch_trips(dialect, {replies->end() - 1 - static_cast<long>(trips.size()), replies->end() - 1});
   co_return co_await check_error_entry(replies->back(), "all outputs off (... " + last_command + ")", dialect);
 }
 
@@ -437,13 +556,22 @@ asio::awaitable<Result<PsuProtectionStatus>> ScpiPowerSupply::protection_status(
     *field = *flag;
     ++next;
   }
-  co_return status;
+  co_return with_latched(channel, status);
 }
 
 asio::awaitable<Status> ScpiPowerSupply::clear_protection(int channel) {
   const auto& match = known_model("clear_protection");
   if (auto bad = check_channel(channel)) co_return std::unexpected(std::move(*bad));
   const auto& c = match.dialect->commands;
+  if (c.error_query_acknowledges_alarms) {  // EA: the error query is the acknowledgement
+    std::vector<LineStep> steps;
+    if (!c.take_remote.empty()) steps.push_back({c.take_remote, false});
+    steps.push_back({c.error_query, true});
+    auto replies = co_await link_.exchange(std::move(steps));
+    if (!replies) co_return std::unexpected(std::move(replies.error()));
+    if (static_cast<std::size_t>(channel) <= latched_trips_.size()) latched_trips_[static_cast<std::size_t>(channel - 1)] = {};
+    co_return co_await check_error_entry(replies->back(), c.error_query + " (acknowledging the alarms)", *match.dialect);
+  }
   std::vector<Rendered> rendered;
   for (const auto* tmpl : {&c.clear_ovp, &c.clear_ocp}) {
     if (!tmpl->empty()) rendered.push_back({*tmpl, render_command(*tmpl, {{"ch", channel_text(channel)}})});

@@ -111,6 +111,16 @@ class ScpiPowerSupply final : public PowerSupply {
   Fault unsupported(const std::string& what) const;
   asio::awaitable<Status> check_error_entry(const std::string& reply, const std::string& after_command,
                                             const ScpiDialect& dialect);
+  // Configure's last steps where the dialect has them: take remote control and check it was
+  // given (take_remote / query_remote); check the ratings the instrument reports against the
+  // table's and keep its power rating (query_rated_*).
+  asio::awaitable<Status> take_remote_control(const ScpiDialect& dialect);
+  // error_query_acknowledges_alarms: the trip queries to send before an error query, and the
+  // trips their replies show, kept per channel until clear_protection().
+  std::vector<std::string> trip_queries(const ScpiDialect& dialect) const;
+  void latch_trips(const ScpiDialect& dialect, const std::vector<std::string>& replies);
+  PsuProtectionStatus with_latched(int channel, PsuProtectionStatus status) const;
+  asio::awaitable<Status> check_ratings(const ScpiMatch& match);
   const ScpiMatch& known_model(const char* operation) const;
   std::optional<Fault> check_channel(int channel) const;
   std::string select_step(const ScpiDialect& dialect, int channel) const;
@@ -120,6 +130,8 @@ class ScpiPowerSupply final : public PowerSupply {
   std::optional<bool> compound_queries_;  // ScpiPsuOptions::compound_queries
   std::optional<ScpiMatch> match_;  // from the station's model, then from *IDN?
   bool confirmed_ = false;          // match_ came from a successful configure()
+  std::optional<double> rated_power_w_;  // as the instrument reported it (query_rated_power)
+  std::vector<PsuProtectionStatus> latched_trips_;  // index channel - 1 (error_query_acknowledges_alarms)
 };
 
 }  // namespace ob::drivers

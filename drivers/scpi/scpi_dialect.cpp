@@ -164,6 +164,10 @@ bool bit_set(unsigned long word, int bit) { return bit >= 0 && bit < 64 && ((wor
 
 }  // namespace
 
+std::optional<double> decode_quantity(const ScpiCommands& commands, std::string_view reply, std::string_view unit) {
+  return commands.readings_have_units ? parse_quantity(reply, unit) : parse_number(reply);
+}
+
 std::optional<bool> decode_output_state(const ScpiCommands& commands, int channel, std::string_view reply) {
   if (commands.output_state_bit < 0) return parse_on_off(reply);
   auto word = parse_status_word(reply);

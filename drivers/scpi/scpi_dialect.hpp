@@ -80,6 +80,28 @@ struct ScpiCommands {
   int ovp_trip_bit = -1;
   int ocp_trip_bit = -1;
 
+  // Remote control that must be taken before settings are obeyed (EA SYST:LOCK ON: a setting
+  // sent without it is ignored, -201 "Invalid while in local"). Taking it is idempotent, and a
+  // reconnect or the front panel's Local loses it, so it leads every setting exchange and the
+  // safe state. At configure, query_remote must then answer remote_reply (EA SYST:LOCK:OWN? ->
+  // REMOTE; LOCAL: the front panel holds the supply). Empty: settings need nothing first.
+  std::string take_remote{};
+  std::string query_remote{};
+  std::string remote_reply{};
+  // Reading the error queue acknowledges a protection alarm whose condition has gone (EA
+  // §5.4.15.2: an OVP trip switches the output off, so the next SYST:ERR? clears its bit). The
+  // driver then reads the trip queries before every error query and keeps what they showed
+  // until clear_protection(), which acknowledges with the error query alone.
+  bool error_query_acknowledges_alarms = false;
+  // Readings, setpoints and ratings answered with their unit ("48.00V", "48.00 V", "3kW": EA).
+  bool readings_have_units = false;
+  // The ratings the instrument reports (EA SYST:NOM:VOLT? / CURR? / POW?). At configure its
+  // voltage and current ratings must be the table's (else the model is not what it claims);
+  // its power rating is the channel's from then on. Empty: the table's alone.
+  std::string query_rated_voltage{};
+  std::string query_rated_current{};
+  std::string query_rated_power{};
+
   // Output watchdog (Keysight OUTP:PROT:WDOG): outputs off after {s} seconds without a command.
   std::string watchdog_on{};
   std::string watchdog_off{};
@@ -156,6 +178,9 @@ std::optional<unsigned long> parse_status_word(std::string_view reply);
 
 // The dialect's reading of a query_output / query_regulation reply for `channel`.
 std::optional<bool> decode_output_state(const ScpiCommands& commands, int channel, std::string_view reply);
+// A reading, setpoint or rating in `unit` ("V", "A", "W"), with its unit where the dialect's
+// replies carry one (readings_have_units), else a bare number.
+std::optional<double> decode_quantity(const ScpiCommands& commands, std::string_view reply, std::string_view unit);
 std::optional<PsuRegulation> decode_regulation(const ScpiCommands& commands, int channel, std::string_view reply);
 // The dialect's reading of a query_ovp_tripped / query_ocp_tripped reply for `channel`.
 std::optional<bool> decode_trip(const ScpiCommands& commands, bool over_voltage, int channel, std::string_view reply);

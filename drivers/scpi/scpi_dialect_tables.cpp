@@ -167,6 +167,76 @@ ScpiDialect keysight_n5700() {
   };
 }
 
+// Elektro-Automatik PSI 9000 (and PSI 10000, the same SCPI): single-output 80 V supplies of
+// 3..15 kW, enough for a 700 W SXM board at 48..54 V. EA's "Programming Guide ModBus & SCPI"
+// (Rev 24, 2023: §5.3.2 / §5.4.5.1 remote control, §5.4.3 set values, §5.4.4 measurements,
+// §5.4.6 protections, §5.4.2 status registers, §5.4.10 ratings) and public clients
+// (PythonEquipmentDrivers' Intepro PSI 9000, ETH's hvl_ccb ea_psi9000, nominal-io/instro's EA
+// PSB): settings are obeyed only under remote control, taken with SYST:LOCK ON and confirmed by
+// SYST:LOCK:OWN? -> REMOTE; readings carry their unit ("43.50V", older firmware "43.50 V");
+// OUTP? answers ON/OFF; OVP/OCP (VOLT:PROT, CURR:PROT, 0..110 % of the rating) are always
+// armed; STAT:QUES:COND? bit 0 OVP, bit 1 OCP; STAT:OPER:COND? bit 8 CV, bit 9 CC. No
+// protection-clear command: an alarm is acknowledged by reading SYST:ERR? once it has gone.
+// The model name is volts-amps (PSI 9080-510 3U: 80 V, 510 A); the power rating is read from
+// SYST:NOM:POW? at configure (the table's is the data sheet's, from single sources).
+ScpiDialect ea_psi9000() {
+  const auto model = [](const char* name, const char* regex, double volts, double amps, double watts) {
+    return ScpiModel{name, regex, {{volts, amps, watts}}};
+  };
+  return ScpiDialect{
+      .family = "EA PSI 9000",
+      .models =
+          {
+              model("PSI 9080-120 2U", "PSI ?9080-120( 2U)?", 80, 120, 3000),
+              model("PSI 9080-170 3U", "PSI ?9080-170( 3U)?", 80, 170, 5000),
+              model("PSI 9080-510 3U", "PSI ?9080-510( 3U)?", 80, 510, 15000),
+          },
+      .commands =
+          {
+              .select_channel = "",
+              .set_voltage = "VOLT {v}",
+              .set_current = "CURR {a}",
+              .output_on = "OUTP ON",
+              .output_off = "OUTP OFF",
+              .query_output = "OUTP?",  // ON | OFF
+              .measure_voltage = "MEAS:VOLT?",
+              .measure_current = "MEAS:CURR?",
+              .measure_power = "MEAS:POW?",
+              .error_query = "SYST:ERR?",
+              .query_regulation = "STAT:OPER:COND?",
+              .regulation_reply = RegulationReply::status_bits,
+              .cc_bit = 9,
+              .cv_bit = 8,
+              .status_bit_stride = 0,
+              .set_ovp_level = "VOLT:PROT {v}",
+              .ovp_on = "",
+              .ovp_off = "",
+              .query_ovp_tripped = "STAT:QUES:COND?",
+              .clear_ovp = "",
+              .set_ocp_level = "CURR:PROT {a}",
+              .ocp_on = "",
+              .ocp_off = "",
+              .query_ocp_tripped = "STAT:QUES:COND?",
+              .clear_ocp = "",
+              .ovp_trip_bit = 0,
+              .ocp_trip_bit = 1,
+              .take_remote = "SYST:LOCK ON",
+              .query_remote = "SYST:LOCK:OWN?",
+              .remote_reply = "REMOTE",
+              .error_query_acknowledges_alarms = true,
+              .readings_have_units = true,
+              .query_rated_voltage = "SYST:NOM:VOLT?",
+              .query_rated_current = "SYST:NOM:CURR?",
+              .query_rated_power = "SYST:NOM:POW?",
+              // The interface watchdog (SYST:COMM:MON) is documented for newer firmware only.
+          },
+      .voltage_decimals = 3,
+      .current_decimals = 3,
+      .compound_queries = false,  // the guide allows `;` chains, but no client shows them for queries
+      .tcp_port = 5025,
+  };
+}
+
 // R&S NGP800 and NGE100 share the command set: INST:NSEL selects, OUTP:SEL arms the selected
 // channel, OUTP:GEN is the master switch; booleans are answered 1/0. OCP is the electronic
 // fuse: it trips at the current limit (no level). Every command acts on the selected channel.
@@ -284,8 +354,8 @@ ScpiDialect siglent_spd3303x() {
 }  // namespace
 
 const std::vector<ScpiDialect>& scpi_dialects() {
-  static const std::vector<ScpiDialect> dialects{rigol_dp800(), keysight_e36300(), keysight_n5700(), rohde_schwarz_ngp800(),
-                                                 rohde_schwarz_nge100(), siglent_spd3303x()};
+  static const std::vector<ScpiDialect> dialects{rigol_dp800(), keysight_e36300(), keysight_n5700(), ea_psi9000(),
+                                                 rohde_schwarz_ngp800(), rohde_schwarz_nge100(), siglent_spd3303x()};
   return dialects;
 }
 
