@@ -1,7 +1,6 @@
 #include "bench/lab_session.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <map>
 #include <set>
@@ -13,7 +12,9 @@
 #include "drivers/common/uri.hpp"
 #include "drivers/gpu/agent_board.hpp"
 #include "drivers/instrument_factory.hpp"
+#include "drivers/common/number_text.hpp"
 #include "drivers/instrument_registry.hpp"
+#include "drivers/scpi/scpi_dialect.hpp"
 #include "fixtures/sim_lab.hpp"
 
 namespace ob::bench {
@@ -30,8 +31,17 @@ bool uses_sim_uri(const StationConfig& station) {
 // lacks (sim://psu-b): the station's `model:` where the lab simulates it (sim://psu-hp with
 // model: N5767A), else the simulated model of the kind's first scheme in the instrument registry.
 fixtures::SimModel sim_model_for(const InstrumentConfig& instrument) {
-  std::string model = instrument.model;
-  std::transform(model.begin(), model.end(), model.begin(), [](unsigned char c) { return std::tolower(c); });
+  // The station's model names a simulated one: its lab name (n5767a), or the model it
+  // identifies as, matched as the driver matches *IDN? (one SCPI table entry: "PSI 9080-120").
+  const auto names = [&](fixtures::SimModel candidate) {
+    if (drivers::iequals(instrument.model, fixtures::sim_model_name(candidate))) return true;
+    const auto identity = fixtures::sim_model_identity(candidate);
+    if (identity.empty() || instrument.model.empty()) return false;
+    if (drivers::iequals(instrument.model, identity)) return true;
+    const auto said = drivers::find_scpi_dialect(instrument.model);
+    const auto simulated = drivers::find_scpi_dialect(identity);
+    return said && simulated && said->model == simulated->model;
+  };
   const auto fits = [&](fixtures::SimModel candidate) {
     switch (instrument.kind) {
       case InstrumentKind::psu: return fixtures::is_supply(candidate);
@@ -40,7 +50,9 @@ fixtures::SimModel sim_model_for(const InstrumentConfig& instrument) {
     }
     return false;
   };
-  if (const auto named = fixtures::parse_sim_model(model); named && fits(*named)) return *named;
+  for (const auto candidate : fixtures::kSimModels) {
+    if (fits(candidate) && names(candidate)) return candidate;
+  }
   for (const auto& scheme : drivers::instrument_schemes()) {
     if (scheme.kind != instrument.kind) continue;
     if (const auto stand_in = fixtures::parse_sim_model(scheme.sim_model)) return *stand_in;
@@ -85,6 +97,13 @@ std::vector<fixtures::SimInstrumentSpec> simulated_instruments(const StationConf
 // simulated supply of its own, named after the board (fixtures: `feed <supply> 1 <volts> on|off`).
 std::string dry_run_feed_name(const DutConfig& dut) { return "dry-run-" + dut.name; }
 
+// The simulated board a DUT stands for follows its rail: a 48..54-V supply feeds an SXM
+// module (an H100-class board at 700 W), a 12-V channel the scaled 30-W board.
+constexpr double kSxmRailMinV = 40;
+fixtures::BoardClass board_class_for(const DutConfig& dut) {
+  return dut.supply.voltage_v >= kSxmRailMinV ? fixtures::BoardClass::h100_sxm : fixtures::BoardClass::scaled;
+}
+
 std::chrono::milliseconds to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<long>(seconds * 1000.0));
 }
@@ -103,11 +122,12 @@ LabSession::LabSession(asio::any_io_executor executor, const StationConfig& stat
       const auto* supply = station.find_instrument(dut.supply.instrument);
       const std::string chamber_name = chamber ? sim_name(*chamber) : "";
       if (dry_run(station, dut)) {  // a simulated board on a real supply: fed from its readback
-        options.board_feeds.push_back(fixtures::SimBoardFeed{dry_run_feed_name(dut), 1, chamber_name});
+        options.board_feeds.push_back(fixtures::SimBoardFeed{dry_run_feed_name(dut), 1, chamber_name, board_class_for(dut)});
         dry_run_feeds.push_back(fixtures::SimInstrumentSpec{dry_run_feed_name(dut), fixtures::SimModel::dp832, 0, 1, 0});
         continue;
       }
-      options.board_feeds.push_back(fixtures::SimBoardFeed{sim_name(*supply), dut.supply.channel, chamber_name});
+      options.board_feeds.push_back(
+          fixtures::SimBoardFeed{sim_name(*supply), dut.supply.channel, chamber_name, board_class_for(dut)});
     }
     options.instruments = simulated_instruments(station, options);
     options.instruments.insert(options.instruments.end(), dry_run_feeds.begin(), dry_run_feeds.end());

@@ -393,6 +393,24 @@ BOOST_AUTO_TEST_CASE(a_lab_file_builds_the_lab_feeds_and_faults) {
   BOOST_TEST(!lab.snapshot().boards[1].powered);
 }
 
+// `board … class=h100-sxm`: an H100 SXM-class board (54-V rail) there; the lab's chamber is
+// sized for the boards' heat.
+BOOST_AUTO_TEST_CASE(a_lab_file_board_line_names_its_class) {
+  const auto options = ob::fixtures::parse_lab_config(
+      "instrument psu-hp n5767a\ninstrument chamber espec-p300\ninstrument agent agent\n"
+      "board psu-hp:1 chamber class=h100-sxm\n",
+      SimLabOptions{}, "lab.txt");
+  BOOST_REQUIRE(options.board_feeds.size() == 1u);
+  BOOST_TEST((options.board_feeds[0].board_class == ob::fixtures::BoardClass::h100_sxm));
+  BOOST_TEST(options.board_feeds[0].chamber == "chamber");
+  ob::fixtures::SimLab lab(options);
+  lab.start();
+  lab.control("feed psu-hp 1 54 on");  // the N5767A's output at 54 V
+  BOOST_TEST(lab.snapshot().boards[0].powered);
+  BOOST_TEST(lab.snapshot().boards[0].power_cap_w == 700.0);
+  lab.stop();
+}
+
 BOOST_AUTO_TEST_CASE(lab_file_errors_name_the_line) {
   const auto error_of = [](std::string_view text) -> std::string {
     try {
@@ -407,6 +425,7 @@ BOOST_AUTO_TEST_CASE(lab_file_errors_name_the_line) {
   BOOST_TEST(error_of("instrument x dp832 port=70000\n").starts_with("lab.txt:1: port"));
   BOOST_TEST(error_of("board psu:4\n").starts_with("lab.txt:1:"));
   BOOST_TEST(error_of("speed 0\n").starts_with("lab.txt:1:"));
+  BOOST_TEST(error_of("board psu:1 chamber class=h200\n").starts_with("lab.txt:1: unknown board `class=h200`"));
   BOOST_TEST(error_of("# nothing\n\nboards 2 # two\n").empty());
 
   // Names the file cannot check alone are refused when the lab is built or started.

@@ -472,3 +472,85 @@ BOOST_AUTO_TEST_CASE(a_stalled_workload_runs_but_completes_nothing_at_idle_power
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Issue 16 item 8: H100 SXM-class boards at real power, each its own part. Calibrated on
+// ../shared/reference/h100/ (679 TFLOP/s at 700 W and 45 °C, 1350 MHz at the cap, 78 W idle,
+// 200..700 W caps), on a 48..54-V rail; the scaled board stays alike and on 12 V.
+BOOST_AUTO_TEST_CASE(h100_class_boards_run_at_real_power_and_differ_by_a_few_percent) {
+  PhysicsParams params;
+  // A chamber sized for 2.1 kW of boards, as the simulated lab sizes it (SimLab): 4.2 kW at 5 °C/min.
+  params.chamber_empty_heat_capacity_j_per_k = 50400;
+  using ob::fixtures::BoardClass;
+  using ob::fixtures::BoardPlacement;
+  ob::fixtures::LabTopology topology;
+  topology.supplies = 3;
+  for (int i = 0; i < 3; ++i) topology.boards.push_back(BoardPlacement{i, 0, 0, BoardClass::h100_sxm});
+  LabPhysics physics(params, topology);
+  for (int i = 0; i < 3; ++i) {
+    physics.set_psu_voltage(i, 0, 54);
+    physics.set_psu_current_limit(i, 0, 15);
+    physics.set_psu_output(i, 0, true);
+    BOOST_REQUIRE(physics.start_workload(i));
+  }
+  settle_chamber(physics, 25);
+  physics.advance_to(physics.time_s() + 20 * params.board_time_constant_s);
+  std::vector<double> tflops, clocks, temps;
+  for (int i = 0; i < 3; ++i) {
+    const auto& board = physics.state().boards[static_cast<std::size_t>(i)];
+    const auto& spec = physics.board_spec(i);
+    BOOST_TEST_CONTEXT("board " << i) {
+      BOOST_TEST(spec.name == "SimGPU-H100-SXM-700W");
+      BOOST_TEST(spec.min_power_cap_w == 200.0);
+      BOOST_TEST(board.power_w == 700.0);
+      BOOST_TEST(physics.state().supplies[static_cast<std::size_t>(i)][0].measured_current_a == 700.0 / 54,
+                 boost::test_tools::tolerance(1e-9));
+      BOOST_TEST(board.tflops > 640.0);  // 650..750 at the cap, less the heat's few percent
+      BOOST_TEST(board.tflops < 720.0);
+      BOOST_TEST(board.sm_clock_mhz > 1300.0);
+      BOOST_TEST(board.sm_clock_mhz < 1400.0);
+      BOOST_TEST(board.temp_c > 65.0);  // ~76 °C on the reference H100 at 700 W
+      BOOST_TEST(board.temp_c < 82.0);
+      BOOST_TEST(std::abs(spec.clock_factor - 1) <= 0.02);
+      BOOST_TEST(std::abs(spec.leakage_factor - 1) <= 0.06);
+    }
+    tflops.push_back(board.tflops);
+    clocks.push_back(board.sm_clock_mhz);
+    temps.push_back(board.temp_c);
+  }
+  // Three boards, three lines: no two alike in throughput, clock or temperature.
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (std::size_t j = i + 1; j < 3; ++j) {
+      BOOST_TEST(std::abs(tflops[i] - tflops[j]) > 0.5);
+      BOOST_TEST(std::abs(clocks[i] - clocks[j]) > 0.5);
+      BOOST_TEST(std::abs(temps[i] - temps[j]) > 0.1);
+    }
+  }
+  // The same index is the same part in every lab; the scaled class has no spread.
+  BOOST_TEST(ob::fixtures::board_spec(params, BoardClass::h100_sxm, 1).peak_tflops == physics.board_spec(1).peak_tflops);
+  BOOST_TEST(ob::fixtures::board_spec(params, BoardClass::scaled, 2).peak_tflops == params.board_peak_tflops);
+  BOOST_TEST(ob::fixtures::board_spec(params, BoardClass::scaled, 2).name == "SimGPU-30W");
+  BOOST_TEST((ob::fixtures::parse_board_class("h100-sxm") == BoardClass::h100_sxm));
+  BOOST_TEST(!ob::fixtures::parse_board_class("h200"));
+}
+
+BOOST_AUTO_TEST_CASE(each_board_class_is_powered_only_on_its_own_rail) {
+  using ob::fixtures::BoardClass;
+  ob::fixtures::LabTopology topology;
+  topology.boards = {{0, 0, 0, BoardClass::h100_sxm}, {0, 1, 0, BoardClass::scaled}};
+  LabPhysics physics(PhysicsParams{}, topology);
+  for (int channel = 0; channel < 2; ++channel) {
+    physics.set_psu_current_limit(channel, 15);
+    physics.set_psu_output(channel, true);
+  }
+  physics.set_psu_voltage(0, 12);  // an SXM module on a 12-V channel: below its input range
+  physics.set_psu_voltage(1, 54);  // the 12-V board on 54 V: above its range
+  BOOST_TEST(!physics.state().boards[0].powered);
+  BOOST_TEST(!physics.state().boards[1].powered);
+  physics.set_psu_voltage(0, 48);  // the 48-V bus variant
+  physics.set_psu_voltage(1, 12);
+  BOOST_TEST(physics.state().boards[0].powered);
+  BOOST_TEST(physics.state().boards[1].powered);
+  BOOST_TEST(physics.state().boards[0].power_w == physics.board_spec(0).idle_w);
+  BOOST_TEST(physics.board_spec(0).idle_w > 70.0);
+  BOOST_TEST(physics.board_spec(0).idle_w < 85.0);
+}
