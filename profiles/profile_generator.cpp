@@ -18,8 +18,6 @@ constexpr double kRadToDeg = 180.0 / 3.14159265358979323846;
 constexpr double kEarthRadiusKm = 6378.137;  // WGS-84 equatorial, for altitudes
 // A profile longer than this many steps is refused rather than run for hours.
 constexpr std::int64_t kMaxSteps = 100'000'000;
-// Significant digits in the CSV: sub-millimetre positions, sub-milli-units elsewhere.
-constexpr int kCsvDigits = 10;
 
 struct Column {
   const char* name;
@@ -48,9 +46,11 @@ void values_of(const ProfileRow& row, double (&out)[kColumnCount]) {
   std::copy(std::begin(values), std::end(values), std::begin(out));
 }
 
+// Every number at full precision: the shortest text that reads back as the same double
+// (std::to_chars' round trip), so a reader of the CSV gets what the protobuf carries.
 void append_number(std::string& out, double value) {
   char buffer[40];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, kCsvDigits);
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   if (ec != std::errc{}) {
     out += "nan";
     return;

@@ -55,7 +55,6 @@ constexpr int kAlpha5FirstValue = 10;
 constexpr int kAlpha5Scale = 10000;
 // Implied-decimal exponent fields ("-11606-4" = −0.11606e-4): sign, five digits, signed exponent.
 constexpr int kImpliedMantissaDigits = 5;
-constexpr double kImpliedMantissaScale = 1e-5;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -128,11 +127,14 @@ class LineContext {
     if (mantissa.size() != kImpliedMantissaDigits || exponent_pos + 2 != f.size()) {
       fail(describe(what, c) + " is not an implied-decimal number like -11606-4");
     }
-    int digits = 0;
+    // As Vallado's reader and python-sgp4 read it: the mantissa's decimal text ".DDDDD" converted
+    // once, then scaled by pow(10, exponent) — not the digits accumulated as an integer and
+    // scaled twice, which can land one ulp off and, at an SGP4 branch threshold, on its other side.
+    std::string text = "0.";
     for (const char ch : mantissa) {
       const char d = ch == ' ' ? '0' : ch;
       if (d < '0' || d > '9') fail(describe(what, c) + " is not an implied-decimal number like -11606-4");
-      digits = digits * 10 + (d - '0');
+      text += d;
     }
     const char exponent_sign = f[exponent_pos];
     const char exponent_digit = f[exponent_pos + 1];
@@ -141,20 +143,27 @@ class LineContext {
       fail(describe(what, c) + " has no exponent like -4 at its end");
     }
     const int exponent = (exponent_sign == '-' ? -1 : 1) * (exponent_digit - '0');
-    return sign * digits * kImpliedMantissaScale * std::pow(10.0, exponent);
+    return sign * decimal(text) * std::pow(10.0, exponent);
+  }
+
+  // Decimal text (digits checked by the caller) to the nearest double, converted once.
+  static double decimal(const std::string& text) {
+    double value = 0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
   }
 
   // Eccentricity: seven digits after an implied "0." (blanks read as zeros, as Vallado's reader).
+  // The text "0.DDDDDDD" converted once, as Vallado's reader and python-sgp4 do: "0001000" is
+  // the double nearest 1e-4, which SGP4's `ecco > 1.0e-4` test must see as equal, not above.
   double implied_fraction(std::string_view what, Columns c) const {
-    double value = 0;
-    double scale = 0.1;
+    std::string text = "0.";
     for (const char ch : field(c)) {
       const char d = ch == ' ' ? '0' : ch;
       if (d < '0' || d > '9') fail(describe(what, c) + " must be digits (an implied leading 0.)");
-      value += (d - '0') * scale;
-      scale *= 0.1;
+      text += d;
     }
-    return value;
+    return decimal(text);
   }
 
   void expect_blank(int column) const {

@@ -86,6 +86,29 @@ BOOST_AUTO_TEST_CASE(implied_decimal_exponents) {
   BOOST_TEST(std::fabs(t.eccentricity - 0.5596327) < 1e-15);
 }
 
+// Issue 17: every field is the double Vallado's reader and python-sgp4 produce — the decimal
+// text converted once (the mantissa then scaled by pow(10, exponent)), never digits accumulated
+// one by one. "0001000" must be exactly the double nearest 1e-4: SGP4's `ecco > 1.0e-4` test
+// then stays on the near-circular branch; 1.0000000000000003e-4 (digit by digit) crossed it.
+BOOST_AUTO_TEST_CASE(fields_are_the_decimal_text_converted_once) {
+  const std::string line1 = "1 90011U 26001A   26100.50000000  .00000000  00000-0  12000-4 0  9991";
+  const std::string line2 = "2 90011  53.0500 300.0000 0001000  90.0000 200.0000 15.05491974    17";
+  const auto t = orbit::parse_tle(line1, line2);
+  BOOST_TEST(t.eccentricity == 1.0e-4);  // exactly: the double nearest 0.0001
+  BOOST_TEST(!(t.eccentricity > 1.0e-4));
+  BOOST_TEST(t.bstar_per_earth_radius == 0.12 * std::pow(10.0, -4));  // strtod(".12000") · 10^-4
+  for (const char* e : {"0000001", "0001001", "0000999", "1234567", "7400000", "0000000"}) {
+    const auto u = orbit::parse_tle(line1, replaced(line2, 27, e));
+    BOOST_TEST(u.eccentricity == std::stod(std::string("0.") + e), e);
+  }
+  for (const char* b : {" 66000-4", "-11606-4", " 10000-3", " 99999-9", " 31250-5"}) {
+    const auto u = orbit::parse_tle(replaced(line1, 54, b), line2);
+    const double mantissa = std::stod(std::string(b[0] == '-' ? "-" : "") + "0." + std::string(b + 1, 5));
+    const double expected = mantissa * std::pow(10.0, std::stoi(std::string(b + 6, 2)));
+    BOOST_TEST(u.bstar_per_earth_radius == expected, b);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(several_sets_with_and_without_names) {
   const std::string text = "# a comment\r\n0 ISS (ZARYA)\r\n" + kIssLine1 + "\r\n" + kIssLine2 +
                            "\r\n\r\n" + kSl6Line1 + "\n" + kSl6Line2 + "\nSL-6 AGAIN  \n" +
