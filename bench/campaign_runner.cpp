@@ -79,6 +79,16 @@ class CampaignRunner::Impl final : public BenchContext {
 
   CampaignOutcome run() {
     asio::io_context& io = io_;
+    // Asio restores a signal's default action when the last signal_set holding it goes. This
+    // run's set goes when run() returns, so a second Ctrl-C or SIGTERM arriving after that (the
+    // first already took the bench to its safe state) would kill the process before main()
+    // reports and exits 130. A set held for the process's life, never waited on, keeps the
+    // signals caught: later ones are absorbed (issue 18, item 13). Never destroyed, on purpose:
+    // a static's destructor would restore the defaults during exit(), and a signal landing then
+    // would still end the process by the signal instead of its exit status.
+    static auto* const process_signals_io = new asio::io_context;
+    static auto* const process_signals = new asio::signal_set(*process_signals_io, SIGINT, SIGTERM);
+    (void)process_signals;
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([this](const std::error_code& ec, int signal_number) {
       if (ec) return;

@@ -12,6 +12,11 @@ namespace ob::drivers::agent {
 
 inline constexpr std::size_t kFrameHeaderBytes = 4;
 inline constexpr std::uint32_t kMaxFrameBytes = 1u << 20;
+// Before the peer has authenticated: Hello and Auth are well under 200 bytes, so a stranger
+// announcing more is closed before anything is allocated for it.
+inline constexpr std::uint32_t kMaxPreAuthFrameBytes = 4096;
+// Connections the agent keeps in their handshake at once; more are closed as they arrive.
+inline constexpr std::size_t kMaxUnauthenticatedConnections = 64;
 inline constexpr std::uint32_t kProtocolVersion = 2;
 inline constexpr std::size_t kNonceBytes = 32;
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
@@ -359,6 +360,65 @@ BOOST_AUTO_TEST_CASE(batch_telemetry_counts_what_the_ring_dropped) {
   BOOST_TEST(batch.samples_size() == 4);
   BOOST_TEST(batch.dropped() > 0u);
   BOOST_TEST(batch.samples(3).sample_seq() == batch.samples(0).sample_seq() + 3);
+}
+
+// Issue 18: before authentication a peer may not make the agent allocate: a header announcing
+// more than a few KiB closes the connection at once (3000 such connections once took the agent
+// from 170 MB to 3.25 GB).
+BOOST_FIXTURE_TEST_CASE(a_stranger_announcing_a_large_frame_is_closed_before_allocation, AgentFixture) {
+  AgentTestClient stranger(server.port());
+  const std::uint32_t large = agent::kMaxPreAuthFrameBytes + 1;  // legal after authentication
+  BOOST_REQUIRE(large < agent::kMaxFrameBytes);
+  const char header[4] = {static_cast<char>(large >> 24), static_cast<char>((large >> 16) & 0xff),
+                          static_cast<char>((large >> 8) & 0xff), static_cast<char>(large & 0xff)};
+  stranger.send_raw(std::string_view(header, 4));
+  BOOST_TEST(stranger.closed_by_peer(2000ms));  // no payload sent: closed on the header alone
+  // Authenticated, the same size is an ordinary (if malformed) frame, answered.
+  AgentTestClient client(server.port());
+  BOOST_TEST_REQUIRE(authenticated(client));
+  client.send_raw(agent::encode_frame(std::string(large, '\xff')));
+  const auto reply = client.receive();
+  BOOST_TEST(is_error(reply, pb::Error::BAD_REQUEST), message_of(reply));
+}
+
+// At most kMaxUnauthenticatedConnections strangers at a time; the next is closed as it arrives,
+// and once they go, a client logs in again.
+BOOST_FIXTURE_TEST_CASE(strangers_beyond_the_cap_are_closed_at_once, AgentFixture) {
+  std::vector<std::unique_ptr<AgentTestClient>> strangers;
+  for (std::size_t i = 0; i < agent::kMaxUnauthenticatedConnections; ++i) {
+    strangers.push_back(std::make_unique<AgentTestClient>(server.port()));
+  }
+  // Each stranger is in its handshake once it has been answered a Hello.
+  for (auto& stranger : strangers) {
+    pb::Request hello;
+    hello.mutable_hello()->set_protocol_version(agent::kProtocolVersion);
+    hello.mutable_hello()->set_client_nonce(std::string(agent::kNonceBytes, 'n'));
+    BOOST_REQUIRE(stranger->send(hello));
+    BOOST_REQUIRE(stranger->receive().has_value());
+  }
+  AgentTestClient one_too_many(server.port());
+  BOOST_TEST(one_too_many.closed_by_peer(2000ms));
+  strangers.clear();
+  std::this_thread::sleep_for(100ms);  // the agent sees them go
+  AgentTestClient client(server.port());
+  BOOST_TEST(authenticated(client));
+}
+
+// One deadline for the whole handshake: a stranger cannot stretch it by trickling frames.
+BOOST_AUTO_TEST_CASE(the_handshake_deadline_is_one_for_the_whole_handshake) {
+  auto options = test_options();
+  options.handshake_timeout = 300ms;
+  AgentFixture agent_fixture(options);
+  AgentTestClient slow(agent_fixture.server.port());
+  pb::Request hello;
+  hello.mutable_hello()->set_protocol_version(agent::kProtocolVersion);
+  hello.mutable_hello()->set_client_nonce(std::string(agent::kNonceBytes, 'n'));
+  std::this_thread::sleep_for(200ms);
+  BOOST_REQUIRE(slow.send(hello));
+  BOOST_REQUIRE(slow.receive().has_value());
+  const auto asked = std::chrono::steady_clock::now();
+  BOOST_TEST(slow.closed_by_peer(2000ms));  // at 300 ms from connecting, not 300 ms after the Hello
+  BOOST_TEST((std::chrono::steady_clock::now() - asked < 250ms));
 }
 
 BOOST_AUTO_TEST_CASE(silent_connection_is_closed_at_the_handshake_deadline) {

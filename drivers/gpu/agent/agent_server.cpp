@@ -18,6 +18,7 @@
 #include <asio/write.hpp>
 
 #include "drivers/gpu/agent_frame.hpp"
+#include "drivers/transport/accept_backoff.hpp"
 #include "drivers/transport/deadline.hpp"
 
 namespace ob::drivers::agent {
@@ -30,14 +31,15 @@ constexpr auto kMinWatchdogCheck = std::chrono::milliseconds(10);
 constexpr auto kMaxWatchdogCheck = std::chrono::milliseconds(500);
 constexpr int kWatchdogChecksPerTimeout = 10;
 
-// One frame's payload; errc::message_size for a frame over kMaxFrameBytes.
-asio::awaitable<std::expected<std::string, std::error_code>> read_frame(tcp::socket& socket) {
+// One frame's payload; errc::message_size for a frame over `max_bytes` (checked on the header,
+// before anything is allocated for the payload).
+asio::awaitable<std::expected<std::string, std::error_code>> read_frame(tcp::socket& socket, std::uint32_t max_bytes) {
   std::array<unsigned char, kFrameHeaderBytes> header{};
   std::error_code error;
   co_await asio::async_read(socket, asio::buffer(header), asio::redirect_error(asio::use_awaitable, error));
   if (error) co_return std::unexpected(error);
   const auto length = decode_frame_length(header.data());
-  if (!length) co_return std::unexpected(std::make_error_code(std::errc::message_size));
+  if (!length || *length > max_bytes) co_return std::unexpected(std::make_error_code(std::errc::message_size));
   std::string payload(*length, '\0');
   co_await asio::async_read(socket, asio::buffer(payload), asio::redirect_error(asio::use_awaitable, error));
   if (error) co_return std::unexpected(error);
@@ -96,10 +98,25 @@ void AgentServer::close() {
 }
 
 asio::awaitable<void> AgentServer::accept_loop() {
+  const auto alive = alive_;
+  AcceptBackoff backoff;
+  asio::steady_timer pause(executor_);
   while (!stopping_) {
     std::error_code error;
     tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, error));
-    if (error || stopping_) co_return;
+    if (!*alive || stopping_ || AcceptBackoff::ends_loop(error)) co_return;
+    if (error) {  // EMFILE/ENFILE and the like: wait and retry, never spin, never give up
+      const auto wait = backoff.after_failure();
+      if (backoff.consecutive_failures() == 1) log("accept failed: " + error.message() + "; retrying with back-off");
+      pause.expires_after(wait);
+      co_await pause.async_wait(kNoThrow);
+      if (!*alive) co_return;
+      continue;
+    }
+    if (backoff.consecutive_failures() > 0) {
+      log("accepting again after " + std::to_string(backoff.consecutive_failures()) + " failed accepts");
+    }
+    backoff.after_success();
     socket.set_option(tcp::no_delay(true), error);
     asio::co_spawn(executor_, run_session(std::move(socket)), asio::detached);
   }
@@ -118,12 +135,35 @@ asio::awaitable<void> AgentServer::run_session(tcp::socket socket) {
 asio::awaitable<void> AgentServer::serve(tcp::socket& socket, ReplyHook hook) {
   const auto alive = alive_;
   const std::string peer = peer_of(socket);
+  // Before authentication a peer is a stranger: a bounded number of them at a time, each with
+  // small frames and one deadline for the whole handshake (not one per frame).
+  if (unauthenticated_ >= kMaxUnauthenticatedConnections) {
+    log(peer + ": " + std::to_string(unauthenticated_) + " connections still unauthenticated; closing this one");
+    co_return;
+  }
+  ++unauthenticated_;
+  struct Stranger {
+    std::size_t* count;
+    ~Stranger() {
+      if (count != nullptr) --*count;
+    }
+    void authenticated() {
+      if (count != nullptr) --*count;
+      count = nullptr;
+    }
+  } stranger{&unauthenticated_};
   AgentConnection connection;
   asio::steady_timer deadline(executor_);
+  const auto handshake_ends = std::chrono::steady_clock::now() + service_.options().handshake_timeout;
   for (;;) {
     const bool authenticated = connection.stage == AgentConnection::Stage::authenticated;
-    deadline.expires_after(authenticated ? service_.options().read_timeout : service_.options().handshake_timeout);
-    auto reading = read_frame(socket);
+    if (authenticated) {
+      stranger.authenticated();
+      deadline.expires_after(service_.options().read_timeout);
+    } else {
+      deadline.expires_at(handshake_ends);
+    }
+    auto reading = read_frame(socket, authenticated ? kMaxFrameBytes : kMaxPreAuthFrameBytes);
     auto waiting = deadline.async_wait(kNoThrow);
     auto racing = std::move(reading) || std::move(waiting);
     auto outcome = co_await std::move(racing);
@@ -136,7 +176,8 @@ asio::awaitable<void> AgentServer::serve(tcp::socket& socket, ReplyHook hook) {
     auto frame = std::get<0>(std::move(outcome));
     if (!frame) {
       if (frame.error() == std::errc::message_size) {
-        log(peer + ": frame over " + std::to_string(kMaxFrameBytes) + " bytes; closing the connection");
+        log(peer + ": frame over " + std::to_string(authenticated ? kMaxFrameBytes : kMaxPreAuthFrameBytes) +
+            " bytes" + (authenticated ? "" : " before authentication") + "; closing the connection");
       }
       co_return;
     }

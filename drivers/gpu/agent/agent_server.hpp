@@ -63,6 +63,7 @@ class AgentServer {
   asio::steady_timer watchdog_timer_;
   std::uint16_t port_ = 0;
   bool stopping_ = false;
+  std::size_t unauthenticated_ = 0;  // connections still in their handshake
   std::set<asio::ip::tcp::socket*> sessions_;  // owned by their coroutines
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
