@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <map>
+#include <new>
 
 #include "bench/cli/commands.hpp"
 #include "ob/version.hpp"
@@ -45,7 +46,13 @@ int main(int argc, char** argv) {
   }
   for (auto* sub : app.get_subcommands()) {
     auto it = actions.find(sub);
-    if (it != actions.end()) return it->second();
+    if (it == actions.end()) continue;
+    try {
+      return it->second();
+    } catch (const std::bad_alloc&) {  // an input too large for memory: say so, exit 1, no abort
+      std::fprintf(stderr, "orbitbench %s: out of memory (an input far larger than expected?)\n", sub->get_name().c_str());
+      return 1;
+    }
   }
   return kExitUsage;
 }

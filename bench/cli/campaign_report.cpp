@@ -1,10 +1,12 @@
 #include "bench/cli/campaign_report.hpp"
 
 #include <cstdio>
+#include <memory>
 
 #include "bench/cli/commands.hpp"
 #include "db/database.hpp"
 #include "bench/cli/result_format.hpp"
+#include "bench/station_lock.hpp"
 #include "db/analyses.hpp"
 #include "db/recorder.hpp"
 
@@ -52,6 +54,14 @@ int run_and_report(const CampaignConfig& config, const std::filesystem::path& db
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   CampaignOutcome outcome;
+  std::unique_ptr<StationLock> lock;  // held until the campaign is over and reported
+  try {
+    lock = std::make_unique<StationLock>(config, path);
+  } catch (const std::runtime_error& e) {  // StationBusy, or a lock file that cannot be made
+    std::fprintf(stderr, "orbitbench %s: campaign %s refused, nothing energised: %s\n", command, config.name.c_str(),
+                 e.what());
+    return kExitError;
+  }
   try {
     db::Recorder recorder(path);
     CampaignRunner runner(config, recorder, options);

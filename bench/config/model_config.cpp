@@ -8,6 +8,8 @@
 #include <sstream>
 #include <vector>
 
+#include "profiles/bounded_read.hpp"
+
 namespace ob::bench {
 namespace {
 
@@ -159,11 +161,11 @@ const std::vector<Field<LabMapping>>& lab_fields() {
 }  // namespace
 
 std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open (" + std::string(std::strerror(errno)) + ")");
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  try {
+    return profiles::read_bounded_file(path, profiles::kMaxConfigFileBytes);
+  } catch (const std::runtime_error& e) {  // unreadable or too large: a configuration error naming the file
+    throw ConfigError(e.what());
+  }
 }
 
 profiles::Spacecraft read_spacecraft(const YamlReader& reader, const YAML::Node& map, const std::string& field,

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "profiles/bounded_read.hpp"
+
 namespace ob::profiles::orbit {
 
 namespace {
@@ -394,11 +396,15 @@ std::vector<Tle> parse_tle_text(std::string_view text, std::string_view source,
 }
 
 std::vector<Tle> read_tle_file(const std::filesystem::path& path, const TleParseOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TleError(path.string() + ": cannot open the TLE file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return parse_tle_text(buffer.str(), path.string(), options);
+  std::string text;
+  try {
+    text = read_bounded_file(path.string(), kMaxTleFileBytes);
+  } catch (const FileTooLarge& e) {
+    throw TleError(e.what());
+  } catch (const FileUnreadable&) {
+    throw TleError(path.string() + ": cannot open the TLE file");
+  }
+  return parse_tle_text(text, path.string(), options);
 }
 
 const Tle& select_tle(const std::vector<Tle>& tles, std::string_view selector,

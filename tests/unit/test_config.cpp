@@ -404,3 +404,33 @@ BOOST_AUTO_TEST_CASE(the_shipped_examples_parse) {
   const auto quick = ob::bench::load_campaign_file(examples + "quick-campaign.yaml");
   BOOST_TEST(quick.station.duts.size() == 3u);
 }
+
+// Issue 18 item 10: every file a user hands us is read with a size cap. A campaign naming
+// /dev/zero as its station, or a campaign file of 5 MiB, is refused with a message naming the
+// file, never read until the allocator gives up; a TLE file likewise.
+BOOST_AUTO_TEST_CASE(oversized_and_endless_input_files_are_refused_by_name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("ob-caps-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto campaign = dir / "endless.yaml";
+  std::ofstream(campaign) << "campaign: c\nstation: /dev/zero\nplan:\n  - baseline: { duration: 1m }\n";
+  std::string message;
+  try {
+    (void)ob::bench::load_campaign_file(campaign.string());
+  } catch (const std::exception& e) {
+    message = e.what();
+  }
+  BOOST_TEST(message.find("/dev/zero: larger than 4 MiB") != std::string::npos, message);
+  const auto huge = dir / "huge.yaml";
+  {
+    std::ofstream out(huge);
+    out << "campaign: c\n# " << std::string(5 << 20, 'x') << "\n";
+  }
+  message.clear();
+  try {
+    (void)ob::bench::load_campaign_file(huge.string());
+  } catch (const std::exception& e) {
+    message = e.what();
+  }
+  BOOST_TEST(message.find("huge.yaml: larger than 4 MiB") != std::string::npos, message);
+  std::filesystem::remove_all(dir);
+}

@@ -126,6 +126,10 @@ BOOST_AUTO_TEST_CASE(reads_a_file) {
   BOOST_TEST_REQUIRE(tles.size() == 1u);
   BOOST_TEST(tles.front().name == "ISS (ZARYA)");
   BOOST_CHECK_THROW(orbit::read_tle_file("/nonexistent/x.tle"), orbit::TleError);
+  // Endless or oversized input is refused by name, not read until memory runs out (issue 18).
+  BOOST_CHECK_EXCEPTION(orbit::read_tle_file("/dev/zero"), orbit::TleError, [](const orbit::TleError& e) {
+    return std::string(e.what()).find("/dev/zero: larger than 64 MiB") != std::string::npos;
+  });
 }
 
 BOOST_AUTO_TEST_CASE(checksums) {
