@@ -4,6 +4,9 @@
 
 #include <array>
 #include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <limits>
 #include <memory>
 #include <string_view>
 
@@ -46,9 +49,16 @@ const char* action_name(int action) {
 int authorize(void* user, int action, const char* arg1, const char* arg2, const char*, const char*) {
   auto* guard = static_cast<Guard*>(user);
   switch (action) {
+    case SQLITE_FUNCTION:
+      // fts3_tokenizer('simple') answers a pointer into libsqlite3 (an address-space leak), and
+      // its two-argument form installs one: refused in any form.
+      if (arg2 != nullptr && std::string_view(arg2) == "fts3_tokenizer") {
+        if (guard->refused.empty()) guard->refused = "the function fts3_tokenizer()";
+        return SQLITE_DENY;
+      }
+      return SQLITE_OK;
     case SQLITE_SELECT:
     case SQLITE_READ:
-    case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE:
       return SQLITE_OK;
     case SQLITE_UPDATE:
@@ -97,7 +107,25 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-ResultSet collect(sqlite3* handle, sqlite3_stmt* statement, const std::string& where) {
+// What a query has taken so far: the progress handler's deadline and the result's size.
+struct Budget {
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  double timeout_s = 0;
+  std::size_t max_bytes = std::numeric_limits<std::size_t>::max();
+  std::size_t bytes = 0;
+  bool timed_out = false;
+};
+
+constexpr int kProgressOpcodes = 10000;  // the handler runs every this many VM steps
+
+int check_deadline(void* user) {
+  auto* budget = static_cast<Budget*>(user);
+  if (std::chrono::steady_clock::now() < budget->deadline) return 0;
+  budget->timed_out = true;
+  return 1;  // interrupts the statement (SQLITE_INTERRUPT)
+}
+
+ResultSet collect(sqlite3* handle, sqlite3_stmt* statement, const std::string& where, Budget* budget = nullptr) {
   ResultSet result;
   const int columns = sqlite3_column_count(statement);
   for (int i = 0; i < columns; ++i) result.columns.emplace_back(sqlite3_column_name(statement, i));
@@ -105,7 +133,22 @@ ResultSet collect(sqlite3* handle, sqlite3_stmt* statement, const std::string& w
   for (;;) {
     const int status = sqlite3_step(statement);
     if (status == SQLITE_DONE) break;
+    if (budget != nullptr && budget->timed_out) {
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%g", budget->timeout_s);
+      throw DbError(where + ": stopped after " + seconds + " s (--timeout); narrow the query or give it longer",
+                    SQLITE_INTERRUPT);
+    }
     if (status != SQLITE_ROW) throw DbError(where + ": " + sqlite3_errmsg(handle), status);
+    if (budget != nullptr) {
+      for (int i = 0; i < columns; ++i) budget->bytes += static_cast<std::size_t>(sqlite3_column_bytes(statement, i)) + 16;
+      if (budget->bytes > budget->max_bytes) {
+        throw DbError(where + ": the result passed " + std::to_string(budget->max_bytes >> 20) +
+                          " MiB after " + std::to_string(result.rows.size()) +
+                          " rows; select fewer rows or columns (LIMIT, WHERE, an aggregate)",
+                      SQLITE_TOOBIG);
+      }
+    }
     auto& row = result.rows.emplace_back();
     for (int i = 0; i < columns; ++i) {
       const int type = sqlite3_column_type(statement, i);
@@ -127,15 +170,22 @@ ResultSet collect(sqlite3* handle, sqlite3_stmt* statement, const std::string& w
 
 }  // namespace
 
-std::vector<ResultSet> run_read_only_sql(const Connection& db, const std::string& sql) {
+std::vector<ResultSet> run_read_only_sql(const Connection& db, const std::string& sql, const SqlLimits& limits) {
   sqlite3* handle = db.handle();
   const std::string where = db.path().string();
   db.exec("PRAGMA query_only = ON");
+  sqlite3_db_config(handle, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
   Guard guard;
   sqlite3_set_authorizer(handle, authorize, &guard);
+  Budget budget;
+  budget.timeout_s = limits.timeout_s;
+  budget.max_bytes = limits.max_result_bytes;
   struct Unset {
     sqlite3* handle;
-    ~Unset() { sqlite3_set_authorizer(handle, nullptr, nullptr); }
+    ~Unset() {
+      sqlite3_set_authorizer(handle, nullptr, nullptr);
+      sqlite3_progress_handler(handle, 0, nullptr, nullptr);
+    }
   } unset{handle};
 
   // Every statement prepared and checked before any runs.
@@ -164,7 +214,12 @@ std::vector<ResultSet> run_read_only_sql(const Connection& db, const std::string
   }
   if (statements.empty()) throw DbError(where + ": no SQL statement given", SQLITE_MISUSE);
   std::vector<ResultSet> results;
-  for (auto& [statement, label] : statements) results.push_back(collect(handle, statement.get(), where + ": " + label));
+  budget.deadline = std::chrono::steady_clock::now() +
+                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(limits.timeout_s));
+  sqlite3_progress_handler(handle, kProgressOpcodes, check_deadline, &budget);
+  for (auto& [statement, label] : statements) {
+    results.push_back(collect(handle, statement.get(), where + ": " + label, &budget));
+  }
   return results;
 }
 

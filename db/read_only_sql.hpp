@@ -4,6 +4,7 @@
 // action but reading — whatever the statement, and however many statements the text holds. Every
 // statement is prepared and checked before the first one runs, so a refused statement anywhere
 // means nothing ran.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,9 +21,18 @@ struct ResultSet {
   std::vector<bool> numeric;
 };
 
+// Bounds on a user's query (issue 18): it is interrupted after `timeout_s` (a progress handler),
+// and a result larger than `max_result_bytes` in memory is refused with a clear error instead of
+// aborting the process when the allocator gives up.
+struct SqlLimits {
+  double timeout_s = 60;
+  std::size_t max_result_bytes = std::size_t{256} << 20;
+};
+
 // Throws DbError naming the statement (its number and text) and why: a syntax error, a write,
-// a refused action (ATTACH, a PRAGMA that sets something, …).
-std::vector<ResultSet> run_read_only_sql(const Connection& db, const std::string& sql);
+// a refused action (ATTACH, a PRAGMA that sets something, fts3_tokenizer(), …), the timeout, or
+// a result too large.
+std::vector<ResultSet> run_read_only_sql(const Connection& db, const std::string& sql, const SqlLimits& limits = {});
 
 // One statement of our own (the canned analyses), its ?1, ?2, … bound as text or NULL.
 ResultSet run_query(const Connection& db, const std::string& sql, const std::vector<std::optional<std::string>>& params);

@@ -20,6 +20,7 @@ struct QueryArgs {
   std::string campaign;
   std::string format = "table";
   std::string sql;
+  double sql_timeout_s = 60;
   std::string dut;
   std::string run;
   std::string compare_by = "dut";
@@ -122,9 +123,15 @@ Action add_query_command(CLI::App& app) {
 
   auto* sql = cmd->add_subcommand("sql", "Run SQL on a read-only connection (anything that would write is refused)");
   sql->add_option("statements", args->sql, "One or more SQL statements")->required();
+  sql->add_option("--timeout", args->sql_timeout_s, "Stop a query running longer than this many seconds (default 60)")
+      ->check(CLI::PositiveNumber);
   sql->callback([args, selected] {
     *selected = [args] {
-      return print_results(*args, [args](const db::Connection& db) { return db::run_read_only_sql(db, args->sql); });
+      return print_results(*args, [args](const db::Connection& db) {
+        db::SqlLimits limits;
+        limits.timeout_s = args->sql_timeout_s;
+        return db::run_read_only_sql(db, args->sql, limits);
+      });
     };
   });
   using Analysis = db::ResultSet (*)(const db::Connection&, const db::AnalysisFilter&);

@@ -204,5 +204,9 @@ BOOST_AUTO_TEST_CASE(reported_ratings_must_match_the_table) {
   BOOST_TEST(identity.error().message().find("the PSI 9080-510 3U reports a rating of 120.000 A ('SYST:NOM:CURR?' -> "
                                              "'120A') where orbitbench's table has 510.000 A") != std::string::npos,
              identity.error().message());
+  // Let the listener's sessions end before it and the io_context go (their coroutines refer to it).
+  psu.reset();
   listener.close();
+  io.restart();
+  io.run_for(std::chrono::milliseconds(200));
 }

@@ -2,6 +2,7 @@
 // anything that would change the file — whatever the statement, wherever it stands among
 // several — is refused before any statement runs, naming the statement.
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 
 #include "../support/sqlite_scalar.hpp"
 #include "../support/temp_db.hpp"
@@ -117,4 +118,42 @@ BOOST_AUTO_TEST_CASE(canned_analyses_are_narrowed_by_their_filters) {
   BOOST_TEST(*summary.rows[0][5] == "10");     // samples
   BOOST_TEST(*summary.rows[0][8] == "pass");   // verdict
   BOOST_TEST(!summary.rows[0][9].has_value()); // nothing failed
+}
+
+// Issue 18 item 9: fts3_tokenizer() (a libsqlite3 pointer, or a tokenizer installed) is refused
+// in both forms; a query that runs on is stopped at its timeout; a result too large for memory is
+// refused with a clear error, not an abort.
+BOOST_AUTO_TEST_CASE(user_queries_are_bounded_in_what_they_reach_time_and_memory) {
+  RecordedCampaign campaign;
+  for (const char* sql : {"SELECT hex(fts3_tokenizer('simple'))", "SELECT fts3_tokenizer('mine', x'0011223344556677')"}) {
+    const auto message = refusal(campaign.file.path, sql);
+    BOOST_TEST(message.find("refused, read-only: the function fts3_tokenizer()") != std::string::npos, message);
+  }
+  const auto db = ob::db::Connection::open_read_only(campaign.file.path);
+  ob::db::SqlLimits quick;
+  quick.timeout_s = 0.2;
+  const char* endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n";
+  const auto started = std::chrono::steady_clock::now();
+  std::string message;
+  try {
+    ob::db::run_read_only_sql(db, endless, quick);
+  } catch (const ob::db::DbError& e) {
+    message = e.what();
+  }
+  BOOST_TEST(message.find("statement 1 (WITH RECURSIVE") != std::string::npos, message);
+  BOOST_TEST(message.find("stopped after 0.2 s (--timeout)") != std::string::npos, message);
+  BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(5)));
+  ob::db::SqlLimits small;
+  small.max_result_bytes = 1 << 20;
+  message.clear();
+  try {
+    ob::db::run_read_only_sql(
+        db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 1000000) SELECT i, 'padding' FROM n",
+        small);
+  } catch (const ob::db::DbError& e) {
+    message = e.what();
+  }
+  BOOST_TEST(message.find("the result passed 1 MiB after") != std::string::npos, message);
+  // Ordinary queries still run under the defaults.
+  BOOST_TEST(ob::db::run_read_only_sql(db, "SELECT count(*) FROM samples").front().rows.front().front().value() == "10");
 }
