@@ -44,7 +44,7 @@ build() {  # name, sources…, then -- and libraries; only the targets asked for
   [ $# -gt 0 ] && shift && libs=("$@")
   clang++ "${flags[@]}" "${sources[@]}" -o "$out/fuzz_$name" "${libs[@]}"
 }
-build tle tests/fuzz/fuzz_tle.cpp profiles/orbit/tle.cpp profiles/orbit/time_scales.cpp
+build tle tests/fuzz/fuzz_tle.cpp profiles/orbit/tle.cpp profiles/orbit/time_scales.cpp profiles/bounded_read.cpp
 build scpi tests/fuzz/fuzz_scpi.cpp fixtures/scpi_parser.cpp
 build agent_frame tests/fuzz/fuzz_agent_frame.cpp "$out/generated/drivers/gpu/agent.pb.cc" -- $(pkg-config --libs protobuf)
 lab=(fixtures/lab_state.cpp fixtures/lab_physics.cpp)
@@ -53,6 +53,7 @@ build modbus_tcp tests/fuzz/fuzz_modbus_tcp.cpp fixtures/mbap_stream.cpp fixture
 build iiod tests/fuzz/fuzz_iiod.cpp fixtures/iiod_stream.cpp fixtures/iiod_server.cpp "${lab[@]}"
 build config tests/fuzz/fuzz_config.cpp bench/config/{campaign_config,station_config,yaml_reader,config_schema,model_config}.cpp \
   "$out/generated/bench/embedded_examples.cpp" bench/thermal_cycling.cpp bench/progress.cpp drivers/common/uri.cpp \
+  drivers/instrument_registry.cpp tests/fuzz/scheme_factories_unused.cpp profiles/bounded_read.cpp \
   profiles/{orbit_source,number_format}.cpp profiles/heat/spacecraft.cpp profiles/lab/lab_parameters.cpp profiles/light/sun.cpp \
   profiles/orbit/{sgp4,sgp4_deep_space,time_scales,tle,elements,presets}.cpp "$out/generated/profiles/profile.pb.cc" \
   -- -lyaml-cpp $(pkg-config --libs protobuf)
