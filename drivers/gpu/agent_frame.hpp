@@ -15,8 +15,10 @@ inline constexpr std::uint32_t kMaxFrameBytes = 1u << 20;
 // Before the peer has authenticated: Hello and Auth are well under 200 bytes, so a stranger
 // announcing more is closed before anything is allocated for it.
 inline constexpr std::uint32_t kMaxPreAuthFrameBytes = 4096;
-// Connections the agent keeps in their handshake at once; more are closed as they arrive.
-inline constexpr std::size_t kMaxUnauthenticatedConnections = 64;
+// Connections the agent keeps in their handshake at once by default; more are closed as they
+// arrive. Above the most boards one controller connects at once (384, each logging in in
+// parallel), and bounded in memory by the pre-auth frame cap: 1024 × 4 KiB.
+inline constexpr std::size_t kMaxUnauthenticatedConnections = 1024;
 inline constexpr std::uint32_t kProtocolVersion = 2;
 inline constexpr std::size_t kNonceBytes = 32;
 

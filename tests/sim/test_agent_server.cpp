@@ -381,11 +381,15 @@ BOOST_FIXTURE_TEST_CASE(a_stranger_announcing_a_large_frame_is_closed_before_all
   BOOST_TEST(is_error(reply, pb::Error::BAD_REQUEST), message_of(reply));
 }
 
-// At most kMaxUnauthenticatedConnections strangers at a time; the next is closed as it arrives,
+// At most `max_unauthenticated` strangers at a time (default kMaxUnauthenticatedConnections); the next is closed as it arrives,
 // and once they go, a client logs in again.
-BOOST_FIXTURE_TEST_CASE(strangers_beyond_the_cap_are_closed_at_once, AgentFixture) {
+BOOST_AUTO_TEST_CASE(strangers_beyond_the_cap_are_closed_at_once) {
+  auto options = test_options();
+  options.max_unauthenticated = 16;
+  AgentFixture agent_fixture(options);
+  const auto& server = agent_fixture.server;
   std::vector<std::unique_ptr<AgentTestClient>> strangers;
-  for (std::size_t i = 0; i < agent::kMaxUnauthenticatedConnections; ++i) {
+  for (std::size_t i = 0; i < options.max_unauthenticated; ++i) {
     strangers.push_back(std::make_unique<AgentTestClient>(server.port()));
   }
   // Each stranger is in its handshake once it has been answered a Hello.

@@ -137,7 +137,7 @@ asio::awaitable<void> AgentServer::serve(tcp::socket& socket, ReplyHook hook) {
   const std::string peer = peer_of(socket);
   // Before authentication a peer is a stranger: a bounded number of them at a time, each with
   // small frames and one deadline for the whole handshake (not one per frame).
-  if (unauthenticated_ >= kMaxUnauthenticatedConnections) {
+  if (unauthenticated_ >= service_.options().max_unauthenticated) {
     log(peer + ": " + std::to_string(unauthenticated_) + " connections still unauthenticated; closing this one");
     co_return;
   }

@@ -4,6 +4,7 @@
 // AgentBackend. AgentServer feeds it frames from TCP; unit tests call it directly with their own
 // clock. One thread only (the server's io_context).
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "drivers/gpu/agent.pb.h"
 #include "drivers/gpu/agent/agent_backend.hpp"
 #include "drivers/gpu/agent/telemetry_ring.hpp"
+#include "drivers/gpu/agent_frame.hpp"
 
 namespace ob::drivers::agent {
 
@@ -32,6 +34,7 @@ struct AgentOptions {
   // frame for read_timeout afterwards, is closed.
   std::chrono::steady_clock::duration handshake_timeout = kDefaultHandshakeTimeout;
   std::chrono::steady_clock::duration read_timeout = kDefaultReadTimeout;
+  std::size_t max_unauthenticated = kMaxUnauthenticatedConnections;  // strangers in their handshake at once
   std::string agent_name = "orbitbench-agent";  // HelloReply.agent
   std::function<void(const std::string&)> log;  // one line per notable event; may be empty
 };
