@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "bench/bench_checks.hpp"
+#include "bench/concurrent_steps.hpp"
 #include "bench/soak_monitor.hpp"
 #include "bench/lab_session.hpp"
 #include "bench/lateness_histogram.hpp"
@@ -47,6 +48,12 @@ constexpr double kCheckpointPeriodS = 1.0;
 // From an interlock's decision to what it protects in its safe state, on loopback (recorded as
 // the high limit of the latency measurements).
 constexpr double kInterlockLatencyBoundMs = 100;
+// The safe state: how long the supplies wait for the workloads to stop before their outputs go
+// off regardless, and how often an unconfirmed step is tried (docs/fault-suite.md).
+constexpr auto kWorkloadStopGrace = std::chrono::milliseconds(400);
+constexpr double kSuppliesOffBoundMs = 1000;
+constexpr int kSafeStateAttempts = 3;
+constexpr auto kSafeStateRetryPause = std::chrono::milliseconds(200);
 // A label that names a file, made absolute; others ("(embedded) …") as they are.
 std::string absolute_label(const std::string& label) {
   std::error_code ec;
@@ -944,16 +951,44 @@ class CampaignRunner::Impl final : public BenchContext {
             name + " did NOT reach its safe state: " + status.error().message());
       safe_state_failures_ += (safe_state_failures_.empty() ? "" : "; ") + status.error().message();
     };
-    // Results are kept in locals: GCC 12 mishandles temporaries that span a co_await.
-    // Boards first (workloads stopped), then the supplies' outputs, then the chamber.
-    std::vector<Participant*> order;
-    for (const auto& board : boards_) order.push_back(board.get());
-    for (const auto& supply : supplies_) order.push_back(supply.get());
-    order.push_back(chamber_.get());
-    for (auto* participant : order) {
-      const auto status = co_await participant->safe_state();
-      report(participant->name(), status);
+    auto steps_of = [&](const std::vector<Participant*>& participants) {
+      std::vector<ConcurrentSteps::Step> steps;
+      for (auto* participant : participants) steps.push_back([this, participant] { return safe_state_confirmed(*participant); });
+      return steps;
+    };
+    // Every board's workload stopped at once; the supplies wait for them only until the grace
+    // ends — whatever the agents do, the outputs go off within a second of the decision — and
+    // the chamber follows the supplies. Each step is tried again until its readback confirms it.
+    std::vector<Participant*> boards;
+    for (const auto& board : boards_) boards.push_back(board.get());
+    std::vector<Participant*> supplies;
+    for (const auto& supply : supplies_) supplies.push_back(supply.get());
+    // Each step is recorded as it ends, so the events keep the order things happened in.
+    auto stopping = ConcurrentSteps::start(session_executor_, steps_of(boards));
+    std::vector<bool> board_reported(boards.size(), false);
+    auto report_boards_ended = [&] {
+      for (std::size_t i = 0; i < boards.size(); ++i) {
+        if (board_reported[i] || !stopping->result(i)) continue;
+        report(boards[i]->name(), *stopping->result(i));
+        board_reported[i] = true;
+      }
+    };
+    const auto grace_end = aborted_at_.value_or(Clock::now()) + kWorkloadStopGrace;
+    co_await stopping->wait_until(grace_end);
+    report_boards_ended();
+    auto switching_off = ConcurrentSteps::start(session_executor_, steps_of(supplies));
+    co_await switching_off->wait_all();
+    for (std::size_t i = 0; i < supplies.size(); ++i) report(supplies[i]->name(), *switching_off->result(i));
+    if (aborted_at_ && current_run_id_) {  // from the decision to the supplies' last readback
+      const double off_ms = std::chrono::duration<double, std::milli>(Clock::now() - *aborted_at_).count();
+      recorder_.add_measurement(db::MeasurementRow{*current_run_id_, std::nullopt, "supplies_off_latency_ms", off_ms, "ms",
+                                                   std::nullopt, kSuppliesOffBoundMs, off_ms <= kSuppliesOffBoundMs ? "pass" : "fail"});
     }
+    // Results are kept in locals: GCC 12 mishandles temporaries that span a co_await.
+    const auto chamber = co_await safe_state_confirmed(*chamber_);
+    report(chamber_->name(), chamber);
+    co_await stopping->wait_all();
+    report_boards_ended();
     if (aborted_at_) {  // how long the bench took from the decision to its safe state
       const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - *aborted_at_).count();
       if (current_run_id_) {
@@ -965,6 +1000,21 @@ class CampaignRunner::Impl final : public BenchContext {
                     safe_state_failures_.empty() ? "reached" : "attempted",
                     took_ms, abort_reason_->c_str());
       event(std::nullopt, std::nullopt, std::nullopt, EventKind::safe_state, safe_state_failures_.empty() ? Severity::info : Severity::error, message);
+    }
+  }
+
+  // One participant's safe state, tried again (kSafeStateAttempts in all) until confirmed: a lost
+  // link, a dropped command or an output read back still on is retried, each retry recorded.
+  asio::awaitable<drivers::Status> safe_state_confirmed(Participant& participant) {
+    for (int attempt = 1;; ++attempt) {
+      auto status = co_await participant.safe_state();
+      if (status || attempt == kSafeStateAttempts) co_return status;
+      event(std::nullopt, std::nullopt, std::nullopt, EventKind::safe_state, Severity::warning,
+            participant.name() + ": safe state not confirmed (attempt " + std::to_string(attempt) + " of " +
+                std::to_string(kSafeStateAttempts) + "): " + status.error().message() + "; trying again");
+      asio::steady_timer pause(session_executor_, kSafeStateRetryPause);
+      std::error_code ignored;
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     }
   }
 

@@ -182,7 +182,20 @@ asio::awaitable<Status> EspecChamber::set_setpoint(double temp_c) {
 
 asio::awaitable<Status> EspecChamber::activate() { co_return co_await command_expecting_ok("MODE,CONSTANT"); }
 
-asio::awaitable<Status> EspecChamber::safe_state() { co_return co_await command_expecting_ok("MODE,STANDBY"); }
+asio::awaitable<Status> EspecChamber::safe_state() {
+  auto accepted = co_await command_expecting_ok("MODE,STANDBY");
+  if (!accepted) co_return accepted;
+  // "OK" is not standby: the mode read back is the proof (an alarm or the panel may hold it).
+  auto mon = co_await link_.query(addressed("MON?"));
+  if (!mon) co_return std::unexpected(std::move(mon.error()));
+  if (istarts_with(*mon, kNak)) co_return fail(FaultKind::nak, name(), "'MON?' -> " + quoted(*mon));
+  auto reading = parse_espec_mon(*mon);
+  if (!reading) co_return fail(FaultKind::protocol, name(), "unparsable reply to 'MON?': " + quoted(*mon));
+  if (reading->running) {
+    co_return fail(FaultKind::instrument_error, name(), "still in CONSTANT mode after MODE,STANDBY ('MON?' -> " + quoted(*mon) + ")");
+  }
+  co_return Status{};
+}
 
 asio::awaitable<Result<ChamberReading>> EspecChamber::read() {
   // (Steps built first: GCC 12 miscompiles braced temporaries inside a co_await operand.)

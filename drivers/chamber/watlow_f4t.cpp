@@ -145,7 +145,17 @@ asio::awaitable<Status> WatlowF4tChamber::activate() {
 }
 
 asio::awaitable<Status> WatlowF4tChamber::safe_state() {
-  co_return co_await modbus_.write_register(registers_.loop_mode, kF4tModeOff);
+  auto written = co_await modbus_.write_register(registers_.loop_mode, kF4tModeOff);
+  if (!written) co_return written;
+  // The mode in effect, read back, is the proof that the loop stopped regulating.
+  auto mode = co_await modbus_.read_holding_registers(registers_.active_mode, 1);
+  if (!mode) co_return std::unexpected(std::move(mode.error()));
+  if (mode->front() != kF4tModeOff) {
+    co_return fail(FaultKind::instrument_error, name(),
+                   "control mode still " + std::to_string(mode->front()) + " after writing Off (62) to register " +
+                       std::to_string(registers_.loop_mode));
+  }
+  co_return Status{};
 }
 
 asio::awaitable<Result<ChamberReading>> WatlowF4tChamber::read() {

@@ -455,7 +455,36 @@ asio::awaitable<Status> ScpiPowerSupply::safe_state() {
   auto replies = co_await link_.exchange(std::move(steps));
   if (!replies) co_return std::unexpected(std::move(replies.error()));
   if (!trips.empty()) latch_trips(dialect, {replies->end() - 1 - static_cast<long>(trips.size()), replies->end() - 1});
-  co_return co_await check_error_entry(replies->back(), "all outputs off (... " + last_command + ")", dialect);
+  auto accepted = co_await check_error_entry(replies->back(), "all outputs off (... " + last_command + ")", dialect);
+  if (!accepted) co_return accepted;
+  // Accepted is not done: each output's own state, read back, is the proof that it is off.
+  co_return co_await confirm_outputs_off(dialect, static_cast<int>(match->model->channels.size()));
+}
+
+asio::awaitable<Status> ScpiPowerSupply::confirm_outputs_off(const ScpiDialect& dialect, int channels) {
+  const auto& commands = dialect.commands;
+  if (commands.query_output.empty()) co_return Status{};
+  const bool select = needs_channel_select(commands.query_output) && !commands.select_channel.empty();
+  std::vector<LineStep> steps;
+  for (int channel = 1; channel <= channels; ++channel) {
+    if (select) steps.push_back({select_step(dialect, channel), false});
+    steps.push_back({render_command(commands.query_output, {{"ch", channel_text(channel)}}), true});
+  }
+  auto replies = co_await link_.exchange(std::move(steps));
+  if (!replies) co_return std::unexpected(std::move(replies.error()));
+  std::string still_on;
+  for (int channel = 1; channel <= channels; ++channel) {
+    const auto& reply = (*replies)[static_cast<std::size_t>(channel - 1)];
+    const auto on = decode_output_state(commands, channel, reply);
+    if (!on) {
+      co_return std::unexpected(Fault{FaultKind::protocol, name(),
+                                      "unparsable output state of CH" + channel_text(channel) + " after the off command: " +
+                                          quoted(reply)});
+    }
+    if (*on) still_on += (still_on.empty() ? "CH" : ", CH") + channel_text(channel);
+  }
+  if (still_on.empty()) co_return Status{};
+  co_return std::unexpected(Fault{FaultKind::instrument_error, name(), still_on + " still ON after the off command"});
 }
 
 asio::awaitable<Result<std::string>> ScpiPowerSupply::raw_command(std::string line) {

@@ -115,6 +115,8 @@ class ScpiPowerSupply final : public PowerSupply {
   // given (take_remote / query_remote); check the ratings the instrument reports against the
   // table's and keep its power rating (query_rated_*).
   asio::awaitable<Status> take_remote_control(const ScpiDialect& dialect);
+  // Every output read back after the safe state's off commands: an error naming each one still on.
+  asio::awaitable<Status> confirm_outputs_off(const ScpiDialect& dialect, int channels);
   // error_query_acknowledges_alarms: the trip queries to send before an error query, and the
   // trips their replies show, kept per channel until clear_protection().
   std::vector<std::string> trip_queries(const ScpiDialect& dialect) const;

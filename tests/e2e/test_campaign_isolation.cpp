@@ -64,6 +64,11 @@ BOOST_AUTO_TEST_CASE(one_board_over_its_limit_is_isolated_and_the_others_go_on) 
   BOOST_TEST(!outcome.verdicts_pass);
   BOOST_TEST(outcome.reason.find("board-02 isolated (interlock: board-02 at") != std::string::npos, outcome.reason);
   BOOST_TEST(saw_isolated.load());
+  // Workload first, then its power: no board lost its power while its workload ran — not at the
+  // isolation, not in the safe state at the end (the lab counts it).
+  for (std::size_t board = 0; board < 3; ++board) {
+    BOOST_TEST(lab.snapshot().boards[board].power_lost_under_load == 0, "board " << board);
+  }
   // Rolled up: board-02 fails, the others pass, and so the campaign fails.
   BOOST_TEST(outcome.verdict_summary == "FAIL — board-02: isolated", outcome.verdict_summary);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements m JOIN devices d ON d.id = m.device_id WHERE m.name = 'verdict' "

@@ -340,3 +340,54 @@ BOOST_FIXTURE_TEST_CASE(two_corrupted_agent_replies_do_not_isolate_a_board, Faul
   BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'isolate'") == 0);
   check_bench_is_safe(lab);
 }
+
+// Issue 18 item 6: an off command accepted and not carried out (a welded relay, a command lost
+// inside the instrument) is caught by reading each output back, and tried again until confirmed.
+BOOST_FIXTURE_TEST_CASE(an_output_that_ignores_its_off_command_is_read_back_and_switched_off_on_a_retry, FaultBench) {
+  const auto db = dir.path() / "ignored-off.db";
+  const auto outcome = run({{2, 300, "fault psu ignore-off 2 1"}}, db, {"10m", "10m", "10m"});
+  expect_status(outcome, "completed", db);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND severity = 'warning' AND message = "
+                        "'psu-a: safe state not confirmed (attempt 1 of 3): psu-a: instrument error: CH2 still ON after the "
+                        "off command; trying again'") == 1,
+             event_log(db));
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND message = 'psu-a in safe state'") == 1);
+  check_bench_is_safe(lab);
+}
+
+// ... and one that stays on through every attempt is named to the operator, never called safe.
+BOOST_FIXTURE_TEST_CASE(an_output_still_on_after_every_attempt_is_named_and_the_campaign_fails, FaultBench) {
+  const auto db = dir.path() / "welded.db";
+  const auto outcome = run({{2, 300, "fault psu ignore-off 2 10"}}, db, {"10m", "10m", "10m"});
+  expect_status(outcome, "failed", db);
+  BOOST_TEST(outcome.reason.find("safe state NOT confirmed: psu-a: instrument error: CH2 still ON after the off command") !=
+                 std::string::npos,
+             outcome.reason);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND severity = 'warning' AND message LIKE "
+                        "'psu-a: safe state not confirmed (attempt _ of 3): %CH2 still ON%'") == 2);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND message = 'psu-a in safe state'") == 0);
+  const auto state = lab.snapshot();
+  BOOST_TEST(!state.psu[0].output_on);  // CH1 obeyed
+  BOOST_TEST(state.psu[1].output_on);   // the lab agrees: CH2 is still on
+}
+
+// Issue 18 item 5: with both agents stalled, an abort still has every output off within 1 s —
+// the workloads are stopped in parallel and waited for only 0.4 s — whatever the agents do.
+BOOST_FIXTURE_TEST_CASE(stalled_agents_do_not_delay_the_supplies_at_an_abort, FaultBench) {
+  const auto db = dir.path() / "stalled-abort.db";
+  const auto outcome = run({{0, 300, "fault agent delay 8000"}, {0, 300, "fault agent-b delay 8000"}, {0, 900, "fault chamber alarm"}},
+                           db, {"40m", "10m", "10m"});
+  expect_status(outcome, "aborted", db);
+  const double off_ms = scalar(db, "SELECT value FROM measurements WHERE name = 'supplies_off_latency_ms'");
+  BOOST_TEST_MESSAGE("abort to supplies off (both agents stalled): " << off_ms << " ms by the controller's clock");
+  BOOST_TEST(off_ms <= 1000);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements WHERE name = 'supplies_off_latency_ms' AND verdict = 'pass'") == 1);
+  // The supplies went off before either board's workload was confirmed stopped.
+  const double psu_safe = scalar(db, "SELECT id FROM events WHERE kind = 'safe_state' AND message = 'psu-a in safe state'");
+  BOOST_TEST(psu_safe > 0);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'safe_state' AND message LIKE 'board-0_ did NOT reach its "
+                        "safe state: %' AND id > " + std::to_string(psu_safe)) == 2, event_log(db));
+  const auto state = lab.snapshot();
+  for (std::size_t channel = 0; channel < state.psu.size(); ++channel) BOOST_TEST(!state.psu[channel].output_on, "CH" << channel + 1);
+  BOOST_TEST(!state.chamber.running);
+}

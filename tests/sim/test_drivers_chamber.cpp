@@ -91,6 +91,23 @@ BOOST_AUTO_TEST_CASE(setpoint_activate_read_safe_state) {
   BOOST_TEST(!standby->running);
 }
 
+// MODE,STANDBY answered OK is not standby: MON? read back is (issue 18 item 6).
+BOOST_AUTO_TEST_CASE(safe_state_reads_the_mode_back_and_names_a_chamber_still_running) {
+  auto chamber = make_chamber();
+  BOOST_REQUIRE(run_until_ready(io, chamber->configure()));
+  BOOST_REQUIRE(run_until_ready(io, chamber->set_setpoint(30)));
+  BOOST_REQUIRE(run_until_ready(io, chamber->activate()));
+  BOOST_REQUIRE(lab.control("fault chamber ignore-off 1") == "OK");
+  auto ignored = run_until_ready(io, chamber->safe_state());
+  BOOST_REQUIRE(!ignored);
+  BOOST_TEST(ignored.error().kind == FaultKind::instrument_error, ignored.error().message());
+  BOOST_TEST(ignored.error().detail.starts_with("still in CONSTANT mode after MODE,STANDBY ('MON?' -> "), ignored.error().detail);
+  BOOST_TEST(lab.snapshot().chamber.running);
+  auto again = run_until_ready(io, chamber->safe_state());
+  BOOST_REQUIRE_MESSAGE(again, describe(again));
+  BOOST_TEST(!lab.snapshot().chamber.running);
+}
+
 BOOST_AUTO_TEST_CASE(chamber_limits_win_over_a_wider_station_max) {
   auto chamber = make_chamber(std::nullopt, 400.0);
   BOOST_REQUIRE(run_until_ready(io, chamber->configure()));

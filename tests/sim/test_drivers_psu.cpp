@@ -239,6 +239,26 @@ BOOST_AUTO_TEST_CASE(safe_state_turns_every_output_off) {
   for (int ch = 1; ch <= 3; ++ch) BOOST_TEST(!run_until_ready(io, psu->measure(ch)).value().output_on);
 }
 
+// "Accepted" is not "off": each output is read back, and one still on is named (issue 18 item 6).
+BOOST_AUTO_TEST_CASE(safe_state_reads_every_output_back_and_names_one_still_on) {
+  auto psu = make_psu();
+  BOOST_REQUIRE(run_until_ready(io, psu->configure()));
+  for (int ch = 1; ch <= 3; ++ch) {
+    BOOST_REQUIRE(run_until_ready(io, psu->set_voltage(ch, 1)));
+    BOOST_REQUIRE(run_until_ready(io, psu->set_output(ch, true)));
+  }
+  BOOST_REQUIRE(lab.control("fault psu ignore-off 2 1") == "OK");
+  auto welded = run_until_ready(io, psu->safe_state());
+  BOOST_REQUIRE(!welded);
+  BOOST_TEST(welded.error().kind == FaultKind::instrument_error, welded.error().message());
+  BOOST_TEST(welded.error().message() == "psu-a: instrument error: CH2 still ON after the off command");
+  BOOST_TEST(lab.snapshot().psu[1].output_on);
+  BOOST_TEST(!lab.snapshot().psu[0].output_on);
+  auto again = run_until_ready(io, psu->safe_state());  // the relay let go: confirmed this time
+  BOOST_REQUIRE_MESSAGE(again, describe(again));
+  for (const auto& channel : lab.snapshot().psu) BOOST_TEST(!channel.output_on);
+}
+
 BOOST_AUTO_TEST_CASE(safe_state_works_without_configure) {
   {
     auto setup = make_psu();

@@ -387,6 +387,22 @@ BOOST_AUTO_TEST_CASE(f4t_configure_set_activate_read_safe_state) {
   BOOST_TEST(!run_until_ready(io, chamber->read())->running);
 }
 
+// Off (62) written is not Off in effect: the active mode (2814) read back is (issue 18 item 6).
+BOOST_AUTO_TEST_CASE(f4t_safe_state_reads_the_active_mode_back) {
+  auto chamber = make_thermal_chamber(io.get_executor(), "chamber-f4t", parse_uri(lab.f4t_uri()), options());
+  BOOST_TEST_REQUIRE(run_until_ready(io, chamber->configure()).has_value());
+  BOOST_TEST_REQUIRE(run_until_ready(io, chamber->set_setpoint(30.0)).has_value());
+  BOOST_TEST_REQUIRE(run_until_ready(io, chamber->activate()).has_value());
+  BOOST_TEST_REQUIRE(lab.control("fault chamber-f4t ignore-off") == "OK");
+  auto ignored = run_until_ready(io, chamber->safe_state());
+  BOOST_TEST_REQUIRE(!ignored.has_value());
+  BOOST_TEST(ignored.error().kind == FaultKind::instrument_error, ignored.error().message());
+  BOOST_TEST(ignored.error().detail.starts_with("control mode still 10 after writing Off (62)"), ignored.error().detail);
+  auto again = run_until_ready(io, chamber->safe_state());
+  BOOST_TEST_REQUIRE(again.has_value(), describe(again));
+  BOOST_TEST(!run_until_ready(io, chamber->read())->running);
+}
+
 BOOST_AUTO_TEST_CASE(e36312a_regulation_protection_and_watchdog) {
   auto psu = make_power_supply(io.get_executor(), "psu-e36312a", parse_uri(lab.e36312a_uri()), options());
   auto identity = run_until_ready(io, psu->configure());
