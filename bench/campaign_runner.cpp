@@ -18,6 +18,7 @@
 
 #include "bench/bench_checks.hpp"
 #include "bench/concurrent_steps.hpp"
+#include "bench/safe_state_policy.hpp"
 #include "bench/soak_monitor.hpp"
 #include "bench/lab_session.hpp"
 #include "bench/lateness_histogram.hpp"
@@ -48,12 +49,6 @@ constexpr double kCheckpointPeriodS = 1.0;
 // From an interlock's decision to what it protects in its safe state, on loopback (recorded as
 // the high limit of the latency measurements).
 constexpr double kInterlockLatencyBoundMs = 100;
-// The safe state: how long the supplies wait for the workloads to stop before their outputs go
-// off regardless, and how often an unconfirmed step is tried (docs/fault-suite.md).
-constexpr auto kWorkloadStopGrace = std::chrono::milliseconds(400);
-constexpr double kSuppliesOffBoundMs = 1000;
-constexpr int kSafeStateAttempts = 3;
-constexpr auto kSafeStateRetryPause = std::chrono::milliseconds(200);
 // A label that names a file, made absolute; others ("(embedded) …") as they are.
 std::string absolute_label(const std::string& label) {
   std::error_code ec;
@@ -1006,16 +1001,13 @@ class CampaignRunner::Impl final : public BenchContext {
   // One participant's safe state, tried again (kSafeStateAttempts in all) until confirmed: a lost
   // link, a dropped command or an output read back still on is retried, each retry recorded.
   asio::awaitable<drivers::Status> safe_state_confirmed(Participant& participant) {
-    for (int attempt = 1;; ++attempt) {
-      auto status = co_await participant.safe_state();
-      if (status || attempt == kSafeStateAttempts) co_return status;
-      event(std::nullopt, std::nullopt, std::nullopt, EventKind::safe_state, Severity::warning,
-            participant.name() + ": safe state not confirmed (attempt " + std::to_string(attempt) + " of " +
-                std::to_string(kSafeStateAttempts) + "): " + status.error().message() + "; trying again");
-      asio::steady_timer pause(session_executor_, kSafeStateRetryPause);
-      std::error_code ignored;
-      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-    }
+    co_return co_await until_confirmed([&participant] { return participant.safe_state(); }, kSafeStateAttempts,
+                                       kSafeStateRetryPause, [&](int attempt, const drivers::Fault& fault) {
+                                         event(std::nullopt, std::nullopt, std::nullopt, EventKind::safe_state, Severity::warning,
+                                               participant.name() + ": safe state not confirmed (attempt " +
+                                                   std::to_string(attempt) + " of " + std::to_string(kSafeStateAttempts) +
+                                                   "): " + fault.message() + "; trying again");
+                                       });
   }
 
   // When the run's ticks woke (and issued their setpoints) against the schedule, every

@@ -8,6 +8,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/this_coro.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
@@ -65,5 +66,20 @@ class ConcurrentSteps {
   std::vector<std::optional<drivers::Status>> results_;
   std::size_t pending_;
 };
+
+// `step` tried until it succeeds, `attempts` in all and `pause` apart; `on_retry(attempt, fault)`
+// hears of each failure that is tried again. The last attempt's status.
+inline asio::awaitable<drivers::Status> until_confirmed(ConcurrentSteps::Step step, int attempts,
+                                                       std::chrono::milliseconds pause,
+                                                       std::function<void(int, const drivers::Fault&)> on_retry) {
+  for (int attempt = 1;; ++attempt) {
+    auto status = co_await step();
+    if (status || attempt >= attempts) co_return status;
+    on_retry(attempt, status.error());
+    asio::steady_timer timer(co_await asio::this_coro::executor, pause);
+    std::error_code ignored;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+}
 
 }  // namespace ob::bench

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add(add_schema_command);
   add(add_db_command);
   add(add_perf_command);
+  add(add_guardian_command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

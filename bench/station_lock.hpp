@@ -7,6 +7,7 @@
 // at once, told who holds the lock (pid, campaign, since when); a dead holder's locks are
 // released by the kernel. URIs of the simulated lab (`sim://`, `simulated: true`) are per process
 // and take no instrument lock.
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,11 @@
 #include "bench/config/campaign_config.hpp"
 
 namespace ob::bench {
+
+// A lock held by a guardian (its campaign named "… (guardian)") is waited for, up to
+// kGuardianWait, rather than refused: it is safing the bench of a controller that died.
+inline constexpr const char* kGuardianMark = " (guardian)";
+inline constexpr std::chrono::seconds kGuardianWait{30};
 
 struct StationBusy : std::runtime_error {
   using std::runtime_error::runtime_error;

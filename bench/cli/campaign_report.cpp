@@ -6,6 +6,7 @@
 #include "bench/cli/commands.hpp"
 #include "db/database.hpp"
 #include "bench/cli/result_format.hpp"
+#include "bench/guardian.hpp"
 #include "bench/station_lock.hpp"
 #include "db/analyses.hpp"
 #include "db/recorder.hpp"
@@ -62,10 +63,13 @@ int run_and_report(const CampaignConfig& config, const std::filesystem::path& db
                  e.what());
     return kExitError;
   }
+  // The guardian safes the bench if this process dies before its runner reaches the safe state.
+  auto guardian = Guardian::start(config, path);
   try {
     db::Recorder recorder(path);
     CampaignRunner runner(config, recorder, options);
     outcome = runner.run();
+    if (guardian) guardian->release();
   } catch (const db::DbError& e) {
     std::fprintf(stderr, "orbitbench %s: %s\n", command, e.what());
     return kExitError;

@@ -28,5 +28,6 @@ Action add_schema_command(CLI::App& app);
 Action add_db_command(CLI::App& app);
 Action add_report_command(CLI::App& app);
 Action add_perf_command(CLI::App& app);
+Action add_guardian_command(CLI::App& app);
 
 }  // namespace ob::bench::cli
