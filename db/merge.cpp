@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <system_error>
 
 #include "db/database.hpp"
@@ -22,7 +25,62 @@ std::int64_t scalar(const Connection& db, const std::string& sql) {
   return query.column_int64(0);
 }
 
-// An input at an older schema is read from a migrated copy (the input itself is never written).
+// Each input is read from a snapshot: SQLite's online backup of the input opened read-only, so
+// committed WAL content is included (a station still recording, or one whose controller died)
+// and the input is never written — a read-write ATTACH would checkpoint its WAL into the file
+// and delete the -wal/-shm. The snapshot lives in a directory made fresh for this merge
+// (mkdtemp: 0700, a new name), so no planted link is followed; an input at an older schema is
+// migrated there.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::filesystem::path& beside) {
+    std::string pattern = (beside / ".merge-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw DbError(beside.string() + ": cannot make a scratch directory for the merge: " + std::strerror(errno));
+    }
+    path_ = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void take_snapshot(const std::filesystem::path& input, const std::filesystem::path& snapshot) {
+  sqlite3* source = nullptr;
+  sqlite3* copy = nullptr;
+  auto close_both = [&] {
+    sqlite3_close(source);
+    sqlite3_close(copy);
+  };
+  if (sqlite3_open_v2(input.c_str(), &source, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    const std::string why = source ? sqlite3_errmsg(source) : "out of memory";
+    close_both();
+    throw DbError(input.string() + ": cannot open it read-only: " + why);
+  }
+  if (sqlite3_open_v2(snapshot.c_str(), &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    const std::string why = copy ? sqlite3_errmsg(copy) : "out of memory";
+    close_both();
+    throw DbError(snapshot.string() + ": cannot make the snapshot: " + why);
+  }
+  sqlite3_backup* backup = sqlite3_backup_init(copy, "main", source, "main");
+  int rc = backup ? sqlite3_backup_step(backup, -1) : sqlite3_errcode(copy);
+  if (backup) sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) {
+    const std::string why = sqlite3_errmsg(source) + std::string(" / ") + sqlite3_errmsg(copy);
+    close_both();
+    throw DbError(input.string() + ": cannot read it (" + why + ")", rc);
+  }
+  close_both();
+}
+
 int user_version_of(const std::filesystem::path& path) {
   sqlite3* raw = nullptr;
   int version = 0;
@@ -38,18 +96,51 @@ int user_version_of(const std::filesystem::path& path) {
   return version;
 }
 
-std::filesystem::path readable_input(const std::filesystem::path& input, const std::filesystem::path& scratch) {
-  const int version = user_version_of(input);
-  if (version == 0 || version >= kSchemaVersion) {
-    Connection::open_read_only(input);  // ours and not newer, or a DbError saying what it is
-    return input;
+std::filesystem::path readable_snapshot(const std::filesystem::path& input, const ScratchDir& scratch, std::size_t index) {
+  const auto snapshot = scratch.path() / ("input-" + std::to_string(index) + ".db");
+  take_snapshot(input, snapshot);
+  const int version = user_version_of(snapshot);
+  try {
+    if (version == 0 || version >= kSchemaVersion) {
+      Connection::open_read_only(snapshot);  // ours and not newer, or a DbError saying what it is
+    } else {
+      Connection::open_for_writing(snapshot);  // migrates the copy (and refuses a file that is not ours)
+    }
+  } catch (const DbError& e) {  // named after the input, not its snapshot
+    std::string what = e.what();
+    if (const auto at = what.find(snapshot.string()); at != std::string::npos) what.replace(at, snapshot.string().size(), input.string());
+    throw DbError(what, e.sqlite_code);
   }
-  std::error_code ec;
-  std::filesystem::copy_file(input, scratch, std::filesystem::copy_options::overwrite_existing, ec);
-  if (ec) throw DbError(input.string() + ": cannot copy it to migrate from schema " + std::to_string(version) + ": " + ec.message());
-  Connection::open_for_writing(scratch);  // migrates the copy (and refuses a file that is not ours)
-  return scratch;
+  return snapshot;
 }
+
+// Rows of the picked campaigns whose references lead into another campaign (or nowhere): each
+// such query counts them; a foreign-key check cannot see this, the ids exist.
+struct CrossCheck {
+  const char* what;
+  const char* sql;
+};
+constexpr CrossCheck kCrossChecks[] = {
+    {"samples whose channel is another campaign's",
+     "SELECT count(*) FROM src.samples s JOIN src.runs r ON r.id = s.run_id LEFT JOIN src.channels ch ON ch.id = s.channel_id "
+     "LEFT JOIN src.devices d ON d.id = ch.device_id WHERE r.campaign_id IN temp.pick AND d.campaign_id IS NOT r.campaign_id"},
+    {"events whose run or device is another campaign's",
+     "SELECT count(*) FROM src.events e LEFT JOIN src.runs r ON r.id = e.run_id LEFT JOIN src.devices d ON d.id = e.device_id "
+     "WHERE e.campaign_id IN temp.pick AND ((e.run_id IS NOT NULL AND r.campaign_id IS NOT e.campaign_id) OR "
+     "(e.device_id IS NOT NULL AND d.campaign_id IS NOT e.campaign_id))"},
+    {"measurements whose device is another campaign's",
+     "SELECT count(*) FROM src.measurements m JOIN src.runs r ON r.id = m.run_id LEFT JOIN src.devices d ON d.id = m.device_id "
+     "WHERE r.campaign_id IN temp.pick AND m.device_id IS NOT NULL AND d.campaign_id IS NOT r.campaign_id"},
+    {"checkpoints whose run is another campaign's",
+     "SELECT count(*) FROM src.checkpoints k LEFT JOIN src.runs r ON r.id = k.run_id WHERE k.campaign_id IN temp.pick "
+     "AND k.run_id IS NOT NULL AND r.campaign_id IS NOT k.campaign_id"},
+    {"run_bins whose device is another campaign's",
+     "SELECT count(*) FROM src.run_bins b JOIN src.runs r ON r.id = b.run_id LEFT JOIN src.devices d ON d.id = b.device_id "
+     "WHERE r.campaign_id IN temp.pick AND d.campaign_id IS NOT r.campaign_id"},
+    {"run_counters whose device is another campaign's",
+     "SELECT count(*) FROM src.run_counters k JOIN src.runs r ON r.id = k.run_id LEFT JOIN src.devices d ON d.id = k.device_id "
+     "WHERE r.campaign_id IN temp.pick AND d.campaign_id IS NOT r.campaign_id"},
+};
 
 MergedInput merge_one(const Connection& db, const std::filesystem::path& input, const std::filesystem::path& source) {
   MergedInput report;
@@ -89,6 +180,12 @@ MergedInput merge_one(const Connection& db, const std::filesystem::path& input, 
                      "AND o.station = CASE WHEN s.station = '' THEN ?1 ELSE s.station END)");
       pick.bind(1, tag);
       pick.run();
+    }
+    for (const auto& check : kCrossChecks) {
+      if (const auto crossing = scalar(db, check.sql); crossing > 0) {
+        throw DbError(input.string() + ": refused: " + std::to_string(crossing) + " " + check.what +
+                      " (a copy would attach them to the wrong campaign)");
+      }
     }
     report.campaigns_copied = static_cast<int>(scalar(db, "SELECT count(*) FROM temp.pick"));
     report.campaigns_skipped = static_cast<int>(scalar(db, "SELECT count(*) FROM src.campaigns")) - report.campaigns_copied;
@@ -153,21 +250,19 @@ MergedInput merge_one(const Connection& db, const std::filesystem::path& input, 
 std::vector<MergedInput> merge_databases(const std::filesystem::path& out, const std::vector<std::filesystem::path>& inputs) {
   std::vector<MergedInput> reports;
   const auto db = Connection::open_for_writing(out);
+  const ScratchDir scratch(out.has_parent_path() ? out.parent_path() : std::filesystem::path("."));
   std::error_code ec;
-  for (const auto& input : inputs) {
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const auto& input = inputs[i];
     if (std::filesystem::equivalent(input, out, ec)) throw DbError(input.string() + ": is the output itself");
-    const auto scratch = out.parent_path() / (".merge-" + input.filename().string());
-    const auto source = readable_input(input, scratch);
+    const auto snapshot = readable_snapshot(input, scratch, i);
     try {
-      reports.push_back(merge_one(db, input, source));
+      reports.push_back(merge_one(db, input, snapshot));
     } catch (const DbError& e) {
-      std::filesystem::remove(scratch, ec);
       const std::string what = e.what();
       throw DbError(what.rfind(input.string(), 0) == 0 ? what : input.string() + ": " + what, e.sqlite_code);
     }
-    if (source == scratch) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(scratch.string() + suffix, ec);
-    }
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(snapshot.string() + suffix, ec);
   }
   return reports;
 }

@@ -5,6 +5,12 @@
 // already in OUT (same name, station and start) is not copied twice — merging again is safe.
 // Campaigns without a station name are tagged with their input file's name. Each input goes in
 // one transaction: an input that fails leaves OUT as it was before it.
+//
+// Inputs are never written: each is read from a snapshot taken through a read-only connection
+// (SQLite's backup API: committed WAL content included, so a station still recording merges up to
+// its last commit) in a scratch directory made fresh beside OUT, and migrated there when older.
+// An input whose rows reference another campaign's runs, devices or channels is refused: the
+// copy would hang them on the wrong campaign, and a foreign-key check cannot see it.
 #include <cstdint>
 #include <filesystem>
 #include <string>
