@@ -1,5 +1,10 @@
 #include "bench/campaign_runner.hpp"
 
+#include <sqlite3.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
@@ -49,6 +54,9 @@ constexpr double kCheckpointPeriodS = 1.0;
 // From an interlock's decision to what it protects in its safe state, on loopback (recorded as
 // the high limit of the latency measurements).
 constexpr double kInterlockLatencyBoundMs = 100;
+// How long the results database may refuse data (another writer's lock, I/O errors) before the
+// campaign stops into its safe state; a full disk or a read-only file stops it at once.
+constexpr double kStoreOutageBoundS = 5.0;
 // A label that names a file, made absolute; others ("(embedded) …") as they are.
 std::string absolute_label(const std::string& label) {
   std::error_code ec;
@@ -155,6 +163,14 @@ class CampaignRunner::Impl final : public BenchContext {
     if (failure) {
       try {
         std::rethrow_exception(failure);
+      } catch (const db::DbError& e) {
+        if (const auto health = recorder_.health(); health.failing_for_s) {  // a flush refused: resumable, as check_store()
+          const bool stopped_for_it = abort_reason_ && abort_cause_ == AbortCause::store_failure;
+          abort_cause_ = AbortCause::store_failure;
+          return finish(db::CampaignStatus::aborted, stopped_for_it ? *abort_reason_ : store_failure(health).reason);
+        }
+        abort_cause_ = AbortCause::internal_error;
+        return finish(db::CampaignStatus::failed, std::string("internal error: ") + e.what());
       } catch (const std::exception& e) {
         abort_cause_ = AbortCause::internal_error;
         return finish(db::CampaignStatus::failed, std::string("internal error: ") + e.what());
@@ -712,9 +728,49 @@ class CampaignRunner::Impl final : public BenchContext {
     }
   }
 
+  // The results database refusing data (db::RecorderHealth): the recorder holds the rows and
+  // tries again; the campaign goes on while that is brief, and stops into its safe state —
+  // resumable, nothing recorded lost — on a full disk or a read-only file at once, or after
+  // kStoreOutageBoundS of anything else (another writer's lock, I/O errors).
+  void check_store() {
+    const auto health = recorder_.health();
+    if (!health.failing_for_s) {
+      store_warned_ = false;
+      return;
+    }
+    if (!store_warned_) {
+      store_warned_ = true;
+      progress_.last_event = "results database refusing data, retrying: " + health.error;
+    }
+    const auto stop = store_failure(health);
+    if (stop.hopeless || *health.failing_for_s >= kStoreOutageBoundS) abort_campaign(AbortCause::store_failure, stop.reason);
+  }
+
+  struct StoreFailure {
+    bool hopeless = false;  // waiting will not help: a full disk, a read-only file
+    std::string reason;     // for the campaign's reason, naming the cause
+  };
+  StoreFailure store_failure(const db::RecorderHealth& health) const {
+    const int primary = health.sqlite_code & 0xff;
+    const int os = health.system_errno;
+    const bool full = primary == SQLITE_FULL || os == ENOSPC || os == EDQUOT || os == EFBIG;
+    const bool read_only = primary == SQLITE_READONLY || os == EROFS || os == EACCES || os == EPERM;
+    const char* cause = full ? "disk full"
+                        : read_only ? "read-only"
+                        : primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? "locked by another writer"
+                                                                            : "write errors";
+    char held[160];
+    std::snprintf(held, sizeof held, " for %.1f s, %zu rows held", health.failing_for_s.value_or(0), health.rows_held);
+    std::string why = health.error;
+    if (os != 0) why += std::string(" [") + std::strerror(os) + "]";
+    return {full || read_only, std::string("results database ") + cause + " at " + recorder_.path().string() + held + " (" +
+                                   why + "); stopped into the safe state: `orbitbench resume` once it can be written"};
+  }
+
   asio::awaitable<void> profile_tick(PhaseRun& run, double t_s) {
     const Targets targets = run.targets->at(t_s);
     const double wall = unix_now_s();
+    check_store();
     update_soak(run, t_s);
     // About once a wall second: where `orbitbench resume` would go on after a crash.
     const long ticks_per_checkpoint = std::max(1L, std::lround(kCheckpointPeriodS / run.period_wall_s));
@@ -1246,7 +1302,13 @@ class CampaignRunner::Impl final : public BenchContext {
     if (status != db::CampaignStatus::completed) outcome_.abort_cause = abort_cause_;
     recorder_.finish_campaign(outcome_.campaign_id, status, unix_now_s(), full_reason,
                               outcome_.abort_cause ? std::optional<std::string>(to_string(*outcome_.abort_cause)) : std::nullopt);
-    recorder_.flush();
+    try {
+      recorder_.flush();
+    } catch (const db::DbError& e) {  // the end is held with the rest; the campaign stays resumable
+      full_reason += (full_reason.empty() ? "" : "; ") + std::string("its end is not recorded yet: ") + e.what();
+      if (!outcome_.abort_cause) outcome_.abort_cause = AbortCause::store_failure;
+      if (status == db::CampaignStatus::completed) status = db::CampaignStatus::failed;
+    }
     outcome_.status = status;
     outcome_.reason = full_reason;
     outcome_.verdicts_pass = verdicts_pass_ && status == db::CampaignStatus::completed;
@@ -1293,6 +1355,7 @@ class CampaignRunner::Impl final : public BenchContext {
   // The tick loops' timers, cancelled by an abort so no loop sleeps through it.
   std::vector<asio::steady_timer*> tick_timers_;
   bool safe_state_started_ = false;
+  bool store_warned_ = false;  // the progress line said the store refuses data
   bool campaign_recorded_ = false;  // its row written (prepare() passed)
   std::optional<std::string> refusal_;
   bool profile_to_store_ = false;   // made here (stored once the campaign is recorded)

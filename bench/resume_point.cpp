@@ -24,8 +24,10 @@ std::optional<double> json_number(const std::string& json, const std::string& ke
 
 // A campaign whose controller died (still 'running') or that the operator interrupted
 // (SIGINT/SIGTERM: 'aborted', in its safe state, resumable); not one an interlock or a fault ended.
-constexpr const char* kResumable = "(status = 'running' OR (status = 'aborted' AND end_cause = 'operator_signal'))";
+constexpr const char* kResumable =
+    "(status = 'running' OR (status = 'aborted' AND end_cause IN ('operator_signal', 'store_failure')))";
 static_assert(std::string_view(to_string(AbortCause::operator_signal)) == "operator_signal");
+static_assert(std::string_view(to_string(AbortCause::store_failure)) == "store_failure");
 
 struct Context {
   const db::Connection& db;

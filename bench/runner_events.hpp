@@ -60,6 +60,7 @@ enum class AbortCause {
   configure,                  // an instrument could not be connected or identified
   energise,                   // an instrument refused a setup step
   internal_error,             // a bug or an unexpected exception in the controller
+  store_failure,              // the results database refused data (disk full, read-only, locked): resumable
 };
 
 // Its name in `campaigns.end_cause` (docs/schema.md): `orbitbench resume` continues a campaign
@@ -76,6 +77,7 @@ constexpr const char* to_string(AbortCause cause) {
     case AbortCause::configure: return "configure";
     case AbortCause::energise: return "energise";
     case AbortCause::internal_error: return "internal_error";
+    case AbortCause::store_failure: return "store_failure";
   }
   return "unknown";
 }

@@ -132,6 +132,8 @@ struct Command {
 
 constexpr int kCacheKib = 32 * 1024;  // the writer's page cache
 constexpr int kWalCheckpointPages = 16384;  // the WAL grows to about this many pages
+constexpr auto kRetryPause = std::chrono::milliseconds(500);  // between tries of a refused batch
+constexpr int kFinalTries = 3;  // at destruction, with the store still refusing
 
 }  // namespace
 
@@ -220,6 +222,18 @@ class Recorder::Impl {
     return id;
   }
 
+  RecorderHealth health() const {
+    std::lock_guard lock(mutex_);
+    RecorderHealth out;
+    if (!failing_since_) return out;
+    out.failing_for_s = std::chrono::duration<double>(Clock::now() - *failing_since_).count();
+    out.error = last_failure_;
+    out.sqlite_code = last_failure_code_;
+    out.system_errno = last_failure_errno_;
+    out.rows_held = samples_.size() + commands_.size();
+    return out;
+  }
+
   RecorderStats stats() const {
     return RecorderStats{rows_committed_.load(std::memory_order_relaxed),
                          transactions_.load(std::memory_order_relaxed)};
@@ -305,10 +319,19 @@ class Recorder::Impl {
     for (;;) {
       wake_.wait(lock, [this] { return stop_ || has_work(); });
       if (!has_work()) return;  // stopping, and everything is committed
-      // Let the batch grow, unless someone waits for it or it is full.
-      wake_.wait_until(lock, first_enqueue_ + batch_delay_, [this] {
-        return stop_ || urgent_ > 0 || queued_rows() >= options_.batch_rows;
-      });
+      if (failing_since_) {
+        // Rows are held from a refused batch: try again after a pause (stopping: a few times more).
+        if (stop_ && ++final_tries_ > kFinalTries) {
+          give_up_held_rows_locked();
+          continue;
+        }
+        wake_.wait_until(lock, last_failure_at_ + kRetryPause, [] { return false; });
+      } else {
+        // Let the batch grow, unless someone waits for it or it is full.
+        wake_.wait_until(lock, first_enqueue_ + batch_delay_, [this] {
+          return stop_ || urgent_ > 0 || queued_rows() >= options_.batch_rows;
+        });
+      }
       std::swap(samples_, batch_samples_);
       std::swap(commands_, batch_commands_);
       urgent_ = 0;
@@ -335,6 +358,8 @@ class Recorder::Impl {
                     [](const Command& c) { return !std::holds_alternative<FlushCmd>(c.body); });
     std::string lost;  // non-empty: the transaction is gone
     int lost_code = 0;
+    int lost_errno = 0;
+    const auto attempt_started = Clock::now();  // a lock is waited for (busy timeout) before it fails
     if (has_rows) {
       try {
         auto use = begin_.use();
@@ -354,6 +379,7 @@ class Recorder::Impl {
       } catch (const DbError& error) {
         lost = error.what();
         lost_code = error.sqlite_code;
+        lost_errno = sqlite3_system_errno(db_.handle());
         if (!sqlite3_get_autocommit(db_.handle())) {
           try {
             db_.exec("ROLLBACK");
@@ -367,8 +393,65 @@ class Recorder::Impl {
       const std::size_t rows = batch_samples_.size() + batch_commands_.size();
       lost = db_.path().string() + ": batch of " + std::to_string(rows) +
              " rows rolled back: " + lost;
+      answer_waiting(lost, lost_code);  // those who wait hear it now; the rest is held
+      hold_batch(lost, lost_code, lost_errno, attempt_started);
+      return;
+    }
+    if (has_rows) {
+      std::lock_guard lock(mutex_);
+      failing_since_.reset();
+      final_tries_ = 0;
     }
     report(lost, lost_code);
+  }
+
+  // A refused batch's rows nobody waits for, put back at the head of the queue in their order.
+  void hold_batch(const std::string& error, int code, int system_errno, Clock::time_point attempt_started) {
+    std::vector<Command> kept;
+    for (Command& command : batch_commands_) {
+      if (command.reply || std::holds_alternative<FlushCmd>(command.body)) continue;
+      kept.push_back(std::move(command));
+    }
+    std::lock_guard lock(mutex_);
+    const std::size_t held_samples = batch_samples_.size();
+    for (Command& command : commands_) command.samples_before += held_samples;
+    batch_samples_.insert(batch_samples_.end(), samples_.begin(), samples_.end());
+    samples_.swap(batch_samples_);
+    kept.insert(kept.end(), std::make_move_iterator(commands_.begin()), std::make_move_iterator(commands_.end()));
+    commands_.swap(kept);
+    batch_commands_.clear();
+    if (!failing_since_) failing_since_ = attempt_started;
+    last_failure_at_ = Clock::now();
+    last_failure_ = error;
+    last_failure_code_ = code;
+    last_failure_errno_ = system_errno;
+  }
+
+  // Stopping with the store still refusing: what is held is lost, and said so.
+  void give_up_held_rows_locked() {
+    const std::size_t rows = samples_.size() + static_cast<std::size_t>(std::count_if(
+                                                    commands_.begin(), commands_.end(), [](const Command& c) {
+                                                      return !std::holds_alternative<FlushCmd>(c.body);
+                                                    }));
+    for (Command& command : commands_) {
+      if (command.reply) command.reply->set_exception(std::make_exception_ptr(DbError(last_failure_, last_failure_code_)));
+    }
+    samples_.clear();
+    commands_.clear();
+    if (pending_error_.empty()) {
+      pending_error_ = "rows held since the store refused them could not be stored after " + std::to_string(kFinalTries) +
+                       " more tries: " + last_failure_;
+      pending_code_ = last_failure_code_;
+    }
+    pending_failures_ += rows;
+    failing_since_.reset();
+  }
+
+  // The callers waiting on a refused batch (blocking calls, flushes) hear its error.
+  void answer_waiting(const std::string& error, int code) {
+    for (Command& command : batch_commands_) {
+      if (command.reply) command.reply->set_exception(std::make_exception_ptr(DbError(error, code)));
+    }
   }
 
   bool transaction_open() const { return sqlite3_get_autocommit(db_.handle()) == 0; }
@@ -611,6 +694,13 @@ class Recorder::Impl {
   std::string pending_error_;  // first writer failure not yet reported to anyone
   int pending_code_ = 0;
   std::size_t pending_failures_ = 0;
+  // Set while rows are held from a refused batch (RecorderHealth).
+  std::optional<Clock::time_point> failing_since_;
+  Clock::time_point last_failure_at_{};
+  std::string last_failure_;
+  int last_failure_code_ = 0;
+  int last_failure_errno_ = 0;
+  int final_tries_ = 0;
 
   // The writer's own: the batch being written and its outcome.
   std::vector<SampleRow> batch_samples_;
@@ -684,6 +774,8 @@ void Recorder::add_checkpoint(std::int64_t campaign_id, std::optional<std::int64
 void Recorder::flush() { impl_->enqueue_and_wait(FlushCmd{}, true); }
 
 RecorderStats Recorder::stats() const { return impl_->stats(); }
+
+RecorderHealth Recorder::health() const { return impl_->health(); }
 
 const std::filesystem::path& Recorder::path() const { return impl_->path(); }
 

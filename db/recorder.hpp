@@ -3,7 +3,9 @@
 // enqueue rows and return at once (sample/event/measurement), or wait for an id
 // (campaign/device/profile/run/channel creation, which happens at phase boundaries only).
 // Samples are batched into large WAL transactions. Nothing enqueued is lost: the destructor
-// and flush() commit everything still queued.
+// and flush() commit everything still queued, and a batch the store refuses is held and tried
+// again (RecorderHealth). Only when the recorder is destroyed with the store still refusing are
+// rows given up — after a last few tries, and said on stderr with their count.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -108,6 +110,19 @@ struct RecorderStats {
   std::uint64_t transactions = 0;
 };
 
+// Whether the store is taking data. A batch whose transaction fails as a whole (disk full, the
+// file read-only, locked by another writer, an I/O error) is not dropped: its rows are held, in
+// order, and tried again every kRetryPause until a commit succeeds. The caller decides how long
+// to wait (bench/campaign_runner.cpp: abort into the safe state at once on SQLITE_FULL or
+// SQLITE_READONLY, after 5 s otherwise).
+struct RecorderHealth {
+  std::optional<double> failing_for_s;  // unset while commits succeed
+  std::string error;                    // the last failed transaction's error
+  int sqlite_code = 0;                  // its extended result code
+  int system_errno = 0;                 // the OS's errno behind it, where there was one (ENOSPC, EFBIG, EROFS…)
+  std::size_t rows_held = 0;            // rows waiting to be written again
+};
+
 class Recorder {
  public:
   // Opens or creates the database, migrates it forward to the current schema (WAL mode).
@@ -146,6 +161,7 @@ class Recorder {
   // Wait until everything enqueued so far is committed. Rethrows a writer failure as DbError.
   void flush();
   RecorderStats stats() const;
+  RecorderHealth health() const;
   const std::filesystem::path& path() const;
 
  private:

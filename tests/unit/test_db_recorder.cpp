@@ -415,3 +415,40 @@ BOOST_AUTO_TEST_CASE(recorder_refuses_newer_schema) {
     return message_has(error, file.path.string()) && message_has(error, "schema version " + newer);
   });
 }
+
+// Issue 18 item 7: a batch the store refuses as a whole (here: another writer holds the lock
+// past the busy timeout) is held, reported through health(), tried again, and written once the
+// store takes data — every row, in order. Before, it was rolled back and its rows lost.
+BOOST_AUTO_TEST_CASE(a_refused_batch_is_held_and_written_once_the_store_takes_data) {
+  TempDb file;
+  RecorderOptions options;
+  options.max_batch_delay_s = 0.05;
+  Recorder recorder(file.path, options);
+  const Setup setup = make_setup(recorder);
+  BOOST_TEST(!recorder.health().failing_for_s);
+  sqlite3* other = nullptr;
+  BOOST_REQUIRE(sqlite3_open(file.path.c_str(), &other) == SQLITE_OK);
+  BOOST_REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  for (int i = 0; i < 100; ++i) recorder.add_sample({setup.run_id, setup.channel_id, i * 1.0, 0, 1.0 * i});
+  recorder.add_event({setup.campaign_id, setup.run_id, std::nullopt, 5.0, 0, "phase", "info", "held with the samples"});
+  // The writer waits out the busy timeout (5 s), fails, and holds the rows.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (!recorder.health().failing_for_s && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto health = recorder.health();
+  BOOST_REQUIRE(health.failing_for_s);
+  BOOST_TEST(*health.failing_for_s >= 4.5);  // counted from the refused attempt's start
+  BOOST_TEST((health.sqlite_code & 0xff) == SQLITE_BUSY, health.error);
+  BOOST_TEST(health.rows_held == 101u);
+  BOOST_TEST(health.error.find("database is locked") != std::string::npos, health.error);
+  for (int i = 100; i < 110; ++i) recorder.add_sample({setup.run_id, setup.channel_id, i * 1.0, 0, 1.0 * i});
+  BOOST_REQUIRE(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(other);
+  BOOST_CHECK_NO_THROW(recorder.flush());
+  BOOST_TEST(!recorder.health().failing_for_s);
+  const Connection db = Connection::open_read_only(file.path);
+  BOOST_TEST(count(db, "SELECT count(*) FROM samples") == 110);
+  BOOST_TEST(count(db, "SELECT count(*) FROM samples WHERE value = t_s") == 110);
+  BOOST_TEST(count(db, "SELECT count(*) FROM events WHERE message = 'held with the samples'") == 1);
+}
