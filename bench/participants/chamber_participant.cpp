@@ -22,6 +22,11 @@ constexpr double kSecondsPerMinute = 60;
 // How long (in the chamber's own time) its air may trail an ideal chamber at its rated ramp.
 constexpr double kChamberLagS = 60;
 
+// A resumed run re-stabilises (issue 18 item 12): its clock holds until the air has been within
+// this of its setpoint for this long (profile time, as the soak's "air within 1 K").
+constexpr double kRestableBandC = 1.0;
+constexpr double kRestableHoldProfileS = 300;
+
 Clock::duration wall_duration(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
 }
@@ -90,6 +95,7 @@ asio::awaitable<void> ChamberParticipant::tick(PhaseRun& run, double t_s) {
     }
     if (run.soaking && bench_.soak()) bench_.soak()->chamber(t_s, reading->air_temp_c, reading->setpoint_c);
   }
+  if (check_resumed(run, *reading, t_s)) co_return;
   check_band(run, *reading, t_s);
   bench_.check_interlock(run, std::nullopt, kChamberAirChannel, reading->air_temp_c, t_s);
   bench_.check_interlock(run, std::nullopt, kChamberDeviationChannel, std::abs(reading->air_temp_c - reading->setpoint_c), t_s);
@@ -227,6 +233,61 @@ asio::awaitable<void> ChamberParticipant::watch_band(std::int64_t run_id, double
   char message[200];
   std::snprintf(message, sizeof message, "profile clock restarted after %.1f s paused: chamber air %.1f °C, back within ±%.1f °C",
                 std::chrono::duration<double>(paused_for).count(), air_c, band_c);
+  bench_.event(run_id, device_.device_id, t_s, EventKind::pause, Severity::info, message);
+  bench_.progress().last_event = message;
+}
+
+// A run resumed mid-phase after its controller died: while nobody ran the bench the chamber was
+// in standby and its air drifted off. Measuring on — or judging a thermal cycle's plateau on —
+// air still coming back would blame the boards for the gap. So the first reading of a resumed
+// run that finds the air off its setpoint holds the profile clock (setpoints held) until the air
+// has been back within kRestableBandC for kRestableHoldProfileS.
+bool ChamberParticipant::check_resumed(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s) {
+  if (run.first_tick == 0 || resume_checked_run_ == run.run_id) return false;
+  resume_checked_run_ = run.run_id;
+  if (std::abs(reading.air_temp_c - reading.setpoint_c) <= kRestableBandC || bench_.clock_paused() || bench_.aborting()) {
+    return false;
+  }
+  bench_.pause_clock();
+  char message[300];
+  std::snprintf(message, sizeof message,
+                "profile clock held at t+%s after the resume: chamber air %.1f °C, setpoint %.1f °C; re-stabilising (air "
+                "within %.0f K for %s) before the run goes on",
+                format_duration(t_s).c_str(), reading.air_temp_c, reading.setpoint_c, kRestableBandC,
+                format_duration(kRestableHoldProfileS).c_str());
+  bench_.event(run.run_id, device_.device_id, t_s, EventKind::pause, Severity::info, message);
+  bench_.progress().last_event = message;
+  asio::co_spawn(bench_.executor(), watch_resumed(run.run_id, t_s, run.period_wall_s), asio::detached);
+  return true;
+}
+
+asio::awaitable<void> ChamberParticipant::watch_resumed(std::int64_t run_id, double t_s, double period_s) {
+  asio::steady_timer timer(bench_.executor());
+  const auto hold = wall_duration(kRestableHoldProfileS / bench_.config().speed);
+  std::optional<Clock::time_point> within_since;
+  double air_c = 0;
+  double setpoint_c = 0;
+  while (!bench_.aborting()) {
+    const auto reading = co_await read_after(timer, run_id, t_s, period_s);
+    if (!reading) continue;
+    air_c = reading->air_temp_c;
+    setpoint_c = reading->setpoint_c;
+    if (std::abs(reading->air_temp_c - reading->setpoint_c) > kRestableBandC) {
+      within_since.reset();
+      continue;
+    }
+    if (!within_since) within_since = Clock::now();
+    if (Clock::now() - *within_since >= hold) break;
+  }
+  const auto paused_for = bench_.restart_clock();
+  if (bench_.aborting()) co_return;
+  // The held tick's reading, as the run goes on from it (the one that found the air off was not recorded).
+  const double wall = unix_now_s();
+  bench_.recorder().add_sample(db::SampleRow{run_id, device_.channels.at("air_temp_c"), t_s, wall, air_c});
+  bench_.recorder().add_sample(db::SampleRow{run_id, device_.channels.at("setpoint_c"), t_s, wall, setpoint_c});
+  char message[200];
+  std::snprintf(message, sizeof message, "profile clock restarted after %.1f s held: chamber air %.1f °C re-stabilised after the resume",
+                std::chrono::duration<double>(paused_for).count(), air_c);
   bench_.event(run_id, device_.device_id, t_s, EventKind::pause, Severity::info, message);
   bench_.progress().last_event = message;
 }

@@ -42,6 +42,9 @@ class ChamberParticipant final : public Participant {
   bool handle_alarm(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s);
   void check_closed_loop(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s);
   void check_band(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s);
+  // True when it holds the clock: the reading is not recorded (the air is still coming back).
+  bool check_resumed(const PhaseRun& run, const drivers::ChamberReading& reading, double t_s);
+  asio::awaitable<void> watch_resumed(std::int64_t run_id, double t_s, double period_s);
   asio::awaitable<std::optional<drivers::ChamberReading>> read_after(asio::steady_timer& timer, std::int64_t run_id, double t_s,
                                                                      double period_s);
   asio::awaitable<void> watch_band(std::int64_t run_id, double t_s, double period_s, double band_c);
@@ -53,6 +56,7 @@ class ChamberParticipant final : public Participant {
   double commanded_c_ = 0;  // the setpoint last sent
   int alarms_seen_ = 0;
   int out_of_band_reads_ = 0;
+  std::int64_t resume_checked_run_ = 0;  // the resumed run whose first reading was looked at
   ChamberTracking tracking_;
   double orbit_gap_max_k_ = 0;  // the run's largest |air − the orbit's target|, whatever was judged
   bool open_loop_ = false;

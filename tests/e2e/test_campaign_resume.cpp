@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "../support/orbitbench_process.hpp"
+#include "../support/run_command.hpp"
 #include "../support/sim_campaign.hpp"
 #include "../support/sqlite_scalar.hpp"
 
@@ -109,4 +110,53 @@ BOOST_AUTO_TEST_CASE(resume_from_another_directory_finds_the_files_a_campaign_na
   BOOST_TEST(scalar(db, "SELECT count(*) FROM campaign_files WHERE role = 'station' AND label = '" + dir_text +
                             "/station.yaml'") == 1);
   lab.stop();
+}
+
+// Issue 18 item 12: killed in the second half of a cold plateau's soak (its stability window),
+// the chamber left in standby for a while (the guardian safes it; its air drifts towards the
+// lab's), then resumed: the run holds its profile clock until the air has re-stabilised, so the
+// plateau is judged on a chamber that held it — stable, as it was — not on air still coming back
+// (before: judged unstable, 46.6 °C/h).
+BOOST_AUTO_TEST_CASE(a_thermal_cycle_resumed_mid_plateau_re_stabilises_before_it_goes_on) {
+  ob::fixtures::SimLab lab(ob::test::sim_lab_options(300));
+  lab.start();
+  ob::test::TempDir dir;
+  dir.write("station.yaml", ob::test::sim_station_yaml(lab, dir));
+  // 25 → 15 °C (2 min at 5 °C/min), a 20-minute soak (stability judged over its second half,
+  // 12–22 min), up to 35 °C and its soak, back to 25: ~70 profile minutes, ~14 s at 300×.
+  const auto campaign = dir.write("campaign.yaml",
+                                  "campaign: cycled\nstation: station.yaml\nspeed: 300\nsample_period_s: 0.1\nplan:\n"
+                                  "  - thermal_cycle: { level: custom, cold_c: 15, hot_c: 35, cycles: 1, ramp_c_per_min: 5, "
+                                  "soak: 20m, functional_test: 3m, ambient_c: 25 }\n");
+  const auto db = dir.path() / "cycled.db";
+  const auto log = dir.path() / "orbitbench.log";
+  const pid_t child = ob::test::spawn_orbitbench({OB_ORBITBENCH_EXE, "run", "--quiet", "--db", db.string(), campaign.string()}, log);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto latest_t_s = [&] {
+    const auto row = ob::test::try_sqlite_row(db, "SELECT max(t_s) FROM samples");
+    return row && !row->empty() && (*row)[0] ? *(*row)[0] : 0.0;
+  };
+  while (latest_t_s() < 15 * 60) {  // in the cold plateau's stability window
+    BOOST_TEST_REQUIRE(!ob::test::exit_if_ended(child).has_value(), ob::test::slurp(log));
+    BOOST_TEST_REQUIRE((std::chrono::steady_clock::now() < deadline));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(child, SIGKILL);
+  BOOST_TEST_REQUIRE(wait_exit(child) == 128 + SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // 7.5 profile minutes in standby
+  const double drifted_c = lab.snapshot().chamber.air_c;
+  BOOST_TEST_MESSAGE("chamber air after the downtime: " << drifted_c << " °C (plateau 15 °C)");
+  BOOST_TEST_REQUIRE(drifted_c > 16.5);  // the air left the plateau: the resume must wait for it
+
+  const pid_t resumed = ob::test::spawn_orbitbench({OB_ORBITBENCH_EXE, "resume", "--quiet", "--db", db.string()}, log);
+  BOOST_TEST_REQUIRE(wait_exit(resumed) == 0, ob::test::slurp(log));
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'pause' AND message LIKE 'profile clock held at t+% after the "
+                        "resume: chamber air %; re-stabilising %'") == 1);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM events WHERE kind = 'pause' AND message LIKE 'profile clock restarted after % "
+                        "held: chamber air % re-stabilised after the resume'") == 1);
+  const double cold_rate = scalar(db, "SELECT value FROM measurements WHERE name = 'cold_stability_c_per_h'");
+  BOOST_TEST_MESSAGE("cold plateau's air, judged over its stability window: " << cold_rate << " °C/h");
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements WHERE name LIKE '%_stability_c_per_h' AND verdict = 'pass'") == 2);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM measurements WHERE name = 'cycle_failure_free' AND verdict = 'pass'") == 1);
+  BOOST_TEST(scalar(db, "SELECT count(*) FROM campaigns WHERE status = 'completed'") == 1);
 }
