@@ -15,7 +15,7 @@ const char* to_string(InterlockAction action) {
 std::string InterlockTrip::describe(const std::string& dut_name) const {
   char text[400];
   const bool is_above = rule->above && value > *rule->above;
-  std::snprintf(text, sizeof text, "interlock %s: %s%s%s %.4g %s %.4g (held %.0f s) -> %s", rule->name.c_str(),
+  std::snprintf(text, sizeof text, "interlock %s: %s%s%s %.6g %s %.6g (held %.0f s) -> %s", rule->name.c_str(),
                 dut_name.c_str(), dut_name.empty() ? "" : " ", rule->channel.c_str(), value, is_above ? "above" : "below",
                 is_above ? *rule->above : rule->below.value_or(0), held_s, to_string(rule->action));
   return text;

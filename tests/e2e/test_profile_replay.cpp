@@ -1,5 +1,7 @@
 // A profile made with `orbitbench profile -o FILE` is what a campaign replays with `profile:`.
 #include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 
@@ -36,6 +38,19 @@ BOOST_AUTO_TEST_CASE(a_saved_profile_is_replayed_as_it_is) {
   const auto stored = ob::test::run_command(
       "sqlite3 -readonly " + (dir.path() / "r.db").string() + " \"SELECT name, source FROM profiles\"", dir.path());
   BOOST_TEST(stored.out.find("preset iss") != std::string::npos, stored.out);
+  // What was replayed is the file, byte for byte: the stored profile is the file's protobuf.
+  std::ifstream in(dir.path() / "iss.pb", std::ios::binary);
+  const std::string file_bytes((std::istreambuf_iterator<char>(in)), {});
+  BOOST_REQUIRE(file_bytes.size() > 1000u);
+  std::string file_hex;
+  for (unsigned char byte : file_bytes) {
+    constexpr char kDigits[] = "0123456789ABCDEF";
+    file_hex += kDigits[byte >> 4];
+    file_hex += kDigits[byte & 0xF];
+  }
+  const auto stored_hex = ob::test::run_command(
+      "sqlite3 -readonly " + (dir.path() / "r.db").string() + " \"SELECT hex(proto) FROM profiles\"", dir.path());
+  BOOST_TEST(stored_hex.out == file_hex + "\n");
 }
 
 BOOST_AUTO_TEST_CASE(a_profile_too_short_for_the_plan_fails_before_energising) {

@@ -4,6 +4,7 @@
 // only the board that drew too much; the chamber-deviation interlock takes the station down in
 // its fixed order (workloads, supplies, chamber).
 #include <boost/test/unit_test.hpp>
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -56,8 +57,22 @@ struct ThreeBoardLab {
 
 BOOST_FIXTURE_TEST_CASE(over_current_isolates_only_its_board_within_100_ms, ThreeBoardLab) {
   const auto db = dir.path() / "over-current.db";
+  // The lab's view while it runs: board-02's channel (psu-a CH2) off while board-01's is on.
+  std::atomic<bool> done{false}, saw_channel_off{false};
+  std::thread watcher([&] {
+    while (!done) {
+      const auto state = lab.snapshot();
+      if (!state.supplies.at(0).at(1).output_on && state.supplies.at(0).at(0).output_on && state.boards.at(0).workload_running) {
+        saw_channel_off = true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
   const auto outcome =
       ob::test::run_campaign_quietly(campaign("  rail_over_current: { channel: supply_current_a, above: 2.2 }\n"), db);
+  done = true;
+  watcher.join();
+  BOOST_TEST(saw_channel_off.load());
   BOOST_TEST(std::string(ob::db::to_string(outcome.status)) == "completed", outcome.reason);
   BOOST_TEST(!outcome.verdicts_pass);  // board-02's verdict: isolated
   BOOST_TEST(outcome.reason.find("board-02 isolated (interlock rail_over_current: board-02 supply_current_a") != std::string::npos,
@@ -72,6 +87,7 @@ BOOST_FIXTURE_TEST_CASE(over_current_isolates_only_its_board_within_100_ms, Thre
   BOOST_TEST(latency_ms <= kLatencyBoundMs);
   const auto state = lab.snapshot();
   BOOST_TEST(!state.boards.at(1).workload_running);
+  BOOST_TEST(state.boards.at(1).power_lost_under_load == 0);  // its workload was stopped before its power
   // board-01 and board-03 ran the whole baseline.
   BOOST_TEST(scalar(db, "SELECT count(*) FROM sample_view WHERE device = 'board-01' AND channel = 'tflops'") >= 80);
   BOOST_TEST(scalar(db, "SELECT count(*) FROM sample_view WHERE device = 'board-03' AND channel = 'tflops'") >= 80);

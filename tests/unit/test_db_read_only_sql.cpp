@@ -71,15 +71,34 @@ BOOST_AUTO_TEST_CASE(reading_works_statement_after_statement) {
 BOOST_AUTO_TEST_CASE(every_kind_of_write_is_refused_naming_the_statement) {
   RecordedCampaign campaign;
   const auto& path = campaign.file.path;
-  for (const char* sql : {"DELETE FROM samples", "UPDATE runs SET label = 'x'", "INSERT INTO events (campaign_id, wall_unix_s, kind, severity) VALUES (1, 0, 'x', 'info')",
-                          "REPLACE INTO runs (id) VALUES (1)", "DROP TABLE samples", "DROP VIEW sample_view",
-                          "CREATE TABLE t (a)", "CREATE TEMP TABLE t (a)", "CREATE INDEX i ON runs (label)",
-                          "ALTER TABLE runs ADD COLUMN x", "ATTACH 'other.db' AS other", "PRAGMA user_version = 9",
-                          "PRAGMA journal_mode = DELETE", "VACUUM", "REINDEX", "ANALYZE", "BEGIN",
-                          "WITH x AS (SELECT 1) DELETE FROM samples", "SAVEPOINT s"}) {
+  // Each refused by the layer meant to see it, named: the authorizer (its action and table), the
+  // PRAGMA list, and for VACUUM sqlite3_stmt_readonly. A test that matched only the shared words
+  // let an authorizer that allowed INSERT pass (issue 18 item 14): the next layer said "it would write".
+  const std::pair<const char*, const char*> writes[] = {
+      {"DELETE FROM samples", "DELETE on samples"},
+      {"UPDATE runs SET label = 'x'", "UPDATE on runs"},
+      {"INSERT INTO events (campaign_id, wall_unix_s, kind, severity) VALUES (1, 0, 'x', 'info')", "INSERT on events"},
+      {"REPLACE INTO runs (id) VALUES (1)", "INSERT on runs"},
+      {"DROP TABLE samples", "DELETE on sqlite_master"},
+      {"DROP VIEW sample_view", "DELETE on sqlite_master"},
+      {"CREATE TABLE t (a)", "INSERT on sqlite_master"},
+      {"CREATE TEMP TABLE t (a)", "INSERT on sqlite_temp_master"},
+      {"CREATE INDEX i ON runs (label)", "INSERT on sqlite_master"},
+      {"ALTER TABLE runs ADD COLUMN x", "ALTER TABLE on main"},
+      {"ATTACH 'other.db' AS other", "ATTACH on other.db"},
+      {"PRAGMA user_version = 9", "PRAGMA user_version = 9 (only reading PRAGMAs such as table_info are allowed)"},
+      {"PRAGMA journal_mode = DELETE", "PRAGMA journal_mode = DELETE (only reading PRAGMAs such as table_info are allowed)"},
+      {"VACUUM", "it would write"},
+      {"REINDEX", "REINDEX on "},
+      {"ANALYZE", "INSERT on sqlite_master"},
+      {"BEGIN", "a transaction on BEGIN"},
+      {"WITH x AS (SELECT 1) DELETE FROM samples", "DELETE on samples"},
+      {"SAVEPOINT s", "a savepoint on BEGIN"},
+  };
+  for (const auto& [sql, refused] : writes) {
     const auto message = refusal(path, sql);
     BOOST_TEST(message.find("statement 1 (") != std::string::npos, sql << " → " << message);
-    BOOST_TEST(message.find("refused, read-only") != std::string::npos, sql << " → " << message);
+    BOOST_TEST(message.find(std::string("refused, read-only: ") + refused) != std::string::npos, sql << " → " << message);
   }
   // The schema table: SQLite itself refuses it.
   const auto schema = refusal(path, "UPDATE sqlite_master SET sql = '' WHERE name = 'runs'");

@@ -65,3 +65,13 @@ BOOST_AUTO_TEST_CASE(a_band_trips_on_either_side_and_safe_state_outranks_isolati
   BOOST_REQUIRE(collapse.has_value());
   BOOST_TEST(collapse->rule->name == "rail_collapse");
 }
+
+// The `below` side's boundary, as the `above` side's: at the level is fine, a hair under trips.
+BOOST_AUTO_TEST_CASE(a_reading_exactly_at_a_below_level_does_not_trip_and_one_under_it_does) {
+  InterlockMonitor monitor({rule("rail_low", "supply_voltage_v", std::nullopt, 11.4, 0, InterlockAction::isolate)}, 1);
+  BOOST_TEST(!monitor.observe(0, "supply_voltage_v", 11.4, 0).has_value());
+  BOOST_TEST(!monitor.observe(0, "supply_voltage_v", 12.0, 1).has_value());
+  const auto trip = monitor.observe(0, "supply_voltage_v", 11.399, 2);
+  BOOST_REQUIRE(trip.has_value());
+  BOOST_TEST(trip->describe("b") == "interlock rail_low: b supply_voltage_v 11.399 below 11.4 (held 0 s) -> isolate");
+}

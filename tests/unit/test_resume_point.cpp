@@ -156,3 +156,35 @@ BOOST_AUTO_TEST_CASE(an_interrupted_campaign_is_resumed_an_interlocked_one_is_no
   }
   BOOST_TEST(!ob::bench::load_resume_point(db, interrupted).was_interrupted);
 }
+
+// The interrupted run's ticks before its checkpoint seed its statistics; the checkpoint's own
+// tick and those after it are run again, so they must not be seeded too (issue 18 item 14: a
+// `<=` there survived every test), nor ticks cut short by the crash, nor a baseline's soak.
+BOOST_AUTO_TEST_CASE(only_the_ticks_before_the_checkpoint_seed_the_statistics) {
+  ob::test::TempDir dir;
+  const auto db = dir.path() / "r.db";
+  {
+    ob::db::Recorder recorder(db);
+    Campaign c(recorder);
+    const auto run = add_run(recorder, c.id, ob::db::RunKind::replay, 1);
+    const auto board = recorder.add_device(c.id, {"board-01", "gpu", "", "", "", "", ""});
+    const auto tflops = recorder.add_channel(board, "tflops", "TFLOP/s");
+    const auto temp = recorder.add_channel(board, "gpu_temp_c", "degC");
+    const auto power = recorder.add_channel(board, "power_w", "W");
+    for (int tick = 0; tick <= 4; ++tick) {  // t = 0, 30, 60, 90, 120
+      const double t_s = tick * 30.0;
+      recorder.add_sample({run, tflops, t_s, 10.0 + tick, 100.0 + tick});
+      recorder.add_sample({run, temp, t_s, 10.0 + tick, 50.0 + tick});
+      if (tick != 1) recorder.add_sample({run, power, t_s, 10.0 + tick, 300.0 + tick});  // t=30 cut short
+    }
+    recorder.add_checkpoint(c.id, run, 1, 60, ob::bench::checkpoint_state_json(0, 600, 300, std::nullopt));
+  }
+  const auto point = ob::bench::load_resume_point(db, std::nullopt);
+  BOOST_TEST(point.t_s == 60.0);
+  BOOST_REQUIRE(point.partial.count("board-01") == 1u);
+  const auto& seeded = point.partial.at("board-01");
+  BOOST_REQUIRE(seeded.size() == 1u);  // t=0 only: t=30 lacks its power, t=60 is run again
+  BOOST_TEST(seeded[0].tflops == 100.0);
+  BOOST_TEST(seeded[0].temp_c == 50.0);
+  BOOST_TEST(seeded[0].power_w == 300.0);
+}
