@@ -1,10 +1,12 @@
 // The GPU agent's CUDA workload on a real GPU: every dtype's GEMM and the HBM kernel deliver
 // windows with throughput and clean checksums, an injected bit flip is counted exactly once,
 // the duty cycle lowers the work done and stop() is prompt. Without a CUDA device (or in a
-// build without CUDA) every case passes with a "skipped" message.
+// build without CUDA) every case is skipped, and ctest says "Skipped" (tests/support/hw_skips.hpp).
 // Opt-in: OB_GPU_BENCH_S=20 also runs bf16 n=8192 for that long and prints
 // `orbitbench_bf16_tflops_median VALUE` (to compare with scripts/torch_matmul_tflops.py).
 #include <boost/test/unit_test.hpp>
+
+#include "../support/hw_skips.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -28,10 +30,11 @@ constexpr double kWindowS = 0.5;
 constexpr double kMaxStopS = 0.5;  // stop() returns within a window
 constexpr auto kHalfRun = std::chrono::milliseconds(1500);
 
-bool skipped() {
-  if (cu::GpuWorkload::available()) return false;
-  BOOST_TEST_MESSAGE("skipped: no CUDA device here (or the agent was built without CUDA)");
-  return true;
+using ob::test::hw::ReportWhenAllSkipped;
+BOOST_TEST_GLOBAL_FIXTURE(ReportWhenAllSkipped);
+
+auto needs_cuda() {
+  return ob::test::hw::needs("no CUDA device here (or the agent was built without CUDA)", [] { return cu::GpuWorkload::available(); });
 }
 
 std::unique_ptr<cu::GpuWorkload> start_workload(const cu::WorkloadConfig& config) {
@@ -87,8 +90,7 @@ void run_and_corrupt_once(const cu::WorkloadConfig& config, const std::string& l
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(gemm_every_dtype_checks_and_counts_one_injected_flip) {
-  if (skipped()) return;
+BOOST_AUTO_TEST_CASE(gemm_every_dtype_checks_and_counts_one_injected_flip, *needs_cuda()) {
   for (const auto dtype : {cu::Dtype::bf16, cu::Dtype::fp16, cu::Dtype::tf32, cu::Dtype::fp32}) {
     cu::WorkloadConfig config;
     config.kind = cu::WorkloadKind::gemm;
@@ -99,8 +101,7 @@ BOOST_AUTO_TEST_CASE(gemm_every_dtype_checks_and_counts_one_injected_flip) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(hbm_copy_checks_and_counts_one_injected_flip) {
-  if (skipped()) return;
+BOOST_AUTO_TEST_CASE(hbm_copy_checks_and_counts_one_injected_flip, *needs_cuda()) {
   cu::WorkloadConfig config;
   config.kind = cu::WorkloadKind::hbm;
   config.size = kTestHbmMib;
@@ -108,8 +109,7 @@ BOOST_AUTO_TEST_CASE(hbm_copy_checks_and_counts_one_injected_flip) {
   run_and_corrupt_once(config, "hbm");
 }
 
-BOOST_AUTO_TEST_CASE(duty_cycle_does_less_work) {
-  if (skipped()) return;
+BOOST_AUTO_TEST_CASE(duty_cycle_does_less_work, *needs_cuda()) {
   cu::WorkloadConfig config;
   config.size = kTestN;
   config.window_s = kWindowS;
@@ -135,8 +135,7 @@ BOOST_AUTO_TEST_CASE(duty_cycle_does_less_work) {
   for (const auto& window : cycled->take_windows()) BOOST_TEST(window.duration_s < 2 * kWindowS);  // busy time only
 }
 
-BOOST_AUTO_TEST_CASE(bad_config_and_bad_device_are_errors_not_aborts) {
-  if (skipped()) return;
+BOOST_AUTO_TEST_CASE(bad_config_and_bad_device_are_errors_not_aborts, *needs_cuda()) {
   cu::WorkloadConfig config;
   config.duty_cycle = 2;
   BOOST_TEST(!cu::GpuWorkload::start(config).has_value());
@@ -149,8 +148,7 @@ BOOST_AUTO_TEST_CASE(bad_config_and_bad_device_are_errors_not_aborts) {
   BOOST_TEST(workload.error().find("cudaSetDevice") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(destructor_stops_a_running_workload) {
-  if (skipped()) return;
+BOOST_AUTO_TEST_CASE(destructor_stops_a_running_workload, *needs_cuda()) {
   cu::WorkloadConfig config;
   config.size = kTestN;
   config.window_s = kWindowS;
@@ -161,13 +159,11 @@ BOOST_AUTO_TEST_CASE(destructor_stops_a_running_workload) {
   BOOST_TEST(std::chrono::duration<double>(Clock::now() - before).count() < 1.0);
 }
 
-BOOST_AUTO_TEST_CASE(bf16_8192_throughput_opt_in) {
+BOOST_AUTO_TEST_CASE(bf16_8192_throughput_opt_in,
+                     *ob::test::hw::needs("OB_GPU_BENCH_S=<seconds> not set (the bf16 n=8192 throughput run is opt-in)",
+                                          [] { return std::getenv("OB_GPU_BENCH_S") != nullptr; }) *
+                         needs_cuda()) {
   const char* seconds_text = std::getenv("OB_GPU_BENCH_S");
-  if (seconds_text == nullptr) {
-    BOOST_TEST_MESSAGE("skipped: set OB_GPU_BENCH_S=<seconds> for the bf16 n=8192 throughput run");
-    return;
-  }
-  if (skipped()) return;
   cu::WorkloadConfig config;  // bf16, n = 8192, 1 s windows: what scripts/torch_matmul_tflops.py measures
   auto workload = start_workload(config);
   std::this_thread::sleep_for(std::chrono::duration<double>(std::atof(seconds_text)));

@@ -1,7 +1,9 @@
-// The NVML backend against the machine's real libnvidia-ml.so.1 (skipped, passing, where there
-// is none). READ-ONLY: it never sets a power limit or anything else on the board.
+// The NVML backend against the machine's real libnvidia-ml.so.1 (skipped, and reported
+// skipped, where there is none). READ-ONLY: it never sets a power limit or anything else on the board.
 //   ORBITBENCH_HW_NVML_LIBRARY=/path/libnvidia-ml.so.1 overrides the library; ORBITBENCH_HW_NVML_GPU the index.
 #include <boost/test/unit_test.hpp>
+
+#include "../support/hw_skips.hpp"
 #include <chrono>
 #include <cstdlib>
 #include <string>
@@ -20,14 +22,18 @@ std::string env_or(const char* name, const char* fallback) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(real_nvml_identifies_and_samples_at_10_hz) {
+using ob::test::hw::ReportWhenAllSkipped;
+BOOST_TEST_GLOBAL_FIXTURE(ReportWhenAllSkipped);
+
+BOOST_AUTO_TEST_CASE(real_nvml_identifies_and_samples_at_10_hz,
+                     *ob::test::hw::needs("no usable NVML here (ORBITBENCH_HW_NVML_LIBRARY, else libnvidia-ml.so.1)", [] {
+                       return nvml::NvmlLibrary::open(env_or("ORBITBENCH_HW_NVML_LIBRARY", "libnvidia-ml.so.1"),
+                                                      [](const std::string&) {})
+                           .has_value();
+                     })) {
   const std::string path = env_or("ORBITBENCH_HW_NVML_LIBRARY", "libnvidia-ml.so.1");
   auto library = nvml::NvmlLibrary::open(path, [](const std::string& notice) { BOOST_TEST_MESSAGE(notice); });
-  if (!library) {
-    BOOST_TEST_MESSAGE("skipped: no usable NVML here (" << library.error() << ")");
-    BOOST_TEST(true);
-    return;
-  }
+  BOOST_TEST_REQUIRE(library.has_value(), (library ? "" : library.error()));
   auto count = (*library)->device_count();
   BOOST_TEST_REQUIRE(count.has_value(), (count ? "" : count.error()));
   BOOST_TEST_REQUIRE(*count >= 1u);

@@ -8,6 +8,8 @@
 #include <asio/io_context.hpp>
 #include <asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include "../support/hw_skips.hpp"
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -22,14 +24,10 @@ namespace {
 
 const char* env(const char* name) { return std::getenv(name); }
 
-struct HasEnv {
-  const char* name;
-  boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
-    boost::test_tools::assertion_result result(env(name) != nullptr);
-    result.message() << name << " is not set";
-    return result;
-  }
-};
+// A precondition: the environment names the instrument (tests/support/hw_skips.hpp).
+auto needs_env(const char* name) {
+  return ob::test::hw::needs(std::string(name) + " is not set", [name] { return env(name) != nullptr; });
+}
 
 template <class T>
 T run(asio::io_context& io, asio::awaitable<T> operation) {
@@ -41,23 +39,26 @@ T run(asio::io_context& io, asio::awaitable<T> operation) {
 
 }  // namespace
 
+using ob::test::hw::ReportWhenAllSkipped;
+BOOST_TEST_GLOBAL_FIXTURE(ReportWhenAllSkipped);
+
 // The same conformance suite the simulated instruments pass (tests/sim/test_drivers_conformance.cpp).
 // Outputs are switched on only with ORBITBENCH_HW_ALLOW_OUTPUT=1 (nothing may be connected then),
 // the chamber's setpoint is only touched with ORBITBENCH_HW_ALLOW_CHAMBER=1.
-BOOST_AUTO_TEST_CASE(power_supply_conformance, *boost::unit_test::precondition(HasEnv{"ORBITBENCH_HW_PSU_URI"})) {
+BOOST_AUTO_TEST_CASE(power_supply_conformance, *needs_env("ORBITBENCH_HW_PSU_URI")) {
   asio::io_context io;
   auto psu = ob::drivers::make_power_supply(io.get_executor(), "hw-psu", ob::drivers::parse_uri(env("ORBITBENCH_HW_PSU_URI")), {});
   ob::test::power_supply_conformance(io, *psu, env("ORBITBENCH_HW_ALLOW_OUTPUT") != nullptr);
 }
 
-BOOST_AUTO_TEST_CASE(chamber_conformance, *boost::unit_test::precondition(HasEnv{"ORBITBENCH_HW_CHAMBER_URI"})) {
+BOOST_AUTO_TEST_CASE(chamber_conformance, *needs_env("ORBITBENCH_HW_CHAMBER_URI")) {
   asio::io_context io;
   auto chamber = ob::drivers::make_thermal_chamber(io.get_executor(), "hw-chamber",
                                                    ob::drivers::parse_uri(env("ORBITBENCH_HW_CHAMBER_URI")), {});
   ob::test::chamber_conformance(io, *chamber, env("ORBITBENCH_HW_ALLOW_CHAMBER") != nullptr);
 }
 
-BOOST_AUTO_TEST_CASE(gpu_agent_identifies_and_reads, *boost::unit_test::precondition(HasEnv{"ORBITBENCH_HW_AGENT_URI"})) {
+BOOST_AUTO_TEST_CASE(gpu_agent_identifies_and_reads, *needs_env("ORBITBENCH_HW_AGENT_URI")) {
   asio::io_context io;
   auto board = ob::drivers::make_gpu_board(io.get_executor(), "hw-gpu", ob::drivers::parse_uri(env("ORBITBENCH_HW_AGENT_URI")), {});
   auto identity = run(io, board->configure());
@@ -69,7 +70,7 @@ BOOST_AUTO_TEST_CASE(gpu_agent_identifies_and_reads, *boost::unit_test::precondi
 
 // Reads every channel in ORBITBENCH_HW_IIO_CHANNELS (comma-separated DEVICE/CHANNEL; default: the
 // context's whole list) once through libiio. Read-only.
-BOOST_AUTO_TEST_CASE(iio_sensors_read, *boost::unit_test::precondition(HasEnv{"ORBITBENCH_HW_IIO_URI"})) {
+BOOST_AUTO_TEST_CASE(iio_sensors_read, *needs_env("ORBITBENCH_HW_IIO_URI")) {
   asio::io_context io;
   ob::drivers::SensorHubOptions options;
   if (const char* list = env("ORBITBENCH_HW_IIO_CHANNELS")) {
