@@ -125,11 +125,15 @@ int check_deadline(void* user) {
   return 1;  // interrupts the statement (SQLITE_INTERRUPT)
 }
 
-ResultSet collect(sqlite3* handle, sqlite3_stmt* statement, const std::string& where, Budget* budget = nullptr) {
-  ResultSet result;
+// Steps `statement` to its end, handing each row to `sink`; the budget's deadline interrupts it.
+void stream_rows(sqlite3* handle, sqlite3_stmt* statement, const std::string& where, Budget* budget, RowSink& sink,
+                 std::size_t index, std::size_t count) {
   const int columns = sqlite3_column_count(statement);
-  for (int i = 0; i < columns; ++i) result.columns.emplace_back(sqlite3_column_name(statement, i));
-  result.numeric.assign(static_cast<std::size_t>(columns), true);
+  std::vector<std::string> names;
+  for (int i = 0; i < columns; ++i) names.emplace_back(sqlite3_column_name(statement, i));
+  sink.begin_result(index, count, names, where);
+  std::vector<std::optional<std::string>> values(static_cast<std::size_t>(columns));
+  std::vector<bool> numeric(static_cast<std::size_t>(columns));
   for (;;) {
     const int status = sqlite3_step(statement);
     if (status == SQLITE_DONE) break;
@@ -140,37 +144,69 @@ ResultSet collect(sqlite3* handle, sqlite3_stmt* statement, const std::string& w
                     SQLITE_INTERRUPT);
     }
     if (status != SQLITE_ROW) throw DbError(where + ": " + sqlite3_errmsg(handle), status);
-    if (budget != nullptr) {
-      for (int i = 0; i < columns; ++i) budget->bytes += static_cast<std::size_t>(sqlite3_column_bytes(statement, i)) + 16;
-      if (budget->bytes > budget->max_bytes) {
-        throw DbError(where + ": the result passed " + std::to_string(budget->max_bytes >> 20) +
-                          " MiB after " + std::to_string(result.rows.size()) +
-                          " rows; select fewer rows or columns (LIMIT, WHERE, an aggregate)",
+    for (int i = 0; i < columns; ++i) {
+      const auto at = static_cast<std::size_t>(i);
+      const int type = sqlite3_column_type(statement, i);
+      numeric[at] = type == SQLITE_INTEGER || type == SQLITE_FLOAT;
+      if (type == SQLITE_NULL) {
+        values[at].reset();
+      } else if (type == SQLITE_BLOB) {
+        values[at] = "<blob " + std::to_string(sqlite3_column_bytes(statement, i)) + " bytes>";
+      } else {
+        const auto* text = sqlite3_column_text(statement, i);
+        values[at].emplace(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(statement, i)));
+      }
+    }
+    sink.row(values, numeric);
+  }
+  sink.end_result();
+}
+
+// Rows gathered into ResultSets, within the budget's byte cap.
+class Collector : public RowSink {
+ public:
+  Collector(std::string where, Budget* budget) : where_(std::move(where)), budget_(budget) {}
+  void begin_result(std::size_t, std::size_t, const std::vector<std::string>& columns, const std::string& where) override {
+    where_ = where;
+    auto& result = results_.emplace_back();
+    result.columns = columns;
+    result.numeric.assign(columns.size(), true);
+  }
+  void row(const std::vector<std::optional<std::string>>& values, const std::vector<bool>& numeric) override {
+    auto& result = results_.back();
+    if (budget_ != nullptr) {
+      for (const auto& value : values) budget_->bytes += (value ? value->size() : 0) + 16;
+      if (budget_->bytes > budget_->max_bytes) {
+        throw DbError(where_ + ": the result passed " + std::to_string(budget_->max_bytes >> 20) + " MiB after " +
+                          std::to_string(result.rows.size()) +
+                          " rows; select fewer rows or columns (LIMIT, WHERE, an aggregate), or stream them: "
+                          "orbitbench query sql",
                       SQLITE_TOOBIG);
       }
     }
-    auto& row = result.rows.emplace_back();
-    for (int i = 0; i < columns; ++i) {
-      const int type = sqlite3_column_type(statement, i);
-      if (type == SQLITE_NULL) {
-        row.emplace_back(std::nullopt);
-        continue;
-      }
-      if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) result.numeric[static_cast<std::size_t>(i)] = false;
-      if (type == SQLITE_BLOB) {
-        row.emplace_back("<blob " + std::to_string(sqlite3_column_bytes(statement, i)) + " bytes>");
-        continue;
-      }
-      const auto* text = sqlite3_column_text(statement, i);
-      row.emplace_back(std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(statement, i))));
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (values[i] && !numeric[i]) result.numeric[i] = false;
     }
+    result.rows.push_back(values);
   }
-  return result;
+  void end_result() override {}
+  std::vector<ResultSet> take() { return std::move(results_); }
+
+ private:
+  std::string where_;
+  Budget* budget_;
+  std::vector<ResultSet> results_;
+};
+
+ResultSet collect(sqlite3* handle, sqlite3_stmt* statement, const std::string& where) {
+  Collector collector(where, nullptr);
+  stream_rows(handle, statement, where, nullptr, collector, 0, 1);
+  return std::move(collector.take().front());
 }
 
 }  // namespace
 
-std::vector<ResultSet> run_read_only_sql(const Connection& db, const std::string& sql, const SqlLimits& limits) {
+void stream_read_only_sql(const Connection& db, const std::string& sql, const SqlLimits& limits, RowSink& sink) {
   sqlite3* handle = db.handle();
   const std::string where = db.path().string();
   db.exec("PRAGMA query_only = ON");
@@ -179,7 +215,6 @@ std::vector<ResultSet> run_read_only_sql(const Connection& db, const std::string
   sqlite3_set_authorizer(handle, authorize, &guard);
   Budget budget;
   budget.timeout_s = limits.timeout_s;
-  budget.max_bytes = limits.max_result_bytes;
   struct Unset {
     sqlite3* handle;
     ~Unset() {
@@ -213,15 +248,23 @@ std::vector<ResultSet> run_read_only_sql(const Connection& db, const std::string
     statements.emplace_back(std::move(statement), label);
   }
   if (statements.empty()) throw DbError(where + ": no SQL statement given", SQLITE_MISUSE);
-  std::vector<ResultSet> results;
   budget.deadline = std::chrono::steady_clock::now() +
                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(limits.timeout_s));
   sqlite3_progress_handler(handle, kProgressOpcodes, check_deadline, &budget);
-  for (auto& [statement, label] : statements) {
-    results.push_back(collect(handle, statement.get(), where + ": " + label, &budget));
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    auto& [statement, label] = statements[i];
+    stream_rows(handle, statement.get(), where + ": " + label, &budget, sink, i, statements.size());
   }
-  return results;
 }
+
+std::vector<ResultSet> run_read_only_sql(const Connection& db, const std::string& sql, const SqlLimits& limits) {
+  Budget budget;
+  budget.max_bytes = limits.max_result_bytes;
+  Collector collector(db.path().string(), &budget);
+  stream_read_only_sql(db, sql, limits, collector);
+  return collector.take();
+}
+
 
 ResultSet run_query(const Connection& db, const std::string& sql, const std::vector<std::optional<std::string>>& params) {
   sqlite3_stmt* raw = nullptr;

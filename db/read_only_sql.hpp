@@ -34,6 +34,23 @@ struct SqlLimits {
 // a result too large.
 std::vector<ResultSet> run_read_only_sql(const Connection& db, const std::string& sql, const SqlLimits& limits = {});
 
+// Rows as they come (`orbitbench query sql`, issue 18 item 9): nothing is held but the row at
+// hand, so a SELECT of any size streams. Statements are announced in order, `count` in all.
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  // `where`: the file and statement ("results.db: statement 2 (SELECT …)"), for messages.
+  virtual void begin_result(std::size_t index, std::size_t count, const std::vector<std::string>& columns,
+                            const std::string& where) = 0;
+  // `numeric[i]`: the value is an INTEGER or a REAL (as SQLite renders it); NULL is nullopt.
+  virtual void row(const std::vector<std::optional<std::string>>& values, const std::vector<bool>& numeric) = 0;
+  virtual void end_result() = 0;
+};
+
+// As run_read_only_sql, every statement checked before any runs, but streamed into `sink`
+// (limits.max_result_bytes does not apply: nothing accumulates).
+void stream_read_only_sql(const Connection& db, const std::string& sql, const SqlLimits& limits, RowSink& sink);
+
 // One statement of our own (the canned analyses), its ?1, ?2, … bound as text or NULL.
 ResultSet run_query(const Connection& db, const std::string& sql, const std::vector<std::optional<std::string>>& params);
 

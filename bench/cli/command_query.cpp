@@ -1,7 +1,9 @@
 // orbitbench query --db FILE <analysis>: read-only analyses of a results database.
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <memory>
 
@@ -52,6 +54,31 @@ int print_results(const QueryArgs& args, const std::function<std::vector<db::Res
     std::fputs(format_results(query(connection), *format).c_str(), stdout);
   } catch (const db::DbError& e) {
     std::fprintf(stderr, "orbitbench query: %s\n", e.what());
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+// `query sql`: rows printed as they come, so a SELECT of any size streams (issue 18 item 9).
+int stream_sql(const QueryArgs& args) {
+  const auto format = parse_result_format(args.format);
+  if (!format) {
+    std::fprintf(stderr, "orbitbench query: --format %s: expected table, csv or json\n", args.format.c_str());
+    return kExitUsage;
+  }
+  try {
+    const auto connection = db::Connection::open_read_only(args.db_path);
+    db::SqlLimits limits;
+    limits.timeout_s = args.sql_timeout_s;
+    const auto printer = make_result_printer(*format, stdout);
+    db::stream_read_only_sql(connection, args.sql, limits, *printer);
+  } catch (const db::DbError& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "orbitbench query: %s\n", e.what());
+    return kExitError;
+  }
+  if (std::fflush(stdout) != 0) {
+    std::fprintf(stderr, "orbitbench query: writing the result: %s\n", std::strerror(errno));
     return kExitError;
   }
   return kExitOk;
@@ -125,15 +152,7 @@ Action add_query_command(CLI::App& app) {
   sql->add_option("statements", args->sql, "One or more SQL statements")->required();
   sql->add_option("--timeout", args->sql_timeout_s, "Stop a query running longer than this many seconds (default 60)")
       ->check(CLI::PositiveNumber);
-  sql->callback([args, selected] {
-    *selected = [args] {
-      return print_results(*args, [args](const db::Connection& db) {
-        db::SqlLimits limits;
-        limits.timeout_s = args->sql_timeout_s;
-        return db::run_read_only_sql(db, args->sql, limits);
-      });
-    };
-  });
+  sql->callback([args, selected] { *selected = [args] { return stream_sql(*args); }; });
   using Analysis = db::ResultSet (*)(const db::Connection&, const db::AnalysisFilter&);
   auto add_analysis = [&](const char* name, const char* help, Analysis analysis) {
     auto* sub = cmd->add_subcommand(name, help);

@@ -1,7 +1,9 @@
 #include "bench/cli/result_format.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 namespace ob::bench::cli {
 namespace {
@@ -154,6 +156,139 @@ std::string format_results(const std::vector<db::ResultSet>& results, ResultForm
     }
   }
   return format == ResultFormat::json ? out + "\n]\n" : out;
+}
+
+namespace {
+
+class ResultPrinter : public db::RowSink {
+ public:
+  ResultPrinter(ResultFormat format, std::FILE* out) : format_(format), out_(out) {}
+
+  void begin_result(std::size_t index, std::size_t count, const std::vector<std::string>& columns, const std::string&) override {
+    columns_ = columns;
+    rows_ = 0;
+    index_ = index;
+    count_ = count;
+    if (format_ == ResultFormat::json) {
+      if (count > 1) put(index == 0 ? "[\n" : ",\n");
+      put("[");
+      return;
+    }
+    if (index > 0) put("\n");
+    if (format_ == ResultFormat::csv) {
+      std::string line;
+      for (std::size_t i = 0; i < columns.size(); ++i) line += (i ? "," : "") + csv_field(columns[i]);
+      put(line + "\r\n");
+      return;
+    }
+    pending_.columns = columns;
+    pending_.rows.clear();
+    pending_.numeric.assign(columns.size(), true);
+    aligned_ = false;
+  }
+
+  void row(const std::vector<std::optional<std::string>>& values, const std::vector<bool>& numeric) override {
+    ++rows_;
+    if (format_ == ResultFormat::csv) {
+      std::string line;
+      for (std::size_t i = 0; i < values.size(); ++i) line += (i ? "," : "") + csv_field(values[i]);
+      put(line + "\r\n");
+      return;
+    }
+    if (format_ == ResultFormat::json) {
+      std::string object = rows_ > 1 ? ",\n {" : "\n {";
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        object += (i ? ", " : "") + json_string(columns_[i]) + ": ";
+        if (!values[i]) {
+          object += "null";
+        } else if (numeric[i] && json_number(*values[i])) {
+          object += *values[i];
+        } else {
+          object += json_string(*values[i]);
+        }
+      }
+      put(object + "}");
+      return;
+    }
+    if (aligned_) {
+      put_table_row(values);
+      return;
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (values[i] && !numeric[i]) pending_.numeric[i] = false;
+    }
+    pending_.rows.push_back(values);
+    if (pending_.rows.size() >= kTableAlignRows) align();
+  }
+
+  void end_result() override {
+    if (format_ == ResultFormat::json) {
+      put(rows_ == 0 ? "]" : "\n]");
+      if (index_ + 1 == count_) put(count_ > 1 ? "\n]\n" : "\n");
+      return;
+    }
+    if (format_ == ResultFormat::table) {
+      if (!aligned_) align();
+      put("(" + std::to_string(rows_) + (rows_ == 1 ? " row)\n" : " rows)\n"));
+    }
+  }
+
+ private:
+  // The header and the rows held so far, widths from them; later rows reuse the widths.
+  void align() {
+    aligned_ = true;
+    widths_.assign(pending_.columns.size(), 0);
+    for (std::size_t i = 0; i < widths_.size(); ++i) widths_[i] = width(pending_.columns[i]);
+    for (const auto& row : pending_.rows) {
+      for (std::size_t i = 0; i < widths_.size(); ++i) widths_[i] = std::max(widths_[i], width(row[i].value_or("NULL")));
+    }
+    right_ = pending_.numeric;
+    std::string header;
+    for (std::size_t i = 0; i < widths_.size(); ++i) header += cell(pending_.columns[i], i);
+    put(header + "\n");
+    std::string rule;
+    for (std::size_t i = 0; i < widths_.size(); ++i) rule += std::string(widths_[i], '-') + (i + 1 < widths_.size() ? "  " : "");
+    put(rule + "\n");
+    for (const auto& row : pending_.rows) put_table_row(row);
+    pending_.rows.clear();
+  }
+
+  std::string cell(const std::string& text, std::size_t i) const {
+    const std::size_t shown = width(text);
+    const std::string pad(widths_[i] > shown ? widths_[i] - shown : 0, ' ');
+    std::string out = right_[i] ? pad + text : text + (i + 1 < widths_.size() ? pad : "");
+    if (i + 1 < widths_.size()) out += "  ";
+    return out;
+  }
+
+  void put_table_row(const std::vector<std::optional<std::string>>& values) {
+    std::string line;
+    for (std::size_t i = 0; i < values.size(); ++i) line += cell(values[i].value_or("NULL"), i);
+    put(line + "\n");
+  }
+
+  void put(const std::string& text) {
+    if (std::fwrite(text.data(), 1, text.size(), out_) != text.size()) {
+      throw db::DbError(std::string("writing the result: ") + std::strerror(errno));
+    }
+  }
+
+  ResultFormat format_;
+  std::FILE* out_;
+  std::vector<std::string> columns_;
+  std::size_t rows_ = 0;
+  db::ResultSet pending_;  // a table's first rows, until aligned
+  bool aligned_ = false;
+  std::vector<std::size_t> widths_;
+  std::vector<bool> right_;
+  std::size_t index_ = 0;
+  std::size_t count_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<db::RowSink> make_result_printer(ResultFormat format, std::FILE* out) {
+  return std::make_unique<ResultPrinter>(format, out);
 }
 
 }  // namespace ob::bench::cli

@@ -2,6 +2,8 @@
 // Query results as a person or a program wants them: an aligned table (numbers right-aligned,
 // NULL shown as NULL), CSV (RFC 4180: quoted where needed, NULL empty) or JSON (an array of
 // row objects; numbers as numbers, NULL as null).
+#include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,5 +21,11 @@ db::ResultSet select_columns(const db::ResultSet& result, const std::vector<std:
 // Several statements' results: tables and CSV one after another (a blank line between), JSON
 // as an array of the arrays.
 std::string format_results(const std::vector<db::ResultSet>& results, ResultFormat format);
+
+// The same, written to `out` as the rows come (`query sql`): CSV and JSON a row at a time
+// (JSON numbers by each value's type); a table aligned on its first kTableAlignRows rows, a
+// longer value after them widening only its own line.
+inline constexpr std::size_t kTableAlignRows = 1000;
+std::unique_ptr<db::RowSink> make_result_printer(ResultFormat format, std::FILE* out);
 
 }  // namespace ob::bench::cli

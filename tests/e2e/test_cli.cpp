@@ -1,4 +1,8 @@
 // The command line as a user meets it: help, version, subcommands, and one-line errors.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
@@ -308,4 +312,54 @@ BOOST_AUTO_TEST_CASE(query_conformance_of_the_quick_campaign) {
   BOOST_TEST(unknown.out.empty(), unknown.out);
   BOOST_TEST(unknown.err.find("no campaign 'nosuch'") != std::string::npos, unknown.err);
   BOOST_TEST(count_lines(unknown.err) == 1);
+}
+
+// `query sql` streams its rows (issue 18 item 9): a SELECT of 3 million rows (~300 MB as the old
+// buffered result held it, past its 256 MiB cap) is printed whole, in bounded memory.
+BOOST_AUTO_TEST_CASE(query_sql_streams_a_result_larger_than_memory_would_hold) {
+  ob::test::TempDir dir;
+  const auto db = dir.path() / "r.db";
+  {
+    ob::db::Recorder recorder(db);
+    recorder.add_campaign({"c", "s", "", 1, {}});
+  }
+  int pipe_fds[2];
+  BOOST_REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::dup2(pipe_fds[1], STDOUT_FILENO);
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    ::execl(OB_ORBITBENCH_EXE, "orbitbench", "query", "--db", db.c_str(), "--format", "csv", "sql",
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 3000000) "
+            "SELECT x, printf('%080d', x) AS pad FROM c",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  std::size_t bytes = 0, lines = 0;
+  std::string last_line, current;
+  char chunk[1 << 16];
+  for (ssize_t got; (got = ::read(pipe_fds[0], chunk, sizeof chunk)) > 0;) {
+    bytes += static_cast<std::size_t>(got);
+    for (ssize_t i = 0; i < got; ++i) {
+      if (chunk[i] == '\n') {
+        ++lines;
+        last_line = current;
+        current.clear();
+      } else if (current.size() < 200) {
+        current += chunk[i];
+      }
+    }
+  }
+  ::close(pipe_fds[0]);
+  int status = 0;
+  rusage usage{};
+  ::wait4(child, &status, 0, &usage);
+  BOOST_TEST(WIFEXITED(status));
+  BOOST_TEST(WEXITSTATUS(status) == 0);
+  BOOST_TEST(lines == 3000001u);  // the header and every row
+  BOOST_TEST(last_line == "3000000," + std::string(73, '0') + "3000000\r");
+  BOOST_TEST_MESSAGE("query sql streamed " << bytes / (1 << 20) << " MiB in " << usage.ru_maxrss / 1024 << " MiB resident");
+  BOOST_TEST(usage.ru_maxrss < 64 * 1024);  // KiB
 }

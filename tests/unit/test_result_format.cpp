@@ -42,3 +42,57 @@ BOOST_AUTO_TEST_CASE(json_keeps_numbers_numbers_and_null_null) {
   BOOST_TEST(format_results({sample(), odd}, ResultFormat::json).find("[\n[\n {") == 0u);
   BOOST_TEST(!parse_result_format("xml").has_value());
 }
+
+namespace {
+
+// What the streaming printer writes for `results`, each row's numbers by its column's kind.
+std::string streamed(const std::vector<ob::db::ResultSet>& results, ResultFormat format) {
+  std::FILE* out = std::tmpfile();
+  BOOST_REQUIRE(out != nullptr);
+  {
+    const auto printer = make_result_printer(format, out);
+    for (std::size_t r = 0; r < results.size(); ++r) {
+      printer->begin_result(r, results.size(), results[r].columns, "test");
+      for (const auto& row : results[r].rows) {
+        std::vector<bool> numeric;
+        for (std::size_t i = 0; i < row.size(); ++i) numeric.push_back(results[r].numeric[i] && row[i].has_value());
+        printer->row(row, numeric);
+      }
+      printer->end_result();
+    }
+  }
+  std::fflush(out);
+  std::rewind(out);
+  std::string text;
+  char chunk[4096];
+  for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, out)) > 0;) text.append(chunk, got);
+  std::fclose(out);
+  return text;
+}
+
+}  // namespace
+
+// `query sql` streams (issue 18 item 9): row by row, it writes what the buffered formats write.
+BOOST_AUTO_TEST_CASE(the_streaming_printer_writes_what_the_buffered_formats_write) {
+  ob::db::ResultSet empty;
+  empty.columns = {"a", "b"};
+  empty.numeric = {true, true};
+  for (const auto format : {ResultFormat::table, ResultFormat::csv, ResultFormat::json}) {
+    BOOST_TEST(streamed({sample()}, format) == format_results({sample()}, format));
+    BOOST_TEST(streamed({sample(), empty, sample()}, format) == format_results({sample(), empty, sample()}, format));
+    BOOST_TEST(streamed({empty}, format) == format_results({empty}, format));
+  }
+}
+
+// A table longer than the rows it aligns on keeps their widths: a later, wider value widens only
+// its own line, and the count covers every row.
+BOOST_AUTO_TEST_CASE(a_streamed_table_aligns_on_its_first_rows) {
+  ob::db::ResultSet long_table;
+  long_table.columns = {"n", "name"};
+  long_table.numeric = {true, false};
+  for (std::size_t i = 0; i < kTableAlignRows + 5; ++i) long_table.rows.push_back({std::to_string(i % 10), "x"});
+  long_table.rows.push_back({"123456", "late and long"});
+  const auto text = streamed({long_table}, ResultFormat::table);
+  BOOST_TEST(text.find("n  name\n-  ----\n0  x\n") == 0u, text.substr(0, 40));
+  BOOST_TEST(text.find("\n123456  late and long\n(" + std::to_string(kTableAlignRows + 6) + " rows)\n") != std::string::npos);
+}
