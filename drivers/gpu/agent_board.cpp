@@ -352,6 +352,7 @@ std::string read_agent_secret_file(const std::string& path, const std::string& n
   while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back()))) secret.pop_back();
   if (!in.good() && !in.eof()) throw std::invalid_argument(name + ": cannot read agent secret file " + path);
   if (secret.empty()) throw std::invalid_argument(name + ": agent secret file " + path + " is empty");
+  if (auto weak = agent::weak_secret_reason(secret, path); !weak.empty()) throw std::invalid_argument(name + ": " + weak);
   return secret;
 }
 

@@ -91,8 +91,24 @@ const char* kPlan =
 
 }  // namespace
 
+// Issue 18 item 3: a secret too short to resist an offline search is refused before anything
+// connects, with how to make a good one.
+BOOST_FIXTURE_TEST_CASE(a_short_agent_secret_is_refused_before_anything_connects, TwoBoardBench) {
+  const auto weak = dir.write("weak.secret", "hunter2\n");
+  ::chmod(weak.c_str(), 0600);
+  write_station("weak.secret");
+  const auto result = run(kPlan);
+  BOOST_TEST(result.exit_code != 0, result.out << result.err);
+  const std::string said = result.out + result.err;
+  BOOST_TEST(said.find("board-02: the secret in ") != std::string::npos, said);
+  BOOST_TEST(said.find("weak.secret holds about 5 bytes; at least 32 random bytes are needed") != std::string::npos, said);
+  BOOST_TEST(said.find("head -c 32 /dev/urandom") != std::string::npos, said);
+  check_nothing_energised();
+}
+
 BOOST_FIXTURE_TEST_CASE(a_wrong_agent_secret_fails_the_campaign_naming_the_board_and_energises_nothing, TwoBoardBench) {
-  const auto wrong = dir.write("wrong.secret", "not-the-secret-of-this-agent\n");
+  // Strong (32 random bytes' worth of hex), and wrong.
+  const auto wrong = dir.write("wrong.secret", "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0\n");
   ::chmod(wrong.c_str(), 0600);
   write_station("wrong.secret");
   const auto result = run(kPlan);

@@ -57,3 +57,20 @@ BOOST_AUTO_TEST_CASE(nonces_are_fresh_random_32_bytes) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Secrets shorter than 32 random bytes are refused (issue 18 item 3), counted by their alphabet.
+BOOST_AUTO_TEST_CASE(a_secret_needs_32_random_bytes_by_its_alphabet) {
+  namespace agent = ob::drivers::agent;
+  BOOST_TEST(agent::secret_strength_bytes(std::string(64, 'a')) == 0);  // one repeated character
+  BOOST_TEST(agent::secret_strength_bytes("") == 0);
+  const std::string hex64 = agent::to_hex(agent::random_nonce());  // what the sim lab and gpu-check write
+  BOOST_TEST(hex64.size() == 64u);
+  BOOST_TEST(agent::secret_strength_bytes(hex64) == 32);
+  BOOST_TEST(agent::weak_secret_reason(hex64, "f").empty());
+  BOOST_TEST(!agent::weak_secret_reason(hex64.substr(0, 62), "f").empty());  // 31 bytes of hex
+  BOOST_TEST(agent::secret_strength_bytes("q2xTj3rV9a1lZ8kB0cYw5nR4mP7sD6fG1hJ2kL3zX4y=") == 33);  // base64: 44 × 6 bits
+  BOOST_TEST(agent::secret_strength_bytes("correct horse battery staple!!!") == 31);  // 8 bits a character
+  const auto why = agent::weak_secret_reason("hunter2", "/etc/ob/agent.secret");
+  BOOST_TEST(why.find("/etc/ob/agent.secret holds about 5 bytes") != std::string::npos, why);
+  BOOST_TEST(why.find("openssl rand -hex 32 > /etc/ob/agent.secret") != std::string::npos, why);
+}

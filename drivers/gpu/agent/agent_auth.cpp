@@ -1,5 +1,7 @@
 #include "drivers/gpu/agent/agent_auth.hpp"
 
+#include <cstdio>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -63,6 +65,26 @@ std::string to_hex(std::string_view bytes) {
     out.push_back(kDigits[value & 0xf]);
   }
   return out;
+}
+
+double secret_strength_bytes(std::string_view secret) {
+  if (secret.empty() || secret.find_first_not_of(secret.front()) == std::string_view::npos) return 0;
+  constexpr std::string_view kHex = "0123456789abcdefABCDEF";
+  constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_";
+  const double size = static_cast<double>(secret.size());
+  if (secret.find_first_not_of(kHex) == std::string_view::npos) return size / 2;
+  if (secret.find_first_not_of(kBase64) == std::string_view::npos) return size * 6 / 8;
+  return size;
+}
+
+std::string weak_secret_reason(std::string_view secret, const std::string& path) {
+  const double strength = secret_strength_bytes(secret);
+  if (strength >= kMinSecretBytes) return {};
+  char held[64];
+  std::snprintf(held, sizeof held, "%.0f", strength);
+  return "the secret in " + path + " holds about " + held + " bytes; at least 32 random bytes are needed (a short one " +
+         "can be found offline from one recorded login). Make one with: head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n' > " +
+         path + " && chmod 600 " + path + "   (or: openssl rand -hex 32 > " + path + ")";
 }
 
 }  // namespace ob::drivers::agent

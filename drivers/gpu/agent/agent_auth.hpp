@@ -24,4 +24,12 @@ bool proofs_equal(std::string_view expected, std::string_view given);
 // Lower-case hex, e.g. for a generated secret written to a file.
 std::string to_hex(std::string_view bytes);
 
+// A shared secret must hold at least kMinSecretBytes (32) random bytes (issue 18): a short one
+// falls to an offline search of a recorded handshake. Counted by its alphabet — hex holds 4 bits
+// a character, base64 6, anything else 8 — and a secret of one repeated character holds none.
+inline constexpr double kMinSecretBytes = 32;
+double secret_strength_bytes(std::string_view secret);
+// Empty when strong enough; else why not and how to make a good one, for the file at `path`.
+std::string weak_secret_reason(std::string_view secret, const std::string& path);
+
 }  // namespace ob::drivers::agent

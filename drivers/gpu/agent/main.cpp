@@ -19,6 +19,7 @@
 #include <asio/io_context.hpp>
 #include <asio/signal_set.hpp>
 
+#include "drivers/gpu/agent/agent_auth.hpp"
 #include "drivers/gpu/agent/agent_server.hpp"
 #include "drivers/gpu/agent/host_backend.hpp"
 #include "ob/version.hpp"
@@ -56,6 +57,10 @@ std::optional<std::string> read_secret(const std::string& path, std::string& why
   }
   if (secret.empty()) {
     why = "--secret-file " + path + " is empty";
+    return std::nullopt;
+  }
+  if (auto weak = agent::weak_secret_reason(secret, path); !weak.empty()) {
+    why = "--secret-file: " + weak;
     return std::nullopt;
   }
   return secret;
