@@ -6,6 +6,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "bench/cli/commands.hpp"
 #include "bench/cli/result_format.hpp"
@@ -36,13 +37,17 @@ db::AnalysisFilter filter_of(const QueryArgs& args) {
   return filter;
 }
 
-// Arbitrary SQL (read-only) or a canned analysis, printed in the chosen format.
-int print_results(const QueryArgs& args, const std::function<std::vector<db::ResultSet>(const db::Connection&)>& query) {
+// --format's value, or nullopt having said what is wrong.
+std::optional<ResultFormat> chosen_format(const QueryArgs& args) {
   const auto format = parse_result_format(args.format);
-  if (!format) {
-    std::fprintf(stderr, "orbitbench query: --format %s: expected table, csv or json\n", args.format.c_str());
-    return kExitUsage;
-  }
+  if (!format) std::fprintf(stderr, "orbitbench query: --format %s: expected table, csv or json\n", args.format.c_str());
+  return format;
+}
+
+// A canned analysis, printed in the chosen format.
+int print_results(const QueryArgs& args, const std::function<std::vector<db::ResultSet>(const db::Connection&)>& query) {
+  const auto format = chosen_format(args);
+  if (!format) return kExitUsage;
   try {
     const auto connection = db::Connection::open_read_only(args.db_path);
     // A misspelt campaign would otherwise read as a campaign without results.
@@ -61,11 +66,8 @@ int print_results(const QueryArgs& args, const std::function<std::vector<db::Res
 
 // `query sql`: rows printed as they come, so a SELECT of any size streams (issue 18 item 9).
 int stream_sql(const QueryArgs& args) {
-  const auto format = parse_result_format(args.format);
-  if (!format) {
-    std::fprintf(stderr, "orbitbench query: --format %s: expected table, csv or json\n", args.format.c_str());
-    return kExitUsage;
-  }
+  const auto format = chosen_format(args);
+  if (!format) return kExitUsage;
   try {
     const auto connection = db::Connection::open_read_only(args.db_path);
     db::SqlLimits limits;
