@@ -68,6 +68,12 @@ struct BoardTally {
   std::uint64_t faults = 0;
 };
 
+// Logging every board in at once (TCP, TLS 1.3 handshake with the PSK, Hello, Authenticate).
+struct Login {
+  double wall_s = 0;
+  double cpu_s = 0;  // this process's, every thread
+};
+
 struct Window {
   double start_unix_s = 0, end_unix_s = 0;
   double cpu_s = 0;
@@ -104,8 +110,12 @@ class FaninRun {
 
   // Connects every board, polls them all until the window (and its drain) is over.
   Window run() {
+    const auto login_start = Clock::now();
+    login_.cpu_s = self_cpu_s();
     for (std::size_t b = 0; b < boards_.size(); ++b) asio::co_spawn(io_, configure(b), asio::detached);
     io_.run();
+    login_.cpu_s = self_cpu_s() - login_.cpu_s;
+    login_.wall_s = std::chrono::duration<double>(Clock::now() - login_start).count();
     if (!setup_failure_.empty()) throw std::runtime_error(setup_failure_);
     io_.restart();
     grid_start_ = Clock::now();
@@ -117,6 +127,7 @@ class FaninRun {
   }
 
   const std::vector<BoardTally>& tallies() const { return tallies_; }
+  const Login& login() const { return login_; }
   std::int64_t run_id() const { return run_id_; }
 
  private:
@@ -196,6 +207,7 @@ class FaninRun {
   Clock::time_point grid_start_;
   double grid_start_unix_s_ = unix_now_s();
   Window window_;
+  Login login_;
   bool stopping_ = false;
 };
 
@@ -278,6 +290,15 @@ PerfResult perf_fanin(const PerfOptions& options) {
     measure("samples_lost", static_cast<double>(figures.dropped), "count");
     measure("completeness_pct", figures.completeness_pct, "%");
     measure("controller_cpu_pct", figures.cpu_pct, "%");
+    // Logins and exchanges over TLS 1.3 (issue 18): what each costs the controller.
+    const auto& login = run.login();
+    const double exchanges = kSampleHz * window.wall_s * boards;  // one ReadTelemetry per board per tick
+    const double cpu_per_exchange_us = 1e6 * window.cpu_s / exchanges;
+    measure("login_wall_s", login.wall_s, "s");
+    measure("login_cpu_ms_per_board", 1e3 * login.cpu_s / boards, "ms");
+    measure("cpu_us_per_exchange", cpu_per_exchange_us, "us");
+    say(options, "logins: %d boards connected, TLS 1.3 (PSK) and HMAC handshakes done in %.2f s wall, %.2f ms of controller CPU per board; per ReadTelemetry exchange %.1f us of controller CPU (recorder included)\n",
+        boards, login.wall_s, 1e3 * login.cpu_s / boards, cpu_per_exchange_us);
     measure("rss_window_start_mib", window.rss_start_mib, "MiB");
     measure("rss_window_end_mib", window.rss_end_mib, "MiB");
     measure("peak_rss_growth_mib", peak_rss_mib - before->rss_mib, "MiB");

@@ -5,6 +5,7 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/read.hpp>
 #include <asio/redirect_error.hpp>
+#include <asio/ssl/stream.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -21,6 +22,7 @@
 #include "drivers/common/async_mutex.hpp"
 #include "drivers/gpu/agent.pb.h"
 #include "drivers/gpu/agent/agent_auth.hpp"
+#include "drivers/gpu/agent/agent_tls.hpp"
 #include "drivers/gpu/agent_frame.hpp"
 #include "drivers/transport/deadline.hpp"
 #include "ob/version.hpp"
@@ -29,6 +31,7 @@ namespace ob::drivers {
 namespace {
 
 using asio::ip::tcp;
+using TlsStream = asio::ssl::stream<tcp::socket>;
 namespace apb = ob::agent::pb;
 using namespace asio::experimental::awaitable_operators;
 
@@ -43,7 +46,7 @@ class AgentGpuBoard final : public GpuBoard {
         host_(std::move(host)),
         port_(port),
         options_(std::move(options)),
-        socket_(executor_),
+        tls_(agent::TlsRole::controller, options_.secret),
         mutex_(executor_) {}
 
   // Every operation holds the board's mutex: a safe state or an isolation begun beside the
@@ -100,7 +103,7 @@ class AgentGpuBoard final : public GpuBoard {
 
   asio::awaitable<Status> safe_state() override {
     auto guard = co_await mutex_.lock();
-    if (!socket_.is_open()) {
+    if (!link_open()) {
       // A lost link: reconnect and identify again so the stop reaches the board.
       if (auto identity = co_await configure_locked(); !identity) co_return std::unexpected(identity.error());
     }
@@ -233,36 +236,60 @@ class AgentGpuBoard final : public GpuBoard {
 
   // A handshake that went wrong leaves the connection useless: close it, report why.
   std::unexpected<Fault> drop(FaultKind kind, const std::string& why) {
-    socket_.close();
+    close_link();
     return fail(kind, name_, why);
   }
 
+  bool link_open() const { return stream_ && stream_->lowest_layer().is_open(); }
+  void close_link() {
+    std::error_code ignored;
+    if (stream_) stream_->lowest_layer().close(ignored);
+  }
+
+  // TCP, then the TLS 1.3 handshake keyed by the shared secret (agent_tls.hpp), within one
+  // deadline. A fresh TLS stream each time: one that failed or closed cannot be used again.
   asio::awaitable<Status> connect() {
-    socket_.close();
+    close_link();
+    stream_ = std::make_unique<TlsStream>(executor_, tls_.context());
     asio::steady_timer deadline(executor_, options_.timeout);
     tcp::resolver resolver(executor_);
     std::error_code ec;
     auto endpoints = co_await resolver.async_resolve(host_, std::to_string(port_), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return fail(FaultKind::link_lost, name_, "cannot resolve " + host_ + ": " + ec.message());
-    auto connecting = asio::async_connect(socket_, endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    const std::string where = host_ + ":" + std::to_string(port_);
+    auto connecting = asio::async_connect(stream_->lowest_layer(), endpoints, asio::redirect_error(asio::use_awaitable, ec));
     auto waiting = deadline.async_wait(kNoThrow);
     auto racing = std::move(connecting) || std::move(waiting);
     auto outcome = co_await std::move(racing);
     if (outcome.index() == 1) {
-      socket_.close();
-      co_return fail(FaultKind::timeout, name_, "connect to " + host_ + ":" + std::to_string(port_) + " timed out");
+      close_link();
+      co_return fail(FaultKind::timeout, name_, "connect to " + where + " timed out");
     }
     if (ec) {
-      socket_.close();
-      co_return fail(FaultKind::link_lost, name_, "connect to " + host_ + ":" + std::to_string(port_) + ": " + ec.message());
+      close_link();
+      co_return fail(FaultKind::link_lost, name_, "connect to " + where + ": " + ec.message());
     }
-    socket_.set_option(tcp::no_delay(true));
+    stream_->lowest_layer().set_option(tcp::no_delay(true), ec);
+    auto handshaking = stream_->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+    auto handshake_waiting = deadline.async_wait(kNoThrow);
+    auto handshake_racing = std::move(handshaking) || std::move(handshake_waiting);
+    auto handshake_outcome = co_await std::move(handshake_racing);
+    if (handshake_outcome.index() == 1) {
+      close_link();
+      co_return fail(FaultKind::timeout, name_, "TLS handshake with the agent at " + where + " timed out");
+    }
+    if (ec) {
+      close_link();
+      const bool refused = ec.category() == asio::error::get_ssl_category();
+      co_return fail(refused ? FaultKind::nak : FaultKind::link_lost, name_,
+                     "TLS handshake with the agent at " + where + ": " + agent::describe_tls_failure(ec, agent::TlsRole::controller));
+    }
     co_return Status{};
   }
 
   // Sends one request and waits for the response with the same seq, within the deadline.
   asio::awaitable<Result<apb::Response>> exchange(apb::Request& request, const char* what) {
-    if (!socket_.is_open()) co_return fail(FaultKind::link_lost, name_, std::string(what) + ": not connected");
+    if (!link_open()) co_return fail(FaultKind::link_lost, name_, std::string(what) + ": not connected");
     request.set_seq(++seq_);
     const std::string frame = agent::encode_frame(request.SerializeAsString());
     asio::steady_timer deadline(executor_, options_.timeout);
@@ -271,28 +298,28 @@ class AgentGpuBoard final : public GpuBoard {
     auto racing = std::move(transferring) || std::move(waiting);
     auto outcome = co_await std::move(racing);
     if (outcome.index() == 1) {
-      socket_.close();
+      close_link();
       co_return fail(FaultKind::timeout, name_, std::string("no reply to ") + what + " within " +
                                                     std::to_string(options_.timeout.count()) + " ms");
     }
     auto reply = std::get<0>(std::move(outcome));
     if (!reply) {
-      socket_.close();
+      close_link();
       co_return fail(FaultKind::link_lost, name_, std::string(what) + ": " + reply.error().message());
     }
     apb::Response response;
     if (!response.ParseFromString(*reply)) {
-      socket_.close();
+      close_link();
       co_return fail(FaultKind::protocol, name_, std::string(what) + ": reply is not a Response message");
     }
     if (response.seq() != request.seq()) {
-      socket_.close();
+      close_link();
       co_return fail(FaultKind::protocol, name_, std::string(what) + ": reply seq " + std::to_string(response.seq()) +
                                                     " does not match request seq " + std::to_string(request.seq()));
     }
     if (response.has_error()) {
       // The agent closes the connection after refusing the handshake; so do we.
-      if (!configured_) socket_.close();
+      if (!configured_) close_link();
       const auto kind = response.error().code() == apb::Error::OUT_OF_RANGE ? FaultKind::out_of_range : FaultKind::nak;
       co_return fail(kind, name_, std::string(what) + ": " + response.error().message());
     }
@@ -302,15 +329,15 @@ class AgentGpuBoard final : public GpuBoard {
   // Write a frame, read one back. Errors come back as error codes, never exceptions.
   asio::awaitable<std::expected<std::string, std::error_code>> transfer(const std::string& frame) {
     std::error_code ec;
-    co_await asio::async_write(socket_, asio::buffer(frame), asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(*stream_, asio::buffer(frame), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return std::unexpected(ec);
     unsigned char header[agent::kFrameHeaderBytes];
-    co_await asio::async_read(socket_, asio::buffer(header), asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_read(*stream_, asio::buffer(header), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return std::unexpected(ec);
     auto length = agent::decode_frame_length(header);
     if (!length) co_return std::unexpected(std::make_error_code(std::errc::message_size));
     std::string payload(*length, '\0');
-    co_await asio::async_read(socket_, asio::buffer(payload), asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_read(*stream_, asio::buffer(payload), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return std::unexpected(ec);
     co_return payload;
   }
@@ -326,8 +353,9 @@ class AgentGpuBoard final : public GpuBoard {
   std::string host_;
   std::uint16_t port_;
   GpuBoardOptions options_;
-  tcp::socket socket_;
-  AsyncMutex mutex_;  // one operation at a time on socket_
+  agent::AgentTls tls_;                 // this board's TLS 1.3 context, keyed by its secret
+  std::unique_ptr<TlsStream> stream_;  // the current connection; null before the first
+  AsyncMutex mutex_;                   // one operation at a time on stream_
   GpuSpec spec_;
   std::uint64_t seq_ = 0;
   bool configured_ = false;

@@ -1,6 +1,8 @@
 #pragma once
-// GpuBoard over the agent protocol v2 (agent.proto, length-prefixed frames over TCP):
-// configure() = connect, Hello (checks the agent's HMAC proof), Authenticate (proves ours).
+// GpuBoard over the agent protocol v3 (agent.proto, length-prefixed frames in TLS 1.3 over TCP,
+// keyed by the shared secret as an external PSK: drivers/gpu/agent/agent_tls.hpp):
+// configure() = connect, TLS handshake (our PSK binder proves us first), Hello (checks the
+// agent's HMAC proof), Authenticate (proves ours again inside the tunnel).
 // URI: agent://host[:port][?gpu=N][&secret_file=PATH]  (default port 7600, gpu 0; the secret
 // file, 0600, overrides GpuBoardOptions::secret).
 #include <asio/any_io_executor.hpp>
@@ -17,7 +19,7 @@ inline constexpr std::uint16_t kDefaultAgentPort = 7600;
 
 struct GpuBoardOptions {
   std::uint32_t gpu_index = 0;  // overridden by the URI's ?gpu=N
-  std::string secret;           // the agent's shared secret (HMAC key; `orbitbench-agent --secret-file`)
+  std::string secret;           // the agent's shared secret (TLS PSK and HMAC key; `orbitbench-agent --secret-file`)
   std::chrono::milliseconds timeout{2000};
 };
 

@@ -19,7 +19,8 @@ inline constexpr std::uint32_t kMaxPreAuthFrameBytes = 4096;
 // arrive. Above the most boards one controller connects at once (384, each logging in in
 // parallel), and bounded in memory by the pre-auth frame cap: 1024 × 4 KiB.
 inline constexpr std::size_t kMaxUnauthenticatedConnections = 1024;
-inline constexpr std::uint32_t kProtocolVersion = 2;
+// 3: frames inside TLS 1.3 keyed by the shared secret (issue 18); 2 sent them in the clear.
+inline constexpr std::uint32_t kProtocolVersion = 3;
 inline constexpr std::size_t kNonceBytes = 32;
 
 // Header + payload, ready to write.

@@ -61,7 +61,7 @@ BOOST_AUTO_TEST_CASE(serves_the_fake_gpus_over_the_protocol) {
   server.start();
   std::thread thread([&io] { io.run(); });
   {
-    ob::test::AgentTestClient client(server.port());
+    ob::test::AgentTestClient client(server.port(), kSecret);
     const auto reply = client.handshake(kSecret);
     BOOST_TEST_REQUIRE(reply.has_value());
     BOOST_TEST_REQUIRE(reply->has_auth());

@@ -1,17 +1,20 @@
 #!/usr/bin/python3
-"""The simulated GPU agent seen by a third-party client: Google's Python protobuf runtime with
-code that protoc generates from drivers/gpu/agent.proto at test time, framed by hand (4-byte
-big-endian length + payload), and the protocol v2 handshake done with Python's own hmac module
-(HMAC-SHA256 over the secret `orbitbench lab` writes to its `agent-secret file PATH`).
+"""The simulated GPU agent seen by third-party clients: OpenSSL's own `openssl s_client` carries
+the TLS 1.3 tunnel (protocol 3: the shared secret as an external PSK, derived here with Python's
+hmac module from agent.proto's description), Google's Python protobuf runtime with code that
+protoc generates from drivers/gpu/agent.proto at test time, frames by hand (4-byte big-endian
+length + payload), and the handshake inside the tunnel done with Python's hmac (HMAC-SHA256
+over the secret `orbitbench lab` writes to its `agent-secret file PATH`).
 
 Usage: test_agent_protobuf.py <path to orbitbench>. Exit 0 pass, 1 fail, 77 skip (protobuf
-runtime or protoc missing)."""
+runtime, protoc or openssl missing)."""
 import hashlib
 import hmac
 import importlib.util
 import os
 import pathlib
 import re
+import select
 import shutil
 import socket
 import struct
@@ -31,6 +34,8 @@ PROTO = "drivers/gpu/agent.proto"
 FRAME_HEADER = struct.Struct(">I")
 MAX_FRAME_BYTES = 1 << 20
 BOARD_SUPPLY = ":APPL CH1,12,3;:OUTP CH1,ON\n"
+PSK_IDENTITY = "orbitbench-agent"
+PSK_LABEL = b"orbitbench agent TLS 1.3 external PSK"
 
 
 def load_agent_pb2(out_dir):
@@ -47,23 +52,39 @@ def protocol_version():
     return int(re.search(r"kProtocolVersion\s*=\s*(\d+)", header).group(1))
 
 
+def tls_psk(secret):
+    """agent.proto: the external PSK is HMAC-SHA256(secret, label)."""
+    return hmac.new(secret, PSK_LABEL, hashlib.sha256).digest()
+
+
 class Agent:
-    def __init__(self, pb, host, port):
+    """One connection: `openssl s_client` makes the TLS 1.3 handshake with the PSK and carries
+    the frames both ways (stdin -> agent, agent -> stdout)."""
+
+    def __init__(self, pb, host, port, secret):
         self.pb = pb
-        self.sock = socket.create_connection((host, port), timeout=IO_TIMEOUT_S)
         self.seq = 0
+        self.proc = subprocess.Popen(
+            ["openssl", "s_client", "-connect", f"{host}:{port}", "-tls1_3", "-psk_identity", PSK_IDENTITY,
+             "-psk", tls_psk(secret).hex(), "-quiet", "-nocommands"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def _read_exact(self, count):
         data = b""
+        fd = self.proc.stdout.fileno()
         while len(data) < count:
-            chunk = self.sock.recv(count - len(data))
+            ready, _, _ = select.select([fd], [], [], IO_TIMEOUT_S)
+            if not ready:
+                raise TimeoutError("no reply from the agent")
+            chunk = os.read(fd, count - len(data))
             if not chunk:
                 raise ConnectionError("agent closed the connection")
             data += chunk
         return data
 
     def send_payload(self, payload):
-        self.sock.sendall(FRAME_HEADER.pack(len(payload)) + payload)
+        self.proc.stdin.write(FRAME_HEADER.pack(len(payload)) + payload)
+        self.proc.stdin.flush()
 
     def read_response(self):
         (length,) = FRAME_HEADER.unpack(self._read_exact(FRAME_HEADER.size))
@@ -81,8 +102,20 @@ class Agent:
         check(response.seq == self.seq, f"response seq {response.seq} == request seq {self.seq}")
         return response
 
+    def closed_by_peer(self):
+        """s_client ends (its stdout reaches EOF) when the agent closes the connection."""
+        fd = self.proc.stdout.fileno()
+        ready, _, _ = select.select([fd], [], [], IO_TIMEOUT_S)
+        return bool(ready) and os.read(fd, 4096) == b""
+
+    def stderr(self):
+        self.close()
+        return self.proc.stderr.read().decode(errors="replace")
+
     def close(self):
-        self.sock.close()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
 
 
 def hmac_sha256(secret, message):
@@ -105,10 +138,7 @@ def handshake(agent, pb, secret, gpu_index=0):
 
 
 def closed_by_peer(agent):
-    try:
-        return agent.sock.recv(1) == b""
-    except (ConnectionError, socket.timeout):
-        return False
+    return agent.closed_by_peer()
 
 
 def power_board_one(lab):
@@ -133,6 +163,8 @@ def main():
         skip("Google's protobuf runtime (Debian python3-protobuf) is not installed")
     if shutil.which("protoc") is None:
         skip("protoc (Debian protobuf-compiler) is not installed")
+    if shutil.which("openssl") is None:
+        skip("openssl (Debian openssl) is not installed")
     with tempfile.TemporaryDirectory() as out_dir:
         pb = load_agent_pb2(out_dir)
     lab = Lab(sys.argv[1])
@@ -155,7 +187,30 @@ def run(pb, lab):
     check(os.stat(secret_path).st_mode & 0o077 == 0, "agent secret file is private (0600)")
     secret = pathlib.Path(secret_path).read_bytes().rstrip()
 
-    stranger = Agent(pb, host, port)
+    # Without the key: OpenSSL's client is refused in the TLS handshake (the agent's alert for a
+    # PSK binder that does not verify: illegal_parameter from OpenSSL) and gets no frame at all.
+    stranger = Agent(pb, host, port, b"not the secret")
+    try:
+        check(closed_by_peer(stranger), "a wrong key: the connection ends without a reply")
+        errors = stranger.stderr()
+        check("alert illegal parameter" in errors,
+              f"... in the TLS handshake, with an illegal_parameter alert ({errors.strip()[:200]})")
+    finally:
+        stranger.close()
+
+    # In the clear (protocol 2's way): no HelloReply, so no agent proof to attack offline.
+    with socket.create_connection((host, port), timeout=IO_TIMEOUT_S) as plain:
+        hello = pb.Request(seq=1, hello=pb.Hello(client="python", gpu_index=0, protocol_version=2,
+                                                 client_nonce=os.urandom(32)))
+        payload = hello.SerializeToString()
+        plain.sendall(FRAME_HEADER.pack(len(payload)) + payload)
+        try:
+            reply = plain.recv(4096)
+        except (ConnectionError, socket.timeout):
+            reply = b""
+        check(reply == b"", f"a Hello in the clear is not answered ({len(reply)} bytes came back)")
+
+    stranger = Agent(pb, host, port, secret)
     try:
         response = stranger.call(read_telemetry=pb.ReadTelemetry())
         check(response.WhichOneof("body") == "error" and response.error.code == pb.Error.NOT_ALLOWED,
@@ -164,7 +219,7 @@ def run(pb, lab):
     finally:
         stranger.close()
 
-    stranger = Agent(pb, host, port)
+    stranger = Agent(pb, host, port, secret)
     try:
         response = stranger.call(hello=pb.Hello(client="python", gpu_index=0, protocol_version=version + 1,
                                                 client_nonce=os.urandom(32)))
@@ -173,17 +228,17 @@ def run(pb, lab):
     finally:
         stranger.close()
 
-    stranger = Agent(pb, host, port)
+    stranger = Agent(pb, host, port, secret)
     try:
         proof_ok, response = handshake(stranger, pb, b"not the secret")
         check(not proof_ok, "the agent's proof does not match a wrong secret")
         check(response.WhichOneof("body") == "error" and response.error.code == pb.Error.NOT_ALLOWED,
-              f"wrong secret -> NOT_ALLOWED ({response.error.message})")
+              f"wrong secret inside the tunnel -> NOT_ALLOWED ({response.error.message})")
         check(closed_by_peer(stranger), "... and the connection is closed")
     finally:
         stranger.close()
 
-    stranger = Agent(pb, host, port)
+    stranger = Agent(pb, host, port, secret)
     try:
         _, response = handshake(stranger, pb, secret, gpu_index=99)
         check(response.WhichOneof("body") == "error" and response.error.code == pb.Error.OUT_OF_RANGE,
@@ -192,7 +247,7 @@ def run(pb, lab):
         stranger.close()
 
     power_board_one(lab)
-    agent = Agent(pb, host, port)
+    agent = Agent(pb, host, port, secret)
     try:
         proof_ok, response = handshake(agent, pb, secret)
         check(proof_ok, "the agent proves it knows the secret (HMAC-SHA256, python hmac)")
@@ -248,7 +303,7 @@ def run(pb, lab):
     finally:
         agent.close()
 
-    agent = Agent(pb, host, port)
+    agent = Agent(pb, host, port, secret)
     try:
         _, response = handshake(agent, pb, secret)
         check(response.WhichOneof("body") == "auth", "a new connection authenticates")

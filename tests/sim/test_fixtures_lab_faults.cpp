@@ -16,6 +16,7 @@
 #include <system_error>
 #include <thread>
 
+#include "../support/agent_test_client.hpp"
 #include "../support/loopback_connect.hpp"
 #include "drivers/gpu/agent.pb.h"
 #include "drivers/gpu/agent_frame.hpp"
@@ -146,23 +147,16 @@ float read_f4t_pv(TestSocket& socket, std::uint16_t transaction = 7) {
   return ob::fixtures::f4t_float(word(pdu, 2), word(pdu, 4));
 }
 
-// The agent's hello for board 0 → whether a HelloReply came back.
-bool agent_hello(TestSocket& socket) {
+// The agent's hello for board 0, inside TLS with the lab's secret → whether a HelloReply came back.
+bool agent_hello(SimLab& lab) {
+  ob::test::AgentTestClient client(lab.agent_port(), lab.agent_secret());
+  if (!client.tls_established()) return false;
   pb::Request request;
-  request.set_seq(1);
   request.mutable_hello()->set_protocol_version(frame::kProtocolVersion);
   request.mutable_hello()->set_gpu_index(0);
   request.mutable_hello()->set_client_nonce(std::string(frame::kNonceBytes, 'n'));
-  socket.send_all(frame::encode_frame(request.SerializeAsString()));
-  try {
-    const auto header = socket.read_exact(frame::kFrameHeaderBytes);
-    const auto length = frame::decode_frame_length(reinterpret_cast<const unsigned char*>(header.data()));
-    if (!length) return false;
-    pb::Response response;
-    return response.ParseFromString(socket.read_exact(*length)) && response.has_hello();
-  } catch (const std::runtime_error&) {
-    return false;
-  }
+  const auto response = client.call(request);
+  return response.has_value() && response->has_hello();
 }
 
 struct LabFixture {
@@ -215,8 +209,7 @@ BOOST_AUTO_TEST_CASE(drop_closes_the_next_requests_connection) {
   BOOST_TEST(again.query("*IDN?\n") == kDp832Idn);
 
   BOOST_TEST(lab.control("fault agent drop 1") == "OK");
-  TestSocket agent(lab.agent_port());
-  BOOST_TEST(!agent_hello(agent));
+  BOOST_TEST(!agent_hello(lab));
 }
 
 BOOST_AUTO_TEST_CASE(delay_holds_replies_past_a_deadline_until_cleared) {
@@ -341,8 +334,7 @@ BOOST_AUTO_TEST_CASE(garbage_on_any_port_never_wedges_a_server) {
   BOOST_TEST(espec.query("ROM?\r\n").starts_with("P300"));
   TestSocket f4t(lab.f4t_port());
   BOOST_TEST(read_f4t_pv(f4t) > -50.0f);
-  TestSocket agent(lab.agent_port());
-  BOOST_TEST(agent_hello(agent));
+  BOOST_TEST(agent_hello(lab));
   TestSocket control(lab.control_port());
   BOOST_TEST(control.query("help\n").starts_with("OK"));
 

@@ -14,6 +14,7 @@
 #include <system_error>
 #include <thread>
 
+#include "../support/agent_test_client.hpp"
 #include "../support/loopback_connect.hpp"
 #include "drivers/gpu/agent.pb.h"
 #include "drivers/gpu/agent/agent_auth.hpp"
@@ -104,26 +105,25 @@ class TestSocket {
   std::string pending_;
 };
 
-// Raw agent-protocol client: one Request frame out, one Response frame back; the HMAC
+// Agent-protocol client: one Request frame out, one Response frame back, inside TLS; the HMAC
 // handshake written out here from agent.proto's description.
 class AgentClient {
  public:
-  AgentClient(std::uint16_t port, std::string secret) : socket_(port), secret_(std::move(secret)) {}
+  AgentClient(std::uint16_t port, std::string secret) : socket_(port, secret), secret_(std::move(secret)) {
+    BOOST_TEST_REQUIRE(socket_.tls_established(), socket_.tls_error());
+  }
 
   pb::Response call(pb::Request request) {
     request.set_seq(++seq_);
-    socket_.send_all(ob::drivers::agent::encode_frame(request.SerializeAsString()));
+    socket_.send_raw(ob::drivers::agent::encode_frame(request.SerializeAsString()));
     pb::Response response = read_response();
     BOOST_TEST(response.seq() == seq_);
     return response;
   }
   pb::Response read_response() {
-    const std::string header = socket_.read_exact(ob::drivers::agent::kFrameHeaderBytes);
-    const auto length = ob::drivers::agent::decode_frame_length(reinterpret_cast<const unsigned char*>(header.data()));
-    BOOST_REQUIRE(length.has_value());
-    pb::Response response;
-    BOOST_REQUIRE(response.ParseFromString(socket_.read_exact(*length)));
-    return response;
+    auto response = socket_.receive();
+    BOOST_REQUIRE(response.has_value());
+    return *response;
   }
   // Hello, then Authenticate with our secret: the AuthReply (or the agent's Error).
   pb::Response hello(std::uint32_t gpu_index) {
@@ -156,10 +156,10 @@ class AgentClient {
     BOOST_REQUIRE(response.has_telemetry_batch());
     return response.telemetry_batch().current();
   }
-  TestSocket& socket() { return socket_; }
+  ob::test::AgentTestClient& socket() { return socket_; }
 
  private:
-  TestSocket socket_;
+  ob::test::AgentTestClient socket_;  // TLS with the secret's PSK (tests/support)
   std::string secret_;
   bool agent_proof_ok_ = false;
   std::uint64_t seq_ = 0;
@@ -241,10 +241,10 @@ BOOST_AUTO_TEST_CASE(agent_frames_over_tcp) {
     BOOST_TEST(agent.socket().closed_by_peer());
   }
   {
-    AgentClient stranger(lab.agent_port(), "not the lab's secret");
-    BOOST_TEST(stranger.hello(0).error().code() == pb::Error::NOT_ALLOWED);
-    BOOST_TEST(!stranger.agent_proof_ok());
-    BOOST_TEST(stranger.socket().closed_by_peer());
+    // Another secret fails the TLS handshake: the lab's agent tells a stranger nothing.
+    ob::test::AgentTestClient stranger(lab.agent_port(), "not the lab's secret");
+    BOOST_TEST(!stranger.tls_established());
+    BOOST_TEST(stranger.closed_by_peer());
   }
   {
     AgentClient agent(lab.agent_port(), lab.agent_secret());
@@ -264,7 +264,7 @@ BOOST_AUTO_TEST_CASE(agent_frames_over_tcp) {
   // Garbage in a well-formed frame: an error, then that connection is closed.
   AgentClient garbage(lab.agent_port(), lab.agent_secret());
   BOOST_TEST_REQUIRE(garbage.hello(0).has_auth());
-  garbage.socket().send_all(ob::drivers::agent::encode_frame("\xff\xff\xff\xff"));
+  garbage.socket().send_raw(ob::drivers::agent::encode_frame("\xff\xff\xff\xff"));
   response = garbage.read_response();
   BOOST_TEST_REQUIRE(response.has_error());
   BOOST_TEST(response.error().code() == pb::Error::BAD_REQUEST);
@@ -272,7 +272,7 @@ BOOST_AUTO_TEST_CASE(agent_frames_over_tcp) {
 
   // A header announcing more than kMaxFrameBytes ends the connection; others go on.
   const std::string oversize{'\x00', '\x20', '\x00', '\x00'};  // 2 MiB
-  agent.socket().send_all(oversize);
+  agent.socket().send_raw(oversize);
   BOOST_TEST(agent.socket().closed_by_peer());
   AgentClient after(lab.agent_port(), lab.agent_secret());
   BOOST_TEST(after.hello(0).has_auth());

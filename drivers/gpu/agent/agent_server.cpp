@@ -14,6 +14,7 @@
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/read.hpp>
 #include <asio/redirect_error.hpp>
+#include <asio/ssl/stream.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
@@ -26,6 +27,7 @@ namespace {
 
 using asio::ip::tcp;
 using namespace asio::experimental::awaitable_operators;
+using TlsStream = asio::ssl::stream<tcp::socket&>;
 
 constexpr auto kMinWatchdogCheck = std::chrono::milliseconds(10);
 constexpr auto kMaxWatchdogCheck = std::chrono::milliseconds(500);
@@ -33,7 +35,7 @@ constexpr int kWatchdogChecksPerTimeout = 10;
 
 // One frame's payload; errc::message_size for a frame over `max_bytes` (checked on the header,
 // before anything is allocated for the payload).
-asio::awaitable<std::expected<std::string, std::error_code>> read_frame(tcp::socket& socket, std::uint32_t max_bytes) {
+asio::awaitable<std::expected<std::string, std::error_code>> read_frame(TlsStream& socket, std::uint32_t max_bytes) {
   std::array<unsigned char, kFrameHeaderBytes> header{};
   std::error_code error;
   co_await asio::async_read(socket, asio::buffer(header), asio::redirect_error(asio::use_awaitable, error));
@@ -44,6 +46,25 @@ asio::awaitable<std::expected<std::string, std::error_code>> read_frame(tcp::soc
   co_await asio::async_read(socket, asio::buffer(payload), asio::redirect_error(asio::use_awaitable, error));
   if (error) co_return std::unexpected(error);
   co_return payload;
+}
+
+// One encoded frame out through TLS; false when the connection failed.
+asio::awaitable<bool> write_frame(TlsStream& tls, const std::string& bytes) {
+  std::error_code error;
+  co_await asio::async_write(tls, asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, error));
+  co_return !error;
+}
+
+// The server's side of the TLS handshake, within `deadline`: empty once done, else why not.
+asio::awaitable<std::string> accept_tls(TlsStream& tls, asio::steady_timer& deadline) {
+  std::error_code error;
+  auto handshaking = tls.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, error));
+  auto waiting = deadline.async_wait(kNoThrow);
+  auto racing = std::move(handshaking) || std::move(waiting);
+  const auto outcome = co_await std::move(racing);
+  if (outcome.index() == 1) co_return "no TLS handshake within the handshake deadline";
+  if (error) co_return "TLS handshake failed: " + describe_tls_failure(error, TlsRole::agent);
+  co_return std::string();
 }
 
 std::string peer_of(const tcp::socket& socket) {
@@ -58,6 +79,7 @@ std::string peer_of(const tcp::socket& socket) {
 AgentServer::AgentServer(asio::any_io_executor executor, AgentBackend& backend, AgentOptions options)
     : executor_(std::move(executor)),
       service_(backend, std::move(options)),
+      tls_(TlsRole::agent, service_.options().secret),
       acceptor_(executor_),
       sample_timer_(executor_),
       watchdog_timer_(executor_) {}
@@ -132,6 +154,11 @@ asio::awaitable<void> AgentServer::run_session(tcp::socket socket) {
   socket.close(ignored);
 }
 
+// GCC 12 flags this coroutine's frame with -Wmismatched-new-delete once it holds an ssl::stream:
+// a false positive (asio's awaitable_frame_base allocates and frees the frame with its own
+// matched operator new/delete; GCC loses track across the coroutine split).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 asio::awaitable<void> AgentServer::serve(tcp::socket& socket, ReplyHook hook) {
   const auto alive = alive_;
   const std::string peer = peer_of(socket);
@@ -155,6 +182,17 @@ asio::awaitable<void> AgentServer::serve(tcp::socket& socket, ReplyHook hook) {
   AgentConnection connection;
   asio::steady_timer deadline(executor_);
   const auto handshake_ends = std::chrono::steady_clock::now() + service_.options().handshake_timeout;
+  // TLS first: the controller proves it holds the key (its PSK binder) before anything of ours
+  // derived from the secret is sent, and every frame after is encrypted and authenticated.
+  TlsStream tls(socket, tls_.context());
+  deadline.expires_at(handshake_ends);
+  auto accepting = accept_tls(tls, deadline);
+  const std::string refused = co_await std::move(accepting);
+  if (!*alive || stopping_) co_return;
+  if (!refused.empty()) {
+    log(peer + ": " + refused + "; closing the connection");
+    co_return;
+  }
   for (;;) {
     const bool authenticated = connection.stage == AgentConnection::Stage::authenticated;
     if (authenticated) {
@@ -163,7 +201,7 @@ asio::awaitable<void> AgentServer::serve(tcp::socket& socket, ReplyHook hook) {
     } else {
       deadline.expires_at(handshake_ends);
     }
-    auto reading = read_frame(socket, authenticated ? kMaxFrameBytes : kMaxPreAuthFrameBytes);
+    auto reading = read_frame(tls, authenticated ? kMaxFrameBytes : kMaxPreAuthFrameBytes);
     auto waiting = deadline.async_wait(kNoThrow);
     auto racing = std::move(reading) || std::move(waiting);
     auto outcome = co_await std::move(racing);
@@ -178,6 +216,8 @@ asio::awaitable<void> AgentServer::serve(tcp::socket& socket, ReplyHook hook) {
       if (frame.error() == std::errc::message_size) {
         log(peer + ": frame over " + std::to_string(authenticated ? kMaxFrameBytes : kMaxPreAuthFrameBytes) +
             " bytes" + (authenticated ? "" : " before authentication") + "; closing the connection");
+      } else if (frame.error().category() == asio::error::get_ssl_category()) {
+        log(peer + ": " + describe_tls_failure(frame.error(), TlsRole::agent) + "; closing the connection");
       }
       co_return;
     }
@@ -194,15 +234,17 @@ asio::awaitable<void> AgentServer::serve(tcp::socket& socket, ReplyHook hook) {
       const bool keep = co_await std::move(hooked);
       if (!*alive || !keep) co_return;
     }
-    std::error_code error;
-    co_await asio::async_write(socket, asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, error));
-    if (error || !*alive) co_return;
+    auto writing = write_frame(tls, bytes);
+    const bool written = co_await std::move(writing);
+    if (!written || !*alive) co_return;
     if (reply.close) {
+      std::error_code error;
       socket.shutdown(tcp::socket::shutdown_both, error);
       co_return;
     }
   }
 }
+#pragma GCC diagnostic pop
 
 asio::awaitable<void> AgentServer::sample_loop() {
   const auto alive = alive_;

@@ -1,9 +1,10 @@
 #pragma once
-// The GPU agent's TCP server (agent.proto over length-prefixed frames), in the Asio examples'
-// shape: one acceptor, one coroutine per connection, a sampler and a watchdog timer, all on one
-// executor (single-threaded: the AgentService needs no locks). A frame over 1 MiB, a malformed
-// frame, a failed handshake or a connection silent past its read deadline closes that
-// connection only. The simulated lab serves its boards through serve() from its own listener.
+// The GPU agent's TCP server (agent.proto over length-prefixed frames inside TLS 1.3 keyed by the
+// shared secret: agent_tls.hpp), in the Asio examples' shape: one acceptor, one coroutine per
+// connection, a sampler and a watchdog timer, all on one executor (single-threaded: the
+// AgentService needs no locks). A failed TLS handshake, a frame over 1 MiB, a malformed frame, a
+// failed authentication or a connection silent past its read deadline closes that connection
+// only. The simulated lab serves its boards through serve() from its own listener.
 // Standard headers first: asio 1.22 picks aligned_alloc or operator new from a libstdc++ macro.
 #include <cstdint>
 #include <functional>
@@ -17,6 +18,7 @@
 #include <asio/steady_timer.hpp>
 
 #include "drivers/gpu/agent/agent_service.hpp"
+#include "drivers/gpu/agent/agent_tls.hpp"
 
 namespace ob::drivers::agent {
 
@@ -25,11 +27,12 @@ inline constexpr std::uint16_t kDefaultListenPort = 7600;
 
 class AgentServer {
  public:
-  // Called with each reply frame before it is written: false drops the connection instead.
-  // The simulated lab injects its link faults here.
+  // Called with each reply frame (plain text) before it is encrypted and written: false drops
+  // the connection instead. The simulated lab injects its link faults here.
   using ReplyHook = std::function<asio::awaitable<bool>(asio::ip::tcp::socket&, std::string& frame)>;
 
-  // Throws std::invalid_argument as AgentService does.
+  // Throws std::invalid_argument as AgentService does, std::runtime_error when OpenSSL cannot
+  // make the TLS context.
   AgentServer(asio::any_io_executor executor, AgentBackend& backend, AgentOptions options);
   ~AgentServer();
   AgentServer(const AgentServer&) = delete;
@@ -58,6 +61,7 @@ class AgentServer {
 
   asio::any_io_executor executor_;
   AgentService service_;
+  AgentTls tls_;
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer sample_timer_;
   asio::steady_timer watchdog_timer_;
