@@ -11,12 +11,14 @@
 #include <asio/write.hpp>
 #include <sys/stat.h>
 
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <deque>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 
 #include "drivers/common/async_mutex.hpp"
@@ -36,6 +38,7 @@ namespace apb = ob::agent::pb;
 using namespace asio::experimental::awaitable_operators;
 
 constexpr std::size_t kMaxPendingSamples = 36000;  // 1 h at 10 Hz between two batch reads
+constexpr std::size_t kReadChunkBytes = 4096;       // a TelemetryBatch of ~10 samples in one read
 
 class AgentGpuBoard final : public GpuBoard {
  public:
@@ -251,6 +254,7 @@ class AgentGpuBoard final : public GpuBoard {
   asio::awaitable<Status> connect() {
     close_link();
     stream_ = std::make_unique<TlsStream>(executor_, tls_.context());
+    rx_.clear();
     asio::steady_timer deadline(executor_, options_.timeout);
     tcp::resolver resolver(executor_);
     std::error_code ec;
@@ -326,19 +330,27 @@ class AgentGpuBoard final : public GpuBoard {
     co_return response;
   }
 
-  // Write a frame, read one back. Errors come back as error codes, never exceptions.
+  // Write a frame, read one back. Errors come back as error codes, never exceptions. Reads go
+  // through rx_: one TLS read usually brings the whole reply (header and payload), so each
+  // exchange costs one decryption pass and one socket read.
   asio::awaitable<std::expected<std::string, std::error_code>> transfer(const std::string& frame) {
     std::error_code ec;
     co_await asio::async_write(*stream_, asio::buffer(frame), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return std::unexpected(ec);
-    unsigned char header[agent::kFrameHeaderBytes];
-    co_await asio::async_read(*stream_, asio::buffer(header), asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return std::unexpected(ec);
-    auto length = agent::decode_frame_length(header);
-    if (!length) co_return std::unexpected(std::make_error_code(std::errc::message_size));
-    std::string payload(*length, '\0');
-    co_await asio::async_read(*stream_, asio::buffer(payload), asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return std::unexpected(ec);
+    std::optional<std::uint32_t> length;
+    for (;;) {
+      if (!length && rx_.size() >= agent::kFrameHeaderBytes) {
+        length = agent::decode_frame_length(reinterpret_cast<const unsigned char*>(rx_.data()));
+        if (!length) co_return std::unexpected(std::make_error_code(std::errc::message_size));
+      }
+      if (length && rx_.size() >= agent::kFrameHeaderBytes + *length) break;
+      const std::size_t got = co_await stream_->async_read_some(asio::buffer(chunk_),
+                                                                 asio::redirect_error(asio::use_awaitable, ec));
+      rx_.append(chunk_.data(), got);
+      if (ec) co_return std::unexpected(ec);
+    }
+    std::string payload = rx_.substr(agent::kFrameHeaderBytes, *length);
+    rx_.erase(0, agent::kFrameHeaderBytes + *length);
     co_return payload;
   }
 
@@ -355,6 +367,8 @@ class AgentGpuBoard final : public GpuBoard {
   GpuBoardOptions options_;
   agent::AgentTls tls_;                 // this board's TLS 1.3 context, keyed by its secret
   std::unique_ptr<TlsStream> stream_;  // the current connection; null before the first
+  std::string rx_;                     // plain text read from stream_ and not yet a whole frame
+  std::array<char, kReadChunkBytes> chunk_{};  // one read's worth, appended to rx_
   AsyncMutex mutex_;                   // one operation at a time on stream_
   GpuSpec spec_;
   std::uint64_t seq_ = 0;

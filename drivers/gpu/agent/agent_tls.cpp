@@ -97,9 +97,10 @@ AgentTls::AgentTls(TlsRole role, std::string_view secret)
     throw std::runtime_error("agent TLS: cannot set the cipher suites: " + openssl_reason());
   }
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-  // Idle connections (256 boards between two 10 Hz reads) keep no 16 KiB record buffers.
-  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
   if (role == TlsRole::agent) {
+    // A stranger's idle connection keeps no 16 KiB record buffers (the controller keeps its
+    // own: freeing and allocating them on every record cost it more CPU than they weigh).
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_num_tickets(ctx, 0);  // every connection proves the PSK afresh; no resumption
     SSL_CTX_set_psk_find_session_callback(ctx, find_psk);
   } else {
