@@ -249,6 +249,15 @@ class AgentGpuBoard final : public GpuBoard {
     if (stream_) stream_->lowest_layer().close(ignored);
   }
 
+  // Awaits `operation` unless `deadline` comes first (then cancels it): whether it finished.
+  template <typename Operation>
+  static asio::awaitable<bool> finished_before(asio::steady_timer& deadline, Operation operation) {
+    auto waiting = deadline.async_wait(kNoThrow);
+    auto racing = std::move(operation) || std::move(waiting);
+    auto outcome = co_await std::move(racing);
+    co_return outcome.index() == 0;
+  }
+
   // TCP, then the TLS 1.3 handshake keyed by the shared secret (agent_tls.hpp), within one
   // deadline. A fresh TLS stream each time: one that failed or closed cannot be used again.
   asio::awaitable<Status> connect() {
@@ -261,11 +270,9 @@ class AgentGpuBoard final : public GpuBoard {
     auto endpoints = co_await resolver.async_resolve(host_, std::to_string(port_), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return fail(FaultKind::link_lost, name_, "cannot resolve " + host_ + ": " + ec.message());
     const std::string where = host_ + ":" + std::to_string(port_);
-    auto connecting = asio::async_connect(stream_->lowest_layer(), endpoints, asio::redirect_error(asio::use_awaitable, ec));
-    auto waiting = deadline.async_wait(kNoThrow);
-    auto racing = std::move(connecting) || std::move(waiting);
-    auto outcome = co_await std::move(racing);
-    if (outcome.index() == 1) {
+    auto connected = finished_before(deadline, asio::async_connect(stream_->lowest_layer(), endpoints,
+                                                                   asio::redirect_error(asio::use_awaitable, ec)));
+    if (!co_await std::move(connected)) {
       close_link();
       co_return fail(FaultKind::timeout, name_, "connect to " + where + " timed out");
     }
@@ -274,11 +281,9 @@ class AgentGpuBoard final : public GpuBoard {
       co_return fail(FaultKind::link_lost, name_, "connect to " + where + ": " + ec.message());
     }
     stream_->lowest_layer().set_option(tcp::no_delay(true), ec);
-    auto handshaking = stream_->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
-    auto handshake_waiting = deadline.async_wait(kNoThrow);
-    auto handshake_racing = std::move(handshaking) || std::move(handshake_waiting);
-    auto handshake_outcome = co_await std::move(handshake_racing);
-    if (handshake_outcome.index() == 1) {
+    auto shaken = finished_before(
+        deadline, stream_->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec)));
+    if (!co_await std::move(shaken)) {
       close_link();
       co_return fail(FaultKind::timeout, name_, "TLS handshake with the agent at " + where + " timed out");
     }

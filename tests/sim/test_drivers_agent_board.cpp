@@ -5,6 +5,8 @@
 #include <asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -109,4 +111,71 @@ BOOST_AUTO_TEST_CASE(samples_are_kept_only_once_batches_are_read) {
   const std::size_t second = batch_size(io, *board);  // 1.6 s at 10 Hz, read in four parts
   BOOST_TEST(second >= 13u, second);
   lab.stop();
+}
+
+namespace {
+
+// A TCP listener that accepts one connection and then, as `answer` says, stays silent or
+// answers in the clear (as a protocol-2 agent would: a frame, then close).
+struct PlainPeer {
+  explicit PlainPeer(std::string answer) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    BOOST_TEST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    BOOST_TEST_REQUIRE(::listen(fd, 1) == 0);
+    BOOST_TEST_REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    port = ntohs(address.sin_port);
+    thread = std::thread([this, answer] {
+      const int peer = ::accept(fd, nullptr, nullptr);
+      if (peer < 0) return;
+      if (!answer.empty()) (void)::write(peer, answer.data(), answer.size());
+      char sink[4096];
+      while (::read(peer, sink, sizeof sink) > 0 && answer.empty()) {
+      }
+      ::close(peer);
+    });
+  }
+  ~PlainPeer() {
+    ::shutdown(fd, SHUT_RDWR);
+    ::close(fd);
+    thread.join();
+  }
+  int fd = -1;
+  std::uint16_t port = 0;
+  std::thread thread;
+};
+
+std::string configure_error(std::uint16_t port) {
+  asio::io_context io;
+  ob::drivers::GpuBoardOptions options;
+  options.secret = std::string(64, 'a') + "0123456789abcdef";
+  options.timeout = std::chrono::milliseconds(300);
+  auto board = ob::drivers::make_gpu_board(io.get_executor(), "board-01",
+                                           ob::drivers::parse_uri("agent://127.0.0.1:" + std::to_string(port)), options);
+  const auto identity = ob::drivers::run_until_ready(io, board->configure());
+  return identity ? std::string("(configured)") : identity.error().message();
+}
+
+}  // namespace
+
+// Protocol 3 is TLS from the first byte: a peer that accepts and never answers the handshake
+// fails configure() at the board's deadline naming the TLS handshake; one that answers in the
+// clear (an agent of protocol 2) is named as speaking no TLS.
+BOOST_AUTO_TEST_CASE(a_peer_without_tls_fails_configure_with_what_it_is) {
+  {
+    PlainPeer silent("");
+    const auto said = configure_error(silent.port);
+    BOOST_TEST(said.find("board-01") != std::string::npos, said);
+    BOOST_TEST(said.find("TLS handshake with the agent at 127.0.0.1:") != std::string::npos, said);
+    BOOST_TEST(said.find("timed out") != std::string::npos, said);
+  }
+  {
+    PlainPeer clear(std::string("\x00\x00\x00\x10", 4) + std::string(16, '\x12'));
+    const auto said = configure_error(clear.port);
+    BOOST_TEST(said.find("TLS handshake with the agent at 127.0.0.1:") != std::string::npos, said);
+    BOOST_TEST(said.find("the agent speaks no TLS 1.3") != std::string::npos, said);
+  }
 }
