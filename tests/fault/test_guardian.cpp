@@ -35,21 +35,8 @@ bool safe(const ob::fixtures::PhysicsSnapshot& state) {
   return !state.boards[0].workload_running && !state.chamber.running;
 }
 
-struct GuardedBench {
-  ob::fixtures::SimLab lab{ob::test::sim_lab_options(300)};
-  ob::test::TempDir dir;
-  std::filesystem::path campaign;
-  std::filesystem::path db;
-  std::filesystem::path log;
-
-  GuardedBench() {
-    lab.start();
-    dir.write("station.yaml", ob::test::sim_station_yaml(lab, dir));
-    campaign = dir.write("campaign.yaml", "campaign: guarded\nstation: station.yaml\nspeed: 300\nsample_period_s: 0.1\n"
-                                          "plan:\n  - baseline: { chamber_c: 25, duration: 40m }\n");
-    db = dir.path() / "guarded.db";
-    log = dir.path() / "orbitbench.log";
-  }
+struct GuardedBench : ob::test::SimBaselineBench {
+  GuardedBench() : SimBaselineBench("guarded", "40m") {}
 
   // Starts `orbitbench run` and returns once the lab shows the bench energised and sampled.
   pid_t start_energised() {

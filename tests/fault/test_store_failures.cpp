@@ -39,21 +39,8 @@ bool can_mount_a_small_disk() {
          std::system("unshare -rm sh -c 'mount -t tmpfs -o size=64k tmpfs /mnt' >/dev/null 2>&1") == 0;
 }
 
-struct StoreBench {
-  ob::fixtures::SimLab lab{ob::test::sim_lab_options(300)};
-  ob::test::TempDir dir;
-  std::filesystem::path campaign;
-  std::filesystem::path db;
-  std::filesystem::path log;
-
-  StoreBench() {
-    lab.start();
-    dir.write("station.yaml", ob::test::sim_station_yaml(lab, dir));
-    campaign = dir.write("campaign.yaml", "campaign: store\nstation: station.yaml\nspeed: 300\nsample_period_s: 0.1\n"
-                                          "plan:\n  - baseline: { chamber_c: 25, duration: 60m }\n");
-    db = dir.path() / "store.db";
-    log = dir.path() / "orbitbench.log";
-  }
+struct StoreBench : ob::test::SimBaselineBench {
+  StoreBench() : SimBaselineBench("store", "60m") {}
 
   std::vector<std::string> run_args() const {
     return {OB_ORBITBENCH_EXE, "run", "--quiet", "--db", db.string(), campaign.string()};

@@ -75,4 +75,24 @@ inline ob::bench::CampaignOutcome run_campaign_quietly(const std::filesystem::pa
   return runner.run();
 }
 
+// A started simulated lab (300×) and a one-baseline campaign at 25 °C for `duration` on its
+// station, for tests that run `orbitbench` as a child process: the campaign file, the database
+// and the child's log, all in the temporary directory.
+struct SimBaselineBench {
+  SimBaselineBench(const std::string& name, const std::string& duration) {
+    lab.start();
+    dir.write("station.yaml", sim_station_yaml(lab, dir));
+    campaign = dir.write("campaign.yaml", "campaign: " + name + "\nstation: station.yaml\nspeed: 300\nsample_period_s: 0.1\n"
+                                          "plan:\n  - baseline: { chamber_c: 25, duration: " + duration + " }\n");
+    db = dir.path() / (name + ".db");
+    log = dir.path() / "orbitbench.log";
+  }
+
+  ob::fixtures::SimLab lab{sim_lab_options(300)};
+  TempDir dir;
+  std::filesystem::path campaign;
+  std::filesystem::path db;
+  std::filesystem::path log;
+};
+
 }  // namespace ob::test
