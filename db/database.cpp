@@ -56,7 +56,19 @@ FileIdentity identify(const Connection& db) {
                 "application_id)");
 }
 
+// SQLite's process-wide settings, before its first use. Memory statistics off: with them on,
+// every allocation SQLite makes takes a global mutex to count bytes, which nothing here reads
+// (the recorder's writer allocates and frees per statement). Too late when something opened a
+// database first (SQLITE_MISUSE): then SQLite keeps counting, which costs time only.
+void configure_sqlite_once() {
+  static const bool configured = [] {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  }();
+  (void)configured;
+}
+
 sqlite3* open_handle(const std::filesystem::path& path, int flags) {
+  configure_sqlite_once();
   sqlite3* handle = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
   if (rc != SQLITE_OK) {

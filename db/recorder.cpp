@@ -132,6 +132,9 @@ struct Command {
 
 constexpr int kCacheKib = 32 * 1024;  // the writer's page cache
 constexpr int kWalCheckpointPages = 16384;  // the WAL grows to about this many pages
+// Samples stored by one INSERT statement with this many VALUES rows: one statement's fixed cost
+// (its step, its statement journal for OR REPLACE, its bindings' reset) per 32 rows, not per row.
+constexpr std::size_t kSamplesPerInsert = 32;
 constexpr auto kRetryPause = std::chrono::milliseconds(500);  // between tries of a refused batch
 constexpr int kFinalTries = 3;  // at destruction, with the store still refusing
 
@@ -298,6 +301,9 @@ class Recorder::Impl {
     insert_sample_ = Statement(db_,
         "INSERT OR REPLACE INTO samples (run_id, channel_id, t_s, wall_unix_s, value) "
         "VALUES (?1, ?2, ?3, ?4, ?5)", kPersistent);
+    std::string many = "INSERT OR REPLACE INTO samples (run_id, channel_id, t_s, wall_unix_s, value) VALUES ";
+    for (std::size_t i = 0; i < kSamplesPerInsert; ++i) many += i == 0 ? "(?,?,?,?,?)" : ",(?,?,?,?,?)";
+    insert_samples_ = Statement(db_, many, kPersistent);
     insert_event_ = Statement(db_,
         "INSERT INTO events (campaign_id, run_id, device_id, t_s, wall_unix_s, kind, severity, "
         "message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", kPersistent);
@@ -487,6 +493,43 @@ class Recorder::Impl {
                        if (a.channel_id != b.channel_id) return a.channel_id < b.channel_id;
                        return a.t_s < b.t_s;
                      });
+    std::size_t i = from;
+    // Whole groups of kSamplesPerInsert rows in one statement each. A group that fails is undone
+    // as a whole (a statement is atomic) and, while the transaction lives, stored row by row
+    // below, so that only the row at fault fails and is named.
+    while (to - i >= kSamplesPerInsert) {
+      try {
+        auto use = insert_samples_.use();
+        int index = 0;
+        for (std::size_t k = i; k < i + kSamplesPerInsert; ++k) {
+          const SampleRow& row = batch_samples_[k];
+          insert_samples_.bind(++index, row.run_id);
+          insert_samples_.bind(++index, row.channel_id);
+          insert_samples_.bind(++index, row.t_s);
+          insert_samples_.bind(++index, row.wall_unix_s);
+          insert_samples_.bind(++index, row.value);  // NaN binds as NULL: "no valid reading"
+        }
+        insert_samples_.run();
+        rows_written_ += kSamplesPerInsert;
+        i += kSamplesPerInsert;
+      } catch (const DbError& error) {
+        if (!transaction_open()) {  // the error ended the transaction (disk full, I/O): no retry
+          const SampleRow& row = batch_samples_[i];
+          std::array<char, 160> what{};
+          std::snprintf(what.data(), what.size(),
+                        "cannot store %zu samples (from run %lld, channel %lld, t_s %.9g)",
+                        kSamplesPerInsert, static_cast<long long>(row.run_id),
+                        static_cast<long long>(row.channel_id), row.t_s);
+          return row_failed(what.data(), error, nullptr);
+        }
+        if (!write_samples_one_by_one(i, i + kSamplesPerInsert)) return false;
+        i += kSamplesPerInsert;
+      }
+    }
+    return write_samples_one_by_one(i, to);
+  }
+
+  bool write_samples_one_by_one(std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) {
       const SampleRow& row = batch_samples_[i];
       try {
@@ -680,7 +723,7 @@ class Recorder::Impl {
   Clock::duration batch_delay_;
 
   Statement begin_, commit_, insert_campaign_, insert_campaign_file_, upsert_device_, select_profile_, insert_profile_,
-      insert_run_, upsert_channel_, insert_sample_, insert_event_, insert_measurement_,
+      insert_run_, upsert_channel_, insert_sample_, insert_samples_, insert_event_, insert_measurement_,
       finish_run_, finish_campaign_, insert_checkpoint_;
 
   // Shared between callers and the writer, under mutex_.

@@ -335,6 +335,40 @@ BOOST_AUTO_TEST_CASE(writer_error_surfaces_from_flush_and_good_rows_are_kept) {
   BOOST_TEST(count(db, "SELECT count(*) FROM samples") == 2);
 }
 
+// Samples are stored 32 to a statement; a group with one bad row is undone as a whole, then
+// stored row by row: the bad row fails alone, named, and its 31 neighbours are kept.
+BOOST_AUTO_TEST_CASE(a_bad_sample_among_many_fails_alone_and_is_named) {
+  TempDb file;
+  Recorder recorder(file.path);
+  const Setup setup = make_setup(recorder);
+  constexpr std::int64_t kNoSuchChannel = 0;  // sorts first: it lands in the first group of 32
+  for (int i = 0; i < 99; ++i) recorder.add_sample({setup.run_id, setup.channel_id, 1.0 * i, 0, 1.0 * i});
+  recorder.add_sample({setup.run_id, kNoSuchChannel, 7.0, 0, 7});
+  BOOST_CHECK_EXCEPTION(recorder.flush(), DbError, [&](const DbError& error) {
+    return message_has(error, "FOREIGN KEY") && message_has(error, "channel 0") &&
+           message_has(error, "t_s 7") && (error.sqlite_code & 0xff) == SQLITE_CONSTRAINT;
+  });
+  const Connection db = Connection::open_read_only(file.path);
+  BOOST_TEST(count(db, "SELECT count(*) FROM samples") == 99);
+  BOOST_TEST(count(db, "SELECT count(*) FROM samples WHERE value = t_s") == 99);
+}
+
+// Within one statement of many rows, as row by row: of two samples with one key, the later wins.
+BOOST_AUTO_TEST_CASE(a_repeated_key_within_one_batch_keeps_the_later_sample) {
+  TempDb file;
+  Recorder recorder(file.path);
+  const Setup setup = make_setup(recorder);
+  for (int i = 0; i < 40; ++i) recorder.add_sample({setup.run_id, setup.channel_id, 1.0 * i, 10.0, 1.0 * i});
+  recorder.add_sample({setup.run_id, setup.channel_id, 5.0, 20.0, 500.0});  // sorts next to t_s 5
+  recorder.add_sample({setup.run_id, setup.channel_id, 39.0, 20.0, 3900.0});
+  recorder.flush();
+  const Connection db = Connection::open_read_only(file.path);
+  BOOST_TEST(count(db, "SELECT count(*) FROM samples") == 40);
+  BOOST_TEST(count(db, "SELECT value FROM samples WHERE t_s = 5.0") == 500);
+  BOOST_TEST(count(db, "SELECT value FROM samples WHERE t_s = 39.0") == 3900);
+  BOOST_TEST(count(db, "SELECT count(*) FROM samples WHERE wall_unix_s = 20.0") == 2);
+}
+
 BOOST_AUTO_TEST_CASE(writer_error_surfaces_from_next_blocking_call) {
   TempDb file;
   RecorderOptions options;
