@@ -14,6 +14,12 @@ namespace {
 
 // Readers wait this long for a writer's checkpoint or a migration instead of failing at once.
 constexpr int kBusyTimeout_ms = 5000;
+// A statement's journal (the pages it changed, kept so that a failing statement is undone
+// alone) stays in memory up to this size, then spills to a temporary file, which then serves
+// the rest of the transaction. With SQLite's 64 KiB the recorder's 32-row sample inserts (a
+// leaf page per channel they touch) went to that file: 1 804 bytes written per row recorded
+// in `perf fanin` instead of 1 168, for a journal that is thrown away at each statement's end.
+constexpr int kStatementJournalSpillBytes = 1024 * 1024;
 
 std::string describe_version(int version) { return "schema version " + std::to_string(version); }
 
@@ -62,7 +68,9 @@ FileIdentity identify(const Connection& db) {
 // database first (SQLITE_MISUSE): then SQLite keeps counting, which costs time only.
 void configure_sqlite_once() {
   static const bool configured = [] {
-    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    const bool memstatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    const bool spill = sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpillBytes) == SQLITE_OK;
+    return memstatus && spill;
   }();
   (void)configured;
 }
