@@ -43,19 +43,21 @@ std::string figures_sql(const std::string& key_columns, const std::string& group
 
 // The group's error counts and verdicts, from the ids the figures gathered.
 constexpr const char* kCounts =
-    "(SELECT sum(k.sdc_new) FROM run_counters k WHERE instr(',' || per.device_ids || ',', ',' || k.device_id || ',')) AS sdc, "
-    "(SELECT sum(k.ecc_corrected_new) FROM run_counters k WHERE instr(',' || per.device_ids || ',', ',' || k.device_id || ',')) "
-    "  AS ecc_corrected, "
-    "(SELECT sum(k.ecc_uncorrected_new) FROM run_counters k WHERE instr(',' || per.device_ids || ',', ',' || k.device_id || ',')) "
-    "  AS ecc_uncorrected, "
+    "CAST((SELECT sum(k.sdc_new) FROM run_counters k WHERE instr(',' || per.device_ids || ',', ',' || k.device_id || ',')) "
+    "  AS INTEGER) AS sdc, "
+    "CAST((SELECT sum(k.ecc_corrected_new) FROM run_counters k WHERE instr(',' || per.device_ids || ',', ',' || k.device_id || ',')) "
+    "  AS INTEGER) AS ecc_corrected, "
+    "CAST((SELECT sum(k.ecc_uncorrected_new) FROM run_counters k WHERE instr(',' || per.device_ids || ',', ',' || k.device_id || ',')) "
+    "  AS INTEGER) AS ecc_uncorrected, "
     "(SELECT CASE WHEN count(*) = 0 THEN NULL WHEN sum(m.verdict = 'fail') > 0 THEN 'fail' ELSE 'pass' END FROM measurements m "
     "  WHERE m.name = 'verdict' AND instr(',' || per.device_ids || ',', ',' || m.device_id || ',')) AS verdict";
 
 constexpr const char* kFigureColumns =
     "round(base, 3) AS baseline_tflops, round(ref, 3) AS reference_tflops, reference_vs_baseline_pct, "
     "round(sunlit, 3) AS sunlit_tflops, round(penumbra, 3) AS penumbra_tflops, round(eclipse, 3) AS eclipse_tflops, "
-    "round(efficiency, 4) AS orbit_tflop_per_j, round(power_cap_s) AS power_cap_s, round(thermal_s) AS thermal_s, "
-    "round(power_brake_s) AS power_brake_s, round(hw_slowdown_s) AS hw_slowdown_s, ";
+    "round(efficiency, 4) AS orbit_tflop_per_j, CAST(round(power_cap_s) AS INTEGER) AS power_cap_s, "
+    "CAST(round(thermal_s) AS INTEGER) AS thermal_s, CAST(round(power_brake_s) AS INTEGER) AS power_brake_s, "
+    "CAST(round(hw_slowdown_s) AS INTEGER) AS hw_slowdown_s, ";
 
 }  // namespace
 
@@ -108,8 +110,8 @@ ResultSet query_timing(const Connection& db, const AnalysisFilter& filter) {
                   "max(CASE WHEN m.name = 'command_lateness_p50_ms' THEN round(m.value, 3) END) AS p50_ms, "
                   "max(CASE WHEN m.name = 'command_lateness_p99_ms' THEN round(m.value, 3) END) AS p99_ms, "
                   "max(CASE WHEN m.name = 'command_lateness_max_ms' THEN round(m.value, 3) END) AS max_ms, "
-                  "max(CASE WHEN m.name = 'ticks_on_time' THEN m.value END) AS ticks_on_time, "
-                  "max(CASE WHEN m.name = 'ticks_skipped_late' THEN m.value END) AS ticks_skipped_late, "
+                  "CAST(max(CASE WHEN m.name = 'ticks_on_time' THEN m.value END) AS INTEGER) AS ticks_on_time, "
+                  "CAST(max(CASE WHEN m.name = 'ticks_skipped_late' THEN m.value END) AS INTEGER) AS ticks_skipped_late, "
                   "max(CASE WHEN m.name = 'paused_s' THEN round(m.value, 1) END) AS paused_s "
                   "FROM runs r JOIN campaigns c ON c.id = r.campaign_id "
                   "LEFT JOIN measurements m ON m.run_id = r.id AND m.device_id IS NULL "
@@ -149,6 +151,33 @@ bool campaign_exists(const Connection& db, const std::string& name_or_id) {
   query.bind(1, name_or_id);
   query.step();
   return query.column_int64(0) > 0;
+}
+
+bool board_exists(const Connection& db, const std::string& campaign, const std::string& name) {
+  Statement query(db, "SELECT count(*) FROM campaigns c JOIN devices d ON d.campaign_id = c.id AND d.kind = 'gpu' "
+                      "WHERE " OB_CAMPAIGN_FILTER " AND d.name = ?2");
+  query.bind(1, campaign.empty() ? std::optional<std::string>() : std::optional<std::string>(campaign));
+  query.bind(2, name);
+  query.step();
+  return query.column_int64(0) > 0;
+}
+
+bool run_exists(const Connection& db, const std::string& campaign, const std::string& id) {
+  Statement query(db, "SELECT count(*) FROM campaigns c JOIN runs r ON r.campaign_id = c.id "
+                      "WHERE " OB_CAMPAIGN_FILTER " AND CAST(r.id AS TEXT) = ?2");
+  query.bind(1, campaign.empty() ? std::optional<std::string>() : std::optional<std::string>(campaign));
+  query.bind(2, id);
+  query.step();
+  return query.column_int64(0) > 0;
+}
+
+ResultSet query_campaigns(const Connection& db) {
+  return run_query(db,
+                   "SELECT id, name AS campaign, station, status, "
+                   "strftime('%Y-%m-%dT%H:%M:%SZ', started_unix_s, 'unixepoch') AS started_utc, "
+                   "round(ended_unix_s - started_unix_s, 1) AS wall_s, reason "
+                   "FROM campaigns ORDER BY id",
+                   {});
 }
 
 int count_failed_measurements(const Connection& db, std::int64_t run_id) {

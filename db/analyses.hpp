@@ -40,6 +40,12 @@ int count_failed_measurements(const Connection& db, std::int64_t run_id);
 ResultSet query_events(const Connection& db, const AnalysisFilter& filter);
 // Whether the database holds a campaign of this name or id (what AnalysisFilter::campaign matches).
 bool campaign_exists(const Connection& db, const std::string& name_or_id);
+// Whether a GPU board of this name was recorded (in that campaign, when one is named).
+bool board_exists(const Connection& db, const std::string& campaign, const std::string& name);
+// Whether a run of this id was recorded (in that campaign, when one is named).
+bool run_exists(const Connection& db, const std::string& campaign, const std::string& id);
+// Every campaign: id, name, station, status, started (UTC), wall seconds, why it ended.
+ResultSet query_campaigns(const Connection& db);
 
 // Per run: how late the ticks woke against the schedule (p50/p99/max, ms), ticks on time and
 // skipped, time paused.

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libasio-dev libprotobuf-dev protobuf-compiler libsqlite3-dev libiio-dev libboost-test-dev
-  libyaml-cpp-dev libcli11-dev libspdlog-dev libssl-dev libmodbus-dev
+  libyaml-cpp-dev libcli11-dev libspdlog-dev libssl-dev libmodbus-dev nlohmann-json3-dev
   sqlite3 openssl python3 python3-pyvisa python3-pyvisa-py python3-protobuf python3-pymodbus python3-serial-asyncio python3-sgp4 libiio-utils sigrok-cli mbpoll
   chromium clang
 )

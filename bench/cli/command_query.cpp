@@ -1,6 +1,4 @@
 // orbitbench query --db FILE <analysis>: read-only analyses of a results database.
-#include <sqlite3.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -27,6 +25,7 @@ struct QueryArgs {
   std::string dut;
   std::string run;
   std::string compare_by = "dut";
+  std::string table;  // degradation: figures or bins
 };
 
 db::AnalysisFilter filter_of(const QueryArgs& args) {
@@ -44,24 +43,67 @@ std::optional<ResultFormat> chosen_format(const QueryArgs& args) {
   return format;
 }
 
+// The filters name things that exist: a misspelt campaign, board or run would otherwise read as
+// one without results. Empty when they do; else what is wrong, with where to look.
+std::string missing_filter(const QueryArgs& args, const db::Connection& connection) {
+  const std::string list = " (orbitbench query --db " + args.db_path + " ";
+  if (!args.campaign.empty() && !db::campaign_exists(connection, args.campaign)) {
+    return "no campaign '" + args.campaign + "' in " + args.db_path + list + "campaigns lists them)";
+  }
+  if (!args.dut.empty() && !db::board_exists(connection, args.campaign, args.dut)) {
+    return "no board '" + args.dut + "'" + (args.campaign.empty() ? "" : " in campaign '" + args.campaign + "'") + " in " +
+           args.db_path + list + "summary lists them)";
+  }
+  if (!args.run.empty() && !db::run_exists(connection, args.campaign, args.run)) {
+    return "no run '" + args.run + "'" + (args.campaign.empty() ? "" : " in campaign '" + args.campaign + "'") + " in " +
+           args.db_path + list + "timing lists them)";
+  }
+  return {};
+}
+
 // A canned analysis, printed in the chosen format.
 int print_results(const QueryArgs& args, const std::function<std::vector<db::ResultSet>(const db::Connection&)>& query) {
   const auto format = chosen_format(args);
   if (!format) return kExitUsage;
+  std::string text;
   try {
     const auto connection = db::Connection::open_read_only(args.db_path);
-    // A misspelt campaign would otherwise read as a campaign without results.
-    if (!args.campaign.empty() && !db::campaign_exists(connection, args.campaign)) {
-      std::fprintf(stderr, "orbitbench query: no campaign '%s' in %s (orbitbench query --db %s campaigns lists them)\n",
-                   args.campaign.c_str(), args.db_path.c_str(), args.db_path.c_str());
+    if (const auto missing = missing_filter(args, connection); !missing.empty()) {
+      std::fprintf(stderr, "orbitbench query: %s\n", missing.c_str());
       return kExitError;
     }
-    std::fputs(format_results(query(connection), *format).c_str(), stdout);
+    text = format_results(query(connection), *format);
   } catch (const db::DbError& e) {
     std::fprintf(stderr, "orbitbench query: %s\n", e.what());
     return kExitError;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "orbitbench query: %s\n", e.what());
+    return kExitUsage;
+  }
+  if (std::fputs(text.c_str(), stdout) == EOF || std::fflush(stdout) != 0) {
+    std::fprintf(stderr, "orbitbench query: writing the result: %s\n", std::strerror(errno));
+    return kExitError;
   }
   return kExitOk;
+}
+
+// `degradation` has two tables: the figures per board, and throughput per temperature bin.
+// A table shows both unless one is named; CSV and JSON carry one, so one must be named.
+int print_degradation(const QueryArgs& args) {
+  const auto format = chosen_format(args);
+  if (!format) return kExitUsage;
+  if (args.table.empty() && *format != ResultFormat::table) {
+    std::fprintf(stderr, "orbitbench query degradation: %s carries one table and degradation has two: "
+                         "add --table figures (per board) or --table bins (per temperature bin)\n",
+                 args.format.c_str());
+    return kExitUsage;
+  }
+  return print_results(args, [&args](const db::Connection& db) {
+    auto sets = db::query_degradation_figures(db, filter_of(args));
+    if (args.table == "figures") return std::vector<db::ResultSet>{std::move(sets.at(0))};
+    if (args.table == "bins") return std::vector<db::ResultSet>{std::move(sets.at(1))};
+    return sets;
+  });
 }
 
 // `query sql`: rows printed as they come, so a SELECT of any size streams (issue 18 item 9).
@@ -87,30 +129,7 @@ int stream_sql(const QueryArgs& args) {
 }
 
 int query_campaigns(const QueryArgs& args) {
-  try {
-    auto connection = db::Connection::open_read_only(args.db_path);
-    sqlite3_stmt* statement = nullptr;
-    const char* sql =
-        "SELECT id, name, station, status, datetime(started_unix_s, 'unixepoch'), "
-        "COALESCE(printf('%.1f', ended_unix_s - started_unix_s), '—'), COALESCE(reason, '') FROM campaigns ORDER BY id";
-    if (sqlite3_prepare_v2(connection.handle(), sql, -1, &statement, nullptr) != SQLITE_OK) {
-      throw db::DbError(args.db_path + ": " + sqlite3_errmsg(connection.handle()));
-    }
-    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> guard(statement, sqlite3_finalize);
-    std::printf("%-4s %-28s %-16s %-10s %-20s %8s  %s\n", "id", "campaign", "station", "status", "started (UTC)",
-                "wall_s", "reason");
-    while (sqlite3_step(statement) == SQLITE_ROW) {
-      auto text = [&](int column) {
-        const auto* value = sqlite3_column_text(statement, column);
-        return value ? reinterpret_cast<const char*>(value) : "";
-      };
-      std::printf("%-4s %-28s %-16s %-10s %-20s %8s  %s\n", text(0), text(1), text(2), text(3), text(4), text(5), text(6));
-    }
-  } catch (const db::DbError& e) {
-    std::fprintf(stderr, "orbitbench query: %s\n", e.what());
-    return kExitError;
-  }
-  return kExitOk;
+  return print_results(args, [](const db::Connection& db) { return std::vector<db::ResultSet>{db::query_campaigns(db)}; });
 }
 
 }  // namespace
@@ -121,17 +140,18 @@ Action add_query_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("query", "Read-only analyses of a results database");
   cmd->add_option("--db", args->db_path, "Results database")->required()->check(CLI::ExistingFile);
   cmd->require_subcommand(1);
+  // `query degradation --db F --format csv`: the query's own options also after the analysis.
+  cmd->fallthrough();
   auto* degradation = cmd->add_subcommand(
       "degradation", "Per board: reference vs baseline, in-orbit throughput by phase and temperature, efficiency, throttling, "
                      "SDC/ECC, verdict (from the aggregates kept while recording)");
   degradation->add_option("--campaign", args->campaign, "Only this campaign (name or id)");
   degradation->add_option("--dut", args->dut, "Only this board");
   degradation->add_option("--run", args->run, "Only this run (id)");
-  degradation->callback([args, selected] {
-    *selected = [args] {
-      return print_results(*args, [args](const db::Connection& db) { return db::query_degradation_figures(db, filter_of(*args)); });
-    };
-  });
+  degradation->add_option("--table", args->table, "figures (per board) or bins (per temperature bin); "
+                                                  "both in a table when not given, one required for csv and json")
+      ->check(CLI::IsMember({"figures", "bins"}));
+  degradation->callback([args, selected] { *selected = [args] { return print_degradation(*args); }; });
   auto* compare = cmd->add_subcommand("compare", "The degradation figures side by side: per board, firmware or campaign");
   compare->add_option("--by", args->compare_by, "dut (default), firmware or campaign")->check(CLI::IsMember({"dut", "firmware", "campaign"}));
   compare->add_option("--campaign", args->campaign, "Only this campaign (name or id)");

@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
 
 namespace ob::bench::cli {
 namespace {
@@ -19,31 +24,44 @@ std::string csv_field(const std::optional<std::string>& value) {
   return quoted + "\"";
 }
 
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += static_cast<char>(c);
-        }
+// One row as a JSON object (nlohmann::json: escaping and UTF-8 checks are the library's).
+// Numbers stay numbers — integers as integers, the rest as doubles — and NULL is null; a number
+// JSON cannot hold (inf, nan) goes as the string SQLite wrote. Column names repeated in one
+// result get a suffix (`x`, `x_2`): a JSON object holds each name once.
+std::string json_row(const std::vector<std::string>& columns, const std::vector<std::optional<std::string>>& values,
+                     const std::vector<bool>& numeric) {
+  nlohmann::ordered_json object = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::string key = columns[i];
+    for (int n = 2; object.contains(key); ++n) key = columns[i] + "_" + std::to_string(n);
+    const auto& value = values[i];
+    if (!value) {
+      object[key] = nullptr;
+      continue;
     }
+    if (numeric[i]) {
+      const char* text = value->c_str();
+      char* end = nullptr;
+      errno = 0;
+      const long long integer = std::strtoll(text, &end, 10);
+      if (*text != '\0' && *end == '\0' && errno == 0) {
+        object[key] = static_cast<std::int64_t>(integer);
+        continue;
+      }
+      const double real = std::strtod(text, &end);
+      if (*text != '\0' && *end == '\0' && std::isfinite(real)) {
+        object[key] = real;
+        continue;
+      }
+    }
+    object[key] = *value;
   }
-  return out + "\"";
+  return object.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-// A number SQLite rendered that JSON cannot hold as one (inf, nan) goes as a string.
-bool json_number(const std::string& text) {
-  return !text.empty() && text.find_first_not_of("0123456789+-.eE") == std::string::npos;
+[[noreturn]] void refuse_several(std::size_t count, ResultFormat format) {
+  throw std::invalid_argument(std::string(format == ResultFormat::csv ? "CSV" : "JSON") + " carries one table, and this gives " +
+                              std::to_string(count) + "; ask for one at a time (or --format table)");
 }
 
 // Display width of UTF-8 text: code points, not bytes.
@@ -92,21 +110,7 @@ std::string csv(const db::ResultSet& result) {
 
 std::string json(const db::ResultSet& result) {
   std::string out = "[";
-  for (std::size_t r = 0; r < result.rows.size(); ++r) {
-    out += r ? ",\n {" : "\n {";
-    for (std::size_t i = 0; i < result.columns.size(); ++i) {
-      const auto& value = result.rows[r][i];
-      out += (i ? ", " : "") + json_string(result.columns[i]) + ": ";
-      if (!value) {
-        out += "null";
-      } else if (result.numeric[i] && json_number(*value)) {
-        out += *value;
-      } else {
-        out += json_string(*value);
-      }
-    }
-    out += "}";
-  }
+  for (std::size_t r = 0; r < result.rows.size(); ++r) out += (r ? ",\n " : "\n ") + json_row(result.columns, result.rows[r], result.numeric);
   return out + (result.rows.empty() ? "]" : "\n]");
 }
 
@@ -147,15 +151,10 @@ db::ResultSet select_columns(const db::ResultSet& result, const std::vector<std:
 
 std::string format_results(const std::vector<db::ResultSet>& results, ResultFormat format) {
   if (results.size() == 1) return format_result(results.front(), format);
-  std::string out = format == ResultFormat::json ? "[" : "";
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    if (format == ResultFormat::json) {
-      out += (i ? ",\n" : "\n") + json(results[i]);
-    } else {
-      out += (i ? "\n" : "") + format_result(results[i], format);
-    }
-  }
-  return format == ResultFormat::json ? out + "\n]\n" : out;
+  if (format != ResultFormat::table) refuse_several(results.size(), format);
+  std::string out;
+  for (std::size_t i = 0; i < results.size(); ++i) out += (i ? "\n" : "") + format_result(results[i], format);
+  return out;
 }
 
 namespace {
@@ -167,10 +166,14 @@ class ResultPrinter : public db::RowSink {
   void begin_result(std::size_t index, std::size_t count, const std::vector<std::string>& columns, const std::string&) override {
     columns_ = columns;
     rows_ = 0;
-    index_ = index;
-    count_ = count;
+    if (count > 1 && format_ != ResultFormat::table) {
+      try {
+        refuse_several(count, format_);
+      } catch (const std::invalid_argument& e) {
+        throw db::DbError(e.what());
+      }
+    }
     if (format_ == ResultFormat::json) {
-      if (count > 1) put(index == 0 ? "[\n" : ",\n");
       put("[");
       return;
     }
@@ -196,18 +199,7 @@ class ResultPrinter : public db::RowSink {
       return;
     }
     if (format_ == ResultFormat::json) {
-      std::string object = rows_ > 1 ? ",\n {" : "\n {";
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        object += (i ? ", " : "") + json_string(columns_[i]) + ": ";
-        if (!values[i]) {
-          object += "null";
-        } else if (numeric[i] && json_number(*values[i])) {
-          object += *values[i];
-        } else {
-          object += json_string(*values[i]);
-        }
-      }
-      put(object + "}");
+      put((rows_ > 1 ? ",\n " : "\n ") + json_row(columns_, values, numeric));
       return;
     }
     if (aligned_) {
@@ -223,8 +215,7 @@ class ResultPrinter : public db::RowSink {
 
   void end_result() override {
     if (format_ == ResultFormat::json) {
-      put(rows_ == 0 ? "]" : "\n]");
-      if (index_ + 1 == count_) put(count_ > 1 ? "\n]\n" : "\n");
+      put(rows_ == 0 ? "]\n" : "\n]\n");
       return;
     }
     if (format_ == ResultFormat::table) {
@@ -281,8 +272,6 @@ class ResultPrinter : public db::RowSink {
   bool aligned_ = false;
   std::vector<std::size_t> widths_;
   std::vector<bool> right_;
-  std::size_t index_ = 0;
-  std::size_t count_ = 0;
 };
 
 }  // namespace

@@ -6,6 +6,9 @@
 #include <vector>
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
+#include "../support/csv.hpp"
 #include "../support/run_command.hpp"
 #include "../support/temp_dir.hpp"
 
@@ -143,9 +146,67 @@ BOOST_AUTO_TEST_CASE(embedded_quick_campaign_end_to_end) {
   const auto events = orbitbench_query("--format csv events --dut board-02");
   BOOST_TEST(events.out.find("id,utc,campaign,run,run_label,device,t_s,kind,severity,message\r\n") == 0u, events.out);
   BOOST_TEST(events.out.find(",board-01,") == std::string::npos);
-  const auto timing = orbitbench_query("--format json timing");
-  BOOST_TEST(timing.out.find("\"run_label\": \"replay 1/1\"") != std::string::npos, timing.out);
-  BOOST_TEST(timing.out.find("\"p99_ms\": ") != std::string::npos, timing.out);
+  const auto timing = nlohmann::json::parse(orbitbench_query("--format json timing").out);
+  BOOST_REQUIRE(timing.is_array());
+  BOOST_REQUIRE(timing.size() == 3u);
+  BOOST_TEST(timing[1]["run_label"] == "replay 1/1");
+  BOOST_TEST(timing[1]["p99_ms"].is_number());
+  BOOST_TEST(timing[1]["ticks_on_time"].is_number_integer(), timing.dump());  // a count, not 1728.0
+
+  // Every analysis honours --format (issue 19): CSV is one table (a header, then rows of as many
+  // fields), JSON a list of objects with the same keys, its counts integers; the table format
+  // says how many rows. Parsed, not searched.
+  const std::vector<std::string> analyses = {"campaigns", "degradation --table figures", "degradation --table bins",
+                                             "compare", "summary", "events", "timing", "conformance"};
+  for (const auto& analysis : analyses) {
+    BOOST_TEST_CONTEXT(analysis) {
+      const auto csv = orbitbench_query("--format csv " + analysis);
+      BOOST_TEST(csv.exit_code == 0, csv.err);
+      const auto rows = ob::test::parse_csv(csv.out);
+      BOOST_REQUIRE(rows.size() >= 2u);
+      for (const auto& row : rows) BOOST_TEST(row.size() == rows.front().size());
+      const auto json = orbitbench_query("--format json " + analysis);
+      BOOST_TEST(json.exit_code == 0, json.err);
+      const auto parsed = nlohmann::json::parse(json.out);
+      BOOST_REQUIRE(parsed.is_array());
+      BOOST_TEST(parsed.size() == rows.size() - 1);
+      for (const auto& object : parsed) {
+        BOOST_REQUIRE(object.is_object());
+        BOOST_TEST(object.size() == rows.front().size());
+        for (const char* count : {"samples", "runs", "errors", "warnings", "sdc", "ecc_corrected", "power_cap_s", "id"}) {
+          if (object.contains(count) && !object[count].is_null()) BOOST_TEST(object[count].is_number_integer(), count);
+        }
+      }
+      const auto table = orbitbench_query(analysis);
+      BOOST_TEST(table.out.find("(" + std::to_string(parsed.size()) + (parsed.size() == 1 ? " row)" : " rows)")) !=
+                     std::string::npos,
+                 table.out);
+    }
+  }
+  // Two tables do not go into one CSV stream; a name that matches nothing is an error naming it.
+  const auto two_tables = orbitbench_query("--format csv degradation");
+  BOOST_TEST(two_tables.exit_code == 2);
+  BOOST_TEST(two_tables.out.empty(), two_tables.out);
+  BOOST_TEST(two_tables.err.find("--table figures") != std::string::npos, two_tables.err);
+  const auto two_statements = orbitbench_query("--format json sql \"SELECT 1; SELECT 2\"");
+  BOOST_TEST(two_statements.exit_code != 0);
+  BOOST_TEST(two_statements.out.empty(), two_statements.out);
+  for (const auto& [args, named] : std::vector<std::pair<std::string, std::string>>{
+           {"summary --campaign nosuch", "no campaign 'nosuch'"},
+           {"events --dut board-09", "no board 'board-09'"},
+           {"timing --run 99", "no run '99'"},
+           {"degradation --campaign quick-leo-550 --dut board-9 --table figures", "no board 'board-9' in campaign 'quick-leo-550'"}}) {
+    const auto missing = orbitbench_query(args);
+    BOOST_TEST(missing.exit_code == 1, args);
+    BOOST_TEST(missing.out.empty(), missing.out);
+    BOOST_TEST(missing.err.find(named) != std::string::npos, missing.err);
+  }
+  // The query's own options may follow the analysis.
+  const auto after = ob::test::run_command(std::string(OB_ORBITBENCH_EXE) + " query summary --db " + db_path.string() +
+                                               " --format csv",
+                                           dir.path());
+  BOOST_TEST(after.exit_code == 0, after.err);
+  BOOST_TEST(after.out.find("campaign_id,campaign,status,dut,") == 0u, after.out);
   const auto sql = orbitbench_query("sql \"SELECT device, count(*) AS n FROM sample_view WHERE channel = 'tflops' GROUP BY device\"");
   BOOST_TEST(sql.exit_code == 0);
   BOOST_TEST(sql.out.find("board-02") != std::string::npos, sql.out);

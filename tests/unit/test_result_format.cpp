@@ -32,15 +32,22 @@ BOOST_AUTO_TEST_CASE(csv_quotes_what_needs_quoting_and_leaves_null_empty) {
 
 BOOST_AUTO_TEST_CASE(json_keeps_numbers_numbers_and_null_null) {
   BOOST_TEST(format_result(sample(), ResultFormat::json) ==
-             "[\n {\"dut\": \"board-01\", \"tflops\": 38.5, \"note\": null},\n"
-             " {\"dut\": \"board-02\", \"tflops\": 9, \"note\": \"said \\\"hot\\\", then\\nthrottled\"}\n]\n");
+             "[\n {\"dut\":\"board-01\",\"tflops\":38.5,\"note\":null},\n"
+             " {\"dut\":\"board-02\",\"tflops\":9,\"note\":\"said \\\"hot\\\", then\\nthrottled\"}\n]\n");
   ob::db::ResultSet odd;
-  odd.columns = {"x"};
-  odd.numeric = {true};
-  odd.rows = {{"Inf"}};  // not a JSON number
-  BOOST_TEST(format_result(odd, ResultFormat::json) == "[\n {\"x\": \"Inf\"}\n]\n");
-  BOOST_TEST(format_results({sample(), odd}, ResultFormat::json).find("[\n[\n {") == 0u);
+  odd.columns = {"x", "n", "r", "x"};
+  odd.numeric = {true, true, true, false};
+  odd.rows = {{"Inf", "9007199254740993", "7020.0", "\xff\xfe"}};  // not a JSON number; a big integer; invalid UTF-8
+  BOOST_TEST(format_result(odd, ResultFormat::json) ==
+             "[\n {\"x\":\"Inf\",\"n\":9007199254740993,\"r\":7020.0,\"x_2\":\"\xef\xbf\xbd\xef\xbf\xbd\"}\n]\n");
   BOOST_TEST(!parse_result_format("xml").has_value());
+}
+
+// CSV and JSON carry one table: asked for two, they refuse rather than concatenate.
+BOOST_AUTO_TEST_CASE(csv_and_json_refuse_several_tables) {
+  BOOST_CHECK_THROW(format_results({sample(), sample()}, ResultFormat::csv), std::invalid_argument);
+  BOOST_CHECK_THROW(format_results({sample(), sample()}, ResultFormat::json), std::invalid_argument);
+  BOOST_TEST(format_results({sample(), sample()}, ResultFormat::table).find("(2 rows)\n\ndut") != std::string::npos);
 }
 
 namespace {
@@ -79,7 +86,11 @@ BOOST_AUTO_TEST_CASE(the_streaming_printer_writes_what_the_buffered_formats_writ
   empty.numeric = {true, true};
   for (const auto format : {ResultFormat::table, ResultFormat::csv, ResultFormat::json}) {
     BOOST_TEST(streamed({sample()}, format) == format_results({sample()}, format));
-    BOOST_TEST(streamed({sample(), empty, sample()}, format) == format_results({sample(), empty, sample()}, format));
+    if (format == ResultFormat::table) {
+      BOOST_TEST(streamed({sample(), empty, sample()}, format) == format_results({sample(), empty, sample()}, format));
+    } else {
+      BOOST_CHECK_THROW(streamed({sample(), empty}, format), ob::db::DbError);
+    }
     BOOST_TEST(streamed({empty}, format) == format_results({empty}, format));
   }
 }
