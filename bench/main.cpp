@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <map>
+#include <string>
 #include <new>
 
 #include "bench/cli/commands.hpp"
@@ -32,6 +33,20 @@ int main(int argc, char** argv) {
   add(add_db_command);
   add(add_perf_command);
   add(add_guardian_command);
+  // A word where the command belongs that names no command: say which word, and what there is
+  // (CLI11 alone says only that a subcommand is required).
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string commands;
+    bool known = false;
+    for (const auto* sub : app.get_subcommands({})) {
+      known = known || sub->get_name() == argv[1];
+      commands += (commands.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::fprintf(stderr, "orbitbench: unknown command '%s' (commands: %s; see orbitbench --help)\n", argv[1], commands.c_str());
+      return kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <memory>
 
 #include "bench/cli/commands.hpp"
@@ -18,6 +17,14 @@
 namespace ob::bench::cli {
 namespace {
 
+// A profile longer than this many rows is refused before it starts (--max-rows raises it): a
+// typo such as --step 0.001s --duration 1d would otherwise run for minutes and fill the disk.
+constexpr double kDefaultMaxRows = 10'000'000;
+// The step resolves the eclipse's edges (penumbra lasts seconds to a minute in LEO) and the
+// eclipse itself (about 35 min): over 10 min it resolves neither.
+constexpr double kMinStepS = 0.01;
+constexpr double kMaxStepS = 600;
+
 struct ProfileArgs {
   std::string tle_path;
   std::string sat;
@@ -31,6 +38,7 @@ struct ProfileArgs {
   std::string proto_path;
   std::string csv_path;
   std::optional<double> speed;
+  double max_rows = kDefaultMaxRows;
 };
 
 // Closes a FILE* unless it is stdout.
@@ -70,14 +78,21 @@ int run_profile(const ProfileArgs& args) {
   auto duration = [&](const std::string& text, const char* option) -> std::optional<double> {
     if (text.empty()) return std::nullopt;
     auto seconds = parse_duration_s(text);
-    if (!seconds || *seconds <= 0) {
-      throw ConfigError(std::string(option) + " '" + text + "' is not a duration (a number with s, m, h or d: 90s, 10m, 2h, 1d)");
-    }
+    if (!seconds || *seconds <= 0) throw ConfigError(std::string(option) + " '" + text + "' is not a duration: " + kDurationForms);
     return seconds;
   };
   try {
     spec.duration_s = duration(args.duration, "--duration");
     spec.step_s = *duration(args.step, "--step");
+    if (spec.step_s > kMaxStepS) {
+      throw ConfigError("--step " + args.step + " is over 10m: a step that long resolves neither an eclipse (~35 min) nor its edges");
+    }
+    if (spec.step_s < kMinStepS) {
+      throw ConfigError("--step " + args.step + " is under 0.01s, finer than any instrument on the bench follows");
+    }
+    if (spec.duration_s && *spec.duration_s < spec.step_s) {
+      throw ConfigError("--duration " + args.duration + " is shorter than one --step (" + args.step + ")");
+    }
     if (!args.start.empty()) spec.start_utc = args.start;
     if (!args.spacecraft_path.empty()) spec.spacecraft = load_spacecraft_file(args.spacecraft_path);
     if (!args.spacecraft_path.empty()) spec.spacecraft_label = args.spacecraft_path;
@@ -94,12 +109,29 @@ int run_profile(const ProfileArgs& args) {
     return fail(e.what());
   }
 
+  const double rows = generator->request().duration_s / spec.step_s + 1;
+  if (rows > args.max_rows) {
+    char message[256];
+    std::snprintf(message, sizeof message,
+                  "%.0f rows (--duration %.0f s at --step %g s) is more than --max-rows %.0f: use a longer --step or a "
+                  "shorter --duration, or raise --max-rows",
+                  rows, generator->request().duration_s, spec.step_s, args.max_rows);
+    return fail(message);
+  }
+
+  // Both outputs are opened before any work, so a path that cannot be written stops the command
+  // at once, with the system's reason, and nothing is printed as if it had worked.
   std::unique_ptr<std::FILE, FileCloser> csv;
   if (args.csv_path == "-") {
     csv.reset(stdout);
   } else if (!args.csv_path.empty()) {
     csv.reset(std::fopen(args.csv_path.c_str(), "wb"));
     if (!csv) return fail("cannot write " + args.csv_path + ": " + std::strerror(errno));
+  }
+  std::unique_ptr<std::FILE, FileCloser> proto;
+  if (!args.proto_path.empty()) {
+    proto.reset(std::fopen(args.proto_path.c_str(), "wb"));
+    if (!proto) return fail("cannot write " + args.proto_path + ": " + std::strerror(errno));
   }
   std::optional<profiles::ProfileCollector> collector;
   if (!args.proto_path.empty()) collector.emplace(*generator);
@@ -122,16 +154,23 @@ int run_profile(const ProfileArgs& args) {
     return fail(e.what());
   }
   if (csv) std::fwrite(buffer.data(), 1, buffer.size(), csv.get());
-  if (csv && (std::fflush(csv.get()) != 0 || std::ferror(csv.get()))) return fail("cannot write " + args.csv_path);
+  if (csv && (std::fflush(csv.get()) != 0 || std::ferror(csv.get()))) {
+    return fail("cannot write " + (args.csv_path == "-" ? std::string("the CSV to stdout") : args.csv_path) + ": " +
+                std::strerror(errno));
+  }
+  std::string digest;
+  if (collector) {
+    const auto profile = collector->finish(*generator);
+    const std::string bytes = profile.SerializeAsString();
+    if (std::fwrite(bytes.data(), 1, bytes.size(), proto.get()) != bytes.size() || std::fflush(proto.get()) != 0) {
+      return fail("cannot write " + args.proto_path + ": " + std::strerror(errno));
+    }
+    digest = profiles::profile_digest(profile);
+  }
 
   std::FILE* summary = args.csv_path == "-" ? stderr : stdout;
   std::fputs(profiles::format_summary(generator->request(), generator->summary()).c_str(), summary);
-  if (collector) {
-    const auto profile = collector->finish(*generator);
-    std::ofstream out(args.proto_path, std::ios::binary);
-    if (!profile.SerializeToOstream(&out) || !out.flush()) return fail("cannot write " + args.proto_path);
-    std::fprintf(summary, "protobuf    %s (%s)\n", args.proto_path.c_str(), profiles::profile_digest(profile).c_str());
-  }
+  if (collector) std::fprintf(summary, "protobuf    %s (%s)\n", args.proto_path.c_str(), digest.c_str());
   if (csv && args.csv_path != "-") std::fprintf(summary, "csv         %s\n", args.csv_path.c_str());
   return kExitOk;
 }
@@ -146,8 +185,11 @@ Action add_profile_command(CLI::App& app) {
   cmd->add_option("--preset", args->preset, "Named orbit: iss, starlink-550, sso-dawn-dusk-650, starcloud-325, … (default starlink-550)");
   cmd->add_option("--elements", args->elements, "Element set, e.g. alt=550km,ecc=0,inc=53,raan=0,argp=0,ma=0,epoch=2026-12-01T00:00:00Z");
   cmd->add_option("--start", args->start, "UTC at t_s = 0 (ISO 8601; default: the orbit's epoch)");
-  cmd->add_option("--duration", args->duration, "Length: 90m, 2h, 1d, … (default: one orbit)");
-  cmd->add_option("--step", args->step, "Step: 10s, 1m, … ")->capture_default_str();
+  cmd->add_option("--duration", args->duration, "Length: 90m, 2h, 1d, 1h30m, … (default: one orbit)");
+  cmd->add_option("--step", args->step, "Step: 10s, 1m, … (0.01s to 10m)")->capture_default_str();
+  cmd->add_option("--max-rows", args->max_rows, "Refuse a profile longer than this many rows")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--spacecraft", args->spacecraft_path, "Spacecraft YAML (docs/spacecraft.md)")->check(CLI::ExistingFile);
   cmd->add_option("--lab", args->lab_path, "Lab-mapping YAML (docs/spacecraft.md)")->check(CLI::ExistingFile);
   cmd->add_option("--speed", args->speed, "Replay speed the chamber ramp limit is checked at (overrides the lab file)")

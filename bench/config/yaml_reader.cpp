@@ -1,5 +1,7 @@
 #include "bench/config/yaml_reader.hpp"
 
+#include <array>
+
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -23,19 +25,28 @@ std::optional<double> to_double(const std::string& text) {
 }  // namespace
 
 std::optional<double> parse_duration_s(const std::string& text) {
+  struct Unit {
+    char letter;
+    double seconds;
+  };
+  static constexpr std::array<Unit, 4> kUnits{{{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}}};
+  double total_s = 0;
+  std::size_t next_unit = 0;  // units come largest first, each once: 2d12h, 1h30m, 90s
+  std::size_t at = 0;
   if (text.empty()) return std::nullopt;
-  double unit_s = 1;
-  std::string number = text;
-  switch (text.back()) {
-    case 's': unit_s = 1; number.pop_back(); break;
-    case 'm': unit_s = 60; number.pop_back(); break;
-    case 'h': unit_s = 3600; number.pop_back(); break;
-    case 'd': unit_s = 86400; number.pop_back(); break;
-    default: break;
+  while (at < text.size()) {
+    const std::size_t letter = text.find_first_of("dhms", at);
+    if (letter == std::string::npos || letter == at) return std::nullopt;  // a number without its unit
+    const auto value = to_double(text.substr(at, letter - at));
+    if (!value || *value < 0) return std::nullopt;
+    std::size_t unit = next_unit;
+    while (unit < kUnits.size() && kUnits[unit].letter != text[letter]) ++unit;
+    if (unit == kUnits.size()) return std::nullopt;  // out of order, or repeated
+    total_s += *value * kUnits[unit].seconds;
+    next_unit = unit + 1;
+    at = letter + 1;
   }
-  auto value = to_double(number);
-  if (!value) return std::nullopt;
-  return *value * unit_s;
+  return total_s;
 }
 
 YamlReader::YamlReader(std::string label, const std::string& text) : label_(std::move(label)) {
@@ -144,9 +155,9 @@ std::optional<double> YamlReader::optional_duration_s(const YAML::Node& map, con
   const auto node = map[key];
   if (!node) return std::nullopt;
   const std::string path = field.empty() ? key : field + "." + key;
-  if (!node.IsScalar()) fail(node, path, "expected a duration such as 90s, 10m, 2h or 1d");
+  if (!node.IsScalar()) fail(node, path, "expected a duration such as 90s, 10m, 2h or 1h30m");
   auto value = parse_duration_s(node.as<std::string>());
-  if (!value || *value <= 0) fail(node, path, "'" + node.as<std::string>() + "' is not a positive duration (90s, 10m, 2h, 1d)");
+  if (!value || *value <= 0) fail(node, path, "'" + node.as<std::string>() + "' is not a positive duration: " + kDurationForms);
   return value;
 }
 

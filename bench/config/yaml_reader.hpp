@@ -39,7 +39,7 @@ class YamlReader {
   // Numbers within [min, max]; the error quotes the range.
   double number_in(const YAML::Node& map, const std::string& field, const char* key, double min, double max) const;
   std::optional<bool> optional_bool(const YAML::Node& map, const std::string& field, const char* key) const;
-  // "90s", "10m", "1.5h", "1d" or a plain number of seconds.
+  // "90s", "10m", "1.5h", "1d" or a compound "1h30m".
   std::optional<double> optional_duration_s(const YAML::Node& map, const std::string& field, const char* key) const;
 
  private:
@@ -47,7 +47,11 @@ class YamlReader {
   YAML::Node root_;
 };
 
-// "90s" → 90, "10m" → 600, "1.5h" → 5400, "1d" → 86400, "42" → 42; nullopt when malformed.
+// "90s" → 90, "10m" → 600, "1.5h" → 5400, "1d" → 86400, "1h30m" → 5400, "2d12h" → 216000:
+// numbers each with its unit (d, h, m, s), largest first, each unit once. nullopt when
+// malformed — a bare number too: "5" could mean seconds or minutes, so it has no meaning here.
 std::optional<double> parse_duration_s(const std::string& text);
+// How durations are written, for messages.
+inline constexpr const char* kDurationForms = "a number with its unit, s, m, h or d (90s, 10m, 2h, 1d), or several largest first (1h30m, 2d12h)";
 
 }  // namespace ob::bench

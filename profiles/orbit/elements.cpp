@@ -24,6 +24,9 @@ using sgp4_detail::kXke;
 constexpr double kRadToDeg = 180.0 / std::numbers::pi;
 constexpr double kFullCircleDeg = 360.0;
 constexpr double kMaxInclinationDeg = 180.0;
+// Below this perigee altitude drag ends an orbit within days (and SGP4 is not meant for it):
+// an element set that low is a typo (alt=50km for 550 km), not a mission.
+constexpr double kMinPerigeeAltitudeKm = 150.0;
 constexpr double kHoursPerDay = 24.0;
 constexpr double kNoonHours = 12.0;
 constexpr double kDegreesPerHour = 15.0;  // Earth turns 360° per 24 h of solar time
@@ -153,6 +156,12 @@ double resolved_semi_major_axis_km(const OrbitElements& elements) {
                         std::string(elements.altitude_km ? "alt" : "a") + "': perigee radius " +
                         shortest(perigee_km) + " km is inside the Earth (radius " +
                         shortest(kEarthRadiusKm) + " km)");
+  }
+  if (perigee_km - kEarthRadiusKm < kMinPerigeeAltitudeKm) {
+    throw ElementsError("elements: key '" + std::string(elements.altitude_km ? "alt" : "a") +
+                        "': perigee altitude " + shortest(perigee_km - kEarthRadiusKm) +
+                        " km is inside the atmosphere (an orbit needs its perigee above " +
+                        shortest(kMinPerigeeAltitudeKm) + " km; below, drag brings it down within days)");
   }
   return a_km;
 }

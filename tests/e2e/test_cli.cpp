@@ -54,6 +54,34 @@ BOOST_AUTO_TEST_CASE(unknown_subcommand_and_bad_arguments_fail_in_one_line) {
   }
 }
 
+// Each mistake is named with its reason, exit non-zero, and nothing printed as if it had worked
+// (issue 19): the word, the unit, the range, the system's reason for a failed write.
+BOOST_AUTO_TEST_CASE(command_line_mistakes_are_named_with_their_reason) {
+  ob::test::TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"bogus", "unknown command 'bogus' (commands: profile,"},
+      {"profile --no-such-flag", "--no-such-flag"},
+      {"profile --duration 5", "--duration '5' is not a duration: a number with its unit"},
+      {"profile --duration -5", "--duration '-5' is not a duration"},
+      {"profile --step 1d", "--step 1d is over 10m"},
+      {"profile --step 0.001s", "--step 0.001s is under 0.01s"},
+      {"profile --duration 2d12h --step 0.01s", "21600001 rows (--duration 216000 s at --step 0.01 s) is more than --max-rows"},
+      {"profile --elements alt=50km,inc=53", "perigee altitude 50 km is inside the atmosphere"},
+      {"profile -o /nonexistent/x.pb", "cannot write /nonexistent/x.pb: No such file or directory"},
+      {"profile --csv /nonexistent/x.csv", "cannot write /nonexistent/x.csv: No such file or directory"},
+  };
+  for (const auto& [args, said] : cases) {
+    const auto result = orbitbench(args, dir);
+    BOOST_TEST(result.exit_code != 0, args);
+    BOOST_TEST(result.out.empty(), args << " printed: " << result.out);
+    BOOST_TEST(result.err.find(said) != std::string::npos, args << " → " << result.err);
+  }
+  // Compound durations are durations.
+  const auto compound = orbitbench("profile --duration 1h30m --step 1m", dir);
+  BOOST_TEST(compound.exit_code == 0, compound.err);
+  BOOST_TEST(compound.out.find("1.50 h at 60 s steps") != std::string::npos, compound.out);
+}
+
 BOOST_AUTO_TEST_CASE(campaign_file_errors_name_the_place) {
   ob::test::TempDir dir;
   const auto campaign = dir.write("bad.yaml", "campaign: x\nstation: missing-station.yaml\norbit: { preset: starlink-550 }\n"

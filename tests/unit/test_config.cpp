@@ -228,9 +228,14 @@ BOOST_AUTO_TEST_CASE(durations) {
   BOOST_TEST(*ob::bench::parse_duration_s("10m") == 600);
   BOOST_TEST(*ob::bench::parse_duration_s("1.5h") == 5400);
   BOOST_TEST(*ob::bench::parse_duration_s("1d") == 86400);
-  BOOST_TEST(*ob::bench::parse_duration_s("42") == 42);
-  BOOST_TEST(!ob::bench::parse_duration_s("m").has_value());
-  BOOST_TEST(!ob::bench::parse_duration_s("1 h").has_value());
+  BOOST_TEST(*ob::bench::parse_duration_s("1h30m") == 5400);
+  BOOST_TEST(*ob::bench::parse_duration_s("2d12h") == 216000);
+  BOOST_TEST(*ob::bench::parse_duration_s("1d2h3m4.5s") == 93784.5);
+  BOOST_TEST(*ob::bench::parse_duration_s("0s") == 0);
+  // A bare number has no unit to read it by; units come largest first, each once.
+  for (const char* bad : {"42", "", "m", "1 h", "-5s", "30m1h", "1h1h", "1hm", "h1", "1.5", "1x", "infs", "1h30"}) {
+    BOOST_TEST(!ob::bench::parse_duration_s(bad).has_value(), bad);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(tle_orbit_errors_name_the_tle_file_and_line) {
