@@ -258,7 +258,7 @@ void record(const std::filesystem::path& path, const BoardArgs& args, const Boar
 int run_board(const BoardArgs& args) {
   const auto duration_s = parse_duration_s(args.duration);
   if (!duration_s || *duration_s <= 0) {
-    std::fprintf(stderr, "orbitbench board: --duration '%s' is not a duration (60s, 5m, 1h)\n", args.duration.c_str());
+    std::fprintf(stderr, "orbitbench board: --duration '%s' is not a duration: %s\n", args.duration.c_str(), kDurationForms);
     return kExitUsage;
   }
   drivers::GpuBoardOptions options;
