@@ -1,9 +1,11 @@
 #include "bench/config/yaml_reader.hpp"
 
 #include <array>
-
 #include <charconv>
 #include <cmath>
+#include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 
 namespace ob::bench {
@@ -49,12 +51,64 @@ std::optional<double> parse_duration_s(const std::string& text) {
   return total_s;
 }
 
+namespace {
+
+// The first line indented with a tab (1-based), if any: YAML indents with spaces only, and
+// yaml-cpp's own message for it ("illegal block entry", …) never says "tab".
+std::optional<std::size_t> first_tab_indented_line(const std::string& text) {
+  std::size_t line = 1;
+  bool in_indent = true;
+  for (const char c : text) {
+    if (c == '\n') {
+      ++line;
+      in_indent = true;
+    } else if (in_indent && c == '\t') {
+      return line;
+    } else if (c != ' ') {
+      in_indent = false;
+    }
+  }
+  return std::nullopt;
+}
+
+// yaml-cpp keeps both entries of a repeated key and its lookups see only one, so a duplicated
+// key — a safety limit given twice, say — would be silently half-ignored. Refused, naming both
+// lines, at every depth. Each mapping or list is walked once: an alias (*a) is the node its
+// anchor made, at the anchor's place, so a file of nested aliases costs its size, not 10^9 visits.
+void refuse_duplicate_keys(const std::string& label, const YAML::Node& node, std::set<int>& walked) {
+  if (!node.IsMap() && !node.IsSequence()) return;
+  if (!walked.insert(node.Mark().pos).second) return;
+  if (node.IsSequence()) {
+    for (const auto& item : node) refuse_duplicate_keys(label, item, walked);
+    return;
+  }
+  std::map<std::string, YAML::Mark> seen;
+  for (const auto& pair : node) {
+    if (pair.first.IsScalar()) {
+      const auto key = pair.first.Scalar();
+      const auto [at, fresh] = seen.emplace(key, pair.first.Mark());
+      if (!fresh) {
+        throw ConfigError(where(label, pair.first.Mark()) + ": key '" + key + "' is given twice (first at line " +
+                          std::to_string(at->second.line + 1) + "); give each key once");
+      }
+    }
+    refuse_duplicate_keys(label, pair.second, walked);
+  }
+}
+
+}  // namespace
+
 YamlReader::YamlReader(std::string label, const std::string& text) : label_(std::move(label)) {
   try {
     root_ = YAML::Load(text);
   } catch (const YAML::Exception& e) {
+    if (const auto line = first_tab_indented_line(text)) {
+      throw ConfigError(label_ + ":" + std::to_string(*line) + ": YAML syntax: a tab in the indentation (YAML indents with spaces only)");
+    }
     throw ConfigError(where(label_, e.mark) + ": YAML syntax: " + e.msg);
   }
+  std::set<int> walked;
+  refuse_duplicate_keys(label_, root_, walked);
   if (!root_.IsMap()) throw ConfigError(label_ + ":1: expected a mapping at the top level");
 }
 

@@ -118,6 +118,45 @@ BOOST_AUTO_TEST_CASE(misspelt_limit_is_refused_not_ignored) {
   BOOST_TEST(message.find("station.yaml:9: duts.board-07.limits.board_tmp_c: unknown key") != std::string::npos, message);
 }
 
+// A key given twice is refused naming both lines, at any depth (issue 19): yaml-cpp keeps both
+// and a lookup sees one, so a doubled safety limit would be half-ignored.
+BOOST_AUTO_TEST_CASE(a_key_given_twice_is_refused_naming_both_lines) {
+  std::string station = kStation;
+  replace(station, "max_current_a: 3 }", "max_current_a: 3, max_current_a: 30 }");
+  auto message = error_of([&] { parse(kCampaign, station); });
+  BOOST_TEST(message.find("station.yaml:8: key 'max_current_a' is given twice (first at line 8)") != std::string::npos, message);
+  std::string campaign = kCampaign;
+  replace(campaign, "speed: 60\n", "speed: 60\nspeed: 6000\n");
+  message = error_of([&] { parse(campaign); });
+  BOOST_TEST(message.find("campaign.yaml:7: key 'speed' is given twice (first at line 6)") != std::string::npos, message);
+  campaign = kCampaign;
+  replace(campaign, "  - reference: { duration: 1h }", "  - reference: { duration: 1h, duration: 2h }");
+  message = error_of([&] { parse(campaign); });
+  BOOST_TEST(message.find("campaign.yaml:10: key 'duration' is given twice") != std::string::npos, message);
+}
+
+// A tab in the indentation is named as a tab, with its line.
+BOOST_AUTO_TEST_CASE(a_tab_indented_file_is_told_about_the_tab) {
+  std::string campaign = kCampaign;
+  replace(campaign, "  - replay: { orbits: 2 }", "\t- replay: { orbits: 2 }");
+  const auto message = error_of([&] { parse(campaign); });
+  BOOST_TEST(message.find("campaign.yaml:9: YAML syntax: a tab in the indentation") != std::string::npos, message);
+}
+
+// Aliases nest without the duplicate-key walk visiting each expansion: 10^8 paths, one walk.
+BOOST_AUTO_TEST_CASE(nested_aliases_cost_their_size) {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  std::string previous = "a";
+  for (char level = 'b'; level <= 'i'; ++level) {
+    bomb += std::string(1, level) + ": &" + level + " [";
+    for (int i = 0; i < 10; ++i) bomb += (i ? ", *" : "*") + previous;
+    bomb += "]\n";
+    previous = std::string(1, level);
+  }
+  const auto message = error_of([&] { parse(kCampaign + bomb); });
+  BOOST_TEST(message.find("unknown key") != std::string::npos, message);
+}
+
 BOOST_AUTO_TEST_CASE(out_of_range_values_name_the_range) {
   std::string station = kStation;
   replace(station, "voltage_v: 12,", "voltage_v: 14,");
