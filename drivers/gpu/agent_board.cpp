@@ -21,6 +21,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "drivers/common/uri.hpp"
 #include "drivers/common/async_mutex.hpp"
 #include "drivers/gpu/agent.pb.h"
 #include "drivers/gpu/agent/agent_auth.hpp"
@@ -269,7 +270,7 @@ class AgentGpuBoard final : public GpuBoard {
     std::error_code ec;
     auto endpoints = co_await resolver.async_resolve(host_, std::to_string(port_), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return fail(FaultKind::link_lost, name_, "cannot resolve " + host_ + ": " + ec.message());
-    const std::string where = host_ + ":" + std::to_string(port_);
+    const std::string where = host_port(host_, port_);
     auto connected = finished_before(deadline, asio::async_connect(stream_->lowest_layer(), endpoints,
                                                                    asio::redirect_error(asio::use_awaitable, ec)));
     if (!co_await std::move(connected)) {

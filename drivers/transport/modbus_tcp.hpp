@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/common/uri.hpp"
 #include "drivers/common/async_mutex.hpp"
 #include "drivers/common/fault.hpp"
 
@@ -66,7 +67,7 @@ class ModbusTcpClient {
   asio::awaitable<Status> write_registers(std::uint16_t address, std::vector<std::uint16_t> values);  // FC 16, 1..123
 
   const std::string& instrument() const { return options_.instrument; }
-  std::string endpoint() const { return host_ + ":" + std::to_string(port_); }
+  std::string endpoint() const { return host_port(host_, port_); }
   std::uint64_t reconnect_count() const { return reconnects_; }
   const std::string& last_reconnect_reason() const { return last_reconnect_reason_; }
   bool is_open() const { return open_; }

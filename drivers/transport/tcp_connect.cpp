@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "drivers/common/uri.hpp"
 #include "drivers/transport/deadline.hpp"
 
 namespace ob::drivers {
@@ -33,7 +34,7 @@ asio::awaitable<Status> connect_tcp(tcp::socket& socket, const std::string& host
                                     std::chrono::milliseconds timeout, const std::string& instrument) {
   const auto deadline = SteadyClock::now() + timeout;
   const auto within = " within " + std::to_string(timeout.count()) + " ms";
-  const auto endpoint_text = host + ":" + std::to_string(port);
+  const auto endpoint_text = host_port(host, port);
   auto executor = socket.get_executor();
 
   std::vector<tcp::endpoint> endpoints;

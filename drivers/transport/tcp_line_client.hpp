@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "drivers/common/uri.hpp"
 #include "drivers/transport/line_transport.hpp"
 
 namespace ob::drivers {
@@ -25,7 +26,7 @@ class TcpLineClient final : public LineTransport {
 
   bool is_open() const override { return socket_.is_open(); }
   bool has_endpoint() const override { return !host_.empty(); }
-  std::string endpoint() const override { return host_ + ":" + std::to_string(port_); }
+  std::string endpoint() const override { return host_port(host_, port_); }
 
  protected:
   asio::awaitable<Status> open_endpoint(std::chrono::milliseconds timeout) override;
