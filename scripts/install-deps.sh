@@ -3,16 +3,40 @@
 # Runs as root, or through sudo when not root.
 set -euo pipefail
 
-packages=(
-  build-essential cmake pkg-config
-  libasio-dev libprotobuf-dev protobuf-compiler libsqlite3-dev libiio-dev libboost-test-dev
+# usage: install-deps.sh [build] [run] [test]   (none: all three)
+#   build  what compiles orbitbench and its agent
+#   run    what running it needs beyond the libraries the build brings (the sqlite3 shell it
+#          suggests for reading results)
+#   test   what the test suite needs: third-party clients that check the simulated lab
+#          (PyVISA, pymodbus, sigrok-cli, mbpoll, libiio's tools, openssl), python3-sgp4 for the
+#          SGP4 property tests, Chromium for the report's screenshot, clang for the fuzz suite,
+#          Node.js for the SGP4 benchmark's satellite.js peer
+build=(
+  build-essential cmake pkg-config protobuf-compiler
+  libasio-dev libprotobuf-dev libsqlite3-dev libiio-dev libboost-test-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libssl-dev libmodbus-dev nlohmann-json3-dev
-  sqlite3 openssl python3 python3-pyvisa python3-pyvisa-py python3-protobuf python3-pymodbus python3-serial-asyncio python3-sgp4 libiio-utils sigrok-cli mbpoll
-  chromium clang
+)
+run=(sqlite3)
+test=(
+  openssl python3 python3-pyvisa python3-pyvisa-py python3-protobuf python3-pymodbus python3-serial-asyncio
+  python3-sgp4 libiio-utils sigrok-cli mbpoll chromium clang
 )
 
-# Node.js runs the satellite.js peer of the SGP4 benchmark; a machine that already has it keeps its own.
-command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+groups=("$@")
+[ ${#groups[@]} -eq 0 ] && groups=(build run test)
+packages=()
+for group in "${groups[@]}"; do
+  case "$group" in
+    build) packages+=("${build[@]}") ;;
+    run) packages+=("${run[@]}") ;;
+    test)
+      packages+=("${test[@]}")
+      # Node.js runs the satellite.js peer of the SGP4 benchmark; a machine that already has it keeps its own.
+      command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+      ;;
+    *) echo "install-deps: unknown group '$group' (build, run, test)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do

@@ -3,6 +3,6 @@
 # (baseline → one 550 km orbit replayed → reference) on the simulated lab.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+./scripts/install-deps.sh build run
 ./scripts/build.sh
 exec ./build/bench/orbitbench run --db results/quick.db "$@"
