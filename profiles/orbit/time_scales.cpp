@@ -102,7 +102,7 @@ JulianDate normalised(double day, double fraction) {
 }
 
 [[noreturn]] void bad_time(std::string_view text, std::string_view reason) {
-  throw TimeFormatError("'" + std::string(text) + "' is not an ISO-8601 UTC time (" +
+  throw TimeFormatError("'" + std::string(text) + "' is not an ISO-8601 time (" +
                         std::string(reason) + "); expected e.g. 2026-12-01T00:00:00Z");
 }
 
@@ -193,9 +193,43 @@ UtcDateTime parse_iso8601_utc(std::string_view text) {
     if (utc.second >= kSecondsPerMinute) bad_time(text, "second out of range (leap seconds are not supported)");
   }
   const std::string_view zone = text.substr(pos);
-  if (!zone.empty() && zone != "Z" && zone != "z" && zone != "+00:00" && zone != "+0000" &&
-      zone != "-00:00") {
-    bad_time(text, "only UTC is accepted: end with Z or nothing");
+  if (zone.empty() || zone == "Z" || zone == "z") return utc;
+  // An offset from UTC (+hh:mm, +hhmm or +hh; − west of Greenwich): the same instant in UTC.
+  std::size_t at = 0;
+  const int sign = zone[0] == '+' ? 1 : zone[0] == '-' ? -1 : 0;
+  int offset_hours = 0;
+  int offset_minutes = 0;
+  ++at;
+  if (sign == 0 || !read_digits(zone, at, kFieldDigits, offset_hours)) {
+    bad_time(text, "after the time: Z, or an offset such as +02:00 or -0530");
+  }
+  if (at < zone.size()) {
+    if (zone[at] == ':') ++at;
+    if (!read_digits(zone, at, kFieldDigits, offset_minutes) || at != zone.size()) {
+      bad_time(text, "the offset must be +hh:mm, +hhmm or +hh");
+    }
+  }
+  constexpr int kMaxOffsetHours = 14;  // UTC−12 … UTC+14 are the zones in use
+  constexpr int kMinutesMax = 59;
+  if (offset_hours > kMaxOffsetHours || offset_minutes > kMinutesMax) bad_time(text, "offset out of range (±14:00)");
+  // Local minus offset, in whole minutes of the day; a day carried goes through the day number.
+  constexpr int kMinutesPerDayInt = 1440;
+  int minute_of_day = utc.hour * 60 + utc.minute - sign * (offset_hours * 60 + offset_minutes);
+  int day_shift = 0;
+  while (minute_of_day < 0) {
+    minute_of_day += kMinutesPerDayInt;
+    --day_shift;
+  }
+  while (minute_of_day >= kMinutesPerDayInt) {
+    minute_of_day -= kMinutesPerDayInt;
+    ++day_shift;
+  }
+  utc.hour = minute_of_day / 60;
+  utc.minute = minute_of_day % 60;
+  if (day_shift != 0) {
+    const JulianDate midnight = jday(utc.year, utc.month, utc.day, 0, 0, 0.0);
+    civil_from_day_number(static_cast<std::int64_t>(std::llround(midnight.day + 0.5)) + day_shift, utc.year, utc.month,
+                          utc.day);
   }
   return utc;
 }

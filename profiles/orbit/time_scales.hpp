@@ -53,8 +53,8 @@ JulianDate julian_date_from_utc(const UtcDateTime& utc);
 UtcDateTime utc_from_julian_date(const JulianDate& jd);
 
 // "2026-12-01T00:00:00Z", "2026-12-01T00:00:00.250Z", "2026-12-01 00:00Z", "2026-12-01"
-// (midnight); a trailing "Z" or "+00:00" is accepted, other offsets are refused (this is UTC
-// only). Throws TimeFormatError naming the text.
+// (midnight), no zone read as UTC; an offset (+02:00, -0530, +09) gives the same instant in UTC:
+// "2026-06-21T02:00:00+02:00" → 2026-06-21 00:00:00. Throws TimeFormatError naming the text.
 UtcDateTime parse_iso8601_utc(std::string_view text);
 // "2026-12-01T00:00:00Z", with `fraction_digits` (0..9) digits of the second after a point.
 std::string format_iso8601_utc(const UtcDateTime& utc, int fraction_digits = 0);

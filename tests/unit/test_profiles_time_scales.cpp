@@ -61,6 +61,15 @@ BOOST_AUTO_TEST_CASE(iso8601_parsing_and_formatting) {
              "2026-12-01T06:30:00Z");
   BOOST_TEST(orbit::format_iso8601_utc(orbit::parse_iso8601_utc("2024-02-29T23:59:59+00:00")) ==
              "2024-02-29T23:59:59Z");
+  // An offset names the same instant in UTC, across a day, a month and a year's end.
+  const std::pair<const char*, const char*> offsets[] = {
+      {"2026-06-21T02:00:00+02:00", "2026-06-21T00:00:00Z"}, {"2026-06-21T01:30:00+0200", "2026-06-20T23:30:00Z"},
+      {"2026-12-31T20:00:00-05:00", "2027-01-01T01:00:00Z"}, {"2026-03-01T05:00:00+09", "2026-02-28T20:00:00Z"},
+      {"2024-03-01T00:15:00+05:30", "2024-02-29T18:45:00Z"}, {"2026-12-01T00:00:00.250-00:00", "2026-12-01T00:00:00.250Z"}};
+  for (const auto& [local, utc] : offsets) {
+    BOOST_TEST(orbit::format_iso8601_utc(orbit::parse_iso8601_utc(local), 3).substr(0, 19) == std::string(utc).substr(0, 19),
+               local);
+  }
   // Rounding to the printed digit carries into the next day instead of printing 60 s.
   const auto almost_midnight = orbit::julian_date_from_utc({2026, 12, 31, 23, 59, 59.9996});
   BOOST_TEST(orbit::format_iso8601_utc(almost_midnight, 3) == "2027-01-01T00:00:00.000Z");
@@ -69,7 +78,8 @@ BOOST_AUTO_TEST_CASE(iso8601_parsing_and_formatting) {
 BOOST_AUTO_TEST_CASE(bad_iso8601_text_is_refused_naming_it) {
   for (const std::string text :
        {"2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-12-01T24:00:00Z",
-        "2026-12-01T00:60:00Z", "2026-12-01T00:00:60Z", "2026-12-01T00:00:00+01:00",
+        "2026-12-01T00:60:00Z", "2026-12-01T00:00:60Z", "2026-12-01T00:00:00+15:00",
+        "2026-12-01T00:00:00+01:60", "2026-12-01T00:00:00+1", "2026-12-01T00:00:00 CET", "2026-12-01T00:00:00+01:00x",
         "yesterday", "2026-12-1", "2026-12-01T00:00:00.Z", ""}) {
     BOOST_TEST_CONTEXT(text) {
       try {
