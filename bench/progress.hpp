@@ -34,11 +34,15 @@ struct ProgressState {
 
 // "1h35m39s", "23m10s", "12s"
 std::string format_duration(double seconds);
-std::string format_progress(const ProgressState& state);
+// The line, at most `max_cols` terminal columns (0: no limit). When the whole line does not fit
+// it shortens each board ("board-01 671T 61° 700W!"), then shows as many boards as fit starting
+// at `rotation` (mod the count) with "+N more", then cuts the head; never wider than max_cols.
+std::string format_progress(const ProgressState& state, std::size_t max_cols = 0, std::size_t rotation = 0);
 // NVML clock event reason bits → "SwPowerCap,SwThermalSlowdown" ("" when none).
 std::string decode_clock_event_reasons(unsigned long long reasons);
 
-// Refreshes one line in place on a terminal; quiet otherwise (logs and CI keep the events).
+// Refreshes one line in place on a terminal, as wide as the terminal is (TIOCGWINSZ at each
+// refresh) and never wider; quiet otherwise (logs and CI keep the events).
 class ProgressPrinter {
  public:
   explicit ProgressPrinter(std::FILE* out, bool enabled);
@@ -46,6 +50,8 @@ class ProgressPrinter {
   void finish();  // ends the refreshing line
 
  private:
+  std::size_t terminal_columns() const;
+
   std::FILE* out_;
   bool enabled_;
   bool is_tty_;
