@@ -1,5 +1,7 @@
 #include "bench/campaign_runner.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <sqlite3.h>
 
 #include <cerrno>
@@ -954,6 +956,10 @@ class CampaignRunner::Impl final : public BenchContext {
 
   void event(std::optional<std::int64_t> run_id, std::optional<std::int64_t> device_id, std::optional<double> t_s,
              EventKind kind, Severity severity, const std::string& message) override {
+    const auto level = severity == Severity::error     ? spdlog::level::err
+                       : severity == Severity::warning ? spdlog::level::warn
+                                                       : spdlog::level::info;
+    spdlog::log(level, "{}{}: {}", to_string(kind), t_s ? fmt::format(" t+{:.1f}s", *t_s) : std::string(), message);
     if (!campaign_recorded_) return;  // preparing: a refusal leaves no trace; an abort is recorded with the campaign
     db::EventRow row;
     row.campaign_id = outcome_.campaign_id;

@@ -1,5 +1,8 @@
 #include "bench/cli/campaign_report.hpp"
 
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 #include <memory>
 
@@ -10,6 +13,7 @@
 #include "bench/station_lock.hpp"
 #include "db/analyses.hpp"
 #include "db/recorder.hpp"
+#include "ob/version.hpp"
 
 namespace ob::bench::cli {
 
@@ -49,7 +53,7 @@ int report_campaign(const CampaignOutcome& outcome, const std::string& campaign_
 }
 
 int run_and_report(const CampaignConfig& config, const std::filesystem::path& db_path, const RunnerOptions& options,
-                   const char* command) {
+                   const LogOptions& log, const char* command) {
   const std::filesystem::path path =
       db_path.empty() ? std::filesystem::path("results/" + config.station.name + ".db") : db_path;
   std::error_code ec;
@@ -63,6 +67,16 @@ int run_and_report(const CampaignConfig& config, const std::filesystem::path& db
                  e.what());
     return kExitError;
   }
+  std::unique_ptr<CampaignLog> campaign_log;
+  try {
+    campaign_log = std::make_unique<CampaignLog>(log, path);
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "orbitbench %s: campaign %s refused, nothing energised: %s\n", command, config.name.c_str(), e.what());
+    return kExitError;
+  }
+  spdlog::info("orbitbench {} {}: campaign {} ({}) on station {}; database {}, log {}{}{}", ob::kVersion, command, config.name,
+               config.label, config.station.name, path.string(), campaign_log->log_path().string(),
+               log.trace_file.empty() ? "" : ", trace ", log.trace_file.string());
   // The guardian safes the bench if this process dies before its runner reaches the safe state.
   auto guardian = Guardian::start(config, path);
   try {
@@ -71,10 +85,27 @@ int run_and_report(const CampaignConfig& config, const std::filesystem::path& db
     outcome = runner.run();
     if (guardian) guardian->release();
   } catch (const db::DbError& e) {
+    spdlog::error("{}", e.what());
     std::fprintf(stderr, "orbitbench %s: %s\n", command, e.what());
     return kExitError;
   }
+  if (outcome.refused) {
+    spdlog::error("campaign {} refused, nothing energised: {}", config.name, outcome.reason);
+  } else {
+    spdlog::info("campaign {}: {}{}{}{}", config.name, db::to_string(outcome.status), outcome.reason.empty() ? "" : " — ",
+                 outcome.reason, outcome.verdict_summary.empty() ? "" : "; verdict " + outcome.verdict_summary);
+  }
+  campaign_log.reset();  // every line written before the summary is printed
   return report_campaign(outcome, config.name, path, command);
+}
+
+void add_log_options(CLI::App& command, LogOptions& log) {
+  command.add_option("--log-level", log.level, "What the terminal shows: trace, debug, info, warn (default), error, critical, off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  command.add_option("--log", log.file, "Log file, appended to (default: beside the database, DB.log; UTC times)");
+  command.add_option("--trace", log.trace_file,
+                     "Write every instrument exchange (SCPI lines, Modbus requests and replies, agent frames, IIO reads) "
+                     "with its UTC time, instrument and direction to this file");
 }
 
 }  // namespace ob::bench::cli

@@ -1,6 +1,7 @@
 #include "drivers/gpu/agent_board.hpp"
 
 #include <asio/connect.hpp>
+#include <type_traits>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/read.hpp>
@@ -23,6 +24,7 @@
 
 #include "drivers/common/uri.hpp"
 #include "drivers/common/async_mutex.hpp"
+#include "drivers/common/trace.hpp"
 #include "drivers/gpu/agent.pb.h"
 #include "drivers/gpu/agent/agent_auth.hpp"
 #include "drivers/gpu/agent/agent_tls.hpp"
@@ -208,6 +210,22 @@ class AgentGpuBoard final : public GpuBoard {
     co_return from_pb(batch.current());
   }
 
+  // "ReadTelemetry seq 41, 38 bytes", "TelemetryBatch seq 41, 3 samples, 1.2 KiB": a frame by
+  // its message type, for the trace (drivers/common/trace.hpp).
+  template <class Message>
+  static std::string frame_summary(const Message& message, std::size_t bytes) {
+    const auto* descriptor = message.GetDescriptor();
+    const auto* oneof = descriptor->FindOneofByName("body");
+    const auto* field = oneof ? message.GetReflection()->GetOneofFieldDescriptor(message, oneof) : nullptr;
+    std::string out = (field ? field->message_type() ? field->message_type()->name() : field->name() : std::string("(empty)")) +
+                      " seq " + std::to_string(message.seq());
+    if constexpr (std::is_same_v<Message, apb::Response>) {
+      if (message.has_telemetry_batch()) out += ", " + std::to_string(message.telemetry_batch().samples_size()) + " samples";
+      if (message.has_error()) out += ": " + message.error().message();
+    }
+    return out + ", " + std::to_string(bytes) + " bytes";
+  }
+
   static GpuTelemetry from_pb(const apb::Telemetry& t) {
     GpuTelemetry out;
     out.board_time_s = t.board_time_s();
@@ -302,18 +320,21 @@ class AgentGpuBoard final : public GpuBoard {
     if (!link_open()) co_return fail(FaultKind::link_lost, name_, std::string(what) + ": not connected");
     request.set_seq(++seq_);
     const std::string frame = agent::encode_frame(request.SerializeAsString());
+    if (trace_enabled()) trace(name_, TraceDirection::sent, frame_summary(request, frame.size()));
     asio::steady_timer deadline(executor_, options_.timeout);
     auto transferring = transfer(frame);
     auto waiting = deadline.async_wait(kNoThrow);
     auto racing = std::move(transferring) || std::move(waiting);
     auto outcome = co_await std::move(racing);
     if (outcome.index() == 1) {
+      trace(name_, TraceDirection::failed, std::string("no reply to ") + what);
       close_link();
       co_return fail(FaultKind::timeout, name_, std::string("no reply to ") + what + " within " +
                                                     std::to_string(options_.timeout.count()) + " ms");
     }
     auto reply = std::get<0>(std::move(outcome));
     if (!reply) {
+      trace(name_, TraceDirection::failed, std::string(what) + ": " + reply.error().message());
       close_link();
       co_return fail(FaultKind::link_lost, name_, std::string(what) + ": " + reply.error().message());
     }
@@ -322,6 +343,7 @@ class AgentGpuBoard final : public GpuBoard {
       close_link();
       co_return fail(FaultKind::protocol, name_, std::string(what) + ": reply is not a Response message");
     }
+    if (trace_enabled()) trace(name_, TraceDirection::received, frame_summary(response, reply->size()));
     if (response.seq() != request.seq()) {
       close_link();
       co_return fail(FaultKind::protocol, name_, std::string(what) + ": reply seq " + std::to_string(response.seq()) +

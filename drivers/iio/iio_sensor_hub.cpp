@@ -18,6 +18,7 @@
 #include <thread>
 #include <utility>
 
+#include "drivers/common/trace.hpp"
 #include "drivers/common/async_mutex.hpp"
 #include "drivers/transport/deadline.hpp"
 
@@ -208,9 +209,13 @@ Status resolve_all(Session& s, const std::vector<std::string>& addresses) {
 
 Result<double> read_attr(const Session& s, const iio_channel* ch, const std::string& address, const char* attr) {
   double value = 0;
+  if (trace_enabled()) trace(s.instrument, TraceDirection::sent, "read " + address + " " + attr);
   if (const int ret = iio_channel_attr_read_double(ch, attr, &value); ret < 0) {
-    return fail(kind_for_errno(-ret), s.instrument, "reading " + address + " " + attr + ": " + errno_text(-ret));
+    auto failed = fail(kind_for_errno(-ret), s.instrument, "reading " + address + " " + attr + ": " + errno_text(-ret));
+    if (trace_enabled()) trace(s.instrument, TraceDirection::failed, failed.error().message());
+    return failed;
   }
+  if (trace_enabled()) trace(s.instrument, TraceDirection::received, address + " " + attr + " = " + std::to_string(value));
   return value;
 }
 

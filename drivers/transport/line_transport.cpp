@@ -3,6 +3,7 @@
 #include <asio/steady_timer.hpp>
 #include <utility>
 
+#include "drivers/common/trace.hpp"
 #include "drivers/transport/deadline.hpp"
 
 namespace ob::drivers {
@@ -16,7 +17,9 @@ LineTransport::LineTransport(asio::any_io_executor executor, LineOptions options
     : executor_(std::move(executor)), options_(std::move(options)) {}
 
 Fault LineTransport::fault(FaultKind kind, std::string detail) const {
-  return Fault{kind, options_.instrument, std::move(detail)};
+  Fault out{kind, options_.instrument, std::move(detail)};
+  if (trace_enabled()) trace(options_.instrument, TraceDirection::failed, out.message());
+  return out;
 }
 
 Fault LineTransport::lost(const std::string& what, const asio::error_code& ec) {
@@ -68,6 +71,7 @@ asio::awaitable<Status> LineTransport::write_line(std::string text) {
   }
   const auto& ec = std::get<0>(*outcome);
   if (ec) co_return std::unexpected(lost("while sending " + quoted(text), ec));
+  trace(options_.instrument, TraceDirection::sent, text);
   co_return Status{};
 }
 
@@ -90,6 +94,7 @@ asio::awaitable<Result<std::string>> LineTransport::read_line(std::string comman
   std::string line = rx_.substr(0, length);
   rx_.erase(0, length);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  trace(options_.instrument, TraceDirection::received, line);
   co_return line;
 }
 

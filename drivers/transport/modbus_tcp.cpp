@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <utility>
 
+#include "drivers/common/trace.hpp"
 #include "drivers/transport/deadline.hpp"
 
 namespace ob::drivers {
@@ -299,6 +300,17 @@ asio::awaitable<Result<std::vector<std::uint16_t>>> ModbusTcpClient::transact_on
                  std::string(modbus_strerror(error)) + " (" + endpoint() + ") during " + what);
 }
 
+void ModbusTcpClient::trace_response(const Result<std::vector<std::uint16_t>>& response) const {
+  if (!trace_enabled()) return;
+  if (!response) {
+    trace(options_.instrument, TraceDirection::failed, response.error().message());
+    return;
+  }
+  std::string words = "registers [";
+  for (std::size_t i = 0; i < response->size(); ++i) words += (i ? " " : "") + std::to_string((*response)[i]);
+  trace(options_.instrument, TraceDirection::received, words + "]");
+}
+
 asio::awaitable<Result<std::vector<std::uint16_t>>> ModbusTcpClient::transact(Call call, std::string what) {
   auto guard = co_await mutex_.lock();
   const bool was_open = open_;
@@ -307,7 +319,9 @@ asio::awaitable<Result<std::vector<std::uint16_t>>> ModbusTcpClient::transact(Ca
     last_fault_ = opened.error().message();
     co_return std::unexpected(std::move(opened.error()));
   }
+  trace(options_.instrument, TraceDirection::sent, what);
   auto response = co_await transact_once(call, what);
+  trace_response(response);
   if (response || response.error().kind != FaultKind::link_lost || !was_open) {
     if (!response && response.error().kind != FaultKind::nak) last_fault_ = response.error().message();
     co_return response;
@@ -318,7 +332,9 @@ asio::awaitable<Result<std::vector<std::uint16_t>>> ModbusTcpClient::transact(Ca
     last_fault_ = reopened.error().message();
     co_return std::unexpected(std::move(reopened.error()));
   }
+  trace(options_.instrument, TraceDirection::sent, what + " (replayed)");
   response = co_await transact_once(call, what);
+  trace_response(response);
   if (!response && response.error().kind != FaultKind::nak) last_fault_ = response.error().message();
   co_return response;
 }
@@ -352,7 +368,12 @@ asio::awaitable<Status> ModbusTcpClient::write_register(std::uint16_t address, s
 }
 
 asio::awaitable<Status> ModbusTcpClient::write_registers(std::uint16_t address, std::vector<std::uint16_t> values) {
-  const std::string what = "write of register " + range_text(address, values.size());
+  std::string what = "write of register " + range_text(address, values.size());
+  if (!values.empty() && values.size() <= kMaxWriteCount) {
+    what += " [";
+    for (std::size_t i = 0; i < values.size(); ++i) what += (i ? " " : "") + std::to_string(values[i]);
+    what += "]";
+  }
   if (values.empty() || values.size() > kMaxWriteCount) {
     co_return fail(FaultKind::out_of_range, options_.instrument, what + ": count must be 1..123");
   }

@@ -79,6 +79,7 @@ class ModbusTcpClient {
   using Call = std::function<int(ModbusWorker&, std::vector<std::uint16_t>&)>;
   asio::awaitable<Result<std::vector<std::uint16_t>>> transact(Call call, std::string what);
   asio::awaitable<Result<std::vector<std::uint16_t>>> transact_once(const Call& call, const std::string& what);
+  void trace_response(const Result<std::vector<std::uint16_t>>& response) const;  // drivers/common/trace.hpp
   asio::awaitable<Status> open();
   asio::awaitable<Status> reconnect();
   asio::awaitable<Status> connect_once();

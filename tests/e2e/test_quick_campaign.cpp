@@ -3,6 +3,9 @@
 #include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
+#include <map>
+#include <regex>
+#include <sstream>
 #include <vector>
 #include <cmath>
 
@@ -29,9 +32,39 @@ double scalar(sqlite3* db, const std::string& sql) {
 BOOST_AUTO_TEST_CASE(embedded_quick_campaign_end_to_end) {
   ob::test::TempDir dir;
   const auto db_path = dir.path() / "quick.db";
-  const auto run = ob::test::run_command(std::string(OB_ORBITBENCH_EXE) + " run --quiet --db " + db_path.string(), dir.path());
+  const auto trace_path = dir.path() / "trace.txt";
+  const auto run = ob::test::run_command(std::string(OB_ORBITBENCH_EXE) + " run --quiet --db " + db_path.string() +
+                                             " --trace " + trace_path.string(),
+                                         dir.path());
   BOOST_TEST_MESSAGE(run.out);
   BOOST_REQUIRE_MESSAGE(run.exit_code == 0, "exit " << run.exit_code << "\n" << run.err);
+
+  // The log beside the database (issue 19): UTC times, how the campaign began and ended, its
+  // events; the trace: every instrument's exchanges, each line time, instrument, direction.
+  const std::string log = ob::test::slurp(dir.path() / "quick.log");
+  const std::regex log_line(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z (info|warning|error) +\S.*)");
+  std::istringstream log_lines(log);
+  std::size_t lines = 0;
+  for (std::string line; std::getline(log_lines, line); ++lines) BOOST_TEST(std::regex_match(line, log_line), line);
+  BOOST_TEST(lines > 5u, log);
+  BOOST_TEST(log.find("run: campaign quick-leo-550") != std::string::npos, log);
+  BOOST_TEST(log.find("phase t+0.0s: baseline started") != std::string::npos, log);
+  BOOST_TEST(log.find("campaign quick-leo-550: completed") != std::string::npos, log);
+  const std::string trace = ob::test::slurp(trace_path);
+  const std::regex trace_line(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z (\S+) (→|←|✗) .*)");
+  std::map<std::string, std::size_t> by_instrument;
+  std::istringstream trace_lines(trace);
+  for (std::string line; std::getline(trace_lines, line);) {
+    std::smatch match;
+    BOOST_TEST_REQUIRE(std::regex_match(line, match, trace_line), line);
+    ++by_instrument[match[1]];
+  }
+  for (const char* instrument : {"psu-a", "psu-b", "psu-c", "chamber", "board-01", "board-02", "board-03", "sensors"}) {
+    BOOST_TEST(by_instrument[instrument] > 10u, instrument);
+  }
+  BOOST_TEST(trace.find("psu-a → *IDN?\n") != std::string::npos);
+  BOOST_TEST(trace.find("board-01 ← TelemetryBatch seq ") != std::string::npos);
+  BOOST_TEST(trace.find("chamber → ROM?\n") != std::string::npos);
   BOOST_TEST(run.out.find("database: ") != std::string::npos);
   BOOST_TEST(run.out.find("board-01") != std::string::npos);
   BOOST_TEST(run.out.find("completed") != std::string::npos);
