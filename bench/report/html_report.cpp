@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "bench/board_channels.hpp"
 #include "bench/report/svg_plot.hpp"
 #include "db/statement.hpp"
 #include "profiles/profile.pb.h"
@@ -128,16 +129,20 @@ PlotSeries series(const Context& c, const std::string& device, const std::string
 std::vector<PlotSpan> eclipses(const Context& c) {
   const auto light = series(c, "profile", "illumination", "illumination");
   std::vector<PlotSpan> spans;
-  std::optional<double> start;
+  bool in_eclipse = false;
+  double start = 0;
   for (std::size_t i = 0; i < light.x.size(); ++i) {
     const bool dark = light.y[i] < kSunlitThreshold;
-    if (dark && !start) start = light.x[i];
-    if (!dark && start) {
-      spans.push_back({*start, light.x[i]});
-      start.reset();
+    if (dark && !in_eclipse) {
+      start = light.x[i];
+      in_eclipse = true;
+    }
+    if (!dark && in_eclipse) {
+      spans.push_back({start, light.x[i]});
+      in_eclipse = false;
     }
   }
-  if (start && !light.x.empty()) spans.push_back({*start, light.x.back()});
+  if (in_eclipse && !light.x.empty()) spans.push_back({start, light.x.back()});
   return spans;
 }
 
@@ -187,6 +192,8 @@ std::vector<PlotSpan> soaks(const Context& c) {
 // only the profile's mapped setpoint, labelled as such.
 std::string temperatures(const Context& c, const std::vector<PlotSpan>& shaded) {
   auto plot = time_plot(c, "plot-temperatures", "Chamber: orbit target, setpoint sent, air measured; boards", "°C", shaded);
+  plot.caption = "The target is what the orbit asks of the chamber before its range and ramp limits; the setpoint is "
+                 "what was sent; the air is what the chamber measured. Grey: eclipse. Hatched: soak (not measured).";
   plot.hatched = soaks(c);
   plot.hatched_label = "soak";
   auto target = series(c, "profile", "chamber_target_c", "target (orbit)");
@@ -205,6 +212,8 @@ std::string temperatures(const Context& c, const std::vector<PlotSpan>& shaded) 
 std::string supplies(const Context& c, const std::vector<PlotSpan>& shaded, const char* quantity, const char* title,
                      const char* unit) {
   auto plot = time_plot(c, std::string("plot-psu-") + quantity, title, unit, shaded);
+  plot.caption = "Read back from each supply channel every tick (not the value commanded). Grey: eclipse, when the "
+                 "orbit's power budget caps the boards.";
   for (const auto& psu : names_of_kind(c, "psu")) {
     db::Statement channels(c.db,
                            "SELECT ch.name FROM channels ch JOIN devices d ON d.id = ch.device_id WHERE d.campaign_id = ?1 "
@@ -218,10 +227,43 @@ std::string supplies(const Context& c, const std::vector<PlotSpan>& shaded, cons
 }
 
 std::string board_plot(const Context& c, const std::vector<PlotSpan>& shaded, const char* id, const char* title,
-                       const char* channel, const char* unit) {
+                       const char* channel, const char* unit, const char* caption) {
   auto plot = time_plot(c, id, title, unit, shaded);
+  plot.caption = caption;
   for (const auto& board : names_of_kind(c, "gpu")) add_if_any(plot, series(c, board, channel, board));
   return render_plot(plot);
+}
+
+// The station's sensors recorded under each board (IIO: thermocouples, rail monitors): every
+// channel of a board that is not its own telemetry, one plot per unit (name suffix).
+std::string sensor_plots(const Context& c, const std::vector<PlotSpan>& shaded) {
+  struct Unit {
+    const char* suffix;
+    const char* title;
+    const char* label;
+  };
+  constexpr Unit kUnits[] = {{"_c", "Sensors: temperatures", "°C"}, {"_v", "Sensors: voltages", "V"},
+                             {"_a", "Sensors: currents", "A"}, {"_w", "Sensors: power", "W"}};
+  std::string out;
+  for (const auto& unit : kUnits) {
+    auto plot = time_plot(c, std::string("plot-sensors") + unit.suffix, unit.title, unit.label, shaded);
+    plot.caption = "The station's own sensors (IIO) next to each board, read every tick: they measure what the board's "
+                   "telemetry cannot, and their limits are interlocks.";
+    for (const auto& board : names_of_kind(c, "gpu")) {
+      db::Statement channels(c.db, "SELECT ch.name FROM channels ch JOIN devices d ON d.id = ch.device_id "
+                                   "WHERE d.campaign_id = ?1 AND d.name = ?2 ORDER BY ch.name");
+      channels.bind_all(c.campaign.id, board);
+      while (channels.step()) {
+        const std::string name = channels.column_text(0);
+        const bool own = std::any_of(std::begin(kBoardChannels), std::end(kBoardChannels),
+                                     [&](const ChannelSpec& spec) { return spec.name == name; });
+        if (own || !name.ends_with(unit.suffix)) continue;
+        add_if_any(plot, series(c, board, name, board + " " + name));
+      }
+    }
+    if (!plot.series.empty()) out += render_plot(plot);
+  }
+  return out.empty() ? "<p id=\"sensors\" class=\"empty\">No station sensors recorded.</p>\n" : out;
 }
 
 // Each sample's throughput against its board's temperature at the same tick.
@@ -229,6 +271,8 @@ std::string throughput_vs_temperature(const Context& c) {
   Plot plot;
   plot.id = "plot-throughput-vs-temperature";
   plot.title = "Throughput vs GPU temperature";
+  plot.caption = "Each sample's throughput against its board's GPU temperature at the same tick: a board that throttles "
+                 "with heat bends down on the right.";
   plot.x_label = "GPU temperature (°C)";
   plot.y_label = "TFLOP/s";
   for (const auto& board : names_of_kind(c, "gpu")) {
@@ -260,6 +304,9 @@ std::string orbit_trend(const Context& c) {
   Plot plot;
   plot.id = "plot-orbit-trend";
   plot.title = "Throughput per orbit (replays)";
+  plot.caption = "Each board's mean throughput over each replayed orbit, numbered across the campaign's replays: a "
+                 "board that degrades slopes down from orbit to orbit.";
+  plot.x_integers = true;
   plot.x_label = "orbit";
   plot.y_label = "mean TFLOP/s";
   db::Statement runs(c.db,
@@ -275,7 +322,6 @@ std::string orbit_trend(const Context& c) {
   for (const auto& board : names_of_kind(c, "gpu")) {
     PlotSeries trend;
     trend.name = board;
-    trend.points = replay_runs.size() == 1;
     double orbit_base = 0;
     for (const auto& [run, period_s] : replay_runs) {
       db::Statement orbits(c.db,
@@ -315,11 +361,32 @@ std::string verdict_table(const Context& c) {
   while (query.step()) {
     ++count;
     const std::string verdict = query.column_text(7);
+    const auto value = query.column_optional_double(3);
+    const auto low = query.column_optional_double(5);
+    const auto high = query.column_optional_double(6);
+    // "pass", or "FAIL: 81.2 above 80" — what the reader looks for, not a bare word.
+    std::string said = verdict;
+    if (verdict == "fail") {
+      said = "FAIL";
+      if (value && high && *value > *high) said += ": " + value_text(value) + " above " + value_text(high);
+      else if (value && low && *value < *low) said += ": " + value_text(value) + " below " + value_text(low);
+    }
+    const std::string name = query.column_text(2);
+    std::string unit = query.column_text(4);
+    // The roll-ups read as what they judge ("campaign", "board", "run"), without their 0/1 value.
+    const bool rollup = name == "campaign_verdict" || name == "verdict" || name == "run_verdict";
+    const std::string measurement = name == "campaign_verdict" ? "campaign" : name == "verdict" ? "board" : name == "run_verdict" ? "run" : name;
+    std::string shown = rollup ? std::string() : value_text(value);
+    if (rollup) unit.clear();
+    if (unit == "bool" && !rollup) {
+      shown = value && *value != 0 ? "yes" : "no";
+      unit.clear();
+    }
     rows += "<tr class=\"" + verdict + "\"><td>" + html_escape(query.column_text(0)) + "</td><td>" +
-            html_escape(query.column_text(1)) + "</td><td>" + html_escape(query.column_text(2)) + "</td><td class=\"num\">" +
-            value_text(query.column_optional_double(3)) + "</td><td>" + html_escape(query.column_text(4)) +
-            "</td><td class=\"num\">" + value_text(query.column_optional_double(5)) + "</td><td class=\"num\">" +
-            value_text(query.column_optional_double(6)) + "</td><td>" + verdict + "</td></tr>\n";
+            html_escape(query.column_text(1)) + "</td><td>" + html_escape(measurement) + "</td><td class=\"num\">" + shown +
+            "</td><td>" + html_escape(unit) + "</td><td class=\"num\">" + (rollup ? std::string() : value_text(low)) +
+            "</td><td class=\"num\">" + (rollup ? std::string() : value_text(high)) + "</td><td class=\"verdict\">" +
+            html_escape(said) + "</td></tr>\n";
   }
   if (count == 0) return "<p id=\"verdicts\" class=\"empty\">No judged measurements recorded.</p>\n";
   return "<table id=\"verdicts\"><thead><tr><th>run</th><th>device</th><th>measurement</th><th>value</th><th>unit</th>"
@@ -392,9 +459,14 @@ std::string build_html_report(const db::Connection& db, const ReportOptions& opt
   html += "<h2>Temperatures</h2>\n" + temperatures(c, shaded);
   html += "<h2>Supplies</h2>\n" + supplies(c, shaded, "voltage_v", "Supply voltage per channel", "V") +
           supplies(c, shaded, "current_a", "Supply current per channel", "A");
-  html += "<h2>GPU boards</h2>\n" + board_plot(c, shaded, "plot-gpu-power", "GPU power", "power_w", "W") +
-          board_plot(c, shaded, "plot-gpu-clocks", "SM clock", "sm_clock_mhz", "MHz") +
-          board_plot(c, shaded, "plot-throughput", "Throughput", "tflops", "TFLOP/s");
+  html += "<h2>GPU boards</h2>\n" +
+          board_plot(c, shaded, "plot-gpu-power", "GPU power", "power_w", "W",
+                     "Each board's own power reading (NVML through its agent); in eclipse the orbit's budget caps it.") +
+          board_plot(c, shaded, "plot-gpu-clocks", "SM clock", "sm_clock_mhz", "MHz",
+                     "The streaming multiprocessors' clock: it drops when the board throttles for power or heat.") +
+          board_plot(c, shaded, "plot-throughput", "Throughput", "tflops", "TFLOP/s",
+                     "Work done per second by each board's workload, as the agent measured it.");
+  html += "<h2>Sensors</h2>\n" + sensor_plots(c, shaded);
   html += "<h2>Throughput vs temperature</h2>\n" + throughput_vs_temperature(c);
   html += "<h2>Degradation trend</h2>\n" + orbit_trend(c);
   html += "<h2>Verdicts</h2>\n" + verdict_table(c);

@@ -1,6 +1,9 @@
 #pragma once
-// Plots as inline SVG for the HTML report: lines or points on linear axes with ticks, a legend,
-// shaded spans (eclipses) and hatched spans (soaks). No script, nothing fetched: the file stands
+// Plots as inline SVG for the HTML report: lines or points on linear axes with ticks, a legend
+// above the plot area (never on the data), shaded spans (eclipses) and hatched spans (soaks).
+// Series differ in colour and in dash pattern, and each line carries its name at its end; a
+// line of a few points shows its points; a nearly flat series gets an axis that shows it flat
+// (at least ±2.5 % of its value), not its noise magnified. No script, nothing fetched: the file stands
 // alone (the hatch is drawn as lines, not as a pattern referenced by url()).
 #include <string>
 #include <vector>
@@ -22,8 +25,10 @@ struct PlotSpan {
 struct Plot {
   std::string id;  // the figure's element id
   std::string title;
+  std::string caption;  // what the title does not say (how to read it, where the data comes from); none when empty
   std::string x_label;
   std::string y_label;
+  bool x_integers = false;  // x counts things (orbits): ticks on whole numbers only
   std::vector<PlotSeries> series;
   std::vector<PlotSpan> shaded;  // drawn under the data
   std::string shaded_label;      // "eclipse"

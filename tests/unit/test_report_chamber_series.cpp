@@ -131,7 +131,7 @@ BOOST_AUTO_TEST_CASE(soaks_are_hatched_from_each_runs_start) {
     spans.emplace_back(std::stod((*it)[1]), std::stod((*it)[2]));
   }
   BOOST_REQUIRE_EQUAL(spans.size(), 2u);
-  constexpr double kPlotWidthPx = 820;
+  constexpr double kPlotWidthPx = 900 - 64 - 104;  // the figure less its left axis and the right margin for line names
   constexpr double kLeftPx = 64;
   constexpr double kAxisS = 3 * kRunLengthS;
   BOOST_TEST(spans[0].first == kLeftPx, boost::test_tools::tolerance(0.1));
