@@ -4,22 +4,22 @@
 set -euo pipefail
 
 # usage: install-deps.sh [build] [run] [test]   (none: all three)
-#   build  what compiles orbitbench and its agent
+#   build  what compiles orbitbench and its agent, and packages them (dpkg-dev: cpack -G DEB)
 #   run    what running it needs beyond the libraries the build brings (the sqlite3 shell it
 #          suggests for reading results)
 #   test   what the test suite needs: third-party clients that check the simulated lab
 #          (PyVISA, pymodbus, sigrok-cli, mbpoll, libiio's tools, openssl), python3-sgp4 for the
 #          SGP4 property tests, Chromium for the report's screenshot, clang for the fuzz suite,
-#          Node.js for the SGP4 benchmark's satellite.js peer
+#          Node.js for the SGP4 benchmark's satellite.js peer, groff for the man pages
 build=(
-  build-essential cmake pkg-config protobuf-compiler
+  build-essential cmake pkg-config protobuf-compiler dpkg-dev
   libasio-dev libprotobuf-dev libsqlite3-dev libiio-dev libboost-test-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libssl-dev libmodbus-dev nlohmann-json3-dev
 )
 run=(sqlite3)
 test=(
   openssl python3 python3-pyvisa python3-pyvisa-py python3-protobuf python3-pymodbus python3-serial-asyncio
-  python3-sgp4 libiio-utils sigrok-cli mbpoll chromium clang
+  python3-sgp4 libiio-utils sigrok-cli mbpoll chromium clang groff-base
 )
 
 groups=("$@")

@@ -2,12 +2,14 @@
 // bench/perf/, each ending with `NAME: VALUE UNIT; ratio vs PEER R` (docs/performance.md).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench/cli/commands.hpp"
@@ -23,8 +25,13 @@ struct PerfArgs {
   std::vector<std::string> names;
   bool quick = false;
   std::string work_dir;
-  std::string source_dir = OB_SOURCE_DIR;
+  std::string source_dir;  // empty: perf_data_dirs()
 };
+
+// The benchmarks that read verification data (tests/data/sgp4) and the satellite.js peer
+// (tests/perf/satellitejs) from the data tree; the others need none.
+constexpr const char* kNeedsData[] = {"sgp4", "profile"};
+constexpr const char* kDataProbe = "tests/data/sgp4/SGP4-VER.TLE";
 
 // The machine and build the figures come from (docs/performance.md quotes them with it).
 void print_machine() {
@@ -44,6 +51,29 @@ fs::path this_program() {
   std::error_code error;
   const auto exe = fs::read_symlink("/proc/self/exe", error);
   return error ? fs::path("orbitbench") : exe;
+}
+
+// Where the data tree is looked for without --source-dir, in order: next to the executable as
+// installed (<prefix>/bin/orbitbench → <prefix>/share/orbitbench/perf-data, cmake/packaging.cmake),
+// then the source tree this binary was built from (a build tree's binary).
+std::vector<fs::path> perf_data_dirs() {
+  std::vector<fs::path> dirs;
+  const auto exe = this_program();
+  if (exe.is_absolute()) dirs.push_back(exe.parent_path().parent_path() / "share/orbitbench/perf-data");
+  dirs.emplace_back(OB_SOURCE_DIR);
+  return dirs;
+}
+
+// The data tree to use: --source-dir, else the first of perf_data_dirs() holding the data; empty
+// (and `looked` listing where) when none does.
+fs::path find_perf_data(const std::string& source_dir, std::string& looked) {
+  const auto dirs = source_dir.empty() ? perf_data_dirs() : std::vector<fs::path>{source_dir};
+  for (const auto& dir : dirs) {
+    std::error_code ignored;
+    if (fs::exists(dir / kDataProbe, ignored)) return dir;
+    looked += (looked.empty() ? "" : ", ") + (dir / kDataProbe).string();
+  }
+  return {};
 }
 
 int run_perf(const PerfArgs& args) {
@@ -69,7 +99,15 @@ int run_perf(const PerfArgs& args) {
   }
   perf::PerfOptions options;
   options.quick = args.quick;
-  options.source_dir = args.source_dir;
+  std::string looked;
+  options.source_dir = find_perf_data(args.source_dir, looked);
+  for (const auto* entry : chosen) {
+    const bool needs_data = std::find(std::begin(kNeedsData), std::end(kNeedsData), std::string_view(entry->name)) != std::end(kNeedsData);
+    if (!needs_data || !options.source_dir.empty()) continue;
+    std::fprintf(stderr, "orbitbench perf: %s needs the perf data, not found: looked for %s; give --source-dir DIR (a source tree)\n",
+                 entry->name, looked.c_str());
+    return kExitError;
+  }
   options.orbitbench_exe = this_program();
   std::unique_ptr<fs::path, void (*)(fs::path*)> scratch(nullptr, [](fs::path* p) {
     std::error_code ignored;
@@ -89,6 +127,7 @@ int run_perf(const PerfArgs& args) {
     fs::create_directories(options.work_dir);
   }
   print_machine();
+  if (!options.source_dir.empty()) std::printf("perf data: %s\n", options.source_dir.c_str());
   std::vector<std::string> summary;
   bool all_ok = true;
   const auto start = std::chrono::steady_clock::now();
@@ -122,8 +161,9 @@ Action add_perf_command(CLI::App& app) {
   command->add_option("names", args->names, "benchmarks to run: all, list, or names from `orbitbench perf list`")->required();
   command->add_flag("--quick", args->quick, "small sizes (CI): checks every path, figures not to quote");
   command->add_option("--work-dir", args->work_dir, "scratch directory (default: a temporary one, removed after)");
-  command->add_option("--source-dir", args->source_dir, "source tree holding tests/data and tests/perf/satellitejs")
-      ->capture_default_str();
+  command->add_option("--source-dir", args->source_dir,
+                      "tree holding tests/data/sgp4 and tests/perf/satellitejs (default: <bin>/../share/orbitbench/perf-data "
+                      "when installed, else the source tree " OB_SOURCE_DIR ")");
   return [args]() { return run_perf(*args); };
 }
 
