@@ -63,9 +63,7 @@ License: Apache-2.0
 install(FILES ${OB_COPYRIGHT} DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/orbitbench COMPONENT controller)
 
 # --- agent -------------------------------------------------------------------------------------
-# drivers/CMakeLists.txt's install(TARGETS orbitbench-agent) has no component ("Unspecified", which
-# the packages leave out); this rule puts the same file in the agent's package.
-install(TARGETS orbitbench-agent RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT agent)
+# The agent's binary: drivers/CMakeLists.txt installs it in component `agent`.
 install(FILES ${PROJECT_SOURCE_DIR}/docs/man/orbitbench-agent.1
   DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT agent)
 install(FILES ${OB_COPYRIGHT} DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/orbitbench-agent COMPONENT agent)

@@ -164,7 +164,8 @@ BOOST_AUTO_TEST_CASE(sigkill_in_every_phase_then_resume_loses_no_sample) {
     while (!ready()) {
       if (const auto code = ob::test::exit_if_ended(child)) {
         BOOST_FAIL("the controller ended (exit " << *code << ") before kill " << kill + 1 << " at " << name(moment.moment)
-                                                << " t+" << moment.t_s << " s (seed " << seed << ")");
+                                                << " t+" << moment.t_s << " s (seed " << seed << "):\n"
+                                                << ob::test::slurp(log));
       }
       if (Clock::now() > deadline) {
         ::kill(child, SIGKILL);
