@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/campaign_log.hpp"
 #include "bench/campaign_runner.hpp"
 #include "bench/config/campaign_config.hpp"
 #include "bench/lateness_histogram.hpp"
@@ -283,7 +284,15 @@ PerfResult perf_scheduling(const PerfOptions& options) {
   const long expected_ticks = static_cast<long>(std::floor(duration_s / kPeriodS + 1e-9)) + 1;  // per loop, as the runner counts
   CampaignOutcome outcome;
   std::optional<LatenessHistogram> bare_lateness;
+  // As an operator debugging a bench runs it (issue 19): the log file and the instrument trace
+  // on, both written by spdlog's thread while the ticks only queue their lines.
+  LogOptions log_options;
+  log_options.level = "error";
+  log_options.file = options.work_dir / "scheduling.log";
+  log_options.trace_file = options.work_dir / "scheduling-trace.txt";
+  for (const auto& file : {log_options.file, log_options.trace_file}) std::filesystem::remove(file);
   {
+    CampaignLog log(log_options, db_path);
     db::Recorder recorder(db_path);
     RunnerOptions runner_options;
     runner_options.show_progress = false;
@@ -295,6 +304,9 @@ PerfResult perf_scheduling(const PerfOptions& options) {
   if (outcome.status != db::CampaignStatus::completed) {
     throw std::runtime_error(std::string("the campaign ended ") + db::to_string(outcome.status) + ": " + outcome.reason);
   }
+  say(options, "with the log (%s, %.0f kB) and the instrument trace (%s, %.1f MB) on\n", log_options.file.c_str(),
+      static_cast<double>(std::filesystem::file_size(log_options.file)) / 1e3, log_options.trace_file.c_str(),
+      static_cast<double>(std::filesystem::file_size(log_options.trace_file)) / 1e6);
   auto run = read_replay_run(db_path, outcome.campaign_id);
   Lateness peer;
   if (bare_lateness) {
