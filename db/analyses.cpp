@@ -153,22 +153,31 @@ bool campaign_exists(const Connection& db, const std::string& name_or_id) {
   return query.column_int64(0) > 0;
 }
 
-bool board_exists(const Connection& db, const std::string& campaign, const std::string& name) {
-  Statement query(db, "SELECT count(*) FROM campaigns c JOIN devices d ON d.campaign_id = c.id AND d.kind = 'gpu' "
-                      "WHERE " OB_CAMPAIGN_FILTER " AND d.name = ?2");
+namespace {
+
+// Whether `sql` (?1 the campaign or NULL for any, ?2 the thing's name or id) counts any row.
+bool any_in_campaign(const Connection& db, const char* sql, const std::string& campaign, const std::string& thing) {
+  Statement query(db, sql);
   query.bind(1, campaign.empty() ? std::optional<std::string>() : std::optional<std::string>(campaign));
-  query.bind(2, name);
+  query.bind(2, thing);
   query.step();
   return query.column_int64(0) > 0;
 }
 
+}  // namespace
+
+bool board_exists(const Connection& db, const std::string& campaign, const std::string& name) {
+  return any_in_campaign(db,
+                         "SELECT count(*) FROM campaigns c JOIN devices d ON d.campaign_id = c.id AND d.kind = 'gpu' "
+                         "WHERE " OB_CAMPAIGN_FILTER " AND d.name = ?2",
+                         campaign, name);
+}
+
 bool run_exists(const Connection& db, const std::string& campaign, const std::string& id) {
-  Statement query(db, "SELECT count(*) FROM campaigns c JOIN runs r ON r.campaign_id = c.id "
-                      "WHERE " OB_CAMPAIGN_FILTER " AND CAST(r.id AS TEXT) = ?2");
-  query.bind(1, campaign.empty() ? std::optional<std::string>() : std::optional<std::string>(campaign));
-  query.bind(2, id);
-  query.step();
-  return query.column_int64(0) > 0;
+  return any_in_campaign(db,
+                         "SELECT count(*) FROM campaigns c JOIN runs r ON r.campaign_id = c.id "
+                         "WHERE " OB_CAMPAIGN_FILTER " AND CAST(r.id AS TEXT) = ?2",
+                         campaign, id);
 }
 
 ResultSet query_campaigns(const Connection& db) {
