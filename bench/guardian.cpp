@@ -1,5 +1,6 @@
 #include "bench/guardian.hpp"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -194,12 +195,14 @@ int safe_after_controller_died(const GuardianOrder& order) {
   SafingReport report;
   try {
     const auto station = parse_station(order.station_label, order.station_text);
-    // Keep a new controller out while the bench is safed (the dead one's locks went with it).
+    // Keep a new controller out while the bench is safed: with the locks handed over it holds them already.
     CampaignConfig locked;
     locked.name = order.campaign + kGuardianMark;
     locked.station = station;
     std::unique_ptr<StationLock> lock;
-    for (int attempt = 1; !lock; ++attempt) {  // the dead controller's locks go as its files close
+    // Handed the controller's locks, it holds them already; else it takes its own, as soon as
+    // the dead controller's files close.
+    for (int attempt = 1; !lock && !order.holds_locks; ++attempt) {
       try {
         lock = std::make_unique<StationLock>(locked, order.db_path);
       } catch (const std::exception& e) {
@@ -236,7 +239,8 @@ int safe_after_controller_died(const GuardianOrder& order) {
 
 }  // namespace
 
-std::unique_ptr<Guardian> Guardian::start(const CampaignConfig& config, const std::filesystem::path& db_path) {
+std::unique_ptr<Guardian> Guardian::start(const CampaignConfig& config, const std::filesystem::path& db_path,
+                                          const StationLock* lock) {
   if (config.station.simulated) return nullptr;
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
@@ -246,12 +250,22 @@ std::unique_ptr<Guardian> Guardian::start(const CampaignConfig& config, const st
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDIN_FILENO);  // dup2 clears CLOEXEC on the copy
+  // The locks go to the guardian too: copies without close-on-exec share their open file
+  // descriptions, so a lock holds until both processes have closed it (flock(2)).
+  std::vector<int> handed;
+  if (lock != nullptr) {
+    for (const int fd : lock->fds()) {
+      const int copy = ::fcntl(fd, F_DUPFD, 3);
+      if (copy >= 0) handed.push_back(copy);
+    }
+  }
   char arg0[] = "orbitbench";
   char arg1[] = "guardian";
   char* argv[] = {arg0, arg1, nullptr};
   pid_t pid = 0;
   const int spawned = ::posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
+  for (const int copy : handed) ::close(copy);
   ::close(fds[1]);
   if (spawned != 0) {
     ::close(fds[0]);
@@ -267,6 +281,7 @@ std::unique_ptr<Guardian> Guardian::start(const CampaignConfig& config, const st
   put_field(order, config.name);
   put_field(order, std::to_string(config.speed));
   put_field(order, std::to_string(::getpid()));
+  put_field(order, lock != nullptr && handed.size() == lock->fds().size() ? "locks" : "no-locks");
   if (!write_all(fds[0], order)) {
     std::fprintf(stderr, "orbitbench: no guardian for this campaign: it did not take its order\n");
     ::close(fds[0]);
@@ -298,7 +313,7 @@ int run_guardian(int fd) {
     return 2;
   }
   GuardianOrder order;
-  std::optional<std::string> fields[6];
+  std::optional<std::string> fields[7];
   for (auto& field : fields) {
     field = reader.field();
     if (!field) {
@@ -313,6 +328,7 @@ int run_guardian(int fd) {
   try {
     order.speed = std::stod(*fields[4]);
     order.controller_pid = std::stol(*fields[5]);
+    order.holds_locks = *fields[6] == "locks";
   } catch (const std::exception&) {
     std::fprintf(stderr, "orbitbench guardian: bad speed or pid in its order\n");
     return 2;

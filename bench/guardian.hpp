@@ -18,6 +18,8 @@
 
 namespace ob::bench {
 
+class StationLock;
+
 // What the controller hands its guardian.
 struct GuardianOrder {
   std::string station_label;
@@ -26,6 +28,7 @@ struct GuardianOrder {
   std::string campaign;
   double speed = 1;
   long controller_pid = 0;
+  bool holds_locks = false;  // it inherited the controller's station and instrument locks
 };
 
 // The controller's side.
@@ -34,7 +37,10 @@ class Guardian {
   // Starts `orbitbench guardian` (this executable) for the campaign's station; nullptr for a
   // simulated station (its in-process lab dies with the controller) or when it cannot be started
   // (said on stderr: the campaign then runs unguarded, as before).
-  static std::unique_ptr<Guardian> start(const CampaignConfig& config, const std::filesystem::path& db_path);
+  // `lock`: the controller's locks, handed to the guardian (inherited descriptors) so that when
+  // the controller dies no other controller takes the station before the guardian has safed it.
+  static std::unique_ptr<Guardian> start(const CampaignConfig& config, const std::filesystem::path& db_path,
+                                         const StationLock* lock = nullptr);
 
   // The controller reached its safe state and is ending: the guardian exits, the bench untouched.
   void release();

@@ -1,5 +1,8 @@
 #include "bench/station_lock.hpp"
 
+#include <csignal>
+#include <cstdlib>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -42,6 +45,14 @@ std::string read_holder(int fd) {
   char text[kMaxHolderBytes] = {};
   const auto got = ::pread(fd, text, sizeof text - 1, 0);
   return got > 0 ? std::string(text, static_cast<std::size_t>(got)) : std::string("an unknown controller");
+}
+
+// Whether the holder text ("pid 123 (campaign …") names a process that no longer exists: then
+// the lock is carried by what it handed it to, its guardian (bench/guardian.cpp), safing the bench.
+bool holder_is_dead(const std::string& holder) {
+  if (!holder.starts_with("pid ")) return false;
+  const long pid = std::strtol(holder.c_str() + 4, nullptr, 10);
+  return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
 }  // namespace
@@ -104,19 +115,22 @@ void StationLock::take(const std::filesystem::path& path, const std::string& wha
   // No symlink is followed: a planted link cannot make us truncate what it points to.
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, kLockFileMode);
   if (fd < 0) throw std::runtime_error(path.string() + ": cannot make the lock file (" + std::strerror(errno) + ")");
-  int locked = ::flock(fd, LOCK_EX | LOCK_NB);
-  if (locked != 0 && errno == EWOULDBLOCK && read_holder(fd).find(kGuardianMark) != std::string::npos) {
-    // A guardian safing the bench after its controller died (bench/guardian.hpp): it is done in
-    // seconds, and then this controller may go on.
-    std::fprintf(stderr, "orbitbench: %s: waiting for %s to finish safing it\n", what.c_str(), read_holder(fd).c_str());
+  // flock's errno, kept: reading the holder and asking whether it lives set errno themselves.
+  auto try_lock = [fd] { return ::flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : errno; };
+  int error = try_lock();
+  if (error == EWOULDBLOCK &&
+      (read_holder(fd).find(kGuardianMark) != std::string::npos || holder_is_dead(read_holder(fd)))) {
+    // A guardian safing the bench after its controller died (bench/guardian.hpp), holding the
+    // lock its controller handed it: it is done in seconds, and then this controller may go on.
+    std::fprintf(stderr, "orbitbench: %s: waiting for the guardian of %s to finish safing it\n", what.c_str(),
+                 read_holder(fd).c_str());
     const auto give_up = std::chrono::steady_clock::now() + kGuardianWait;
-    while (locked != 0 && errno == EWOULDBLOCK && std::chrono::steady_clock::now() < give_up) {
+    while (error == EWOULDBLOCK && std::chrono::steady_clock::now() < give_up) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      locked = ::flock(fd, LOCK_EX | LOCK_NB);
+      error = try_lock();
     }
   }
-  if (locked != 0) {
-    const int error = errno;
+  if (error != 0) {
     const std::string other = read_holder(fd);
     ::close(fd);
     if (error == EWOULDBLOCK) {

@@ -5,7 +5,8 @@
 // results database, and one per instrument and agent URI on this host (under
 // /tmp/orbitbench-locks, shared by every user, sticky like /tmp). A second controller is refused
 // at once, told who holds the lock (pid, campaign, since when); a dead holder's locks are
-// released by the kernel. URIs of the simulated lab (`sim://`, `simulated: true`) are per process
+// released by the kernel — unless its guardian carries them on while it safes the bench: a lock
+// whose named holder is dead is waited for, like a guardian's. URIs of the simulated lab (`sim://`, `simulated: true`) are per process
 // and take no instrument lock.
 #include <chrono>
 #include <filesystem>
@@ -37,6 +38,9 @@ class StationLock {
   // The instrument URIs a station locks ("scheme://host:port/path", without the query).
   static std::vector<std::string> instrument_keys(const StationConfig& station);
   static std::filesystem::path instrument_lock_dir();
+  // The lock files' descriptors: a guardian inherits copies (bench/guardian.cpp), so the locks
+  // outlive this process until the guardian has safed the bench.
+  const std::vector<int>& fds() const { return fds_; }
 
  private:
   void take(const std::filesystem::path& path, const std::string& what, const std::string& holder);

@@ -78,7 +78,7 @@ int run_and_report(const CampaignConfig& config, const std::filesystem::path& db
                config.label, config.station.name, path.string(), campaign_log->log_path().string(),
                log.trace_file.empty() ? "" : ", trace ", log.trace_file.string());
   // The guardian safes the bench if this process dies before its runner reaches the safe state.
-  auto guardian = Guardian::start(config, path);
+  auto guardian = Guardian::start(config, path, lock.get());
   try {
     db::Recorder recorder(path);
     CampaignRunner runner(config, recorder, options);

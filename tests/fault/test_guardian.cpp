@@ -85,6 +85,22 @@ BOOST_FIXTURE_TEST_CASE(a_sigkilled_controller_leaves_the_bench_safe_within_2_s_
   BOOST_TEST(safe(lab.snapshot()));
 }
 
+// The controller hands its locks to its guardian (inherited descriptors): a resume started the
+// moment the controller dies waits for the guardian to finish safing instead of driving the
+// bench beside it, then completes. The guardian's event comes before the resume's.
+BOOST_FIXTURE_TEST_CASE(a_resume_started_at_the_kill_waits_for_the_guardian, GuardedBench) {
+  const pid_t child = start_energised();
+  ::kill(child, SIGKILL);
+  BOOST_TEST_REQUIRE(ob::test::wait_exit(child) == 128 + SIGKILL);
+  const pid_t resumed = ob::test::spawn_orbitbench({OB_ORBITBENCH_EXE, "resume", "--quiet", "--db", db.string()}, log);
+  const int code = ob::test::wait_exit(resumed);
+  BOOST_TEST(code == 0, "exit " << code << ": " << ob::test::slurp(log));
+  BOOST_TEST(count_of(db, "SELECT count(*) FROM campaigns WHERE status = 'completed'") == 1);
+  BOOST_TEST(count_of(db, "SELECT (SELECT min(id) FROM events WHERE kind = 'safe_state' AND message LIKE 'guardian:%') < "
+                          "(SELECT min(id) FROM events WHERE kind = 'resume')") == 1);
+  BOOST_TEST(safe(lab.snapshot()));
+}
+
 BOOST_FIXTURE_TEST_CASE(a_controller_that_ends_by_itself_releases_its_guardian, GuardedBench) {
   // Interrupted: the controller safes the bench itself and exits 130; the guardian goes quietly.
   const pid_t child = start_energised();
