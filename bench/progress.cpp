@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "bench/text_columns.hpp"
+
 namespace ob::bench {
 namespace {
 
@@ -51,12 +53,7 @@ std::string decode_clock_event_reasons(unsigned long long reasons) {
 
 namespace {
 
-// Terminal columns of UTF-8 text: one per code point ("→", "°", "…" are one column each).
-std::size_t columns(const std::string& text) {
-  std::size_t n = 0;
-  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
+std::size_t columns(const std::string& text) { return text_columns(text); }
 
 // The first `max_cols` columns of `text`, the last one "…" when anything was cut.
 std::string cut_to(const std::string& text, std::size_t max_cols) {

@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "bench/text_columns.hpp"
+
 namespace ob::bench::cli {
 namespace {
 
@@ -65,9 +67,7 @@ std::string json_row(const std::vector<std::string>& columns, const std::vector<
 }
 
 // Display width of UTF-8 text: code points, not bytes.
-std::size_t width(const std::string& text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
+std::size_t width(const std::string& text) { return text_columns(text); }
 
 std::string table(const db::ResultSet& result) {
   const std::size_t columns = result.columns.size();
