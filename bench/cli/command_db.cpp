@@ -1,6 +1,9 @@
 // orbitbench db merge OUT IN…: fold station databases into one (db/merge.hpp).
+// orbitbench db push IN… --to postgresql://…: copy what a lab's server lacks (db/postgres/pg_push.hpp).
+// orbitbench db upgrade FILE: migrate in place.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,6 +11,9 @@
 #include "db/database.hpp"
 #include "db/merge.hpp"
 #include "db/recorder.hpp"
+#ifdef OB_WITH_POSTGRES
+#include "db/postgres/pg_push.hpp"
+#endif
 
 namespace ob::bench::cli {
 namespace {
@@ -30,6 +36,49 @@ int merge(const MergeArgs& args) {
   }
   std::printf("merged into %s\n", args.out.c_str());
   return kExitOk;
+}
+
+struct PushArgs {
+  std::vector<std::string> inputs;
+  std::string to;
+};
+
+int push(const PushArgs& args) {
+#ifdef OB_WITH_POSTGRES
+  if (!db::pg::is_postgres_url(args.to)) {
+    std::fprintf(stderr, "orbitbench db push: --to %s: expected a PostgreSQL URL (postgresql://USER@HOST/DB)\n", args.to.c_str());
+    return kExitUsage;
+  }
+  std::optional<db::pg::PgConnection> server;
+  try {
+    server.emplace(db::pg::PgConnection::open(args.to));
+  } catch (const db::DbError& e) {
+    std::fprintf(stderr, "orbitbench db push: %s\n", e.what());
+    return kExitError;
+  }
+  int exit_code = kExitOk;
+  for (const auto& input : args.inputs) {
+    try {
+      const auto r = db::pg::push_database(*server, input);
+      std::printf("%s: %d new campaign(s), %d already there; %lld samples (%lld rewritten), %lld events, %lld measurements, "
+                  "%lld run aggregate(s)\n",
+                  input.c_str(), r.campaigns_new, r.campaigns_known, static_cast<long long>(r.samples),
+                  static_cast<long long>(r.samples_rewritten), static_cast<long long>(r.events),
+                  static_cast<long long>(r.measurements), static_cast<long long>(r.runs_aggregated));
+    } catch (const db::DbError& e) {
+      // The other stations still go: one bad file must not hold the lab's results back.
+      std::fprintf(stderr, "orbitbench db push: %s\n", e.what());
+      exit_code = kExitError;
+    }
+  }
+  if (exit_code == kExitOk) std::printf("pushed to %s\n", server->where().c_str());
+  return exit_code;
+#else
+  (void)args;
+  std::fprintf(stderr, "orbitbench db push: this orbitbench was built without PostgreSQL support "
+                       "(install libpq-dev and build again)\n");
+  return kExitError;
+#endif
 }
 
 int upgrade(const std::string& path) {
@@ -57,8 +106,15 @@ Action add_db_command(CLI::App& app) {
   auto* upgrade_command =
       db->add_subcommand("upgrade", "Migrate a results database to this build's schema in place (and build its aggregates)");
   upgrade_command->add_option("file", *upgrade_path, "The database")->required()->check(CLI::ExistingFile);
-  return [args, merge_command, upgrade_path] {
+  auto push_args = std::make_shared<PushArgs>();
+  auto* push_command = db->add_subcommand(
+      "push", "Copy what a lab's central PostgreSQL lacks from station databases (incremental, idempotent, read-only on them)");
+  push_command->add_option("inputs", push_args->inputs, "Station databases")->required()->check(CLI::ExistingFile);
+  push_command->add_option("--to", push_args->to, "The server: postgresql://USER@HOST[:PORT]/DB (libpq's URL; a password "
+                                                  "from ~/.pgpass or PGPASSWORD)")->required();
+  return [args, merge_command, push_args, push_command, upgrade_path] {
     if (merge_command->parsed()) return merge(*args);
+    if (push_command->parsed()) return push(*push_args);
     return upgrade(*upgrade_path);
   };
 }
