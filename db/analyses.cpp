@@ -9,7 +9,8 @@ std::vector<std::optional<std::string>> filter_params(const AnalysisFilter& filt
 }
 
 // The filters (filter_params): ?1 campaign name or id, ?2 DUT name, ?3 run id.
-#define OB_CAMPAIGN_FILTER "(?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1)"
+// STATION/NAME tells apart campaigns of one name from several stations (a merged or lab database).
+#define OB_CAMPAIGN_FILTER "(?1 IS NULL OR c.name = ?1 OR CAST(c.id AS TEXT) = ?1 OR c.station || '/' || c.name = ?1)"
 // Campaign c and run r in scope.
 const char* const kCampaignRunFilterSql = OB_CAMPAIGN_FILTER " AND (?3 IS NULL OR CAST(r.id AS TEXT) = ?3)";
 
@@ -126,13 +127,24 @@ ResultSet query_timing(const Connection& db, const AnalysisFilter& filter) {
 constexpr const char* kBoardAndShared =
     "SELECT ed.id FROM devices ed WHERE ed.id = d.id OR (ed.campaign_id = c.id AND ed.kind IN ('chamber', 'profile'))";
 
+// Whether the connection holds the boards' sample counts ready-made (a mirror of a lab's server,
+// db/postgres/pg_mirror.hpp, whose samples stay on the server).
+bool has_sample_counts(const Connection& db) {
+  Statement query(db, "SELECT count(*) FROM temp.sqlite_master WHERE name = 'sample_counts'");
+  query.step();
+  return query.column_int64(0) > 0;
+}
+
 ResultSet query_summary(const Connection& db, const AnalysisFilter& filter) {
+  const std::string samples =
+      has_sample_counts(db)
+          ? "coalesce((SELECT sc.samples FROM temp.sample_counts sc WHERE sc.device_id = d.id), 0) AS samples, "
+          // By (run, channel): the samples' own key, never a scan of the whole table.
+          : "(SELECT count(*) FROM runs r JOIN channels ch ON ch.device_id = d.id "
+            "   JOIN samples s ON s.run_id = r.id AND s.channel_id = ch.id WHERE r.campaign_id = c.id) AS samples, ";
   const std::string sql =
       "SELECT c.id AS campaign_id, c.name AS campaign, c.status AS status, d.name AS dut, "
-      "(SELECT count(*) FROM runs r WHERE r.campaign_id = c.id) AS runs, "
-      // By (run, channel): the samples' own key, never a scan of the whole table.
-      "(SELECT count(*) FROM runs r JOIN channels ch ON ch.device_id = d.id "
-      "   JOIN samples s ON s.run_id = r.id AND s.channel_id = ch.id WHERE r.campaign_id = c.id) AS samples, "
+      "(SELECT count(*) FROM runs r WHERE r.campaign_id = c.id) AS runs, " + samples +
       "(SELECT count(*) FROM events e WHERE e.severity = 'error' AND e.device_id IN (" + std::string(kBoardAndShared) +
       ")) AS errors, "
       "(SELECT count(*) FROM events e WHERE e.severity = 'warning' AND e.device_id IN (" + std::string(kBoardAndShared) +
@@ -147,7 +159,7 @@ ResultSet query_summary(const Connection& db, const AnalysisFilter& filter) {
 }
 
 bool campaign_exists(const Connection& db, const std::string& name_or_id) {
-  Statement query(db, "SELECT count(*) FROM campaigns c WHERE c.name = ?1 OR CAST(c.id AS TEXT) = ?1");
+  Statement query(db, "SELECT count(*) FROM campaigns c WHERE " OB_CAMPAIGN_FILTER);
   query.bind(1, name_or_id);
   query.step();
   return query.column_int64(0) > 0;

@@ -143,6 +143,13 @@ Connection Connection::open_for_writing(const std::filesystem::path& path) {
   return db;
 }
 
+Connection Connection::open_in_memory(const std::string& name) {
+  Connection db(open_handle(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY | SQLITE_OPEN_NOMUTEX), name);
+  db.exec("PRAGMA foreign_keys = ON");
+  migrate(db);
+  return db;
+}
+
 Connection::Connection(Connection&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
 

@@ -28,6 +28,9 @@ class Connection {
   // Read-write: creates the file, enables WAL, runs forward migrations to kSchemaVersion. Use it
   // from one thread at a time (it is opened without SQLite's connection mutex).
   static Connection open_for_writing(const std::filesystem::path& path);
+  // A private in-memory database at this build's schema, named `name` in messages (the
+  // analyses of results fetched from a lab's server, db/postgres/pg_mirror.hpp).
+  static Connection open_in_memory(const std::string& name);
 
   Connection(Connection&& other) noexcept;
   Connection& operator=(Connection&& other) noexcept;

@@ -8,6 +8,7 @@
 
 #include "bench/cli/commands.hpp"
 #include "bench/cli/result_format.hpp"
+#include "bench/cli/results_source.hpp"
 #include "db/analyses.hpp"
 #include "db/conformance.hpp"
 #include "db/database.hpp"
@@ -46,17 +47,18 @@ std::optional<ResultFormat> chosen_format(const QueryArgs& args) {
 // The filters name things that exist: a misspelt campaign, board or run would otherwise read as
 // one without results. Empty when they do; else what is wrong, with where to look.
 std::string missing_filter(const QueryArgs& args, const db::Connection& connection) {
-  const std::string list = " (orbitbench query --db " + args.db_path + " ";
+  const std::string shown = shown_db(args.db_path);
+  const std::string list = " (orbitbench query --db " + shown + " ";
   if (!args.campaign.empty() && !db::campaign_exists(connection, args.campaign)) {
-    return "no campaign '" + args.campaign + "' in " + args.db_path + list + "campaigns lists them)";
+    return "no campaign '" + args.campaign + "' in " + shown + list + "campaigns lists them)";
   }
   if (!args.dut.empty() && !db::board_exists(connection, args.campaign, args.dut)) {
     return "no board '" + args.dut + "'" + (args.campaign.empty() ? "" : " in campaign '" + args.campaign + "'") + " in " +
-           args.db_path + list + "summary lists them)";
+           shown + list + "summary lists them)";
   }
   if (!args.run.empty() && !db::run_exists(connection, args.campaign, args.run)) {
     return "no run '" + args.run + "'" + (args.campaign.empty() ? "" : " in campaign '" + args.campaign + "'") + " in " +
-           args.db_path + list + "timing lists them)";
+           shown + list + "timing lists them)";
   }
   return {};
 }
@@ -67,7 +69,8 @@ int print_results(const QueryArgs& args, const std::function<std::vector<db::Res
   if (!format) return kExitUsage;
   std::string text;
   try {
-    const auto connection = db::Connection::open_read_only(args.db_path);
+    const auto connection =
+        open_for_analyses(args.db_path, args.campaign.empty() ? std::nullopt : std::optional<std::string>(args.campaign));
     if (const auto missing = missing_filter(args, connection); !missing.empty()) {
       std::fprintf(stderr, "orbitbench query: %s\n", missing.c_str());
       return kExitError;
@@ -111,11 +114,10 @@ int stream_sql(const QueryArgs& args) {
   const auto format = chosen_format(args);
   if (!format) return kExitUsage;
   try {
-    const auto connection = db::Connection::open_read_only(args.db_path);
     db::SqlLimits limits;
     limits.timeout_s = args.sql_timeout_s;
     const auto printer = make_result_printer(*format, stdout);
-    db::stream_read_only_sql(connection, args.sql, limits, *printer);
+    stream_user_sql(args.db_path, args.sql, limits, *printer);
   } catch (const db::DbError& e) {
     std::fflush(stdout);
     std::fprintf(stderr, "orbitbench query: %s\n", e.what());
@@ -138,14 +140,16 @@ Action add_query_command(CLI::App& app) {
   auto args = std::make_shared<QueryArgs>();
   auto selected = std::make_shared<Action>();
   auto* cmd = app.add_subcommand("query", "Read-only analyses of a results database");
-  cmd->add_option("--db", args->db_path, "Results database")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--db", args->db_path, "Results database: a file, or a lab's server (postgresql://USER@HOST/DB)")
+      ->required()
+      ->check(existing_file_or_server());
   cmd->require_subcommand(1);
   // `query degradation --db F --format csv`: the query's own options also after the analysis.
   cmd->fallthrough();
   auto* degradation = cmd->add_subcommand(
       "degradation", "Per board: reference vs baseline, in-orbit throughput by phase and temperature, efficiency, throttling, "
                      "SDC/ECC, verdict (from the aggregates kept while recording)");
-  degradation->add_option("--campaign", args->campaign, "Only this campaign (name or id)");
+  degradation->add_option("--campaign", args->campaign, "Only this campaign (name, id or STATION/NAME)");
   degradation->add_option("--dut", args->dut, "Only this board");
   degradation->add_option("--run", args->run, "Only this run (id)");
   degradation->add_option("--table", args->table, "figures (per board) or bins (per temperature bin); "
@@ -154,7 +158,7 @@ Action add_query_command(CLI::App& app) {
   degradation->callback([args, selected] { *selected = [args] { return print_degradation(*args); }; });
   auto* compare = cmd->add_subcommand("compare", "The degradation figures side by side: per board, firmware or campaign");
   compare->add_option("--by", args->compare_by, "dut (default), firmware or campaign")->check(CLI::IsMember({"dut", "firmware", "campaign"}));
-  compare->add_option("--campaign", args->campaign, "Only this campaign (name or id)");
+  compare->add_option("--campaign", args->campaign, "Only this campaign (name, id or STATION/NAME)");
   compare->add_option("--dut", args->dut, "Only this board");
   compare->callback([args, selected] {
     *selected = [args] {
@@ -178,7 +182,7 @@ Action add_query_command(CLI::App& app) {
   using Analysis = db::ResultSet (*)(const db::Connection&, const db::AnalysisFilter&);
   auto add_analysis = [&](const char* name, const char* help, Analysis analysis) {
     auto* sub = cmd->add_subcommand(name, help);
-    sub->add_option("--campaign", args->campaign, "Only this campaign (name or id)");
+    sub->add_option("--campaign", args->campaign, "Only this campaign (name, id or STATION/NAME)");
     sub->add_option("--dut", args->dut, "Only this board");
     sub->add_option("--run", args->run, "Only this run (id)");
     sub->callback([args, selected, analysis] {
@@ -195,7 +199,7 @@ Action add_query_command(CLI::App& app) {
                db::query_summary);
   auto* conformance = cmd->add_subcommand(
       "conformance", "Per run: soak time, chamber tracking p95/max (K), supply and board faults, the run's verdict");
-  conformance->add_option("--campaign", args->campaign, "Only this campaign (name or id)");
+  conformance->add_option("--campaign", args->campaign, "Only this campaign (name, id or STATION/NAME)");
   conformance->callback([args, selected] {
     *selected = [args] {
       return print_results(*args, [args](const db::Connection& db) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "bench/cli/commands.hpp"
+#include "bench/cli/results_source.hpp"
 #include "bench/report/html_report.hpp"
 
 namespace ob::bench::cli {
@@ -21,7 +22,7 @@ struct ReportArgs {
 int write_report(const ReportArgs& args) {
   std::string html;
   try {
-    const auto db = db::Connection::open_read_only(args.db_path);
+    const auto db = open_for_report(args.db_path, args.campaign.empty() ? std::nullopt : std::optional<std::string>(args.campaign));
     report::ReportOptions options;
     if (!args.campaign.empty()) options.campaign = args.campaign;
     html = report::build_html_report(db, options);
@@ -45,7 +46,9 @@ int write_report(const ReportArgs& args) {
 Action add_report_command(CLI::App& app) {
   auto args = std::make_shared<ReportArgs>();
   auto* cmd = app.add_subcommand("report", "Write one self-contained HTML report of a campaign: plots, verdicts, events");
-  cmd->add_option("--db", args->db_path, "Results database")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--db", args->db_path, "Results database: a file, or a lab's server (postgresql://USER@HOST/DB)")
+      ->required()
+      ->check(existing_file_or_server());
   cmd->add_option("--campaign", args->campaign, "Campaign name or id (default: the newest)");
   cmd->add_option("-o,--output", args->output, "The HTML file to write (default report.html)");
   return [args] { return write_report(*args); };

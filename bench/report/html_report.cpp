@@ -57,7 +57,8 @@ std::map<std::int64_t, double> run_offsets(const db::Connection& db, std::int64_
 
 CampaignInfo find_campaign(const db::Connection& db, const std::optional<std::string>& wanted) {
   db::Statement query(db, wanted ? "SELECT id, name, station, status, COALESCE(reason, ''), started_unix_s, ended_unix_s "
-                                   "FROM campaigns WHERE name = ?1 OR CAST(id AS TEXT) = ?1 ORDER BY id DESC LIMIT 1"
+                                   "FROM campaigns WHERE name = ?1 OR CAST(id AS TEXT) = ?1 OR station || '/' || name = ?1 "
+                                   "ORDER BY id DESC LIMIT 1"
                                  : "SELECT id, name, station, status, COALESCE(reason, ''), started_unix_s, ended_unix_s "
                                    "FROM campaigns ORDER BY id DESC LIMIT 1");
   if (wanted) query.bind(1, *wanted);

@@ -16,10 +16,28 @@ std::string trimmed(const char* message) {
   return text;
 }
 
+// The server's own words for a failed result: its primary message, then its detail and hint.
+std::string server_message(pg_result* result) {
+  const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  if (primary == nullptr) return trimmed(result ? PQresultErrorMessage(result) : nullptr);
+  std::string text = primary;
+  if (const char* detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL)) text += std::string(" (") + detail + ")";
+  if (const char* hint = PQresultErrorField(result, PG_DIAG_MESSAGE_HINT)) text += std::string("; hint: ") + hint;
+  return text;
+}
+
+}  // namespace
+
+std::string error_text(pg_result* result, pg_conn* conn) {
+  std::string text = result ? server_message(result) : std::string();
+  return text.empty() ? trimmed(PQerrorMessage(conn)) : text;
+}
+
+namespace {
+
 PgError result_error(const PgConnection& db, pg_result* result, std::string_view sql) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  std::string message = db.where() + ": " + trimmed(result ? PQresultErrorMessage(result) : PQerrorMessage(db.handle()));
-  if (message.size() == db.where().size() + 2) message += trimmed(PQerrorMessage(db.handle()));
+  std::string message = db.where() + ": " + error_text(result, db.handle());
   std::string head(sql.substr(0, 120));
   for (char& c : head) {
     if (c == '\n') c = ' ';

@@ -21,6 +21,10 @@ struct PgError : DbError {
   std::string sqlstate;
 };
 
+// Why a statement failed, in the server's words (its message, detail and hint), or the
+// connection's when there is no result.
+std::string error_text(pg_result* result, pg_conn* conn);
+
 // Whether `text` names a PostgreSQL server (postgresql:// or postgres://) rather than a file.
 bool is_postgres_url(std::string_view text);
 // The URL as it may be printed: user, host, port and database, the password replaced by ***.

@@ -264,7 +264,11 @@ class Pusher {
                    "DO UPDATE SET wall_unix_s = excluded.wall_unix_s, value = excluded.value");
     }
 
-    std::map<std::int64_t, double> new_marks;
+    struct NewMark {
+      double t_s = 0;
+      std::int64_t samples = 0;
+    };
+    std::map<std::int64_t, NewMark> new_marks;
     CopyIn copy(server_, "COPY " + partition + columns);
     Statement later(source_,
                     "SELECT t_s, wall_unix_s, value FROM samples WHERE run_id = ?1 AND channel_id = ?2 AND t_s > ?3 ORDER BY t_s");
@@ -274,22 +278,25 @@ class Pusher {
       later.bind(2, local_channel);
       later.bind(3, mark == marks.end() ? -std::numeric_limits<double>::infinity() : mark->second);
       std::optional<double> last_t;
+      std::int64_t copied = 0;
       while (later.step()) {
         const double t_s = later.column_double(0);
         const double wall = later.column_double(1);
         copy.field(ids.campaign).field(server_run).field(channel).field(t_s).field(wall);
         copy.field(later.column_optional_double(2)).end_row();
         last_t = t_s;
+        ++copied;
         newest_wall = std::max(newest_wall, wall);
       }
       later.reset();
-      if (last_t) new_marks[channel] = *last_t;
+      if (last_t) new_marks[channel] = NewMark{*last_t, copied};
     }
     report_.samples += copy.finish();
-    for (const auto& [channel, t_s] : new_marks) {
-      server_.query("INSERT INTO push_marks (run_id, channel_id, max_t_s) VALUES ($1, $2, $3) "
-                    "ON CONFLICT (run_id, channel_id) DO UPDATE SET max_t_s = excluded.max_t_s",
-                    {text_of(server_run), text_of(channel), text_of(t_s)});
+    for (const auto& [channel, mark] : new_marks) {
+      server_.query("INSERT INTO push_marks (run_id, channel_id, max_t_s, samples) VALUES ($1, $2, $3, $4) "
+                    "ON CONFLICT (run_id, channel_id) DO UPDATE SET max_t_s = excluded.max_t_s, "
+                    "samples = push_marks.samples + excluded.samples",
+                    {text_of(server_run), text_of(channel), text_of(mark.t_s), text_of(mark.samples)});
     }
     if (newest_wall > 0) {
       server_.query("UPDATE runs SET pushed_wall_unix_s = $2 WHERE id = $1", {text_of(server_run), text_of(newest_wall)});

@@ -115,11 +115,13 @@ CREATE TABLE samples (
 ) PARTITION BY LIST (campaign_id);
 CREATE INDEX samples_by_wall ON samples USING brin (wall_unix_s);
 
--- Added: per run and channel, the latest profile time pushed. The next push copies later rows.
+-- Added: per run and channel, the latest profile time pushed (the next push copies later rows)
+-- and how many samples the server holds (what `query summary` counts, without a scan).
 CREATE TABLE push_marks (
   run_id     bigint NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   channel_id bigint NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
   max_t_s    double precision NOT NULL,
+  samples    bigint NOT NULL,
   PRIMARY KEY (run_id, channel_id)
 );
 
@@ -210,6 +212,28 @@ JOIN channels ch ON ch.id = s.channel_id
 JOIN devices d   ON d.id = ch.device_id;
 )sql";
 
+// A role that can only read the results: `orbitbench query sql` runs as it (besides a READ ONLY
+// transaction), so not even a superuser's connection lets a query write, signal other sessions or
+// run programs (COPY … TO PROGRAM). Creating roles needs CREATEROLE: without it the schema is made
+// all the same, and queries rely on the read-only transaction alone.
+constexpr const char* kReaderRole = R"sql(
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'orbitbench_reader') THEN
+    CREATE ROLE orbitbench_reader NOLOGIN;
+  END IF;
+  GRANT USAGE ON SCHEMA orbitbench TO orbitbench_reader;
+  GRANT SELECT ON ALL TABLES IN SCHEMA orbitbench TO orbitbench_reader;
+  ALTER DEFAULT PRIVILEGES IN SCHEMA orbitbench GRANT SELECT ON TABLES TO orbitbench_reader;
+  IF NOT pg_has_role('orbitbench_reader', 'MEMBER') THEN
+    EXECUTE format('GRANT orbitbench_reader TO %I', current_user);
+  END IF;
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE NOTICE 'orbitbench: no read-only role (%)', SQLERRM;
+END
+$$;
+)sql";
+
 constexpr std::array<const char*, kPgSchemaVersion> kMigrations{kSchemaV1};
 
 bool schema_table_exists(const PgConnection& db) {
@@ -253,6 +277,7 @@ void migrate(const PgConnection& db) {
       }
       db.exec("INSERT INTO orbitbench.schema_version (version) VALUES (" + std::to_string(step + 1) + ")");
     }
+    db.exec(kReaderRole);  // tables a migration added are readable by the role too
   });
 }
 
