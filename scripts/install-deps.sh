@@ -4,22 +4,24 @@
 set -euo pipefail
 
 # usage: install-deps.sh [build] [run] [test]   (none: all three)
-#   build  what compiles orbitbench and its agent, and packages them (dpkg-dev: cpack -G DEB)
+#   build  what compiles orbitbench and its agent, and packages them (dpkg-dev: cpack -G DEB);
+#          libpq-dev is optional (PostgreSQL push and queries are built where it is found)
 #   run    what running it needs beyond the libraries the build brings (the sqlite3 shell it
 #          suggests for reading results)
 #   test   what the test suite needs: third-party clients that check the simulated lab
 #          (PyVISA, pymodbus, sigrok-cli, mbpoll, libiio's tools, openssl), python3-sgp4 for the
 #          SGP4 property tests, Chromium for the report's screenshot, clang for the fuzz suite,
-#          Node.js for the SGP4 benchmark's satellite.js peer, groff for the man pages
+#          Node.js for the SGP4 benchmark's satellite.js peer, groff for the man pages, PostgreSQL
+#          (a throw-away server per test through pg_virtualenv) for `db push` and queries on a server
 build=(
   build-essential cmake pkg-config protobuf-compiler dpkg-dev
   libasio-dev libprotobuf-dev libsqlite3-dev libiio-dev libboost-test-dev
-  libyaml-cpp-dev libcli11-dev libspdlog-dev libssl-dev libmodbus-dev nlohmann-json3-dev
+  libyaml-cpp-dev libcli11-dev libspdlog-dev libssl-dev libmodbus-dev nlohmann-json3-dev libpq-dev
 )
 run=(sqlite3)
 test=(
   openssl python3 python3-pyvisa python3-pyvisa-py python3-protobuf python3-pymodbus python3-serial-asyncio
-  python3-sgp4 libiio-utils sigrok-cli mbpoll chromium clang groff-base
+  python3-sgp4 libiio-utils sigrok-cli mbpoll chromium clang groff-base postgresql postgresql-common
 )
 
 groups=("$@")
