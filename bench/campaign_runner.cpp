@@ -803,6 +803,7 @@ class CampaignRunner::Impl final : public BenchContext {
     } else {
       progress_.condition = "ground";
     }
+    if (options_.push_status) progress_.push = options_.push_status();
     printer_.update(progress_, std::chrono::duration<double>(Clock::now() - wall_start_).count());
     co_return;
   }

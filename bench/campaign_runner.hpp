@@ -6,6 +6,7 @@
 // controller died be continued with RunnerOptions::resume.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,9 @@ struct RunnerOptions {
   // checkpoint, in its own run, re-recording the ticks after the checkpoint (no duplicates:
   // samples are keyed by run, channel and t_s). Must outlive run().
   const ResumePoint* resume = nullptr;
+  // Where the continuous push to a lab's server stands, for the progress line ("push 12s",
+  // "push failing"); unset: no push.
+  std::function<std::string()> push_status;
 };
 
 class CampaignRunner {

@@ -100,6 +100,7 @@ std::string head_of(const ProgressState& state, bool compact) {
                   state.chamber_setpoint_c);
     line += chamber;
   }
+  if (!state.push.empty()) line += (compact ? " " : "  ") + state.push;
   return line;
 }
 

@@ -30,6 +30,7 @@ struct ProgressState {
   double chamber_setpoint_c = 0;
   std::vector<BoardStatus> boards;
   std::string last_event;
+  std::string push;          // the continuous push to a lab's server: "push 12s" behind, "push failing"; "" without one
 };
 
 // "1h35m39s", "23m10s", "12s"

@@ -7,11 +7,14 @@
 #include <memory>
 
 #include "bench/cli/commands.hpp"
-#include "db/database.hpp"
 #include "bench/cli/result_format.hpp"
+#include "bench/cli/results_push.hpp"
+#include "bench/cli/results_source.hpp"
+#include "bench/config/yaml_reader.hpp"
 #include "bench/guardian.hpp"
 #include "bench/station_lock.hpp"
 #include "db/analyses.hpp"
+#include "db/database.hpp"
 #include "db/recorder.hpp"
 #include "ob/version.hpp"
 
@@ -53,7 +56,24 @@ int report_campaign(const CampaignOutcome& outcome, const std::string& campaign_
 }
 
 int run_and_report(const CampaignConfig& config, const std::filesystem::path& db_path, const RunnerOptions& options,
-                   const LogOptions& log, const char* command) {
+                   const LogOptions& log, const char* command, const PushOptions& push) {
+  const std::string push_url = push.url.empty() ? config.station.results.push_url : push.url;
+  double push_every_s = config.station.results.push_every_s;
+  if (!push.every.empty()) {
+    const auto every = parse_duration_s(push.every);
+    if (!every || *every < 1 || *every > 86400) {
+      std::fprintf(stderr, "orbitbench %s: --push-every '%s': expected a duration from 1s to 1d: %s\n", command, push.every.c_str(),
+                   kDurationForms);
+      return kExitUsage;
+    }
+    push_every_s = *every;
+  }
+  if (!push_url.empty() && !continuous_push_built()) {
+    std::fprintf(stderr, "orbitbench %s: campaign %s refused, nothing energised: pushing to %s needs PostgreSQL support, "
+                         "which this orbitbench was built without (install libpq-dev and build again)\n",
+                 command, config.name.c_str(), shown_db(push_url).c_str());
+    return kExitError;
+  }
   const std::filesystem::path path =
       db_path.empty() ? std::filesystem::path("results/" + config.station.name + ".db") : db_path;
   std::error_code ec;
@@ -81,9 +101,16 @@ int run_and_report(const CampaignConfig& config, const std::filesystem::path& db
   auto guardian = Guardian::start(config, path, lock.get());
   try {
     db::Recorder recorder(path);
-    CampaignRunner runner(config, recorder, options);
+    auto pusher = start_push(path, push_url, push_every_s);
+    RunnerOptions with_push = options;
+    if (pusher) with_push.push_status = [&pusher] { return pusher->progress_text(); };
+    CampaignRunner runner(config, recorder, with_push);
     outcome = runner.run();
     if (guardian) guardian->release();
+    if (pusher) {
+      recorder.flush();  // the campaign's last rows committed, then pushed
+      pusher->finish();
+    }
   } catch (const db::DbError& e) {
     spdlog::error("{}", e.what());
     std::fprintf(stderr, "orbitbench %s: %s\n", command, e.what());
@@ -97,6 +124,12 @@ int run_and_report(const CampaignConfig& config, const std::filesystem::path& db
   }
   campaign_log.reset();  // every line written before the summary is printed
   return report_campaign(outcome, config.name, path, command);
+}
+
+void add_push_options(CLI::App& command, PushOptions& push) {
+  command.add_option("--push", push.url, "Push the results to a lab's PostgreSQL while recording (postgresql://USER@HOST/DB; "
+                                         "default: the station's results.push)");
+  command.add_option("--push-every", push.every, "How often to push (default: the station's results.every, else 30s)");
 }
 
 void add_log_options(CLI::App& command, LogOptions& log) {

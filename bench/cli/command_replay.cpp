@@ -21,6 +21,7 @@ namespace {
 
 struct ReplayArgs {
   LogOptions log;
+  PushOptions push;
   std::string profile_path;
   std::string station_path;
   std::string db_path;
@@ -70,7 +71,7 @@ int replay(const ReplayArgs& args) {
                config.speed);
   RunnerOptions options;
   options.show_progress = !args.quiet;
-  return run_and_report(config, args.db_path, options, args.log, "replay");
+  return run_and_report(config, args.db_path, options, args.log, "replay", args.push);
 }
 
 }  // namespace
@@ -79,6 +80,7 @@ Action add_replay_command(CLI::App& app) {
   auto args = std::make_shared<ReplayArgs>();
   auto* cmd = app.add_subcommand("replay", "Replay a profile (orbitbench profile -o FILE) once on a station, outside a campaign");
   add_log_options(*cmd, args->log);
+  add_push_options(*cmd, args->push);
   cmd->add_option("profile", args->profile_path, "Profile file (protobuf)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--station", args->station_path, "Station YAML file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--speed", args->speed, "Profile seconds per wall second (default 1: real time)")

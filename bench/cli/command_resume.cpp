@@ -18,6 +18,7 @@ namespace {
 
 struct ResumeArgs {
   LogOptions log;
+  PushOptions push;
   std::string db_path;
   std::optional<std::int64_t> campaign_id;
   bool quiet = false;
@@ -43,7 +44,7 @@ int resume_campaign(const ResumeArgs& args) {
   RunnerOptions options;
   options.show_progress = !args.quiet;
   options.resume = &point;
-  return run_and_report(config, args.db_path, options, args.log, "resume");
+  return run_and_report(config, args.db_path, options, args.log, "resume", args.push);
 }
 
 }  // namespace
@@ -52,6 +53,7 @@ Action add_resume_command(CLI::App& app) {
   auto args = std::make_shared<ResumeArgs>();
   auto* cmd = app.add_subcommand("resume", "Continue a campaign whose controller was killed, from its last checkpoint");
   add_log_options(*cmd, args->log);
+  add_push_options(*cmd, args->push);
   cmd->add_option("--db", args->db_path, "The station database the campaign was recording into")
       ->required()
       ->check(CLI::ExistingFile);

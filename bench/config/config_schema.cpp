@@ -32,7 +32,12 @@ const std::vector<SchemaSection>& config_schema() {
        {{"station", "the station's name (required)"},
         {"simulated", "true: the controller starts the simulated lab itself (or give sim:// URIs)"},
         {"instruments", "name → instrument (at least one supply and one chamber)"},
-        {"duts", "name → board under test"}}},
+        {"duts", "name → board under test"},
+        {"results", "where results go besides the station's file: a lab's PostgreSQL"}}},
+      {"station", "results",
+       {{"push", "postgresql://USER@HOST/DB: push the database there while recording (orbitbench db push), "
+                 "on its own thread; an outage only delays it"},
+        {"every", "how often (default 30s; 1s to 1d)"}}},
       {"station", "instruments.<name>",
        {{"uri", uri_meaning()},
         {"kind", "psu, chamber or sensors (default: from the URI)"},

@@ -222,6 +222,20 @@ StationConfig parse_station(const std::string& label, const std::string& text) {
   out.text = text;
   out.name = reader.string(root, "", "station");
   out.simulated = reader.optional_bool(root, "", "simulated").value_or(false);
+  if (const auto results = root["results"]) {
+    reader.require_map(results, "results");
+    reader.allow_only(results, "results", schema_keys("station", "results"));
+    if (const auto url = reader.optional_string(results, "results", "push")) {
+      if (!url->starts_with("postgresql://") && !url->starts_with("postgres://")) {
+        reader.fail(results["push"], "results.push", "expected a PostgreSQL URL (postgresql://USER@HOST/DB)");
+      }
+      out.results.push_url = *url;
+    }
+    if (const auto every = reader.optional_duration_s(results, "results", "every")) {
+      if (*every < 1 || *every > 86400) reader.fail(results["every"], "results.every", "must be between 1s and 1d");
+      out.results.push_every_s = *every;
+    }
+  }
 
   const auto instruments = root["instruments"];
   if (!instruments) reader.fail(root, "instruments", "missing (required)");

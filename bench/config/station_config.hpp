@@ -69,11 +69,18 @@ struct DutConfig {
   int line = 0;
 };
 
+// `results:` — where the station's results go besides its own file (issue 20).
+struct ResultsConfig {
+  std::string push_url;       // a lab's PostgreSQL (postgresql://…) pushed to while recording; "" for none
+  double push_every_s = 30;   // how often
+};
+
 struct StationConfig {
   std::string label;  // file the station came from
   std::string text;   // the file as read, for provenance
   std::string name;
   bool simulated = false;  // start the simulated lab in-process
+  ResultsConfig results;
   std::vector<InstrumentConfig> instruments;
   std::vector<DutConfig> duts;
 

@@ -10,9 +10,15 @@
 namespace ob::db::pg {
 namespace {
 
+// libpq's message on one line (it puts hints on their own, tab-indented).
 std::string trimmed(const char* message) {
   std::string text = message ? message : "";
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at)) {
+    std::size_t end = at + 1;
+    while (end < text.size() && (text[end] == '\t' || text[end] == ' ')) ++end;
+    text.replace(at, end - at, " ");
+  }
   return text;
 }
 
@@ -145,8 +151,11 @@ double PgResult::real(int row, int column) const { return std::strtod(PQgetvalue
 PgConnection PgConnection::open(const std::string& url) {
   const std::string where = printable_url(url);
   // Defaults first: what the URL itself says (connect_timeout=…) comes later and wins.
-  const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* values[] = {"10", "orbitbench", url.c_str(), nullptr};
+  // A link that dies silently fails a push within about 30 s (keepalives, tcp_user_timeout)
+  // instead of leaving it waiting forever.
+  const char* keywords[] = {"connect_timeout", "application_name", "keepalives_idle", "keepalives_interval",
+                            "keepalives_count", "tcp_user_timeout", "dbname", nullptr};
+  const char* values[] = {"10", "orbitbench", "10", "5", "3", "30000", url.c_str(), nullptr};
   pg_conn* conn = PQconnectdbParams(keywords, values, 1);
   if (conn == nullptr) throw PgError(where + ": cannot connect: out of memory", "");
   if (PQstatus(conn) != CONNECTION_OK) {

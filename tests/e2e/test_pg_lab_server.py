@@ -74,11 +74,20 @@ def main():
     work = pathlib.Path(tempfile.mkdtemp(prefix="ob-pg-"))
     quick_station = (SOURCE / "examples/quick-station.yaml").read_text()
     quick_campaign = (SOURCE / "examples/quick-campaign.yaml").read_text()
-    (work / "bay-2.yaml").write_text(quick_station.replace("station: sim-bench", "station: bay-2", 1))
+    # Station 2 names the server in its file (results.push): the runner pushes while recording.
+    (work / "bay-2.yaml").write_text(quick_station.replace("station: sim-bench", "station: bay-2", 1) +
+                                     f"results: {{ push: \"{url}\", every: 2s }}\n")
     (work / "campaign-2.yaml").write_text(quick_campaign.replace("station: quick-station.yaml", "station: bay-2.yaml", 1))
     bay1, bay2 = work / "bay-1.db", work / "bay-2.db"
 
-    orbitbench("run", "-q", "--db", str(bay1), cwd=work)
+    # Station 1 pushes to a server that is not there: the campaign must not notice.
+    dead = "postgresql://nobody@127.0.0.1:1/none"
+    done = orbitbench("run", "-q", "--db", str(bay1), "--push", dead, "--push-every", "2s", cwd=work, check_exit=False)
+    log1 = (work / "bay-1.log").read_text()
+    check(done.returncode == 0 and "verdict: PASS" in done.stdout, f"a campaign pushing to a dead server passes: {done.stderr[-300:]}")
+    check("push to postgresql://nobody@127.0.0.1:1/none failed, retrying: " in log1 and
+          "the last push to postgresql://nobody@127.0.0.1:1/none failed" in log1, "the log says the push failed")
+    check(psql("SELECT to_regclass('orbitbench.campaigns') IS NULL") == "t", "nothing reached the live server")
 
     # Station 2 is pushed while it records: its runs in progress go up to their last commit.
     recording = subprocess.Popen([ORBITBENCH, "run", "-q", "campaign-2.yaml", "--db", str(bay2)], cwd=work,
@@ -92,6 +101,13 @@ def main():
                 check(False, f"a push beside the recording campaign succeeds: {done.stderr.strip()}")
             pushes_while_recording += 1
     check(recording.returncode == 0, f"station 2's campaign completes while being pushed: {recording.stderr.read()[-300:]}")
+    log2 = (work / "bay-2.log").read_text()
+    check("bay-2.db to postgresql://" in log2 and "push(es), the last at the campaign's end" in log2,
+          "station 2's runner pushed as its file says")
+    for table in ("samples", "events", "measurements", "run_bins"):
+        local = sqlite_count(bay2, f"SELECT count(*) FROM {table}")
+        server = int(psql(f"SELECT count(*) FROM orbitbench.{table}"))
+        check(server == local, f"after the campaign, its own pushes left the server all its {local} {table} ({server})")
     check(pushes_while_recording >= 3 and len(failures) == 0, f"{pushes_while_recording} pushes happened while station 2 recorded")
     before = {path.name: digest(path) for path in (bay1, bay2)}
     files_before = sorted(p.name for p in work.iterdir())

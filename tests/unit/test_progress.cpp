@@ -59,6 +59,13 @@ BOOST_AUTO_TEST_CASE(progress_line_shows_phase_time_eta_and_boards) {
   line = ob::bench::format_progress(state);
   BOOST_TEST(line == "replay 2/3  orbit 2/5  t+23m10s/1h35m39s  ETA 12s  eclipse  chamber 31.4→30.9 °C  board-07 612.3 TFLOP/s "
                      "74 °C 688.0 W SwPowerCap  board-08 isolated  | board-08 isolated");
+  // A continuous push to a lab's server says how far behind it is, in full and in short.
+  state.last_event.clear();
+  state.push = "push 12s";
+  line = ob::bench::format_progress(state);
+  BOOST_TEST(line.find("chamber 31.4→30.9 °C  push 12s  board-07") != std::string::npos, line);
+  line = ob::bench::format_progress(state, 60);
+  BOOST_TEST(line == "replay 2/3 2/5 t+23m10s/1h36m ETA 12s eclipse ch 31.4→30.9°C push 12s +2 boards", line);
 }
 
 namespace {
