@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bench/perf/perf_suite.hpp"
+#include "bench/perf/synthetic_campaign.hpp"
 #include "db/analyses.hpp"
 #include "db/database.hpp"
 #include "db/read_only_sql.hpp"
@@ -23,72 +24,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kBoards = 8;
-constexpr int kReplayRuns = 10;
+constexpr int kBoards = kSyntheticBoards;
+constexpr int kReplayRuns = kSyntheticReplayRuns;
 constexpr int kRepeats = 5;
-constexpr double kStepS = 30;
-constexpr double kOrbitS = 5700;
-constexpr double kEclipseS = 2000;
-// Per tick: each board's tflops, temperature, power and clock-event reasons, and the illumination.
-constexpr int kSamplesPerTick = kBoards * 4 + 1;
 constexpr double kSameFigureTolerance = 1e-3;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-void add_devices(const db::Connection& db) {
-  db.exec("INSERT INTO campaigns (id, name, station, started_unix_s) VALUES (1, 'big', 'perf', 0)");
-  db.exec("INSERT INTO devices (id, campaign_id, name, kind) VALUES (100, 1, 'profile', 'profile')");
-  db.exec("INSERT INTO channels (id, device_id, name, unit) VALUES (1000, 100, 'illumination', '1')");
-  const char* names[] = {"tflops", "gpu_temp_c", "power_w", "clock_event_reasons"};
-  for (int b = 0; b < kBoards; ++b) {
-    db.exec("INSERT INTO devices (id, campaign_id, name, kind, firmware) VALUES (" + std::to_string(b + 1) + ", 1, 'board-" +
-            std::to_string(b + 1) + "', 'gpu', 'fw-" + std::to_string(b % 2) + "')");
-    for (int c = 0; c < 4; ++c) {
-      db.exec("INSERT INTO channels (id, device_id, name, unit) VALUES (" + std::to_string((b + 1) * 10 + c) + ", " +
-              std::to_string(b + 1) + ", '" + names[c] + "', '')");
-    }
-  }
-}
-
-// One campaign: baseline, kReplayRuns orbit replays, reference; boards whose throughput falls
-// with temperature, and eclipses every orbit. Returns the run ids.
-std::vector<std::int64_t> build(const db::Connection& db, std::int64_t samples) {
-  db.exec("PRAGMA synchronous = OFF");
-  add_devices(db);
-  std::vector<std::int64_t> runs;
-  const int run_count = kReplayRuns + 2;
-  const std::int64_t ticks_per_run = samples / kSamplesPerTick / run_count;
-  db::Statement insert(db, "INSERT INTO samples (run_id, channel_id, t_s, wall_unix_s, value) VALUES (?1, ?2, ?3, ?4, ?5)");
-  for (int r = 0; r < run_count; ++r) {
-    const std::int64_t run_id = r + 1;
-    const std::string kind = r == 0 ? "baseline" : r == run_count - 1 ? "reference" : "replay";
-    db.exec("INSERT INTO runs (id, campaign_id, kind, ordinal, status, started_unix_s) VALUES (" + std::to_string(run_id) + ", 1, '" +
-            kind + "', " + std::to_string(r) + ", 'completed', 0)");
-    runs.push_back(run_id);
-    db.exec("BEGIN");
-    auto add = [&](std::int64_t channel, double t, double value) {
-      insert.bind_all(run_id, channel, t, t, value);
-      insert.run();
-      insert.reset();
-    };
-    const bool replay = kind == "replay";
-    for (std::int64_t tick = 0; tick < ticks_per_run; ++tick) {
-      const double t = static_cast<double>(tick) * kStepS;
-      const bool dark = replay && std::fmod(t, kOrbitS) < kEclipseS;
-      if (replay) add(1000, t, dark ? 0.0 : 1.0);
-      for (int b = 0; b < kBoards; ++b) {
-        const double power = dark ? 15 : 30;
-        const double temp = 40 + power + b + std::fmod(t, 600) / 100;
-        add((b + 1) * 10 + 0, t, 40 * std::pow(power / 30, 0.7) * (1 - 0.0006 * (temp - 45)));
-        add((b + 1) * 10 + 1, t, temp);
-        add((b + 1) * 10 + 2, t, power);
-        add((b + 1) * 10 + 3, t, dark ? 4 : 0);
-      }
-    }
-    db.exec("COMMIT");
-  }
-  return runs;
-}
 
 // The peer: the same per-board figures by scanning the samples, as one would without aggregates.
 constexpr const char* kScanSql = R"sql(
@@ -137,16 +78,11 @@ PerfResult perf_query(const PerfOptions& options) {
   } else {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
     const auto db = db::Connection::open_for_writing(path);
-    auto start = Clock::now();
-    const auto runs = build(db, wanted);
+    const auto start = Clock::now();
+    build_synthetic_campaign(db, wanted);
     const double build_s = seconds_since(start);
-    start = Clock::now();
-    db.exec("BEGIN");
-    for (const auto run : runs) db::aggregate_run(db, run);
-    db.exec("COMMIT");
-    const double fold_s = seconds_since(start);
-    say(options, "database: %lld samples (%d boards, %d runs) written in %.1f s; runs folded in %.1f s (%.0f samples/s, what the recorder does once per run)\n",
-        static_cast<long long>(wanted), kBoards, kReplayRuns + 2, build_s, fold_s, static_cast<double>(wanted) / fold_s);
+    say(options, "database: %lld samples (%d boards, %d runs) written and folded into their aggregates in %.1f s\n",
+        static_cast<long long>(wanted), kBoards, kReplayRuns + 2, build_s);
     std::ofstream(done_marker) << "folded\n";
   }
   const auto db = db::Connection::open_read_only(path);

@@ -11,6 +11,10 @@ const std::vector<PerfEntry>& perf_suite() {
       {"profile", "whole-profile rows/s (SGP4, Sun, shadow, heat, power, lab mapping, CSV) vs satellite.js propagation", perf_profile},
       {"query", "the degradation summary on a 100-million-sample database vs a full scan", perf_query},
       {"memory", "controller memory over a 30-day campaign at high speed (flat, not growing)", perf_memory},
+#ifdef OB_WITH_POSTGRES
+      {"push", "samples/s pushed to a lab's PostgreSQL (db push) vs a plain COPY of the same rows", perf_push},
+      {"fleet", "the degradation query over 10 stations × 10 million samples on PostgreSQL vs the merged SQLite file", perf_fleet},
+#endif
   };
   return suite;
 }

@@ -25,5 +25,9 @@ PerfResult perf_sgp4(const PerfOptions& options);
 PerfResult perf_profile(const PerfOptions& options);
 PerfResult perf_query(const PerfOptions& options);
 PerfResult perf_memory(const PerfOptions& options);
+#ifdef OB_WITH_POSTGRES
+PerfResult perf_push(const PerfOptions& options);   // needs a PostgreSQL server (libpq's defaults)
+PerfResult perf_fleet(const PerfOptions& options);
+#endif
 
 }  // namespace ob::bench::perf

@@ -292,11 +292,15 @@ class Pusher {
       if (last_t) new_marks[channel] = NewMark{*last_t, copied};
     }
     report_.samples += copy.finish();
-    for (const auto& [channel, mark] : new_marks) {
-      server_.query("INSERT INTO push_marks (run_id, channel_id, max_t_s, samples) VALUES ($1, $2, $3, $4) "
-                    "ON CONFLICT (run_id, channel_id) DO UPDATE SET max_t_s = excluded.max_t_s, "
-                    "samples = push_marks.samples + excluded.samples",
-                    {text_of(server_run), text_of(channel), text_of(mark.t_s), text_of(mark.samples)});
+    if (!new_marks.empty()) {  // one statement for the run's channels: one round trip, not one per channel
+      std::string values;
+      for (const auto& [channel, mark] : new_marks) {
+        values += (values.empty() ? "(" : ", (") + text_of(server_run) + ", " + text_of(channel) + ", " + text_of(mark.t_s) +
+                  "::double precision, " + text_of(mark.samples) + ")";
+      }
+      server_.exec("INSERT INTO push_marks (run_id, channel_id, max_t_s, samples) VALUES " + values +
+                   " ON CONFLICT (run_id, channel_id) DO UPDATE SET max_t_s = excluded.max_t_s, "
+                   "samples = push_marks.samples + excluded.samples");
     }
     if (newest_wall > 0) {
       server_.query("UPDATE runs SET pushed_wall_unix_s = $2 WHERE id = $1", {text_of(server_run), text_of(newest_wall)});

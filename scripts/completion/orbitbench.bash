@@ -13,9 +13,9 @@ _orbitbench_opts_profile="-h --help --tle --sat --preset --elements --start --du
   --spacecraft --lab --speed -o --output --csv"
 _orbitbench_opts_lab="-h --help --config --base-port --bind --psu-port --e36312a-port --chamber-port --f4t-port
   --agent-port --control-port --agent-secret-file --speed --boards"
-_orbitbench_opts_run="-h --help --log-level --log --trace --db --speed -q --quiet"
-_orbitbench_opts_resume="-h --help --log-level --log --trace --db --campaign -q --quiet"
-_orbitbench_opts_replay="-h --help --log-level --log --trace --station --speed --db -q --quiet"
+_orbitbench_opts_run="-h --help --log-level --log --trace --push --push-every --db --speed -q --quiet"
+_orbitbench_opts_resume="-h --help --log-level --log --trace --push --push-every --db --campaign -q --quiet"
+_orbitbench_opts_replay="-h --help --log-level --log --trace --push --push-every --station --speed --db -q --quiet"
 _orbitbench_opts_query="-h --help --db --format"
 _orbitbench_opts_query_degradation="-h --help --campaign --dut --run --table --db --format"
 _orbitbench_opts_query_compare="-h --help --by --campaign --dut --db --format"
@@ -32,6 +32,7 @@ _orbitbench_opts_board="-h --help --secret-file --workload --dtype --size --dura
 _orbitbench_opts_schema="-h --help"
 _orbitbench_opts_db="-h --help"
 _orbitbench_opts_db_merge="-h --help"
+_orbitbench_opts_db_push="-h --help --to"
 _orbitbench_opts_db_upgrade="-h --help"
 _orbitbench_opts_perf="-h --help --quick --work-dir --source-dir"
 
@@ -40,7 +41,7 @@ _orbitbench_valued=" --tle --sat --preset --elements --start --duration --step -
   --speed -o --output --csv --config --base-port --bind --psu-port --e36312a-port --chamber-port --f4t-port
   --agent-port --control-port --agent-secret-file --boards --db --campaign --station --format --table --by
   --dut --run --timeout --capture --rate --secret-file --workload --dtype --size --expect-hz --warmup
-  --power-cap --work-dir --source-dir --log-level --log --trace "
+  --power-cap --work-dir --source-dir --log-level --log --trace --push --push-every --to "
 
 _orbitbench_words() {  # words in $1 starting with $2, into COMPREPLY
   local IFS=$' \t\n'
@@ -121,10 +122,10 @@ _orbitbench() {
   case $command in
     query) [[ -z $sub ]] && _orbitbench_words "$_orbitbench_analyses" "$cur" ;;
     db)
-      if [[ -z $sub ]]; then _orbitbench_words "merge upgrade" "$cur"; else _orbitbench_files -f "$cur"; fi ;;
+      if [[ -z $sub ]]; then _orbitbench_words "merge push upgrade" "$cur"; else _orbitbench_files -f "$cur"; fi ;;
     run | replay) ((positionals == 0)) && _orbitbench_files -f "$cur" ;;
     schema) ((positionals == 0)) && _orbitbench_words "station campaign" "$cur" ;;
-    perf) _orbitbench_words "all list ingest scheduling fanin sgp4 profile query memory" "$cur" ;;
+    perf) _orbitbench_words "all list ingest scheduling fanin sgp4 profile query memory push fleet" "$cur" ;;
   esac
   return 0
 }
