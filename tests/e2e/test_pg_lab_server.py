@@ -32,8 +32,11 @@ def check(condition, what):
         failures.append(what)
 
 
-def orbitbench(*args, cwd=None, check_exit=True):
-    done = subprocess.run([ORBITBENCH, *args], cwd=cwd, capture_output=True, text=True, timeout=240)
+def orbitbench(*args, cwd=None, check_exit=True, env_password=True):
+    env = dict(os.environ)
+    if not env_password:
+        env.pop("PGPASSWORD", None)
+    done = subprocess.run([ORBITBENCH, *args], cwd=cwd, capture_output=True, text=True, timeout=240, env=env)
     if check_exit and done.returncode != 0:
         sys.exit(f"orbitbench {' '.join(args)}: exit {done.returncode}\n{done.stdout}\n{done.stderr}")
     return done
@@ -199,6 +202,21 @@ def main():
     check(sorted(p.name for p in work.iterdir() if p.name not in ("lab.db", "server.html", "merged.html", "lab.db-wal",
                                                                   "lab.db-shm", "lab.db.log")) == files_before,
           "pushing made no files beside them")
+
+    # Bad input: a wrong password (never printed), a server URL where a file is expected, a file
+    # that is not a results database.
+    host_port = "{}:{}".format(os.environ.get("PGHOST", "localhost"), os.environ["PGPORT"])
+    wrong = orbitbench("db", "push", str(bay1), "--to", f"postgresql://postgres:hunter2@{host_port}/postgres", check_exit=False,
+                       env_password=False)
+    check(wrong.returncode == 1 and "hunter2" not in wrong.stderr + wrong.stdout and "postgres:***@" in wrong.stderr,
+          f"a refused login is reported without its password: {wrong.stderr.strip()}")
+    not_url = orbitbench("db", "push", str(bay1), "--to", str(work / "lab.db"), check_exit=False)
+    check(not_url.returncode == 2 and "expected a PostgreSQL URL" in not_url.stderr, f"--to a file: {not_url.stderr.strip()}")
+    (work / "notes.db").write_text("not a database\n")
+    foreign = orbitbench("db", "push", str(work / "notes.db"), str(bay2), "--to", url, check_exit=False)
+    check(foreign.returncode == 1 and "notes.db" in foreign.stderr and "bay-2.db: 0 new campaign(s)" in foreign.stdout,
+          f"a file that is not ours is named, and the other station still pushes: {foreign.stderr.strip()}")
+    (work / "notes.db").unlink()
 
     # A resume rewrites points of its run (same key, later wall time, new value): the next push
     # replaces the server's copy. The station's file as it would be after one, made by hand.
