@@ -17,6 +17,9 @@ namespace {
 
 using IdMap = std::map<std::int64_t, std::int64_t>;  // the station's id -> the server's
 
+// How far before the run's last pushed wall time the search for rewritten samples starts.
+constexpr double kRewriteMarginS = 60;
+
 double now_unix_s() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -60,6 +63,8 @@ struct CampaignIds {
   IdMap channels;
   std::map<std::int64_t, std::optional<double>> run_pushed_wall;  // server run id -> its mark
   std::map<std::int64_t, std::optional<std::string>> run_digest;
+  std::map<std::int64_t, bool> run_rewriting;   // server run id -> a resume was re-recording it at the last push
+  std::map<std::int64_t, bool> run_recording;   // server run id -> 'running' in the station's file
 };
 
 std::int64_t mapped(const IdMap& ids, std::int64_t local, const char* what, const std::filesystem::path& input) {
@@ -205,7 +210,7 @@ class Pusher {
             "INSERT INTO runs (campaign_id, source_id, profile_id, kind, ordinal, label, speed, status, started_unix_s, ended_unix_s) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (campaign_id, source_id) DO UPDATE SET "
             "label = excluded.label, status = excluded.status, ended_unix_s = excluded.ended_unix_s "
-            "RETURNING id, pushed_wall_unix_s, aggregates_digest",
+            "RETURNING id, pushed_wall_unix_s, aggregates_digest, rewriting",
             {campaign, text_of(runs.column_int64(0)), profile, runs.column_text(2), text_of(runs.column_int64(3)),
              runs.column_text(4), text_of(runs.column_double(5)), runs.column_text(6), text_of(runs.column_double(7)),
              optional_real_of(runs, 8)});
@@ -213,6 +218,8 @@ class Pusher {
         ids.runs[runs.column_int64(0)] = server_run;
         ids.run_pushed_wall[server_run] = row.is_null(0, 1) ? std::nullopt : std::optional<double>(row.real(0, 1));
         ids.run_digest[server_run] = row.optional_text(0, 2);
+        ids.run_rewriting[server_run] = row.text(0, 3) == "t";
+        ids.run_recording[server_run] = runs.column_text(6) == "running";
       }
     }
     {
@@ -242,24 +249,30 @@ class Pusher {
     const std::string columns = " (campaign_id, run_id, channel_id, t_s, wall_unix_s, value) FROM STDIN";
     double newest_wall = pushed_wall.value_or(0);
 
-    // Points a resume rewrote since the last push: same key, newer wall time, new value.
-    if (pushed_wall && resumed_since(c, *pushed_wall)) {
+    // Points a resume rewrote since the last push: same key, newer wall time, new value. Looked
+    // for after a resume newer than the run's last push, and at every push while the resumed run
+    // is still re-recording what the server had (it has not gone past the marks yet). The scan
+    // reaches kRewriteMarginS back, for rows committed a little after later-measured ones.
+    const bool rewriting = pushed_wall && (resumed_since(c, *pushed_wall) || ids.run_rewriting.at(server_run));
+    if (rewriting) {
       server_.exec("CREATE TEMP TABLE IF NOT EXISTS push_rewrite (campaign_id bigint, run_id bigint, channel_id bigint, "
                    "t_s double precision, wall_unix_s double precision, value double precision) ON COMMIT DELETE ROWS");
       CopyIn copy(server_, "COPY push_rewrite" + columns);
       Statement rewritten(source_, "SELECT channel_id, t_s, wall_unix_s, value FROM samples WHERE run_id = ?1 AND wall_unix_s > ?2");
       rewritten.bind(1, local_run);
-      rewritten.bind(2, *pushed_wall);
+      rewritten.bind(2, *pushed_wall - kRewriteMarginS);
       while (rewritten.step()) {
         const auto channel = mapped(ids.channels, rewritten.column_int64(0), "channel", input_);
         const auto mark = marks.find(channel);
         const double t_s = rewritten.column_double(1);
         if (mark == marks.end() || t_s > mark->second) continue;  // new: the copy below takes it
-        copy.field(ids.campaign).field(server_run).field(channel).field(t_s).field(rewritten.column_double(2));
+        const double wall = rewritten.column_double(2);
+        copy.field(ids.campaign).field(server_run).field(channel).field(t_s).field(wall);
         copy.field(rewritten.column_optional_double(3)).end_row();
-        newest_wall = std::max(newest_wall, rewritten.column_double(2));
+        if (wall > *pushed_wall) ++report_.samples_rewritten;  // the margin's rows are only sent again
+        newest_wall = std::max(newest_wall, wall);
       }
-      report_.samples_rewritten += copy.finish();
+      copy.finish();
       server_.exec("INSERT INTO " + partition + " SELECT * FROM push_rewrite ON CONFLICT (campaign_id, run_id, channel_id, t_s) "
                    "DO UPDATE SET wall_unix_s = excluded.wall_unix_s, value = excluded.value");
     }
@@ -302,8 +315,14 @@ class Pusher {
                    " ON CONFLICT (run_id, channel_id) DO UPDATE SET max_t_s = excluded.max_t_s, "
                    "samples = push_marks.samples + excluded.samples");
     }
-    if (newest_wall > 0) {
-      server_.query("UPDATE runs SET pushed_wall_unix_s = $2 WHERE id = $1", {text_of(server_run), text_of(newest_wall)});
+    // Still re-recording: the run records, something was rewritten or nothing yet, and no channel
+    // has gone past its mark.
+    const bool still_rewriting = rewriting && ids.run_recording.at(server_run) && new_marks.empty();
+    if (newest_wall > 0 || still_rewriting != ids.run_rewriting.at(server_run)) {
+      server_.query("UPDATE runs SET pushed_wall_unix_s = coalesce($2::double precision, pushed_wall_unix_s), rewriting = $3 "
+                    "WHERE id = $1",
+                    {text_of(server_run), newest_wall > 0 ? std::optional<std::string>(text_of(newest_wall)) : std::nullopt,
+                     still_rewriting ? "true" : "false"});
       newest_wall_ = std::max(newest_wall_, newest_wall);
     }
   }

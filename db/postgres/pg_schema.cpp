@@ -84,6 +84,7 @@ CREATE TABLE runs (
   -- digest of the run's aggregates as last pushed (they change when the run ends)
   pushed_wall_unix_s double precision,
   aggregates_digest  text,
+  rewriting          boolean NOT NULL DEFAULT false,  -- a resume is re-recording it
   UNIQUE (campaign_id, source_id)
 );
 CREATE INDEX runs_by_campaign ON runs (campaign_id, kind, ordinal);

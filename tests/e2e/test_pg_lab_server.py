@@ -218,30 +218,51 @@ def main():
           f"a file that is not ours is named, and the other station still pushes: {foreign.stderr.strip()}")
     (work / "notes.db").unlink()
 
-    # A resume rewrites points of its run (same key, later wall time, new value): the next push
-    # replaces the server's copy. The station's file as it would be after one, made by hand.
+    # A resume rewrites points of its run (same key, later wall time, new value): the next pushes
+    # replace the server's copy, also those it rewrites after a push, until it has gone past
+    # what the server had. The station's file as it would be, made by hand in three steps:
+    # killed and resumed, the replay re-recorded up to three quarters; then the rest; then done.
     import shutil
     import sqlite3
     resumed_dir = work / "resumed"
     resumed_dir.mkdir()
     resumed = resumed_dir / "bay-1.db"
     shutil.copy(bay1, resumed)
+
+    def rewrite(db, run, t_from, t_to, wall_shift):
+        return db.execute("UPDATE samples SET value = value + 1, wall_unix_s = wall_unix_s + ? "
+                          "WHERE run_id = ? AND t_s >= ? AND t_s < ? AND value IS NOT NULL", (wall_shift, run, t_from, t_to)).rowcount
+
+    def pushed_rewritten():
+        out = orbitbench("db", "push", str(resumed), "--to", url).stdout
+        return int(out.split(" samples (")[1].split(" rewritten")[0]), out
+
     with sqlite3.connect(resumed) as db:
-        run, campaign, t_mid, newest = db.execute(
-            "SELECT r.id, r.campaign_id, (SELECT max(t_s) / 2 FROM samples s WHERE s.run_id = r.id), "
+        run, campaign, t_max, newest = db.execute(
+            "SELECT r.id, r.campaign_id, (SELECT max(t_s) FROM samples s WHERE s.run_id = r.id), "
             "(SELECT max(wall_unix_s) FROM samples) FROM runs r WHERE r.kind = 'replay'").fetchone()
-        rewritten = db.execute("UPDATE samples SET value = value + 1, wall_unix_s = wall_unix_s + 1000 "
-                               "WHERE run_id = ? AND t_s >= ? AND value IS NOT NULL", (run, t_mid)).rowcount
+        db.execute("UPDATE runs SET status = 'running', ended_unix_s = NULL WHERE id = ?", (run,))
         db.execute("INSERT INTO events (campaign_id, wall_unix_s, kind, severity, message) "
                    "VALUES (?, ?, 'resume', 'info', 'resumed by hand')", (campaign, newest + 999))
+        first = rewrite(db, run, t_max / 2, t_max * 0.75, 1000)
+    count, out = pushed_rewritten()
+    check(count == first and "1 events" in out, f"the points a resume rewrote are pushed again ({count} of {first}): {out.strip()}")
+    with sqlite3.connect(resumed) as db:
+        rest = rewrite(db, run, t_max * 0.75, t_max + 1, 1001)
+    count, out = pushed_rewritten()
+    check(count == rest, f"so are those it rewrote after that push ({count} of {rest})")
+    with sqlite3.connect(resumed) as db:
+        db.execute("UPDATE runs SET status = 'completed', ended_unix_s = ? WHERE id = ?", (newest + 1002, run))
         local_sum = db.execute("SELECT sum(value) FROM samples WHERE run_id = ?", (run,)).fetchone()[0]
-    pushed = orbitbench("db", "push", str(resumed), "--to", url).stdout
-    check(f"0 samples ({rewritten} rewritten), 1 events" in pushed, f"the rewritten points are pushed again: {pushed.strip()}")
+    count, out = pushed_rewritten()
+    check(count == 0, f"the run done, nothing more is rewritten ({count})")
     server_sum = float(psql("SELECT sum(s.value) FROM orbitbench.samples s JOIN orbitbench.runs r ON r.id = s.run_id "
                             "JOIN orbitbench.campaigns c ON c.id = r.campaign_id "
                             f"WHERE c.station = 'sim-bench' AND r.source_id = {run}"))
     check(abs(server_sum - local_sum) <= 1e-9 * abs(local_sum), f"the server holds the new values ({server_sum} vs {local_sum})")
     check(int(psql("SELECT count(*) FROM orbitbench.samples")) == int(samples), "rewritten, not added")
+    check(psql(f"SELECT r.status || ' ' || r.rewriting FROM orbitbench.runs r JOIN orbitbench.campaigns c ON c.id = r.campaign_id "
+               f"WHERE c.station = 'sim-bench' AND r.source_id = {run}") == "completed false", "the run's status followed")
 
     if failures:
         sys.exit(f"{len(failures)} check(s) failed: " + "; ".join(failures))
