@@ -43,20 +43,7 @@ class Connection {
   void exec(const std::string& sql) const;
   // Runs `body` inside BEGIN IMMEDIATE … COMMIT; rolls back and rethrows if it throws.
   template <class Body>
-  void in_transaction(Body&& body) const {
-    exec("BEGIN IMMEDIATE");
-    try {
-      body();
-      exec("COMMIT");
-    } catch (...) {
-      try {
-        exec("ROLLBACK");
-      } catch (const DbError&) {
-        // The failure may already have rolled it back; the first error is the news.
-      }
-      throw;
-    }
-  }
+  void in_transaction(Body&& body) const;
 
  private:
   Connection(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
@@ -65,3 +52,10 @@ class Connection {
 };
 
 }  // namespace ob::db
+
+#include "db/transaction.hpp"
+
+template <class Body>
+void ob::db::Connection::in_transaction(Body&& body) const {
+  run_in_transaction(*this, "BEGIN IMMEDIATE", std::forward<Body>(body));
+}

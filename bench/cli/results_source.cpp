@@ -40,25 +40,40 @@ CLI::Validator existing_file_or_server() {
       "FILE or postgresql://…");
 }
 
-db::Connection open_for_analyses(const std::string& db, const std::optional<std::string>& campaign) {
+namespace {
+
+#ifdef OB_WITH_POSTGRES
+using Mirror = db::Connection (*)(const db::pg::PgConnection&, const std::optional<std::string>&);
+#else
+using Mirror = std::nullptr_t;
+#endif
+
+// The file read-only, or what `mirror` fetches from the server.
+db::Connection open_results(const std::string& db, const std::optional<std::string>& campaign, [[maybe_unused]] Mirror mirror) {
   if (!names_server(db)) return db::Connection::open_read_only(db);
 #ifdef OB_WITH_POSTGRES
-  const auto server = db::pg::PgConnection::open(db);
-  return db::pg::mirror_for_analyses(server, campaign);
+  return mirror(db::pg::PgConnection::open(db), campaign);
 #else
   (void)campaign;
   no_postgres(db);
 #endif
 }
 
-db::Connection open_for_report(const std::string& db, const std::optional<std::string>& campaign) {
-  if (!names_server(db)) return db::Connection::open_read_only(db);
+}  // namespace
+
+db::Connection open_for_analyses(const std::string& db, const std::optional<std::string>& campaign) {
 #ifdef OB_WITH_POSTGRES
-  const auto server = db::pg::PgConnection::open(db);
-  return db::pg::mirror_campaign(server, campaign);
+  return open_results(db, campaign, db::pg::mirror_for_analyses);
 #else
-  (void)campaign;
-  no_postgres(db);
+  return open_results(db, campaign, nullptr);
+#endif
+}
+
+db::Connection open_for_report(const std::string& db, const std::optional<std::string>& campaign) {
+#ifdef OB_WITH_POSTGRES
+  return open_results(db, campaign, db::pg::mirror_campaign);
+#else
+  return open_results(db, campaign, nullptr);
 #endif
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/database.hpp"
+#include "db/transaction.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -76,21 +77,10 @@ class PgConnection {
   // As query, with bytea parameters sent as binary (raw bytes) where `binary[i]` is set.
   PgResult query_binary(const std::string& sql, const PgParams& params, const std::vector<bool>& binary) const;
 
-  // Runs `body` inside BEGIN … COMMIT; rolls back and rethrows if it throws.
+  // Runs `body` inside `begin` … COMMIT; rolls back and rethrows if it throws.
   template <class Body>
   void in_transaction(Body&& body, const char* begin = "BEGIN") const {
-    exec(begin);
-    try {
-      body();
-      exec("COMMIT");
-    } catch (...) {
-      try {
-        exec("ROLLBACK");
-      } catch (const DbError&) {
-        // A lost connection has rolled it back already; the first error is the news.
-      }
-      throw;
-    }
+    run_in_transaction(*this, begin, std::forward<Body>(body));
   }
 
   pg_conn* handle() const { return conn_; }

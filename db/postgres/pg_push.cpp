@@ -82,6 +82,39 @@ std::optional<std::int64_t> mapped_optional(const IdMap& ids, const Statement& r
   return mapped(ids, row.column_int64(column), what, input);
 }
 
+// How a column of an appended table travels: a reference mapped to the server's id (NULL stays
+// NULL), or a value as it is.
+enum class Column { run, device, integer, real, text };
+
+struct AppendedTable {
+  const char* name;
+  // ?1 the campaign, ?2 the last source_id pushed; the row's id first, then `columns` in order.
+  const char* select;
+  const char* columns;
+  std::vector<Column> kinds;
+  std::int64_t PushedInput::*count;  // what the report counts, or nullptr
+};
+
+const std::vector<AppendedTable> kAppendedTables = {
+    {"events",
+     "SELECT id, run_id, device_id, t_s, wall_unix_s, kind, severity, message FROM events "
+     "WHERE campaign_id = ?1 AND id > ?2 ORDER BY id",
+     "run_id, device_id, t_s, wall_unix_s, kind, severity, message",
+     {Column::run, Column::device, Column::real, Column::real, Column::text, Column::text, Column::text},
+     &PushedInput::events},
+    {"measurements",
+     "SELECT m.id, m.run_id, m.device_id, m.name, m.value, m.unit, m.low_limit, m.high_limit, m.verdict "
+     "FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.campaign_id = ?1 AND m.id > ?2 ORDER BY m.id",
+     "run_id, device_id, name, value, unit, low_limit, high_limit, verdict",
+     {Column::run, Column::device, Column::text, Column::real, Column::text, Column::real, Column::real, Column::text},
+     &PushedInput::measurements},
+    {"checkpoints",
+     "SELECT id, run_id, plan_index, t_s, wall_unix_s, state_json FROM checkpoints WHERE campaign_id = ?1 AND id > ?2 ORDER BY id",
+     "run_id, plan_index, t_s, wall_unix_s, state_json",
+     {Column::run, Column::integer, Column::real, Column::real, Column::text},
+     nullptr},
+};
+
 class Pusher {
  public:
   Pusher(const PgConnection& server, const Connection& source, const std::filesystem::path& input)
@@ -405,54 +438,30 @@ class Pusher {
         .int64(0, 0);
   }
 
-  // Events, measurements and checkpoints only ever gain rows: those past the last pushed id.
+  // Events, measurements and checkpoints only ever gain rows: those past the last pushed id,
+  // each column sent as its kind says (kAppendedTables).
   void push_appended(const LocalCampaign& c, const CampaignIds& ids) {
-    {
-      Statement events(source_,
-                       "SELECT id, run_id, device_id, t_s, wall_unix_s, kind, severity, message FROM events "
-                       "WHERE campaign_id = ?1 AND id > ?2 ORDER BY id");
-      events.bind(1, c.id);
-      events.bind(2, pushed_through("events", ids.campaign));
-      CopyIn copy(server_, "COPY events (campaign_id, source_id, run_id, device_id, t_s, wall_unix_s, kind, severity, message) FROM STDIN");
-      while (events.step()) {
-        copy.field(ids.campaign).field(events.column_int64(0)).field(mapped_optional(ids.runs, events, 1, "run", input_));
-        copy.field(mapped_optional(ids.devices, events, 2, "device", input_)).field(events.column_optional_double(3));
-        copy.field(events.column_double(4)).field(events.column_text(5)).field(events.column_text(6));
-        copy.field(events.column_text(7)).end_row();
+    for (const auto& table : kAppendedTables) {
+      Statement rows(source_, table.select);
+      rows.bind(1, c.id);
+      rows.bind(2, pushed_through(table.name, ids.campaign));
+      CopyIn copy(server_, std::string("COPY ") + table.name + " (campaign_id, source_id, " + table.columns + ") FROM STDIN");
+      while (rows.step()) {
+        copy.field(ids.campaign).field(rows.column_int64(0));
+        for (std::size_t i = 0; i < table.kinds.size(); ++i) {
+          const int at = static_cast<int>(i) + 1;
+          switch (table.kinds[i]) {
+            case Column::run: copy.field(mapped_optional(ids.runs, rows, at, "run", input_)); break;
+            case Column::device: copy.field(mapped_optional(ids.devices, rows, at, "device", input_)); break;
+            case Column::integer: copy.field(rows.column_optional_int64(at)); break;
+            case Column::real: copy.field(rows.column_optional_double(at)); break;
+            case Column::text: copy.field(rows.column_text(at)); break;
+          }
+        }
+        copy.end_row();
       }
-      report_.events += copy.finish();
-    }
-    {
-      Statement measurements(source_,
-                             "SELECT m.id, m.run_id, m.device_id, m.name, m.value, m.unit, m.low_limit, m.high_limit, m.verdict "
-                             "FROM measurements m JOIN runs r ON r.id = m.run_id WHERE r.campaign_id = ?1 AND m.id > ?2 ORDER BY m.id");
-      measurements.bind(1, c.id);
-      measurements.bind(2, pushed_through("measurements", ids.campaign));
-      CopyIn copy(server_, "COPY measurements (campaign_id, source_id, run_id, device_id, name, value, unit, low_limit, high_limit, "
-                           "verdict) FROM STDIN");
-      while (measurements.step()) {
-        copy.field(ids.campaign).field(measurements.column_int64(0));
-        copy.field(mapped(ids.runs, measurements.column_int64(1), "run", input_));
-        copy.field(mapped_optional(ids.devices, measurements, 2, "device", input_)).field(measurements.column_text(3));
-        copy.field(measurements.column_optional_double(4)).field(measurements.column_text(5));
-        copy.field(measurements.column_optional_double(6)).field(measurements.column_optional_double(7));
-        copy.field(measurements.column_text(8)).end_row();
-      }
-      report_.measurements += copy.finish();
-    }
-    {
-      Statement checkpoints(source_,
-                            "SELECT id, run_id, plan_index, t_s, wall_unix_s, state_json FROM checkpoints "
-                            "WHERE campaign_id = ?1 AND id > ?2 ORDER BY id");
-      checkpoints.bind(1, c.id);
-      checkpoints.bind(2, pushed_through("checkpoints", ids.campaign));
-      CopyIn copy(server_, "COPY checkpoints (campaign_id, source_id, run_id, plan_index, t_s, wall_unix_s, state_json) FROM STDIN");
-      while (checkpoints.step()) {
-        copy.field(ids.campaign).field(checkpoints.column_int64(0)).field(mapped_optional(ids.runs, checkpoints, 1, "run", input_));
-        copy.field(checkpoints.column_int64(2)).field(checkpoints.column_double(3)).field(checkpoints.column_double(4));
-        copy.field(checkpoints.column_text(5)).end_row();
-      }
-      copy.finish();
+      const auto copied = copy.finish();
+      if (table.count) report_.*table.count += copied;
     }
   }
 

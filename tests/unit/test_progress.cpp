@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(progress_line_shows_phase_time_eta_and_boards) {
   state.push = "push 12s";
   line = ob::bench::format_progress(state);
   BOOST_TEST(line.find("chamber 31.4→30.9 °C  push 12s  board-07") != std::string::npos, line);
-  line = ob::bench::format_progress(state, 60);
+  line = ob::bench::format_progress(state, 100);
   BOOST_TEST(line == "replay 2/3 2/5 t+23m10s/1h36m ETA 12s eclipse ch 31.4→30.9°C push 12s +2 boards", line);
 }
 
