@@ -149,7 +149,7 @@ class Pusher {
  private:
   // Every transaction of a campaign holds its lock: pushes of one campaign take turns.
   void lock(const LocalCampaign& c) const {
-    server_.query("SELECT pg_advisory_xact_lock(1329742914, hashtext($1))",
+    server_.query("SELECT pg_advisory_xact_lock(1329742915, hashtext($1))",
                   {c.station + "/" + c.name + "/" + text_of(c.started_unix_s)});
   }
 
@@ -186,8 +186,13 @@ class Pusher {
     const bool inserted = row.text(0, 1) == "t";
     ++(inserted ? report_.campaigns_new : report_.campaigns_known);
     const std::string campaign = text_of(ids.campaign);
-    server_.exec("CREATE TABLE IF NOT EXISTS " + samples_partition(ids.campaign) + " PARTITION OF samples FOR VALUES IN (" +
-                 campaign + ")");
+    if (inserted) {
+      // One partition at a time across the lab: creating one changes the parent's catalog rows,
+      // which two first pushes of different campaigns would otherwise update at once.
+      server_.query("SELECT pg_advisory_xact_lock(1329742914, 1)");
+      server_.exec("CREATE TABLE IF NOT EXISTS " + samples_partition(ids.campaign) + " PARTITION OF samples FOR VALUES IN (" +
+                   campaign + ")");
+    }
 
     {
       Statement files(source_, "SELECT role, label, text FROM campaign_files WHERE campaign_id = ?1");

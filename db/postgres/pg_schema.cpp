@@ -269,6 +269,7 @@ void migrate(const PgConnection& db) {
             "applied_unix_s double precision NOT NULL DEFAULT extract(epoch FROM now()))");
     const int version = read_version(db);  // under the lock: another station may have migrated meanwhile
     if (version > kPgSchemaVersion) throw_newer(db, version);
+    if (version == kPgSchemaVersion) return;  // nothing to do, and no GRANT racing others' DDL
     for (int step = version; step < kPgSchemaVersion; ++step) {
       try {
         db.exec(kMigrations[static_cast<std::size_t>(step)]);

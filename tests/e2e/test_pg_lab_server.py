@@ -264,6 +264,26 @@ def main():
     check(psql(f"SELECT r.status || ' ' || r.rewriting FROM orbitbench.runs r JOIN orbitbench.campaigns c ON c.id = r.campaign_id "
                f"WHERE c.station = 'sim-bench' AND r.source_id = {run}") == "completed false", "the run's status followed")
 
+    # Six stations' first pushes at once onto an empty database: one migrates, the others wait
+    # for it; partitions are made one at a time; nobody fails.
+    psql("CREATE DATABASE fresh")
+    fresh = url.rsplit("/", 1)[0] + "/fresh"
+    clones = []
+    for k in range(6):
+        clone = work / f"clone-{k}.db"
+        shutil.copy(bay1, clone)
+        with sqlite3.connect(clone) as db:
+            db.execute("UPDATE campaigns SET station = ?", (f"clone-{k}",))
+        clones.append(clone)
+    first_pushes = [subprocess.Popen([ORBITBENCH, "db", "push", str(clone), "--to", fresh], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True) for clone in clones]
+    outcomes = [push.communicate(timeout=120) + (push.returncode,) for push in first_pushes]
+    check(all(code == 0 for _, _, code in outcomes), "six first pushes at once succeed: " +
+          "; ".join(err.strip() for _, err, code in outcomes if code != 0))
+    on_fresh = subprocess.run(["psql", "-XAtq", "-d", "fresh", "-c", "SELECT count(*) FROM orbitbench.samples"],
+                              capture_output=True, text=True).stdout.strip()
+    check(on_fresh == str(6 * local1), f"the new database holds the six stations' samples ({on_fresh} of {6 * local1})")
+
     if failures:
         sys.exit(f"{len(failures)} check(s) failed: " + "; ".join(failures))
     subprocess.run(["rm", "-rf", str(work)])
