@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cmath>
 
 #include "bench/progress.hpp"
@@ -50,10 +51,18 @@ class PostgresPush final : public ResultsPush {
       spdlog::debug("push to {} failed ({} in a row): {}", where_, status.failures, status.error);
     } else {
       if (failed_before_ > 0) spdlog::info("push to {} works again after {} failed attempt(s)", where_, failed_before_);
-      spdlog::debug("pushed to {}; the server is {} behind", where_, format_duration(std::max(0.0, status.lag_s)));
+      // The lag in the log: at the first push, then every kLagLogEvery (each push at debug).
+      const auto now = std::chrono::steady_clock::now();
+      const bool due = status.pushes == 1 || now - last_lag_logged_ >= kLagLogEvery;
+      spdlog::log(due ? spdlog::level::info : spdlog::level::debug, "pushed to {}: the server is {} behind ({} push(es) so far)", where_,
+                  format_duration(std::max(0.0, std::round(status.lag_s))), status.pushes);
+      if (due) last_lag_logged_ = now;
     }
     failed_before_ = status.failures;
   }
+
+  static constexpr std::chrono::minutes kLagLogEvery{10};
+  std::chrono::steady_clock::time_point last_lag_logged_{};  // touched only from the push thread
 
   std::string where_;
   int failed_before_ = 0;  // touched only from the push thread

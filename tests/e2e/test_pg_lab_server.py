@@ -105,8 +105,8 @@ def main():
             pushes_while_recording += 1
     check(recording.returncode == 0, f"station 2's campaign completes while being pushed: {recording.stderr.read()[-300:]}")
     log2 = (work / "bay-2.log").read_text()
-    check("bay-2.db to postgresql://" in log2 and "push(es), the last at the campaign's end" in log2,
-          "station 2's runner pushed as its file says")
+    check("bay-2.db to postgresql://" in log2 and "push(es), the last at the campaign's end" in log2
+          and "behind (1 push(es) so far)" in log2, "station 2's runner pushed as its file says, and logged the server's lag")
     for table in ("samples", "events", "measurements", "run_bins"):
         local = sqlite_count(bay2, f"SELECT count(*) FROM {table}")
         server = int(psql(f"SELECT count(*) FROM orbitbench.{table}"))
