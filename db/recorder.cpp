@@ -19,6 +19,7 @@
 #include "db/database.hpp"
 #include "db/run_aggregates.hpp"
 #include "db/statement.hpp"
+#include "db/wall_clock.hpp"
 
 namespace ob::db {
 
@@ -58,10 +59,6 @@ using Clock = std::chrono::steady_clock;
 
 // Vectors are reserved up to this many rows at start; a larger batch_rows grows them on demand.
 constexpr std::size_t kMaxReservedRows = 1 << 16;
-
-double now_unix_s() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 struct CampaignCmd {
   CampaignRow row;

@@ -3,15 +3,9 @@
 #include <chrono>
 
 #include "db/postgres/pg_push.hpp"
+#include "db/wall_clock.hpp"
 
 namespace ob::db::pg {
-namespace {
-
-double now_unix_s() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
 
 BackgroundPush::BackgroundPush(std::filesystem::path database, std::string url, double every_s,
                                std::function<void(const PushStatus&)> on_attempt)

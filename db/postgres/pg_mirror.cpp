@@ -59,25 +59,11 @@ constexpr const char* kPicked =
 
 std::string picked(const char* column) { return std::string(column) + " IN " + kPicked; }
 
-}  // namespace
-
-namespace {
-
 // Runs `body` in one REPEATABLE READ, READ ONLY transaction of the server (one snapshot across
 // every table fetched) and one transaction of the mirror.
 template <class Body>
 void in_snapshot(const PgConnection& server, const Connection& mirror, Body&& body) {
-  server.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  try {
-    mirror.in_transaction(body);
-    server.exec("COMMIT");
-  } catch (...) {
-    try {
-      server.exec("ROLLBACK");
-    } catch (const DbError&) {
-    }
-    throw;
-  }
+  server.in_transaction([&] { mirror.in_transaction(body); }, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
 }  // namespace

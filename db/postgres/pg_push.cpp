@@ -11,6 +11,7 @@
 #include "db/database.hpp"
 #include "db/postgres/pg_schema.hpp"
 #include "db/statement.hpp"
+#include "db/wall_clock.hpp"
 
 namespace ob::db::pg {
 namespace {
@@ -19,10 +20,6 @@ using IdMap = std::map<std::int64_t, std::int64_t>;  // the station's id -> the 
 
 // How far before the run's last pushed wall time the search for rewritten samples starts.
 constexpr double kRewriteMarginS = 60;
-
-double now_unix_s() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string text_of(std::int64_t value) { return std::to_string(value); }
 
