@@ -210,6 +210,9 @@ def main():
                        env_password=False)
     check(wrong.returncode == 1 and "hunter2" not in wrong.stderr + wrong.stdout and "postgres:***@" in wrong.stderr,
           f"a refused login is reported without its password: {wrong.stderr.strip()}")
+    bad_every = orbitbench("run", "--db", str(work / "never.db"), "--push", url, "--push-every", "5", check_exit=False)
+    check(bad_every.returncode == 2 and "--push-every '5'" in bad_every.stderr and not (work / "never.db").exists(),
+          f"a --push-every without its unit is refused before anything starts: {bad_every.stderr.strip()}")
     not_url = orbitbench("db", "push", str(bay1), "--to", str(work / "lab.db"), check_exit=False)
     check(not_url.returncode == 2 and "expected a PostgreSQL URL" in not_url.stderr, f"--to a file: {not_url.stderr.strip()}")
     (work / "notes.db").write_text("not a database\n")

@@ -205,6 +205,24 @@ BOOST_AUTO_TEST_CASE(station_structure_errors) {
          "cannot tell the instrument kind from 'sim://oven'; add kind: psu | chamber | sensors");
 }
 
+// `results:` (issue 20): where the station pushes, and how often; a wrong value names its line.
+BOOST_AUTO_TEST_CASE(station_results_push_and_its_errors) {
+  const std::string pushed = kStation + "results: { push: \"postgresql://orbitbench@lab-db/results\", every: 2m }\n";
+  const auto config = parse(kCampaign, pushed);
+  BOOST_TEST(config.station.results.push_url == "postgresql://orbitbench@lab-db/results");
+  BOOST_TEST(config.station.results.push_every_s == 120.0);
+  BOOST_TEST(parse(kCampaign).station.results.push_url.empty());
+  BOOST_TEST(parse(kCampaign).station.results.push_every_s == 30.0);
+  auto message_for = [](const std::string& results) { return error_of([&] { parse(kCampaign, kStation + results); }); };
+  BOOST_TEST(message_for("results: { push: \"lab.db\" }\n").find(
+                 "station.yaml:10: results.push: expected a PostgreSQL URL (postgresql://USER@HOST/DB)") != std::string::npos,
+             message_for("results: { push: \"lab.db\" }\n"));
+  BOOST_TEST(message_for("results: { push: \"postgresql://x/y\", every: 0.5s }\n").find("results.every: must be between 1s and 1d") !=
+             std::string::npos);
+  BOOST_TEST(message_for("results: { push: \"postgresql://x/y\", every: 5 }\n").find("results.every") != std::string::npos);
+  BOOST_TEST(message_for("results: { pusch: \"postgresql://x/y\" }\n").find("pusch") != std::string::npos);
+}
+
 const std::string kSensorStation =
     "station: bench-2\n"
     "instruments:\n"
