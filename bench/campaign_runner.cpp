@@ -10,10 +10,12 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -29,6 +31,8 @@
 #include "bench/soak_monitor.hpp"
 #include "bench/lab_session.hpp"
 #include "bench/lateness_histogram.hpp"
+#include "bench/live/live_model.hpp"
+#include "bench/live/operator_desk.hpp"
 #include "bench/participants/board_participant.hpp"
 #include "bench/participants/chamber_participant.hpp"
 #include "bench/participants/sensor_participant.hpp"
@@ -160,7 +164,13 @@ class CampaignRunner::Impl final : public BenchContext {
       failure = error;
       signals.cancel();
     });
+    if (options_.desk) {
+      accepting_actions_ = true;
+      options_.desk->attach([this](live::OperatorAction action, const std::string& who) { return operator_action(action, who); });
+    }
     io.run();
+    if (options_.desk) options_.desk->detach();  // waits for an action being decided; none reaches io_ after this
+    accepting_actions_ = false;
     printer_.finish();
     if (failure) {
       try {
@@ -628,6 +638,7 @@ class CampaignRunner::Impl final : public BenchContext {
     late_ticks_ = 0;
     pause_offset_ = Clock::duration::zero();
     paused_s_ = 0;
+    if (clock_stopped()) stopped_since_ = Clock::now();  // held across the phases: this run's schedule starts now
     if (start.run_id) {
       run.run_id = *start.run_id;
       seed_statistics();
@@ -708,7 +719,7 @@ class CampaignRunner::Impl final : public BenchContext {
     for (long tick = first_tick; tick < ticks && !abort_reason_; ++tick) {
       if (static_cast<double>(tick) * step_profile_s > run.end_t_s + 1e-9) break;  // the soak ended it earlier
       // While the profile clock is paused (the chamber left its band) no loop moves on.
-      while (paused_ && !abort_reason_) {
+      while (clock_stopped() && !abort_reason_) {
         timer.expires_after(period);
         std::error_code paused_ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, paused_ec));
@@ -725,7 +736,9 @@ class CampaignRunner::Impl final : public BenchContext {
       std::error_code ec;
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (abort_reason_) break;
-      lateness_.add(std::chrono::duration<double, std::milli>(Clock::now() - wake).count());
+      const double late_ms = std::chrono::duration<double, std::milli>(Clock::now() - wake).count();
+      lateness_.add(late_ms);
+      if (options_.live) options_.live->add_tick_lateness_s(late_ms / 1000.0);
       co_await body(static_cast<double>(tick) * step_profile_s);
     }
   }
@@ -805,6 +818,7 @@ class CampaignRunner::Impl final : public BenchContext {
     }
     if (options_.push_status) progress_.push = options_.push_status();
     printer_.update(progress_, std::chrono::duration<double>(Clock::now() - wall_start_).count());
+    publish_live(run, targets);
     co_return;
   }
 
@@ -881,15 +895,93 @@ class CampaignRunner::Impl final : public BenchContext {
 
   bool clock_paused() const override { return paused_; }
   void pause_clock() override {
+    const auto now = Clock::now();
+    if (!clock_stopped()) stopped_since_ = now;
     paused_ = true;
-    pause_started_ = Clock::now();
+    pause_started_ = now;
   }
   Clock::duration restart_clock() override {
-    const auto paused_for = Clock::now() - pause_started_;
-    pause_offset_ += paused_for;
+    const auto now = Clock::now();
+    const auto paused_for = now - pause_started_;
     paused_s_ += std::chrono::duration<double>(paused_for).count();
     paused_ = false;
+    if (!clock_stopped()) pause_offset_ += now - stopped_since_;
     return paused_for;
+  }
+  bool clock_stopped() const { return paused_ || operator_held_; }
+
+  // ---- the live view (bench/live/): its status, and an operator's actions --------------------
+
+  // The operator holds the profile clock (POST /pause): every loop waits, as for the chamber's
+  // pause; instruments stay as they were told last.
+  void hold_clock(const std::string& who) {
+    if (operator_held_ || abort_reason_) return;
+    if (!clock_stopped()) stopped_since_ = Clock::now();
+    operator_held_ = true;
+    event(current_run_id_, std::nullopt, progress_.t_s, EventKind::pause, Severity::warning,
+          "profile clock held by the operator (" + who + ")");
+    progress_.last_event = "clock held by the operator";
+    if (options_.live) options_.live->set_clock_held(true);
+  }
+  void release_clock(const std::string& who) {
+    if (!operator_held_) return;
+    operator_held_ = false;
+    const auto now = Clock::now();
+    if (!clock_stopped()) pause_offset_ += now - stopped_since_;
+    event(current_run_id_, std::nullopt, progress_.t_s, EventKind::pause, Severity::info,
+          "profile clock released by the operator (" + who + ")");
+    progress_.last_event = "clock released by the operator";
+    if (options_.live) options_.live->set_clock_held(false);
+  }
+
+  // Runs on the live view's thread: decides at once, acts on the runner's.
+  live::ActionReply operator_action(live::OperatorAction action, const std::string& who) {
+    if (!accepting_actions_) return {409, "the campaign is not running (it is starting, or has ended)"};
+    switch (action) {
+      case live::OperatorAction::pause:
+        if (operator_hold_requested_.exchange(true)) return {409, "the profile clock is already held"};
+        asio::post(io_, [this, who] { hold_clock(who); });
+        return {202, "holding the profile clock"};
+      case live::OperatorAction::resume_clock:
+        if (!operator_hold_requested_.exchange(false)) return {409, "the profile clock is not held by an operator"};
+        asio::post(io_, [this, who] { release_clock(who); });
+        return {202, "releasing the profile clock"};
+      case live::OperatorAction::abort:
+        asio::post(io_, [this, who] {
+          event(current_run_id_, std::nullopt, std::nullopt, EventKind::operator_signal, Severity::warning,
+                "abort requested from the live view (" + who + "): the campaign stops, every instrument into its safe state");
+          abort_campaign(AbortCause::operator_signal, "aborted by the operator from the live view (" + who + ")");
+        });
+        return {202, "aborting: every instrument into its safe state"};
+    }
+    return {400, "unknown action"};
+  }
+
+  void publish_live(const PhaseRun& run, const Targets& targets) {
+    auto* live = options_.live;
+    if (!live) return;
+    live::LiveStatus status;
+    status.state = clock_stopped() ? "paused" : "running";
+    status.phase = progress_.phase;
+    status.orbit = progress_.orbit;
+    status.orbits = progress_.orbits;
+    status.t_s = progress_.t_s;
+    status.phase_duration_s = progress_.phase_duration_s;
+    status.campaign_t_s = elapsed_profile_s_ + progress_.t_s;
+    status.eta_s = progress_.remaining_wall_s;
+    status.condition = progress_.condition;
+    if (progress_.chamber_known) {
+      status.chamber_air_c = progress_.chamber_air_c;
+      status.chamber_setpoint_c = progress_.chamber_setpoint_c;
+    }
+    status.chamber_target_c = targets.chamber_target_c;
+    for (const auto& board : progress_.boards) {
+      status.boards.push_back(live::BoardNow{board.name, board.seen, board.tflops, board.power_w, board.temp_c,
+                                             board.sm_clock_mhz, board.throttle, board.isolated});
+    }
+    status.last_event = progress_.last_event;
+    (void)run;
+    live->update(status);
   }
 
   // The campaign's interlocks (`interlocks:`): a trip isolates its board or safes the station.
@@ -1342,10 +1434,15 @@ class CampaignRunner::Impl final : public BenchContext {
   std::string safe_state_failures_;
   long late_ticks_ = 0;            // this run's ticks skipped for being a whole period late
   LatenessHistogram lateness_;      // this run's tick wake-ups against their schedule
-  // The profile clock's pauses (chamber out of its band) in this run.
-  bool paused_ = false;
+  // The profile clock's pauses in this run: the chamber out of its band, and an operator's hold
+  // from the live view. The schedule shifts by the time either (or both) stopped it.
+  bool paused_ = false;  // the chamber's
   int out_of_band_reads_ = 0;
   Clock::time_point pause_started_{};
+  bool operator_held_ = false;                    // the runner's thread
+  std::atomic<bool> operator_hold_requested_{false};  // the live view's thread asks through this
+  std::atomic<bool> accepting_actions_{false};
+  Clock::time_point stopped_since_{};  // when the clock last stopped for either
   Clock::duration pause_offset_{};  // wall time the run's schedule has been shifted by
   double paused_s_ = 0;
 

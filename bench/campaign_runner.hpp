@@ -19,6 +19,11 @@
 
 namespace ob::bench {
 
+namespace live {
+class LiveModel;
+class OperatorDesk;
+}  // namespace live
+
 struct CampaignOutcome {
   db::CampaignStatus status = db::CampaignStatus::failed;
   std::string reason;           // why it was aborted or failed; empty when completed
@@ -44,6 +49,11 @@ struct RunnerOptions {
   // Where the continuous push to a lab's server stands, for the progress line ("push 12s",
   // "push failing"); unset: no push.
   std::function<std::string()> push_status;
+  // The live view (`--serve`, bench/live/): where the campaign stands at every profile tick and
+  // each loop's tick lateness go to `live`; the operator's pause, resume-clock and abort come
+  // from `desk` while the campaign runs. Both must outlive run(); unset: no live view.
+  live::LiveModel* live = nullptr;
+  live::OperatorDesk* desk = nullptr;
 };
 
 class CampaignRunner {

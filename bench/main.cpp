@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   add(add_db_command);
   add(add_perf_command);
   add(add_guardian_command);
+  add(add_serve_command);
   // A word where the command belongs that names no command: say which word, and what there is
   // (CLI11 alone says only that a subcommand is required).
   if (argc > 1 && argv[1][0] != '-') {

@@ -12,6 +12,7 @@ struct BoardStatus {
   double tflops = 0;
   double temp_c = 0;
   double power_w = 0;
+  double sm_clock_mhz = 0;
   std::string throttle;  // decoded clock event reasons, e.g. "SwPowerCap"
   bool seen = false;     // false until the board's first telemetry
   bool isolated = false; // taken out of the campaign

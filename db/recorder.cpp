@@ -201,6 +201,8 @@ class Recorder::Impl {
   }
 
   // Enqueues and waits until the command's transaction is committed.
+  db::RecorderObserver* observer() const { return options_.observer; }
+
   std::int64_t enqueue_and_wait(CommandBody body, bool is_flush) {
     std::future<std::int64_t> done;
     {
@@ -762,11 +764,15 @@ Recorder::Recorder(const std::filesystem::path& path, RecorderOptions options)
 Recorder::~Recorder() = default;
 
 std::int64_t Recorder::add_campaign(const CampaignRow& row) {
-  return impl_->enqueue_and_wait(CampaignCmd{row}, false);
+  const auto id = impl_->enqueue_and_wait(CampaignCmd{row}, false);
+  if (auto* observer = impl_->observer()) observer->on_campaign(id, row);
+  return id;
 }
 
 std::int64_t Recorder::add_device(std::int64_t campaign_id, const DeviceRow& row) {
-  return impl_->enqueue_and_wait(DeviceCmd{campaign_id, row}, false);
+  const auto id = impl_->enqueue_and_wait(DeviceCmd{campaign_id, row}, false);
+  if (auto* observer = impl_->observer()) observer->on_device(id, row);
+  return id;
 }
 
 std::int64_t Recorder::add_profile(const ProfileRow& row) {
@@ -774,7 +780,9 @@ std::int64_t Recorder::add_profile(const ProfileRow& row) {
 }
 
 std::int64_t Recorder::add_run(const RunRow& row) {
-  return impl_->enqueue_and_wait(RunCmd{row}, false);
+  const auto id = impl_->enqueue_and_wait(RunCmd{row}, false);
+  if (auto* observer = impl_->observer()) observer->on_run(id, row);
+  return id;
 }
 
 std::int64_t Recorder::add_channel(std::int64_t device_id, const std::string& name,
@@ -784,9 +792,15 @@ std::int64_t Recorder::add_channel(std::int64_t device_id, const std::string& na
 
 void Recorder::add_sample(const SampleRow& row) { impl_->add_sample(row); }
 
-void Recorder::add_event(const EventRow& row) { impl_->enqueue(EventCmd{row}); }
+void Recorder::add_event(const EventRow& row) {
+  if (auto* observer = impl_->observer()) observer->on_event(row);
+  impl_->enqueue(EventCmd{row});
+}
 
-void Recorder::add_measurement(const MeasurementRow& row) { impl_->enqueue(MeasurementCmd{row}); }
+void Recorder::add_measurement(const MeasurementRow& row) {
+  if (auto* observer = impl_->observer()) observer->on_measurement(row);
+  impl_->enqueue(MeasurementCmd{row});
+}
 
 void Recorder::finish_run(std::int64_t run_id, RunStatus status, double ended_unix_s) {
   impl_->enqueue(FinishRunCmd{run_id, status, ended_unix_s});

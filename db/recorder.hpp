@@ -94,6 +94,19 @@ struct MeasurementRow {
   std::string verdict;  // "pass", "fail", "info"
 };
 
+// Sees what the campaign records as it is handed to the recorder, on the caller's thread (not the
+// writer's), before it is committed: the live view (bench/live/) follows a campaign this way.
+// Must be quick and must not call back into the recorder.
+class RecorderObserver {
+ public:
+  virtual ~RecorderObserver() = default;
+  virtual void on_campaign(std::int64_t /*campaign_id*/, const CampaignRow& /*row*/) {}
+  virtual void on_device(std::int64_t /*device_id*/, const DeviceRow& /*row*/) {}
+  virtual void on_run(std::int64_t /*run_id*/, const RunRow& /*row*/) {}
+  virtual void on_event(const EventRow& /*row*/) {}
+  virtual void on_measurement(const MeasurementRow& /*row*/) {}
+};
+
 struct RecorderOptions {
   std::size_t batch_rows = 20000;  // commit when this many rows are queued...
   // ...or this long after the first queued row. Each commit rewrites the last page of every
@@ -103,6 +116,7 @@ struct RecorderOptions {
   // 10-Hz grid is half a period off it, where no tick runs (0.5 s landed on the ticks: `perf
   // scheduling` p99 2.9-3.9 ms). See docs/performance.md.
   double max_batch_delay_s = 0.45;
+  RecorderObserver* observer = nullptr;  // must outlive the recorder
 };
 
 struct RecorderStats {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes what orbitbench reads from outside with libFuzzer (clang, AddressSanitizer +
 # UndefinedBehaviorSanitizer): TLE text, SCPI messages, agent frames, Modbus PDUs, Modbus TCP
-# (MBAP) streams, iiod connections, station and campaign YAML.
+# (MBAP) streams, iiod connections, station and campaign YAML, the live view's HTTP requests.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET [TARGET…]]   (default 20 s, every target: the short run CI does)
 # Each target starts from tests/fuzz/corpus/<name>/ (the seeds, plus every past finding, which
 # also makes it a regression test: the corpus is replayed first) and writes what it learns to
@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
-all=(tle scpi agent_frame modbus_f4t modbus_tcp iiod config)
+all=(tle scpi agent_frame modbus_f4t modbus_tcp iiod config http_request)
 targets=("${@:2}")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 for name in "${targets[@]}"; do
@@ -35,6 +35,10 @@ for example in CAMPAIGN:quick-campaign STATION:quick-station; do
   embedded=${embedded//"@OB_QUICK_${example%%:*}@"/"${text%.}"}
 done
 printf '%s\n' "$embedded" >"$out/generated/bench/embedded_examples.cpp"
+page=$(<cmake/live_page.cpp.in)
+text=$(cat bench/live/live_page.html; echo .)
+page=${page//"@OB_LIVE_PAGE@"/"${text%.}"}
+printf '%s\n' "$page" >"$out/generated/bench/live_page.cpp"
 
 build() {  # name, sources…, then -- and libraries; only the targets asked for
   local name=$1; shift
@@ -57,6 +61,8 @@ build config tests/fuzz/fuzz_config.cpp bench/config/{campaign_config,station_co
   profiles/{orbit_source,number_format}.cpp profiles/heat/spacecraft.cpp profiles/lab/lab_parameters.cpp profiles/light/sun.cpp \
   profiles/orbit/{sgp4,sgp4_deep_space,time_scales,tle,elements,presets}.cpp "$out/generated/profiles/profile.pb.cc" \
   -- -lyaml-cpp $(pkg-config --libs protobuf)
+build http_request tests/fuzz/fuzz_http_request.cpp bench/live/{http_routes,live_model,live_metrics,operator_desk,access_token}.cpp \
+  "$out/generated/bench/live_page.cpp" drivers/gpu/agent/agent_auth.cpp -- -lcrypto
 
 status=0
 for name in "${targets[@]}"; do

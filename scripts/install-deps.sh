@@ -12,16 +12,17 @@ set -euo pipefail
 #          (PyVISA, pymodbus, sigrok-cli, mbpoll, libiio's tools, openssl), python3-sgp4 for the
 #          SGP4 property tests, Chromium for the report's screenshot, clang for the fuzz suite,
 #          Node.js for the SGP4 benchmark's satellite.js peer, groff for the man pages, PostgreSQL
-#          (a throw-away server per test through pg_virtualenv) for `db push` and queries on a server
+#          (a throw-away server per test through pg_virtualenv) for `db push` and queries on a server,
+#          Prometheus' Python client, whose parser reads the live view's /metrics
 build=(
   build-essential cmake pkg-config protobuf-compiler dpkg-dev
-  libasio-dev libprotobuf-dev libsqlite3-dev libiio-dev libboost-test-dev
+  libasio-dev libprotobuf-dev libsqlite3-dev libiio-dev libboost-dev libboost-test-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libssl-dev libmodbus-dev nlohmann-json3-dev libpq-dev
 )
 run=(sqlite3)
 test=(
   openssl python3 python3-pyvisa python3-pyvisa-py python3-protobuf python3-pymodbus python3-serial-asyncio
-  python3-sgp4 libiio-utils sigrok-cli mbpoll chromium clang groff-base postgresql postgresql-common
+  python3-sgp4 python3-prometheus-client libiio-utils sigrok-cli mbpoll chromium clang groff-base postgresql postgresql-common
 )
 
 groups=("$@")

@@ -56,7 +56,15 @@ int report_campaign(const CampaignOutcome& outcome, const std::string& campaign_
 }
 
 int run_and_report(const CampaignConfig& config, const std::filesystem::path& db_path, const RunnerOptions& options,
-                   const LogOptions& log, const char* command, const PushOptions& push) {
+                   const LogOptions& log, const char* command, const PushOptions& push, const ServeOptions& serve) {
+  if (!serve.listen.empty()) {
+    try {
+      (void)live::parse_listen_address(serve.listen);
+    } catch (const std::invalid_argument& e) {
+      std::fprintf(stderr, "orbitbench %s: --serve %s\n", command, e.what());
+      return kExitUsage;
+    }
+  }
   const std::string push_url = push.url.empty() ? config.station.results.push_url : push.url;
   double push_every_s = config.station.results.push_every_s;
   if (!push.every.empty()) {
@@ -97,15 +105,31 @@ int run_and_report(const CampaignConfig& config, const std::filesystem::path& db
   spdlog::info("orbitbench {} {}: campaign {} ({}) on station {}; database {}, log {}{}{}", ob::kVersion, command, config.name,
                config.label, config.station.name, path.string(), campaign_log->log_path().string(),
                log.trace_file.empty() ? "" : ", trace ", log.trace_file.string());
+  std::unique_ptr<LiveView> live_view;  // before the campaign: a port taken refuses it, nothing energised
+  if (!serve.listen.empty()) {
+    try {
+      live_view = std::make_unique<LiveView>(serve, config, path);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "orbitbench %s: campaign %s refused, nothing energised: %s\n", command, config.name.c_str(), e.what());
+      return kExitError;
+    }
+  }
   // The guardian safes the bench if this process dies before its runner reaches the safe state.
   auto guardian = Guardian::start(config, path, lock.get());
   try {
-    db::Recorder recorder(path);
+    db::RecorderOptions recorder_options;
+    if (live_view) recorder_options.observer = &live_view->observer();
+    db::Recorder recorder(path, recorder_options);
     auto pusher = start_push(path, push_url, push_every_s);
     RunnerOptions with_push = options;
     if (pusher) with_push.push_status = [&pusher] { return pusher->progress_text(); };
+    if (live_view) {
+      with_push.live = &live_view->model();
+      with_push.desk = &live_view->desk();
+    }
     CampaignRunner runner(config, recorder, with_push);
     outcome = runner.run();
+    if (live_view) live_view->finished(outcome);
     if (guardian) guardian->release();
     if (pusher) {
       recorder.flush();  // the campaign's last rows committed, then pushed

@@ -7,6 +7,7 @@
 
 #include "bench/campaign_log.hpp"
 #include "bench/campaign_runner.hpp"
+#include "bench/cli/live_view.hpp"
 
 namespace CLI {
 class App;
@@ -29,8 +30,9 @@ struct PushOptions {
 
 // With a push URL (from `push` or the station's `results.push`), the database is pushed on its
 // own thread while the campaign records, and once more at its end (db/postgres/background_push.hpp).
+// With `serve.listen`, the live view is served while the campaign runs (bench/cli/live_view.hpp).
 int run_and_report(const CampaignConfig& config, const std::filesystem::path& db_path, const RunnerOptions& options,
-                   const LogOptions& log, const char* command, const PushOptions& push = {});
+                   const LogOptions& log, const char* command, const PushOptions& push = {}, const ServeOptions& serve = {});
 
 // --log-level, --log FILE and --trace FILE, for run, resume and replay.
 void add_log_options(CLI::App& command, LogOptions& log);

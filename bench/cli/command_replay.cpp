@@ -22,6 +22,7 @@ namespace {
 struct ReplayArgs {
   LogOptions log;
   PushOptions push;
+  ServeOptions serve;
   std::string profile_path;
   std::string station_path;
   std::string db_path;
@@ -71,7 +72,7 @@ int replay(const ReplayArgs& args) {
                config.speed);
   RunnerOptions options;
   options.show_progress = !args.quiet;
-  return run_and_report(config, args.db_path, options, args.log, "replay", args.push);
+  return run_and_report(config, args.db_path, options, args.log, "replay", args.push, args.serve);
 }
 
 }  // namespace
@@ -81,6 +82,7 @@ Action add_replay_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("replay", "Replay a profile (orbitbench profile -o FILE) once on a station, outside a campaign");
   add_log_options(*cmd, args->log);
   add_push_options(*cmd, args->push);
+  add_serve_options(*cmd, args->serve);
   cmd->add_option("profile", args->profile_path, "Profile file (protobuf)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--station", args->station_path, "Station YAML file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--speed", args->speed, "Profile seconds per wall second (default 1: real time)")

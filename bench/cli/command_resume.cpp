@@ -19,6 +19,7 @@ namespace {
 struct ResumeArgs {
   LogOptions log;
   PushOptions push;
+  ServeOptions serve;
   std::string db_path;
   std::optional<std::int64_t> campaign_id;
   bool quiet = false;
@@ -44,7 +45,7 @@ int resume_campaign(const ResumeArgs& args) {
   RunnerOptions options;
   options.show_progress = !args.quiet;
   options.resume = &point;
-  return run_and_report(config, args.db_path, options, args.log, "resume", args.push);
+  return run_and_report(config, args.db_path, options, args.log, "resume", args.push, args.serve);
 }
 
 }  // namespace
@@ -54,6 +55,7 @@ Action add_resume_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("resume", "Continue a campaign whose controller was killed, from its last checkpoint");
   add_log_options(*cmd, args->log);
   add_push_options(*cmd, args->push);
+  add_serve_options(*cmd, args->serve);
   cmd->add_option("--db", args->db_path, "The station database the campaign was recording into")
       ->required()
       ->check(CLI::ExistingFile);

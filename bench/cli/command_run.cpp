@@ -16,6 +16,7 @@ namespace {
 struct RunArgs {
   LogOptions log;
   PushOptions push;
+  ServeOptions serve;
   std::string campaign_path;
   std::string db_path;
   std::optional<double> speed;
@@ -35,7 +36,7 @@ int run_campaign(const RunArgs& args) {
                config.label.c_str(), config.station.name.c_str(), config.plan.size(), config.speed);
   RunnerOptions options;
   options.show_progress = !args.quiet;
-  return run_and_report(config, args.db_path, options, args.log, "run", args.push);
+  return run_and_report(config, args.db_path, options, args.log, "run", args.push, args.serve);
 }
 
 }  // namespace
@@ -45,6 +46,7 @@ Action add_run_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("run", "Run a qualification campaign (default: the embedded quick campaign on the simulated lab)");
   add_log_options(*cmd, args->log);
   add_push_options(*cmd, args->push);
+  add_serve_options(*cmd, args->serve);
   cmd->add_option("campaign", args->campaign_path, "Campaign YAML file")->check(CLI::ExistingFile);
   cmd->add_option("--db", args->db_path, "Results database (default: results/<station>.db)");
   cmd->add_option("--speed", args->speed, "Override the campaign's speed (profile seconds per wall second)")

@@ -29,5 +29,6 @@ Action add_db_command(CLI::App& app);
 Action add_report_command(CLI::App& app);
 Action add_perf_command(CLI::App& app);
 Action add_guardian_command(CLI::App& app);
+Action add_serve_command(CLI::App& app);
 
 }  // namespace ob::bench::cli

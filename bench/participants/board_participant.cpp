@@ -79,6 +79,7 @@ asio::awaitable<void> BoardParticipant::tick(PhaseRun& run, double t_s) {
   status.tflops = t.tflops;
   status.temp_c = t.gpu_temp_c;
   status.power_w = t.power_w;
+  status.sm_clock_mhz = t.sm_clock_mhz;
   status.throttle = decode_clock_event_reasons(t.clock_event_reasons);
   status.seen = true;
   if (t.clock_event_reasons != state_.last_reasons) {

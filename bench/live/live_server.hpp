@@ -1,0 +1,43 @@
+#pragma once
+// The live view's HTTP server (issue 21): Boost.Beast on its own thread and io_context, so a
+// slow or hostile browser never delays the campaign's loops; it reads LiveModel's snapshots and
+// hands operator actions to the OperatorDesk. Bounded: at most kMaxConnections at once (more are
+// answered 503 and closed), requests of at most 8 KiB of headers and 4 KiB of body, read within
+// 10 s, and a stream whose reader stops taking data for 10 s is dropped.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "bench/live/live_model.hpp"
+#include "bench/live/operator_desk.hpp"
+
+namespace ob::bench::live {
+
+inline constexpr int kMaxConnections = 32;
+
+struct ListenAddress {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: any free port (the bound one is in LiveServer::url())
+};
+
+// "8080", "0.0.0.0:8080", "[::1]:8080", "localhost:8080"; std::nullopt-like failure as an
+// exception with the reason (std::invalid_argument).
+ListenAddress parse_listen_address(const std::string& text);
+
+class LiveServer {
+ public:
+  // Binds at once (throws std::runtime_error naming the address and the OS's reason when it
+  // cannot) and serves on its own thread until destroyed. `token` empty: read-only.
+  LiveServer(const ListenAddress& address, LiveModel& model, OperatorDesk& desk, std::string token);
+  ~LiveServer();
+  LiveServer(const LiveServer&) = delete;
+  LiveServer& operator=(const LiveServer&) = delete;
+
+  std::string url() const;  // "http://127.0.0.1:8080/"
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ob::bench::live
