@@ -23,6 +23,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <optional>
 
 #include "bench/bench_checks.hpp"
@@ -33,6 +34,8 @@
 #include "bench/lateness_histogram.hpp"
 #include "bench/live/live_model.hpp"
 #include "bench/live/operator_desk.hpp"
+#include "bench/prompt_answer.hpp"
+#include "bench/terminal_answers.hpp"
 #include "bench/participants/board_participant.hpp"
 #include "bench/participants/chamber_participant.hpp"
 #include "bench/participants/sensor_participant.hpp"
@@ -166,7 +169,7 @@ class CampaignRunner::Impl final : public BenchContext {
     });
     if (options_.desk) {
       accepting_actions_ = true;
-      options_.desk->attach([this](live::OperatorAction action, const std::string& who) { return operator_action(action, who); });
+      options_.desk->attach([this](const live::OperatorRequest& request) { return operator_action(request); });
     }
     io.run();
     if (options_.desk) options_.desk->detach();  // waits for an action being decided; none reaches io_ after this
@@ -232,17 +235,34 @@ class CampaignRunner::Impl final : public BenchContext {
       first_t_s = resume->t_s;
       seed_from(*resume);
     }
+    int replay_number = resume ? resume->replays_before : 0;
+    // Prompts before the first run (or the one pending when a resumed controller stopped) are
+    // asked before anything is energised: nothing runs while the operator works on the bench.
+    while (first < config_.plan.size() && config_.plan[first].kind == PhaseKind::prompt && !abort_reason_) {
+      co_await ask_prompt(config_.plan[first], first);
+      if (abort_reason_) co_return;
+      ++first;
+      first_t_s = 0;
+      recorder_.add_checkpoint(outcome_.campaign_id, std::nullopt, static_cast<int>(first), 0, state_json(replay_number));
+    }
     if (first >= config_.plan.size()) {  // died after its last phase: only the verdicts were missing
       record_verdicts();
       co_return;
     }
+    const bool resumed_here = resume && first == resume->plan_index;
     if (!co_await energize(config_.plan[first], first_t_s)) co_return;
-    if (!resume) recorder_.add_checkpoint(outcome_.campaign_id, std::nullopt, 0, 0, state_json(0));
+    if (!resume && first == 0) recorder_.add_checkpoint(outcome_.campaign_id, std::nullopt, 0, 0, state_json(0));
     const auto replays = std::count_if(config_.plan.begin(), config_.plan.end(),
                                        [](const PhaseConfig& p) { return p.kind == PhaseKind::replay; });
-    int replay_number = resume ? resume->replays_before : 0;
     for (std::size_t index = first; index < config_.plan.size() && !abort_reason_; ++index) {
       const auto& phase = config_.plan[index];
+      if (phase.kind == PhaseKind::prompt) {  // between runs: the bench holds as the last run left it
+        co_await ask_prompt(phase, index);
+        if (!abort_reason_) {
+          recorder_.add_checkpoint(outcome_.campaign_id, std::nullopt, static_cast<int>(index) + 1, 0, state_json(replay_number));
+        }
+        continue;
+      }
       std::string label = phase.label_prefix + to_string(phase.kind);
       const int replays_before = replay_number;
       if (phase.kind == PhaseKind::replay) label += " " + std::to_string(++replay_number) + "/" + std::to_string(replays);
@@ -252,7 +272,7 @@ class CampaignRunner::Impl final : public BenchContext {
       PhaseStart start;
       start.ordinal = static_cast<int>(index);
       start.replays_before = replays_before;
-      if (resume && index == first) {
+      if (resumed_here && index == first) {
         start.run_id = resume->run_id;
         start.t_s = first_t_s;
       }
@@ -935,9 +955,11 @@ class CampaignRunner::Impl final : public BenchContext {
   }
 
   // Runs on the live view's thread: decides at once, acts on the runner's.
-  live::ActionReply operator_action(live::OperatorAction action, const std::string& who) {
+  live::ActionReply operator_action(const live::OperatorRequest& request) {
     if (!accepting_actions_) return {409, "the campaign is not running (it is starting, or has ended)"};
-    switch (action) {
+    const std::string& who = request.who;
+    switch (request.action) {
+      case live::OperatorAction::answer_prompt: return offer_answer(request.prompt_id, request.answer, who);
       case live::OperatorAction::pause:
         if (operator_hold_requested_.exchange(true)) return {409, "the profile clock is already held"};
         asio::post(io_, [this, who] { hold_clock(who); });
@@ -955,6 +977,104 @@ class CampaignRunner::Impl final : public BenchContext {
         return {202, "aborting: every instrument into its safe state"};
     }
     return {400, "unknown action"};
+  }
+
+  // ---- operator prompts (`prompt:` steps) ---------------------------------------------------
+
+  // Asks, between runs, and waits for the first valid answer — from the terminal or the live
+  // page — or the prompt's timeout, or an abort. The question, the answer, who gave it and
+  // when are events; a timeout aborts (into the safe state) or skips, as the step says.
+  asio::awaitable<void> ask_prompt(const PhaseConfig& phase, std::size_t index) {
+    const PromptSpec& spec = *phase.prompt;
+    const std::string id = std::to_string(index + 1);  // the plan step's number: the same when a resume asks again
+    const double asked_unix_s = unix_now_s();
+    const auto asked_at = Clock::now();
+    {
+      const std::lock_guard lock(prompt_mutex_);
+      pending_prompt_ = PendingPrompt{id, &spec, false};
+    }
+    prompt_answer_.reset();
+    std::string how = spec.expect == PromptExpect::confirm ? "to be confirmed" : std::string("a ") + to_string(spec.expect) + " answer";
+    event(current_run_id_, std::nullopt, std::nullopt, EventKind::prompt, Severity::info,
+          "operator prompt " + id + " (" + how + ", up to " + format_duration(spec.timeout_s) + "): " + spec.text);
+    progress_.last_event = "waiting for the operator: " + spec.text;
+    if (options_.live) {
+      options_.live->set_prompt(live::LivePrompt{id, spec.text, to_string(spec.expect), asked_unix_s, spec.timeout_s});
+      options_.live->set_state("waiting");
+    }
+    TerminalAnswers terminal;
+    if (options_.prompts_on_terminal) {
+      printer_.finish();
+      std::fprintf(stderr, "\n*** operator prompt %s: %s\n    %s here%s; waiting up to %s\n> ", id.c_str(), spec.text.c_str(),
+                   spec.expect == PromptExpect::confirm ? "type yes" : spec.expect == PromptExpect::number ? "type a number" : "type the answer",
+                   options_.desk ? " or answer on the live page" : "", format_duration(spec.timeout_s).c_str());
+      std::fflush(stderr);
+      terminal.start([this, id](const std::string& line) {
+        const auto reply = offer_answer(id, line, "terminal");
+        if (reply.http_status == 202) return true;
+        std::fprintf(stderr, "    %s\n> ", reply.message.c_str());
+        std::fflush(stderr);
+        return reply.http_status == 409;  // answered elsewhere meanwhile: nothing more to read
+      });
+    }
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    const TimerRegistration registration(tick_timers_, timer);  // an abort wakes it
+    prompt_timer_ = &timer;
+    const auto deadline = asked_at + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(spec.timeout_s));
+    while (!prompt_answer_ && !abort_reason_ && Clock::now() < deadline) {
+      timer.expires_at(deadline);
+      std::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    prompt_timer_ = nullptr;
+    terminal.stop();
+    {
+      const std::lock_guard lock(prompt_mutex_);
+      pending_prompt_.reset();
+    }
+    if (options_.live) options_.live->set_prompt(std::nullopt);
+    const std::string waited = format_duration(std::chrono::duration<double>(Clock::now() - asked_at).count());
+    if (prompt_answer_) {
+      if (options_.prompts_on_terminal) std::fprintf(stderr, "    answered (%s)\n", prompt_answer_->who.c_str());
+      event(current_run_id_, std::nullopt, std::nullopt, EventKind::prompt, Severity::info,
+            "operator prompt " + id + " answered by " + prompt_answer_->who + " after " + waited + ": " + prompt_answer_->answer);
+      progress_.last_event = "operator answered: " + prompt_answer_->answer;
+      co_return;
+    }
+    if (abort_reason_) co_return;
+    if (spec.skip_on_timeout) {
+      if (options_.prompts_on_terminal) std::fprintf(stderr, "    no answer: skipped\n");
+      event(current_run_id_, std::nullopt, std::nullopt, EventKind::prompt, Severity::warning,
+            "operator prompt " + id + " not answered within " + format_duration(spec.timeout_s) + ": skipped (on_timeout: skip)");
+      co_return;
+    }
+    if (options_.prompts_on_terminal) std::fprintf(stderr, "    no answer: the campaign stops\n");
+    abort_campaign(AbortCause::prompt_timeout, "operator prompt " + id + " not answered within " + format_duration(spec.timeout_s) +
+                                                   " (on_timeout: abort): " + spec.text);
+  }
+
+  // From any thread (the terminal's reader, the live view's): the first valid answer to the
+  // pending prompt wins; a later one is told it came too late.
+  live::ActionReply offer_answer(const std::string& prompt_id, const std::string& raw, const std::string& who) {
+    std::string answer;
+    {
+      const std::lock_guard lock(prompt_mutex_);
+      if (!pending_prompt_) return {409, "no operator prompt is pending"};
+      if (!prompt_id.empty() && prompt_id != pending_prompt_->id) {
+        return {409, "prompt " + prompt_id + " is not the one pending (" + pending_prompt_->id + ")"};
+      }
+      if (pending_prompt_->answered) return {409, "the prompt was answered already"};
+      std::string why;
+      auto valid = prompt_answer_text(*pending_prompt_->spec, raw, why);
+      if (!valid) return {400, why};
+      answer = std::move(*valid);
+      pending_prompt_->answered = true;
+    }
+    asio::post(io_, [this, answer, who] {
+      prompt_answer_ = PromptAnswer{answer, who};
+      if (prompt_timer_) prompt_timer_->cancel();
+    });
+    return {202, "answer taken: " + answer};
   }
 
   void publish_live(const PhaseRun& run, const Targets& targets) {
@@ -1442,6 +1562,20 @@ class CampaignRunner::Impl final : public BenchContext {
   bool operator_held_ = false;                    // the runner's thread
   std::atomic<bool> operator_hold_requested_{false};  // the live view's thread asks through this
   std::atomic<bool> accepting_actions_{false};
+  // The operator prompt waiting for an answer: shared with the threads that offer answers.
+  struct PendingPrompt {
+    std::string id;
+    const PromptSpec* spec = nullptr;
+    bool answered = false;
+  };
+  struct PromptAnswer {
+    std::string answer;
+    std::string who;
+  };
+  std::mutex prompt_mutex_;
+  std::optional<PendingPrompt> pending_prompt_;  // prompt_mutex_
+  std::optional<PromptAnswer> prompt_answer_;    // the runner's thread
+  asio::steady_timer* prompt_timer_ = nullptr;   // the runner's thread
   Clock::time_point stopped_since_{};  // when the clock last stopped for either
   Clock::duration pause_offset_{};  // wall time the run's schedule has been shifted by
   double paused_s_ = 0;

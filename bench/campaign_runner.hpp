@@ -54,6 +54,9 @@ struct RunnerOptions {
   // from `desk` while the campaign runs. Both must outlive run(); unset: no live view.
   live::LiveModel* live = nullptr;
   live::OperatorDesk* desk = nullptr;
+  // Operator prompts (`prompt:` steps) are shown on stderr and answered on stdin as well as on
+  // the live page: the controller was started from a terminal.
+  bool prompts_on_terminal = false;
 };
 
 class CampaignRunner {

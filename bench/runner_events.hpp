@@ -8,7 +8,7 @@ namespace ob::bench {
 
 enum class EventKind {
   phase, operator_signal, resume, limit, error, safe_state, alarm, pause, soak, interlock, isolate, reconnect,
-  regulation, throttle, ecc, sdc, supply_fault, chamber_fault, board_fault, sensor_stale,
+  regulation, throttle, ecc, sdc, supply_fault, chamber_fault, board_fault, sensor_stale, prompt,
 };
 
 constexpr const char* to_string(EventKind kind) {
@@ -33,6 +33,7 @@ constexpr const char* to_string(EventKind kind) {
     case EventKind::chamber_fault: return "chamber_fault";
     case EventKind::board_fault: return "board_fault";
     case EventKind::sensor_stale: return "sensor_stale";
+    case EventKind::prompt: return "prompt";
   }
   return "unknown";
 }
@@ -61,6 +62,7 @@ enum class AbortCause {
   energise,                   // an instrument refused a setup step
   internal_error,             // a bug or an unexpected exception in the controller
   store_failure,              // the results database refused data (disk full, read-only, locked): resumable
+  prompt_timeout,             // an operator prompt went unanswered past its timeout (on_timeout: abort)
 };
 
 // Its name in `campaigns.end_cause` (docs/schema.md): `orbitbench resume` continues a campaign
@@ -78,6 +80,7 @@ constexpr const char* to_string(AbortCause cause) {
     case AbortCause::energise: return "energise";
     case AbortCause::internal_error: return "internal_error";
     case AbortCause::store_failure: return "store_failure";
+    case AbortCause::prompt_timeout: return "prompt_timeout";
   }
   return "unknown";
 }

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -13,6 +14,7 @@
 #include "bench/config/yaml_reader.hpp"
 #include "bench/guardian.hpp"
 #include "bench/station_lock.hpp"
+#include "bench/terminal_answers.hpp"
 #include "db/analyses.hpp"
 #include "db/database.hpp"
 #include "db/recorder.hpp"
@@ -64,6 +66,16 @@ int run_and_report(const CampaignConfig& config, const std::filesystem::path& db
       std::fprintf(stderr, "orbitbench %s: --serve %s\n", command, e.what());
       return kExitUsage;
     }
+  }
+  // A plan that asks the operator needs someone who can answer: the terminal, or the live page.
+  const bool from_terminal = TerminalAnswers::stdin_is_terminal();
+  const auto prompt = std::find_if(config.plan.begin(), config.plan.end(), [](const PhaseConfig& p) { return p.kind == PhaseKind::prompt; });
+  if (prompt != config.plan.end() && !from_terminal && serve.listen.empty()) {
+    std::fprintf(stderr,
+                 "orbitbench %s: campaign %s refused, nothing energised: %s:%d: its plan asks the operator (prompt), and nobody could "
+                 "answer: run it from a terminal, or with --serve [HOST:]PORT to answer on the live page\n",
+                 command, config.name.c_str(), config.label.c_str(), prompt->line);
+    return kExitError;
   }
   const std::string push_url = push.url.empty() ? config.station.results.push_url : push.url;
   double push_every_s = config.station.results.push_every_s;
@@ -122,6 +134,7 @@ int run_and_report(const CampaignConfig& config, const std::filesystem::path& db
     db::Recorder recorder(path, recorder_options);
     auto pusher = start_push(path, push_url, push_every_s);
     RunnerOptions with_push = options;
+    with_push.prompts_on_terminal = from_terminal;
     if (pusher) with_push.push_status = [&pusher] { return pusher->progress_text(); };
     if (live_view) {
       with_push.live = &live_view->model();

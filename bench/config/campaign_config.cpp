@@ -74,7 +74,7 @@ drivers::WorkloadSpec parse_workload(const YamlReader& reader, const YAML::Node&
   return workload;
 }
 
-constexpr const char* kStepNames = "baseline, replay, reference, thermal_cycle or repeat";
+constexpr const char* kStepNames = "baseline, replay, reference, thermal_cycle, prompt or repeat";
 
 // What the steps need to know of the rest of the file: the replayed orbit's period (a replay
 // given as a duration), when there is one.
@@ -216,6 +216,41 @@ void parse_step(const YamlReader& reader, const PlanContext& context, const YAML
     return;
   }
   if (name == "replay") return parse_replay(reader, context, body, step_field, line, plan, prefix);
+  if (name == "prompt") {
+    // prompt: { text: "…", expect: confirm|text|number, timeout: 30m, on_timeout: abort|skip }
+    reader.allow_only(body, step_field, schema_keys("campaign", "plan[].prompt"));
+    auto spec = std::make_shared<PromptSpec>();
+    spec->text = reader.string(body, step_field, "text");
+    if (spec->text.find_first_not_of(" \t\r\n") == std::string::npos) reader.fail(body["text"], step_field + ".text", "is empty");
+    if (spec->text.size() > 1000) reader.fail(body["text"], step_field + ".text", "longer than 1000 characters");
+    const auto expect = reader.optional_string(body, step_field, "expect").value_or("confirm");
+    if (expect == "confirm") {
+      spec->expect = PromptExpect::confirm;
+    } else if (expect == "text") {
+      spec->expect = PromptExpect::text;
+    } else if (expect == "number") {
+      spec->expect = PromptExpect::number;
+    } else {
+      reader.fail(body["expect"], step_field + ".expect", "'" + expect + "': expected confirm, text or number");
+    }
+    if (const auto timeout = reader.optional_duration_s(body, step_field, "timeout")) {
+      if (*timeout < 1 || *timeout > 7 * 86400) reader.fail(body["timeout"], step_field + ".timeout", "expected 1s to 7d");
+      spec->timeout_s = *timeout;
+    }
+    const auto on_timeout = reader.optional_string(body, step_field, "on_timeout").value_or("abort");
+    if (on_timeout != "abort" && on_timeout != "skip") {
+      reader.fail(body["on_timeout"], step_field + ".on_timeout", "'" + on_timeout + "': expected abort or skip");
+    }
+    spec->skip_on_timeout = on_timeout == "skip";
+    PhaseConfig phase;
+    phase.kind = PhaseKind::prompt;
+    phase.line = line;
+    phase.label_prefix = prefix;
+    phase.duration_s = 0;
+    phase.prompt = std::move(spec);
+    plan.push_back(phase);
+    return;
+  }
   if (name == "thermal_cycle") return parse_thermal_cycle(reader, body, step_field, line, plan, prefix);
   if (name == "repeat") {
     // repeat: { times: N, steps: [ … ] } — the steps N times over, nested repeats allowed.
@@ -295,12 +330,22 @@ std::vector<InterlockRule> parse_interlocks(const YamlReader& reader, const YAML
 
 }  // namespace
 
+const char* to_string(PromptExpect expect) {
+  switch (expect) {
+    case PromptExpect::confirm: return "confirm";
+    case PromptExpect::text: return "text";
+    case PromptExpect::number: return "number";
+  }
+  return "unknown";
+}
+
 const char* to_string(PhaseKind kind) {
   switch (kind) {
     case PhaseKind::baseline: return "baseline";
     case PhaseKind::replay: return "replay";
     case PhaseKind::reference: return "reference";
     case PhaseKind::thermal_cycle: return "thermal_cycle";
+    case PhaseKind::prompt: return "prompt";
   }
   return "unknown";
 }
@@ -370,6 +415,9 @@ CampaignConfig parse_campaign(const std::string& label, const std::string& text,
   context.orbit_period_s = orbit_period_s;
   parse_steps(reader, context, plan, "plan", out.plan, "", 0);
   out.profile.name = out.name;
+  if (std::all_of(out.plan.begin(), out.plan.end(), [](const PhaseConfig& p) { return p.kind == PhaseKind::prompt; })) {
+    reader.fail(plan, "plan", "has only prompts: at least one run (baseline, replay, reference, thermal_cycle) is needed");
+  }
   const bool replays = std::any_of(out.plan.begin(), out.plan.end(), [](const PhaseConfig& p) { return p.kind == PhaseKind::replay; });
   if (replays && !root["orbit"] && out.profile_path.empty()) {
     reader.fail(root, "orbit", "missing (the plan replays an orbit: orbit: { preset: starlink-550 }, or profile: FILE)");

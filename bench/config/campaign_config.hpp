@@ -16,8 +16,20 @@
 
 namespace ob::bench {
 
-enum class PhaseKind { baseline, replay, reference, thermal_cycle };
+enum class PhaseKind { baseline, replay, reference, thermal_cycle, prompt };
 const char* to_string(PhaseKind kind);
+
+// An operator prompt step (issue 21): `prompt: { text, expect, timeout, on_timeout }`. The
+// campaign holds between runs until a person answers, on the terminal or on the live page.
+enum class PromptExpect { confirm, text, number };
+const char* to_string(PromptExpect expect);
+
+struct PromptSpec {
+  std::string text;
+  PromptExpect expect = PromptExpect::confirm;
+  double timeout_s = 1800;        // wall seconds (default 30m)
+  bool skip_on_timeout = false;   // on_timeout: skip; default abort (into the safe state)
+};
 
 // One run of the plan. The file's steps are expanded into these: a `repeat` into its steps
 // times over, a replay with `reference_every` into replays with references between them, a
@@ -35,6 +47,7 @@ struct PhaseConfig {
   int cycle = 0;
   std::size_t program_first = 0;
   std::string label_prefix;  // "repeat 2/3: " inside a repeat
+  std::shared_ptr<const PromptSpec> prompt;  // prompt: what to ask (no run is made for it)
   int line = 0;
 };
 

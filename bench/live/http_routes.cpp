@@ -56,14 +56,34 @@ HttpResponse operator_action(const HttpRequest& request, RouteContext& context, 
     response.set(http::field::www_authenticate, "Bearer realm=\"orbitbench\"");
     return response;
   }
-  const std::string who = "web " + context.peer;
+  OperatorRequest operator_request;
+  operator_request.who = "web " + context.peer;
   if (path == "/prompt/answer") {
-    return text(request, http::status::conflict, "no operator prompt is pending");
+    // {"id": "3", "answer": "done"}: the answer a string or a number.
+    const auto body = nlohmann::json::parse(request.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("answer")) {
+      return text(request, http::status::bad_request, "expected JSON {\"id\": \"…\", \"answer\": \"…\"}");
+    }
+    const auto& answer = body["answer"];
+    if (answer.is_string()) {
+      operator_request.answer = answer.get<std::string>();
+    } else if (answer.is_number()) {
+      operator_request.answer = answer.dump();
+    } else {
+      return text(request, http::status::bad_request, "the answer must be a string or a number");
+    }
+    if (body.contains("id")) {
+      const auto& id = body["id"];
+      if (!id.is_string() && !id.is_number_integer()) return text(request, http::status::bad_request, "the id must be a string");
+      operator_request.prompt_id = id.is_string() ? id.get<std::string>() : id.dump();
+    }
+    operator_request.action = OperatorAction::answer_prompt;
+  } else {
+    operator_request.action = path == "/pause"          ? OperatorAction::pause
+                              : path == "/resume-clock" ? OperatorAction::resume_clock
+                                                        : OperatorAction::abort;
   }
-  const OperatorAction action = path == "/pause"          ? OperatorAction::pause
-                                : path == "/resume-clock" ? OperatorAction::resume_clock
-                                                          : OperatorAction::abort;
-  const auto result = context.desk.request(action, who);
+  const auto result = context.desk.request(operator_request);
   return text(request, static_cast<http::status>(result.http_status), result.message);
 }
 

@@ -78,6 +78,8 @@ std::string LiveModel::metrics_text() const {
   line(out, "orbitbench_campaign_eclipse", "", status_.condition == "eclipse" ? 1 : 0);
   header(out, "orbitbench_campaign_clock_held", "gauge", "1 while an operator holds the profile clock.");
   line(out, "orbitbench_campaign_clock_held", "", clock_held_ ? 1 : 0);
+  header(out, "orbitbench_campaign_prompt_pending", "gauge", "1 while the campaign waits for an operator's answer.");
+  line(out, "orbitbench_campaign_prompt_pending", "", prompt_ ? 1 : 0);
   if (status_.eta_s) {
     header(out, "orbitbench_campaign_remaining_seconds", "gauge", "Wall seconds to the campaign's planned end.");
     line(out, "orbitbench_campaign_remaining_seconds", "", *status_.eta_s);

@@ -30,6 +30,7 @@ void LiveModel::clear() {
   const std::lock_guard lock(mutex_);
   status_ = LiveStatus{};
   clock_held_ = false;
+  prompt_.reset();
   series_.clear();
   events_.clear();
   events_by_kind_.clear();
@@ -107,6 +108,12 @@ void LiveModel::set_clock_held(bool held) {
   ++version_;
 }
 
+void LiveModel::set_prompt(std::optional<LivePrompt> prompt) {
+  const std::lock_guard lock(mutex_);
+  prompt_ = std::move(prompt);
+  ++version_;
+}
+
 void LiveModel::add_event(LiveEvent event) {
   const std::lock_guard lock(mutex_);
   ++events_by_kind_[event.kind];
@@ -162,6 +169,11 @@ nlohmann::json LiveModel::status_json() const {
     verdicts.push_back({{"run", v.run}, {"device", v.device}, {"name", v.name}, {"value", v.value}, {"unit", v.unit},
                         {"verdict", v.verdict}});
   }
+  nlohmann::json prompt = nullptr;
+  if (prompt_) {
+    prompt = {{"id", prompt_->id}, {"text", prompt_->text}, {"expect", prompt_->expect}, {"asked_unix_s", prompt_->asked_unix_s},
+              {"timeout_s", prompt_->timeout_s}};
+  }
   return {{"campaign", campaign_},
           {"station", station_},
           {"source", source_},
@@ -182,6 +194,7 @@ nlohmann::json LiveModel::status_json() const {
           {"boards", std::move(boards)},
           {"last_event", status_.last_event},
           {"verdicts", std::move(verdicts)},
+          {"prompt", std::move(prompt)},
           {"window_s", window_profile_s_},
           {"wall_unix_s", db::now_unix_s()}};
 }

@@ -64,6 +64,14 @@ struct LiveVerdict {
   std::string verdict;  // pass | fail
 };
 
+struct LivePrompt {
+  std::string id;
+  std::string text;
+  std::string expect;  // confirm | text | number
+  double asked_unix_s = 0;
+  double timeout_s = 0;
+};
+
 class LiveModel {
  public:
   // Keeps the last `window_profile_s` of history, at most `max_points` per series.
@@ -86,6 +94,8 @@ class LiveModel {
   void add_tick_lateness_s(double lateness_s);
   // An operator's action or the prompt (issue 21): shown on the page.
   void set_clock_held(bool held);
+  // The operator prompt the campaign waits on; nullopt: none.
+  void set_prompt(std::optional<LivePrompt> prompt);
 
   // Changes with every write: the event stream sends an update when it moved.
   std::uint64_t version() const;
@@ -119,6 +129,7 @@ class LiveModel {
   std::string campaign_, station_, source_;
   LiveStatus status_;
   bool clock_held_ = false;
+  std::optional<LivePrompt> prompt_;
   std::uint64_t version_ = 0;
   std::uint64_t point_seq_ = 0;
   std::uint64_t event_seq_ = 0;

@@ -7,6 +7,7 @@ const char* to_string(OperatorAction action) {
     case OperatorAction::pause: return "pause";
     case OperatorAction::resume_clock: return "resume-clock";
     case OperatorAction::abort: return "abort";
+    case OperatorAction::answer_prompt: return "answer the prompt";
   }
   return "unknown";
 }
@@ -21,10 +22,10 @@ void OperatorDesk::detach() {
   handler_ = nullptr;
 }
 
-ActionReply OperatorDesk::request(OperatorAction action, const std::string& who) {
+ActionReply OperatorDesk::request(const OperatorRequest& request) {
   const std::lock_guard lock(mutex_);  // held while the runner decides: it never outlives detach()
-  if (!handler_) return {409, "no campaign is running here to " + std::string(to_string(action))};
-  return handler_(action, who);
+  if (!handler_) return {409, "no campaign is running here to " + std::string(to_string(request.action))};
+  return handler_(request);
 }
 
 }  // namespace ob::bench::live

@@ -8,7 +8,7 @@
 
 namespace ob::bench::live {
 
-enum class OperatorAction { pause, resume_clock, abort };
+enum class OperatorAction { pause, resume_clock, abort, answer_prompt };
 
 const char* to_string(OperatorAction action);
 
@@ -17,15 +17,21 @@ struct ActionReply {
   std::string message;
 };
 
+struct OperatorRequest {
+  OperatorAction action = OperatorAction::pause;
+  std::string who;        // where it came from, for the campaign's record ("web 127.0.0.1:53122")
+  std::string prompt_id;  // answer_prompt: the prompt answered (empty: the one pending)
+  std::string answer;     // answer_prompt: as typed
+};
+
 class OperatorDesk {
  public:
-  // `who` says where it came from, for the campaign's record ("web 127.0.0.1").
-  using Handler = std::function<ActionReply(OperatorAction action, const std::string& who)>;
+  using Handler = std::function<ActionReply(const OperatorRequest& request)>;
 
   void attach(Handler handler);
   void detach();
   // 409 when no campaign is attached (`orbitbench serve` never attaches one: it is read-only).
-  ActionReply request(OperatorAction action, const std::string& who);
+  ActionReply request(const OperatorRequest& request);
 
  private:
   std::mutex mutex_;

@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   namespace http = boost::beast::http;
   static ob::bench::live::OperatorDesk desk;
   static const bool attached = [] {
-    desk.attach([](ob::bench::live::OperatorAction, const std::string&) { return ob::bench::live::ActionReply{202, "ok"}; });
+    desk.attach([](const ob::bench::live::OperatorRequest&) { return ob::bench::live::ActionReply{202, "ok"}; });
     return true;
   }();
   (void)attached;

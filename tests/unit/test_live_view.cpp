@@ -164,10 +164,12 @@ BOOST_AUTO_TEST_CASE(operator_actions_need_the_token) {
   live::LiveModel model;
   live::OperatorDesk desk;
   int paused = 0;
-  desk.attach([&](live::OperatorAction action, const std::string& who) -> live::ActionReply {
-    BOOST_TEST(who == "web 10.0.0.7:4000");
-    if (action == live::OperatorAction::pause) ++paused;
-    return {202, std::string("took ") + live::to_string(action)};
+  std::string answered;
+  desk.attach([&](const live::OperatorRequest& request) -> live::ActionReply {
+    BOOST_TEST(request.who == "web 10.0.0.7:4000");
+    if (request.action == live::OperatorAction::pause) ++paused;
+    if (request.action == live::OperatorAction::answer_prompt) answered = request.prompt_id + "=" + request.answer;
+    return {202, std::string("took ") + live::to_string(request.action)};
   });
   live::RouteContext context{model, desk, "0123456789abcdef0123456789abcdef", "10.0.0.7:4000"};
   BOOST_TEST(static_cast<int>(live::answer(parse(post("/pause")), context).result()) == 401);
@@ -181,8 +183,20 @@ BOOST_AUTO_TEST_CASE(operator_actions_need_the_token) {
   BOOST_TEST(static_cast<int>(taken.result()) == 202);
   BOOST_TEST(taken.body() == "took pause\n");
   BOOST_TEST(paused == 1);
-  BOOST_TEST(static_cast<int>(live::answer(parse(post("/prompt/answer", "Bearer 0123456789abcdef0123456789abcdef")), context)
-                                  .result()) == 409);
+  // Prompt answers: JSON {"id", "answer"}, the answer a string or a number.
+  const auto answer_with = [&](const std::string& body) {
+    const std::string wire = "POST /prompt/answer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer 0123456789abcdef0123456789abcdef\r\n"
+                             "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    return static_cast<int>(live::answer(parse(wire), context).result());
+  };
+  BOOST_TEST(answer_with(R"({"id": "3", "answer": "door closed"})") == 202);
+  BOOST_TEST(answered == "3=door closed");
+  BOOST_TEST(answer_with(R"({"id": 4, "answer": 21.5})") == 202);
+  BOOST_TEST(answered == "4=21.5");
+  BOOST_TEST(answer_with("not json") == 400);
+  BOOST_TEST(answer_with(R"({"id": "3"})") == 400);
+  BOOST_TEST(answer_with(R"({"answer": [1]})") == 400);
+  BOOST_TEST(answer_with(R"({"id": {}, "answer": "x"})") == 400);
   // GET never acts.
   const auto get = live::answer(parse("GET /pause HTTP/1.1\r\nHost: x\r\n\r\n"), context);
   BOOST_TEST(static_cast<int>(get.result()) == 405);
