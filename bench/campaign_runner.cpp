@@ -31,6 +31,7 @@
 #include "bench/safe_state_policy.hpp"
 #include "bench/soak_monitor.hpp"
 #include "bench/lab_session.hpp"
+#include "bench/hold_watch.hpp"
 #include "bench/lateness_histogram.hpp"
 #include "bench/live/live_model.hpp"
 #include "bench/live/operator_desk.hpp"
@@ -60,6 +61,8 @@ using Clock = std::chrono::steady_clock;
 
 // Wall seconds between checkpoints: at most this much is recorded twice after a resume.
 constexpr double kCheckpointPeriodS = 1.0;
+// The live view's status and history: four times a wall second is more than its page shows (once a second).
+constexpr auto kLivePublishPeriod = std::chrono::milliseconds(250);
 // From an interlock's decision to what it protects in its safe state, on loopback (recorded as
 // the high limit of the latency measurements).
 constexpr double kInterlockLatencyBoundMs = 100;
@@ -251,6 +254,7 @@ class CampaignRunner::Impl final : public BenchContext {
     }
     const bool resumed_here = resume && first == resume->plan_index;
     if (!co_await energize(config_.plan[first], first_t_s)) co_return;
+    energised_ = true;
     if (!resume && first == 0) recorder_.add_checkpoint(outcome_.campaign_id, std::nullopt, 0, 0, state_json(0));
     const auto replays = std::count_if(config_.plan.begin(), config_.plan.end(),
                                        [](const PhaseConfig& p) { return p.kind == PhaseKind::replay; });
@@ -838,7 +842,13 @@ class CampaignRunner::Impl final : public BenchContext {
     }
     if (options_.push_status) progress_.push = options_.push_status();
     printer_.update(progress_, std::chrono::duration<double>(Clock::now() - wall_start_).count());
-    publish_live(run, targets);
+    last_chamber_target_c_ = targets.chamber_target_c;
+    // The live view, at most every kLivePublishPeriod, after this tick's other loops have woken:
+    // its copy never delays an instrument's tick.
+    if (options_.live && Clock::now() - last_live_publish_ >= kLivePublishPeriod) {
+      last_live_publish_ = Clock::now();
+      asio::post(io_, [this] { publish_live(); });
+    }
     co_return;
   }
 
@@ -942,6 +952,7 @@ class CampaignRunner::Impl final : public BenchContext {
           "profile clock held by the operator (" + who + ")");
     progress_.last_event = "clock held by the operator";
     if (options_.live) options_.live->set_clock_held(true);
+    if (energised_) asio::co_spawn(io_, watch_operator_hold(), asio::detached);
   }
   void release_clock(const std::string& who) {
     if (!operator_held_) return;
@@ -1021,11 +1032,21 @@ class CampaignRunner::Impl final : public BenchContext {
     const TimerRegistration registration(tick_timers_, timer);  // an abort wakes it
     prompt_timer_ = &timer;
     const auto deadline = asked_at + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(spec.timeout_s));
+    // Once energised, the bench is watched while it waits (bench/hold_watch.hpp).
+    std::optional<HoldWatch> watch;
+    if (energised_) watch.emplace(*this, *session_, options_.max_consecutive_faults);
+    const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config_.sample_period_s));
+    pending_prompt_exists_ = true;
+    publish_live();
     while (!prompt_answer_ && !abort_reason_ && Clock::now() < deadline) {
-      timer.expires_at(deadline);
+      timer.expires_at(std::min(deadline, Clock::now() + period));
       std::error_code ec;
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (prompt_answer_ || abort_reason_) break;
+      if (watch) co_await watch->step();
+      publish_live();
     }
+    pending_prompt_exists_ = false;
     prompt_timer_ = nullptr;
     terminal.stop();
     {
@@ -1077,31 +1098,46 @@ class CampaignRunner::Impl final : public BenchContext {
     return {202, "answer taken: " + answer};
   }
 
-  void publish_live(const PhaseRun& run, const Targets& targets) {
+  void publish_live() {
     auto* live = options_.live;
     if (!live) return;
     live::LiveStatus status;
-    status.state = clock_stopped() ? "paused" : "running";
+    status.state = pending_prompt_exists_ ? "waiting" : clock_stopped() ? "paused" : "running";
     status.phase = progress_.phase;
     status.orbit = progress_.orbit;
     status.orbits = progress_.orbits;
     status.t_s = progress_.t_s;
     status.phase_duration_s = progress_.phase_duration_s;
     status.campaign_t_s = elapsed_profile_s_ + progress_.t_s;
-    status.eta_s = progress_.remaining_wall_s;
+    status.eta_s = std::max(0.0, progress_.remaining_wall_s);  // a soak that ran past the plan: "now", not negative
     status.condition = progress_.condition;
     if (progress_.chamber_known) {
       status.chamber_air_c = progress_.chamber_air_c;
       status.chamber_setpoint_c = progress_.chamber_setpoint_c;
     }
-    status.chamber_target_c = targets.chamber_target_c;
+    status.chamber_target_c = last_chamber_target_c_;
     for (const auto& board : progress_.boards) {
       status.boards.push_back(live::BoardNow{board.name, board.seen, board.tflops, board.power_w, board.temp_c,
                                              board.sm_clock_mhz, board.throttle, board.isolated});
     }
     status.last_event = progress_.last_event;
-    (void)run;
-    live->update(status);
+    live->update(std::move(status));
+  }
+
+  // While an operator holds the clock: the bench watched, the page kept current.
+  asio::awaitable<void> watch_operator_hold() {
+    HoldWatch watch(*this, *session_, options_.max_consecutive_faults);
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    const TimerRegistration registration(tick_timers_, timer);
+    const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config_.sample_period_s));
+    while (operator_held_ && !abort_reason_) {
+      timer.expires_after(period);
+      std::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (!operator_held_ || abort_reason_) break;
+      co_await watch.step();
+      publish_live();
+    }
   }
 
   // The campaign's interlocks (`interlocks:`): a trip isolates its board or safes the station.
@@ -1576,6 +1612,10 @@ class CampaignRunner::Impl final : public BenchContext {
   std::optional<PendingPrompt> pending_prompt_;  // prompt_mutex_
   std::optional<PromptAnswer> prompt_answer_;    // the runner's thread
   asio::steady_timer* prompt_timer_ = nullptr;   // the runner's thread
+  bool pending_prompt_exists_ = false;           // the runner's thread: the live view says "waiting"
+  bool energised_ = false;                       // the bench is on: holds and prompts watch it
+  std::optional<double> last_chamber_target_c_;  // what the orbit asked of the chamber at the last tick
+  Clock::time_point last_live_publish_{};
   Clock::time_point stopped_since_{};  // when the clock last stopped for either
   Clock::duration pause_offset_{};  // wall time the run's schedule has been shifted by
   double paused_s_ = 0;

@@ -1,6 +1,7 @@
 #include "bench/live/live_model.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "db/wall_clock.hpp"
@@ -36,10 +37,10 @@ void LiveModel::clear() {
   events_by_kind_.clear();
   events_by_severity_.clear();
   verdicts_.clear();
+  board_series_.clear();
   std::fill(lateness_buckets_.begin(), lateness_buckets_.end(), 0);
   lateness_count_ = 0;
   lateness_sum_s_ = 0;
-  ++version_;
 }
 
 void LiveModel::set_identity(const std::string& campaign, const std::string& station, const std::string& source) {
@@ -47,11 +48,11 @@ void LiveModel::set_identity(const std::string& campaign, const std::string& sta
   campaign_ = campaign;
   station_ = station;
   source_ = source;
-  ++version_;
 }
 
-void LiveModel::append_point(const std::string& series, double x, double y) {
-  auto& points = series_[series];
+void LiveModel::append_point(const std::string& series, double x, double y) { append_point(series_[series], x, y); }
+
+void LiveModel::append_point(std::deque<Point>& points, double x, double y) {
   // At most max_points_ over the window: a point closer than that to the last one replaces it
   // (the newest value shows), so a fast campaign does not flood the page.
   const double spacing = window_profile_s_ / static_cast<double>(max_points_);
@@ -64,54 +65,56 @@ void LiveModel::append_point(const std::string& series, double x, double y) {
   while (!points.empty() && points.front().x < x - window_profile_s_) points.pop_front();
 }
 
-void LiveModel::update(const LiveStatus& status) {
+void LiveModel::update(LiveStatus status) {
   const std::lock_guard lock(mutex_);
-  status_ = status;
   const double x = status.campaign_t_s;
   for (const auto& board : status.boards) {
     if (!board.seen) continue;
-    append_point(board.name + "/tflops", x, board.tflops);
-    append_point(board.name + "/power_w", x, board.power_w);
-    append_point(board.name + "/temp_c", x, board.temp_c);
-    append_point(board.name + "/sm_clock_mhz", x, board.sm_clock_mhz);
+    // The board's four series, found once: no names built on the campaign's every tick.
+    auto found = board_series_.find(board.name);
+    if (found == board_series_.end()) {
+      found = board_series_.emplace(board.name, BoardSeries{&series_[board.name + "/tflops"], &series_[board.name + "/power_w"],
+                                                            &series_[board.name + "/temp_c"],
+                                                            &series_[board.name + "/sm_clock_mhz"]}).first;
+    }
+    const auto& series = found->second;
+    append_point(*series.tflops, x, board.tflops);
+    append_point(*series.power_w, x, board.power_w);
+    append_point(*series.temp_c, x, board.temp_c);
+    append_point(*series.sm_clock_mhz, x, board.sm_clock_mhz);
   }
   if (status.chamber_air_c) append_point("chamber/air_c", x, *status.chamber_air_c);
   if (status.chamber_target_c) append_point("chamber/target_c", x, *status.chamber_target_c);
   if (status.chamber_setpoint_c) append_point("chamber/setpoint_c", x, *status.chamber_setpoint_c);
   if (!status.condition.empty()) append_point("eclipse", x, status.condition == "eclipse" ? 1.0 : 0.0);
-  ++version_;
+  status_ = std::move(status);
 }
 
 void LiveModel::set_status(const LiveStatus& status) {
   const std::lock_guard lock(mutex_);
   status_ = status;
-  ++version_;
 }
 
 void LiveModel::append(const std::string& series, const std::vector<std::pair<double, double>>& points) {
   if (points.empty()) return;
   const std::lock_guard lock(mutex_);
   for (const auto& [x, y] : points) append_point(series, x, y);
-  ++version_;
 }
 
 void LiveModel::set_state(const std::string& state, const std::string& reason) {
   const std::lock_guard lock(mutex_);
   status_.state = state;
   status_.reason = reason;
-  ++version_;
 }
 
 void LiveModel::set_clock_held(bool held) {
   const std::lock_guard lock(mutex_);
   clock_held_ = held;
-  ++version_;
 }
 
 void LiveModel::set_prompt(std::optional<LivePrompt> prompt) {
   const std::lock_guard lock(mutex_);
   prompt_ = std::move(prompt);
-  ++version_;
 }
 
 void LiveModel::add_event(LiveEvent event) {
@@ -120,7 +123,6 @@ void LiveModel::add_event(LiveEvent event) {
   ++events_by_severity_[event.severity];
   events_.push_back(StoredEvent{++event_seq_, std::move(event)});
   while (events_.size() > kEventsKept) events_.pop_front();
-  ++version_;
 }
 
 void LiveModel::add_verdict(LiveVerdict verdict) {
@@ -134,7 +136,6 @@ void LiveModel::add_verdict(LiveVerdict verdict) {
   } else {
     verdicts_.push_back(std::move(verdict));
   }
-  ++version_;
 }
 
 void LiveModel::add_tick_lateness_s(double lateness_s) {
@@ -147,12 +148,14 @@ void LiveModel::add_tick_lateness_s(double lateness_s) {
   // Not a page change: the stream's updates go out on status, not on every tick.
 }
 
-std::uint64_t LiveModel::version() const {
-  const std::lock_guard lock(mutex_);
-  return version_;
+LiveModel::StatusCopy LiveModel::status_copy() const {
+  return StatusCopy{campaign_, station_, source_, status_, clock_held_, prompt_, verdicts_, window_profile_s_};
 }
 
-nlohmann::json LiveModel::status_json() const {
+nlohmann::json LiveModel::status_json(const StatusCopy& copy) {
+  const auto& status_ = copy.status;
+  const auto& verdicts_ = copy.verdicts;
+  const auto& prompt_ = copy.prompt;
   nlohmann::json boards = nlohmann::json::array();
   for (const auto& b : status_.boards) {
     boards.push_back({{"name", b.name},
@@ -174,12 +177,12 @@ nlohmann::json LiveModel::status_json() const {
     prompt = {{"id", prompt_->id}, {"text", prompt_->text}, {"expect", prompt_->expect}, {"asked_unix_s", prompt_->asked_unix_s},
               {"timeout_s", prompt_->timeout_s}};
   }
-  return {{"campaign", campaign_},
-          {"station", station_},
-          {"source", source_},
+  return {{"campaign", copy.campaign},
+          {"station", copy.station},
+          {"source", copy.source},
           {"state", status_.state},
           {"reason", status_.reason},
-          {"clock_held", clock_held_},
+          {"clock_held", copy.clock_held},
           {"phase", status_.phase},
           {"orbit", status_.orbit},
           {"orbits", status_.orbits},
@@ -195,18 +198,20 @@ nlohmann::json LiveModel::status_json() const {
           {"last_event", status_.last_event},
           {"verdicts", std::move(verdicts)},
           {"prompt", std::move(prompt)},
-          {"window_s", window_profile_s_},
+          {"window_s", copy.window_s},
           {"wall_unix_s", db::now_unix_s()}};
 }
 
 nlohmann::json LiveModel::series_json(std::uint64_t after) const {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [name, points] : series_) {
+    // Points are in the order they were written (seq ascending): the new ones are at the back.
+    auto first_new = points.end();
+    while (first_new != points.begin() && std::prev(first_new)->seq > after) --first_new;
+    if (first_new == points.end()) continue;
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& point : points) {
-      if (point.seq > after) list.push_back({point.x, point.y});
-    }
-    if (!list.empty()) out[name] = std::move(list);
+    for (auto point = first_new; point != points.end(); ++point) list.push_back({point->x, point->y});
+    out[name] = std::move(list);
   }
   return out;
 }
@@ -224,20 +229,27 @@ nlohmann::json LiveModel::event_json(const StoredEvent& stored) const {
 }
 
 nlohmann::json LiveModel::snapshot_json() const {
-  const std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
+  const auto copy = status_copy();
   nlohmann::json events = nlohmann::json::array();
   for (const auto& stored : events_) events.push_back(event_json(stored));
-  return {{"type", "snapshot"}, {"status", status_json()}, {"series", series_json(0)}, {"events", std::move(events)},
-          {"point_cursor", point_seq_}, {"event_cursor", event_seq_}};
+  auto series = series_json(0);
+  const auto point_cursor = point_seq_;
+  const auto event_cursor = event_seq_;
+  lock.unlock();
+  return {{"type", "snapshot"}, {"status", status_json(copy)}, {"series", std::move(series)}, {"events", std::move(events)},
+          {"point_cursor", point_cursor}, {"event_cursor", event_cursor}};
 }
 
 nlohmann::json LiveModel::update_json(std::uint64_t& point_cursor, std::uint64_t& event_cursor) const {
-  const std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
+  const auto copy = status_copy();
   // Points a window trimmed away meanwhile are simply gone; the rest arrive in order.
-  auto json = nlohmann::json{{"type", "update"}, {"status", status_json()}, {"points", series_json(point_cursor)}};
+  auto points = series_json(point_cursor);
   point_cursor = point_seq_;
+  lock.unlock();
   (void)event_cursor;  // events go as their own messages (events_after)
-  return json;
+  return nlohmann::json{{"type", "update"}, {"status", status_json(copy)}, {"points", std::move(points)}};
 }
 
 std::vector<nlohmann::json> LiveModel::events_after(std::uint64_t& event_cursor) const {

@@ -82,7 +82,7 @@ class LiveModel {
   double window_s() const { return window_profile_s_; }
   void set_identity(const std::string& campaign, const std::string& station, const std::string& source);
   // Where the campaign stands; appends each board's and the chamber's values to their history.
-  void update(const LiveStatus& status);
+  void update(LiveStatus status);
   // Where it stands, without history (a database poller appends what it read with append()).
   void set_status(const LiveStatus& status);
   // History points of one series ("board-01/tflops", "chamber/air_c", "eclipse"), x ascending:
@@ -97,8 +97,6 @@ class LiveModel {
   // The operator prompt the campaign waits on; nullopt: none.
   void set_prompt(std::optional<LivePrompt> prompt);
 
-  // Changes with every write: the event stream sends an update when it moved.
-  std::uint64_t version() const;
   // Everything, for a page that has just connected (`/status.json`, the stream's first message).
   nlohmann::json snapshot_json() const;
   // What changed since the cursors (points and events after them), which it advances.
@@ -118,8 +116,20 @@ class LiveModel {
     std::uint64_t seq;
     LiveEvent event;
   };
+  // What the page's status is built from, copied under the lock and turned into JSON after it:
+  // the campaign's thread never waits for a reader's JSON.
+  struct StatusCopy {
+    std::string campaign, station, source;
+    LiveStatus status;
+    bool clock_held = false;
+    std::optional<LivePrompt> prompt;
+    std::vector<LiveVerdict> verdicts;
+    double window_s = 0;
+  };
   void append_point(const std::string& series, double x, double y);
-  nlohmann::json status_json() const;
+  void append_point(std::deque<Point>& points, double x, double y);
+  StatusCopy status_copy() const;
+  static nlohmann::json status_json(const StatusCopy& copy);
   nlohmann::json series_json(std::uint64_t after) const;
   nlohmann::json event_json(const StoredEvent& stored) const;
 
@@ -130,10 +140,16 @@ class LiveModel {
   LiveStatus status_;
   bool clock_held_ = false;
   std::optional<LivePrompt> prompt_;
-  std::uint64_t version_ = 0;
   std::uint64_t point_seq_ = 0;
   std::uint64_t event_seq_ = 0;
-  std::map<std::string, std::deque<Point>> series_;
+  std::map<std::string, std::deque<Point>> series_;  // node-based: the pointers below stay valid
+  struct BoardSeries {
+    std::deque<Point>* tflops;
+    std::deque<Point>* power_w;
+    std::deque<Point>* temp_c;
+    std::deque<Point>* sm_clock_mhz;
+  };
+  std::map<std::string, BoardSeries> board_series_;
   std::deque<StoredEvent> events_;
   std::map<std::string, std::uint64_t> events_by_kind_;
   std::map<std::string, std::uint64_t> events_by_severity_;

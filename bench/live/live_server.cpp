@@ -112,6 +112,8 @@ class LiveServer::Impl {
     if (thread_.joinable()) thread_.join();
   }
 
+  std::uint16_t port() const { return bound_.port(); }
+
   std::string url() const {
     const auto address = bound_.address();
     const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
@@ -231,7 +233,6 @@ class LiveServer::Impl {
     auto snapshot = model_.snapshot_json();
     std::uint64_t point_cursor = snapshot["point_cursor"].get<std::uint64_t>();
     std::uint64_t event_cursor = snapshot["event_cursor"].get<std::uint64_t>();
-    std::uint64_t seen_version = model_.version();
     if (!co_await write_text(stream, "retry: 2000\n\n" + sse_message(snapshot))) co_return;
     net::steady_timer timer(stream.get_executor());
     auto last_update = std::chrono::steady_clock::now();
@@ -239,14 +240,15 @@ class LiveServer::Impl {
       timer.expires_after(kStreamPoll);
       co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
       if (ec) co_return;
-      const auto now = std::chrono::steady_clock::now();
-      const auto version = model_.version();
-      if (version == seen_version && now - last_update < kStreamUpdateEvery) continue;
-      seen_version = version;
-      last_update = now;
+      // Events as they happen (within a poll); the status and new points once a second.
       std::string batch;
       for (const auto& event : model_.events_after(event_cursor)) batch += sse_message(event);
-      batch += sse_message(model_.update_json(point_cursor, event_cursor));
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_update >= kStreamUpdateEvery) {
+        last_update = now;
+        batch += sse_message(model_.update_json(point_cursor, event_cursor));
+      }
+      if (batch.empty()) continue;
       if (!co_await write_text(stream, batch)) co_return;
     }
   }
@@ -267,5 +269,7 @@ LiveServer::LiveServer(const ListenAddress& address, LiveModel& model, OperatorD
 LiveServer::~LiveServer() = default;
 
 std::string LiveServer::url() const { return impl_->url(); }
+
+std::uint16_t LiveServer::port() const { return impl_->port(); }
 
 }  // namespace ob::bench::live

@@ -34,6 +34,7 @@ class LiveServer {
   LiveServer& operator=(const LiveServer&) = delete;
 
   std::string url() const;  // "http://127.0.0.1:8080/"
+  std::uint16_t port() const;
 
  private:
   class Impl;

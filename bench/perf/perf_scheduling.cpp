@@ -5,6 +5,10 @@
 // bare asio::steady_timer wake-ups (64 timers at 10 Hz on one io_context, on one grid, with no
 // work behind them) in the same run and for the same duration.
 //
+// The campaign runs as an operator watching it would (issue 21): with its live view served
+// (`--serve`), a client reading the /events stream throughout and another scraping /metrics
+// every second, as a browser and Prometheus do (live_view_load.hpp).
+//
 // Ours is what every campaign records (bench/campaign_runner.cpp): one replay run of a real
 // campaign in this process (CampaignRunner, Recorder), its `command_lateness_p50_ms/_p99_ms/
 // _max_ms` read from `measurements` — every instrument loop's tick, and the profile loop's,
@@ -33,7 +37,13 @@
 #include "bench/campaign_runner.hpp"
 #include "bench/config/campaign_config.hpp"
 #include "bench/lateness_histogram.hpp"
+#include "bench/live/access_token.hpp"
+#include "bench/live/live_model.hpp"
+#include "bench/live/live_server.hpp"
+#include "bench/live/operator_desk.hpp"
+#include "bench/live/recorder_tap.hpp"
 #include "bench/perf/lab_process.hpp"
+#include "bench/perf/live_view_load.hpp"
 #include "bench/perf/perf_suite.hpp"
 #include "db/database.hpp"
 #include "db/recorder.hpp"
@@ -291,15 +301,29 @@ PerfResult perf_scheduling(const PerfOptions& options) {
   log_options.file = options.work_dir / "scheduling.log";
   log_options.trace_file = options.work_dir / "scheduling-trace.txt";
   for (const auto& file : {log_options.file, log_options.trace_file}) std::filesystem::remove(file);
+  std::uint64_t streamed_bytes = 0;
+  std::uint64_t scrapes = 0;
   {
     CampaignLog log(log_options, db_path);
-    db::Recorder recorder(db_path);
+    live::LiveModel model;
+    live::OperatorDesk desk;
+    live::RecorderTap tap(model);
+    db::RecorderOptions recorder_options;
+    recorder_options.observer = &tap;
+    db::Recorder recorder(db_path, recorder_options);
+    live::LiveServer server(live::ListenAddress{"127.0.0.1", 0}, model, desk, live::make_access_token());
+    LiveViewLoad watchers("127.0.0.1", server.port());
     RunnerOptions runner_options;
     runner_options.show_progress = false;
+    runner_options.live = &model;
+    runner_options.desk = &desk;
     CampaignRunner runner(config, recorder, runner_options);
     BareTimersBeside bare(db_path, kInstruments, kPeriodS, expected_ticks - 1);
     outcome = runner.run();
     bare_lateness = bare.result();
+    watchers.stop();
+    streamed_bytes = watchers.stream_bytes();
+    scrapes = watchers.scrapes();
   }
   if (outcome.status != db::CampaignStatus::completed) {
     throw std::runtime_error(std::string("the campaign ended ") + db::to_string(outcome.status) + ": " + outcome.reason);
@@ -307,6 +331,9 @@ PerfResult perf_scheduling(const PerfOptions& options) {
   say(options, "with the log (%s, %.0f kB) and the instrument trace (%s, %.1f MB) on\n", log_options.file.c_str(),
       static_cast<double>(std::filesystem::file_size(log_options.file)) / 1e3, log_options.trace_file.c_str(),
       static_cast<double>(std::filesystem::file_size(log_options.trace_file)) / 1e6);
+  say(options, "with the live view served and watched: %.1f kB read from /events, /metrics scraped %llu times\n",
+      static_cast<double>(streamed_bytes) / 1e3, static_cast<unsigned long long>(scrapes));
+  if (streamed_bytes == 0 || scrapes == 0) throw std::runtime_error("the live view's watchers read nothing: the benchmark did not watch");
   auto run = read_replay_run(db_path, outcome.campaign_id);
   Lateness peer;
   if (bare_lateness) {

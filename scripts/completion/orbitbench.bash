@@ -4,7 +4,7 @@
 # The lists follow `orbitbench --help` and `orbitbench COMMAND --help`;
 # tests/e2e/test_install_packages.py checks every option there is offered here.
 
-_orbitbench_commands="profile lab run resume replay query report sensors board schema db perf"
+_orbitbench_commands="profile lab run resume replay serve query report sensors board schema db perf"
 _orbitbench_analyses="degradation compare campaigns summary events timing conformance sql"
 
 # Options of each command (query: those before the analysis; query_ANALYSIS: after it).
@@ -13,9 +13,10 @@ _orbitbench_opts_profile="-h --help --tle --sat --preset --elements --start --du
   --spacecraft --lab --speed -o --output --csv"
 _orbitbench_opts_lab="-h --help --config --base-port --bind --psu-port --e36312a-port --chamber-port --f4t-port
   --agent-port --control-port --agent-secret-file --speed --boards"
-_orbitbench_opts_run="-h --help --log-level --log --trace --push --push-every --db --speed -q --quiet"
-_orbitbench_opts_resume="-h --help --log-level --log --trace --push --push-every --db --campaign -q --quiet"
-_orbitbench_opts_replay="-h --help --log-level --log --trace --push --push-every --station --speed --db -q --quiet"
+_orbitbench_opts_run="-h --help --log-level --log --trace --push --push-every --serve --db --speed -q --quiet"
+_orbitbench_opts_resume="-h --help --log-level --log --trace --push --push-every --serve --db --campaign -q --quiet"
+_orbitbench_opts_replay="-h --help --log-level --log --trace --push --push-every --serve --station --speed --db -q --quiet"
+_orbitbench_opts_serve="-h --help --db --listen --campaign"
 _orbitbench_opts_query="-h --help --db --format"
 _orbitbench_opts_query_degradation="-h --help --campaign --dut --run --table --db --format"
 _orbitbench_opts_query_compare="-h --help --by --campaign --dut --db --format"
@@ -41,7 +42,7 @@ _orbitbench_valued=" --tle --sat --preset --elements --start --duration --step -
   --speed -o --output --csv --config --base-port --bind --psu-port --e36312a-port --chamber-port --f4t-port
   --agent-port --control-port --agent-secret-file --boards --db --campaign --station --format --table --by
   --dut --run --timeout --capture --rate --secret-file --workload --dtype --size --expect-hz --warmup
-  --power-cap --work-dir --source-dir --log-level --log --trace --push --push-every --to "
+  --power-cap --work-dir --source-dir --log-level --log --trace --push --push-every --to --serve --listen "
 
 _orbitbench_words() {  # words in $1 starting with $2, into COMPREPLY
   local IFS=$' \t\n'

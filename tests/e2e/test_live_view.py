@@ -32,6 +32,7 @@ import urllib.error
 import urllib.request
 
 ORBITBENCH = str(pathlib.Path(sys.argv[1]).resolve())
+SOURCE = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
 from chromium_pipe import ChromiumPage  # noqa: E402
 failures = []
@@ -172,6 +173,12 @@ def main():
     info = families["orbitbench_campaign_info"].samples[0].labels
     check(info.get("campaign") == "quick-leo-550" and info.get("station") == "sim-bench" and info.get("phase"),
           f"campaign_info's labels: {info}")
+    # The Grafana dashboard in docs/ asks only for series the view serves.
+    dashboard = json.loads((SOURCE / "docs/grafana/orbitbench-dashboard.json").read_text())
+    exprs = [target.get("expr", "") for panel in dashboard["panels"] for target in panel.get("targets", [])]
+    used = set(re.findall(r"orbitbench_[a-z_]+", " ".join(exprs)))
+    served = {sample.name for family in families.values() for sample in family.samples}
+    check(len(exprs) > 10 and used <= served, f"the Grafana dashboard's {len(used)} series are all served (missing: {sorted(used - served)})")
     lateness = {s.name: s for s in families["orbitbench_tick_lateness_seconds"].samples}
     check(lateness["orbitbench_tick_lateness_seconds_count"].value > 10, "the lateness histogram counts ticks")
 
@@ -224,7 +231,7 @@ def main():
     check(code == 202, f"POST /resume-clock: {code} {body.strip()}")
     time.sleep(1.5)
     check(status_of(base)["campaign_t_s"] > held["campaign_t_s"], "profile time goes on after the release")
-    check(request(base + "prompt/answer", "POST", token, b"{}")[0] == 409, "no prompt pending: 409")
+    check(request(base + "prompt/answer", "POST", token, b'{"id": "1", "answer": "yes"}')[0] == 409, "no prompt pending: 409")
 
     # `orbitbench serve` beside the recording campaign: the same campaign, read-only.
     viewer = Process("serve", "--db", str(db), "--listen", "127.0.0.1:0", cwd=work)
