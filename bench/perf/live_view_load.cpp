@@ -14,6 +14,20 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 
+namespace {
+
+// A connection to the view with `GET path` sent on it.
+beast::tcp_stream send_get(net::io_context& io, const std::string& host, std::uint16_t port, const char* path) {
+  beast::tcp_stream stream(io);
+  stream.connect(tcp::endpoint(net::ip::make_address(host), port));
+  http::request<http::empty_body> request{http::verb::get, path, 11};
+  request.set(http::field::host, host);
+  http::write(stream, request);
+  return stream;
+}
+
+}  // namespace
+
 LiveViewLoad::LiveViewLoad(std::string host, std::uint16_t port) : host_(std::move(host)), port_(port) {
   stream_thread_ = std::thread([this] { read_stream(); });
   scrape_thread_ = std::thread([this] { scrape_metrics(); });
@@ -30,11 +44,7 @@ void LiveViewLoad::stop() {
 void LiveViewLoad::read_stream() {
   try {
     net::io_context io;
-    beast::tcp_stream stream(io);
-    stream.connect(tcp::endpoint(net::ip::make_address(host_), port_));
-    http::request<http::empty_body> request{http::verb::get, "/events", 11};
-    request.set(http::field::host, host_);
-    http::write(stream, request);
+    auto stream = send_get(io, host_, port_, "/events");
     char buffer[16384];
     while (!stopping_) {
       // The server writes at least once a second: a read never waits long.
@@ -53,11 +63,7 @@ void LiveViewLoad::scrape_metrics() {
   while (!stopping_) {
     try {
       net::io_context io;
-      beast::tcp_stream stream(io);
-      stream.connect(tcp::endpoint(net::ip::make_address(host_), port_));
-      http::request<http::empty_body> request{http::verb::get, "/metrics", 11};
-      request.set(http::field::host, host_);
-      http::write(stream, request);
+      auto stream = send_get(io, host_, port_, "/metrics");
       beast::flat_buffer buffer;
       http::response<http::string_body> response;
       http::read(stream, buffer, response);

@@ -190,6 +190,25 @@ def main():
     check(request(base + "pause", "GET")[0] == 405, "GET /pause acts on nothing: 405")
     check(status_of(base)["state"] == "running", "after the refusals the campaign still runs")
 
+    # Bounded: 32 connections at once (the next is answered 503), headers ≤ 8 KiB, bodies ≤ 4 KiB.
+    host, port = re.match(r"http://([^:/]+):(\d+)/", base).groups()
+    idle = [socket.create_connection((host, int(port)), timeout=10) for _ in range(40)]
+    time.sleep(0.5)
+    code, body, _ = request(base + "metrics")
+    check(code == 503, f"with 40 idle connections open, the next request: {code} {body.strip()[:60]}")
+    for connection in idle:
+        connection.close()
+    time.sleep(0.5)
+    check(request(base + "metrics")[0] == 200, "once they are gone, requests are served again")
+
+    def raw(data):
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            connection.sendall(data)
+            return connection.recv(200).decode(errors="replace").split("\r\n")[0]
+    check(" 431 " in raw(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n"), "9 KiB of headers: 431")
+    check(" 413 " in raw(b"POST /pause HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + b"a" * 5000), "a 5 KB body: 413")
+    check(" 400 " in raw(b"GARBAGE\r\n\r\n"), "a malformed request: 400")
+
     # The page in headless Chromium (driven over its DevTools pipe: the open stream keeps
     # --dump-dom from ever returning), read twice seconds apart: its script has moved it.
     with ChromiumPage(base + "#token=" + token) as page:
