@@ -1,6 +1,6 @@
 // orbitbench serve --db FILE [--listen [HOST:]PORT] [--campaign ID|NAME]: the live view of a
 // results database (issue 21), read-only, until SIGINT/SIGTERM — a campaign another process is
-// recording (started without --serve), or a browsable view of a finished one.
+// recording (started without --serve), and every campaign in the file (/campaigns, /c/ID/).
 #include <asio/io_context.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
@@ -11,7 +11,7 @@
 #include <string>
 
 #include "bench/cli/commands.hpp"
-#include "bench/live/database_feed.hpp"
+#include "bench/live/archive_site.hpp"
 #include "bench/live/live_server.hpp"
 #include "db/database.hpp"
 
@@ -34,24 +34,25 @@ int serve(const ServeArgs& args) {
     std::fprintf(stderr, "orbitbench serve: --listen %s\n", e.what());
     return kExitUsage;
   }
-  live::LiveModel model;
   live::OperatorDesk desk;  // never attached: this view changes nothing
-  std::unique_ptr<live::DatabaseFeed> feed;
+  std::unique_ptr<live::ArchiveSite> site;
   try {
-    feed = std::make_unique<live::DatabaseFeed>(args.db_path, args.campaign, model);
-    feed->poll();  // a file that is not a results database, or a campaign it lacks: said now, exit 1
+    // A file that is not a results database, or a campaign it lacks: said now, exit 1.
+    site = std::make_unique<live::ArchiveSite>(args.db_path, args.campaign);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "orbitbench serve: %s\n", e.what());
     return kExitError;
   }
   std::unique_ptr<live::LiveServer> server;
   try {
-    server = std::make_unique<live::LiveServer>(address, model, desk, "");
+    server = std::make_unique<live::LiveServer>(address, site->default_model(), desk, "",
+                                                [&site](const std::string& path) { return site->resolve(path); });
   } catch (const std::exception& e) {
     std::fprintf(stderr, "orbitbench serve: %s\n", e.what());
     return kExitError;
   }
-  std::fprintf(stderr, "serving %s read-only on %s (Ctrl-C stops)\n", args.db_path.c_str(), server->url().c_str());
+  std::fprintf(stderr, "serving %s read-only on %s (every campaign: %scampaigns; Ctrl-C stops)\n", args.db_path.c_str(),
+               server->url().c_str(), server->url().c_str());
   std::fflush(stderr);
 
   asio::io_context io;
@@ -63,7 +64,7 @@ int serve(const ServeArgs& args) {
     timer.async_wait([&](const std::error_code& ec) {
       if (ec) return;
       try {
-        feed->poll();
+        site->poll_all();
         if (!failing.empty()) std::fprintf(stderr, "orbitbench serve: reading %s again\n", args.db_path.c_str());
         failing.clear();
       } catch (const std::exception& e) {  // a busy or briefly unreadable file: said once, tried again

@@ -27,6 +27,11 @@ LiveModel::LiveModel(double window_profile_s, std::size_t max_points)
       max_points_(std::max<std::size_t>(max_points, 2)),
       lateness_buckets_(tick_lateness_bounds_s().size(), 0) {}
 
+void LiveModel::set_archive_link(const std::string& url) {
+  const std::lock_guard lock(mutex_);
+  archive_ = url;
+}
+
 void LiveModel::clear() {
   const std::lock_guard lock(mutex_);
   status_ = LiveStatus{};
@@ -149,7 +154,7 @@ void LiveModel::add_tick_lateness_s(double lateness_s) {
 }
 
 LiveModel::StatusCopy LiveModel::status_copy() const {
-  return StatusCopy{campaign_, station_, source_, status_, clock_held_, prompt_, verdicts_, window_profile_s_};
+  return StatusCopy{campaign_, station_, source_, status_, clock_held_, prompt_, verdicts_, window_profile_s_, archive_};
 }
 
 nlohmann::json LiveModel::status_json(const StatusCopy& copy) {
@@ -199,6 +204,7 @@ nlohmann::json LiveModel::status_json(const StatusCopy& copy) {
           {"verdicts", std::move(verdicts)},
           {"prompt", std::move(prompt)},
           {"window_s", copy.window_s},
+          {"archive", copy.archive.empty() ? nlohmann::json(nullptr) : nlohmann::json(copy.archive)},
           {"wall_unix_s", db::now_unix_s()}};
 }
 

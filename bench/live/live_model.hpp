@@ -77,6 +77,8 @@ class LiveModel {
   // Keeps the last `window_profile_s` of history, at most `max_points` per series.
   explicit LiveModel(double window_profile_s = 6 * 3600.0, std::size_t max_points = 720);
 
+  // A link the page shows to the file's other campaigns (`orbitbench serve`: "/campaigns").
+  void set_archive_link(const std::string& url);
   // Forgets everything (`serve` following a newer campaign in the same file).
   void clear();
   double window_s() const { return window_profile_s_; }
@@ -125,6 +127,7 @@ class LiveModel {
     std::optional<LivePrompt> prompt;
     std::vector<LiveVerdict> verdicts;
     double window_s = 0;
+    std::string archive;
   };
   void append_point(const std::string& series, double x, double y);
   void append_point(std::deque<Point>& points, double x, double y);
@@ -136,7 +139,7 @@ class LiveModel {
   mutable std::mutex mutex_;
   const double window_profile_s_;
   const std::size_t max_points_;
-  std::string campaign_, station_, source_;
+  std::string campaign_, station_, source_, archive_;
   LiveStatus status_;
   bool clock_held_ = false;
   std::optional<LivePrompt> prompt_;

@@ -81,11 +81,11 @@ ListenAddress parse_listen_address(const std::string& text) {
 
 class LiveServer::Impl {
  public:
-  Impl(const ListenAddress& address, LiveModel& model, OperatorDesk& desk, std::string token)
-      : model_(model), desk_(desk), token_(std::move(token)), acceptor_(io_) {
+  Impl(const ListenAddress& address, LiveModel& model, OperatorDesk& desk, std::string token, ViewResolver resolver)
+      : model_(model), desk_(desk), token_(std::move(token)), resolver_(std::move(resolver)), acceptor_(io_) {
     error_code ec;
-    tcp::resolver resolver(io_);
-    const auto endpoints = resolver.resolve(address.host, std::to_string(address.port), tcp::resolver::passive, ec);
+    tcp::resolver names(io_);
+    const auto endpoints = names.resolve(address.host, std::to_string(address.port), tcp::resolver::passive, ec);
     if (ec || endpoints.empty()) {
       throw std::runtime_error("live view: cannot resolve " + address.host + ": " + ec.message());
     }
@@ -187,11 +187,35 @@ class LiveServer::Impl {
         co_return;
       }
       HttpRequest request = parser.release();
+      LiveModel* model = &model_;
+      std::shared_ptr<LiveModel> held;  // a resolved view stays alive while its stream reads it
+      std::optional<HttpResponse> own_page;  // the resolver's answer: a 404, or a page of its own
+      if (resolver_) {
+        const std::string target(request.target());
+        const auto query = target.find_first_of("?#");
+        auto view = resolver_(target.substr(0, query));
+        if (!view) {
+          own_page = page(request, http::status::not_found, "text/plain; charset=utf-8",
+                          "not found: " + target.substr(0, query) + " (the campaigns in this file: /campaigns)\n");
+        } else if (!view->html.empty()) {
+          own_page = page(request, http::status::ok, "text/html; charset=utf-8", std::move(view->html));
+        } else {
+          held = std::move(view->model);
+          model = held.get();
+          request.target(view->path + (query == std::string::npos ? "" : target.substr(query)));
+        }
+      }
+      if (own_page) {
+        stream.expires_after(kWriteTimeout);
+        co_await http::async_write(stream, *own_page, net::redirect_error(net::use_awaitable, ec));
+        if (ec || !own_page->keep_alive()) co_return;
+        continue;
+      }
       if (wants_event_stream(request)) {
-        co_await stream_events(stream, request);
+        co_await stream_events(stream, request, *model);
         co_return;
       }
-      RouteContext context{model_, desk_, token_, peer};
+      RouteContext context{*model, desk_, token_, peer};
       HttpResponse response = answer(request, context);
       stream.expires_after(kWriteTimeout);
       co_await http::async_write(stream, response, net::redirect_error(net::use_awaitable, ec));
@@ -220,7 +244,19 @@ class LiveServer::Impl {
 
   // Server-Sent Events: the snapshot first, then an update at least once a second (sooner when
   // the campaign moved) and each event as its own message, until the reader goes.
-  net::awaitable<void> stream_events(beast::tcp_stream& stream, const HttpRequest& request) {
+  static HttpResponse page(const HttpRequest& request, http::status status, const char* content_type, std::string body) {
+    HttpResponse response{status, request.version()};
+    response.set(http::field::content_type, content_type);
+    add_common_headers(response.base());
+    response.keep_alive(request.keep_alive());
+    const auto length = body.size();
+    if (request.method() != http::verb::head) response.body() = std::move(body);
+    response.prepare_payload();
+    response.content_length(length);
+    return response;
+  }
+
+  net::awaitable<void> stream_events(beast::tcp_stream& stream, const HttpRequest& request, LiveModel& model) {
     http::response<http::empty_body> head{http::status::ok, request.version()};
     head.set(http::field::content_type, "text/event-stream; charset=utf-8");
     add_common_headers(head.base());
@@ -230,7 +266,7 @@ class LiveServer::Impl {
     stream.expires_after(kWriteTimeout);
     co_await http::async_write_header(stream, serializer, net::redirect_error(net::use_awaitable, ec));
     if (ec) co_return;
-    auto snapshot = model_.snapshot_json();
+    auto snapshot = model.snapshot_json();
     std::uint64_t point_cursor = snapshot["point_cursor"].get<std::uint64_t>();
     std::uint64_t event_cursor = snapshot["event_cursor"].get<std::uint64_t>();
     if (!co_await write_text(stream, "retry: 2000\n\n" + sse_message(snapshot))) co_return;
@@ -242,11 +278,11 @@ class LiveServer::Impl {
       if (ec) co_return;
       // Events as they happen (within a poll); the status and new points once a second.
       std::string batch;
-      for (const auto& event : model_.events_after(event_cursor)) batch += sse_message(event);
+      for (const auto& event : model.events_after(event_cursor)) batch += sse_message(event);
       const auto now = std::chrono::steady_clock::now();
       if (now - last_update >= kStreamUpdateEvery) {
         last_update = now;
-        batch += sse_message(model_.update_json(point_cursor, event_cursor));
+        batch += sse_message(model.update_json(point_cursor, event_cursor));
       }
       if (batch.empty()) continue;
       if (!co_await write_text(stream, batch)) co_return;
@@ -256,6 +292,7 @@ class LiveServer::Impl {
   LiveModel& model_;
   OperatorDesk& desk_;
   const std::string token_;
+  const ViewResolver resolver_;
   int open_connections_ = 0;  // the server's thread only; declared first: sessions' frames die with io_
   net::io_context io_;
   tcp::acceptor acceptor_;
@@ -263,8 +300,9 @@ class LiveServer::Impl {
   std::thread thread_;
 };
 
-LiveServer::LiveServer(const ListenAddress& address, LiveModel& model, OperatorDesk& desk, std::string token)
-    : impl_(std::make_unique<Impl>(address, model, desk, std::move(token))) {}
+LiveServer::LiveServer(const ListenAddress& address, LiveModel& model, OperatorDesk& desk, std::string token,
+                       ViewResolver resolver)
+    : impl_(std::make_unique<Impl>(address, model, desk, std::move(token), std::move(resolver))) {}
 
 LiveServer::~LiveServer() = default;
 

@@ -95,9 +95,9 @@ def status_of(base):
 
 def read_stream(base, seconds):
     """The /events stream's messages for `seconds`: one JSON object per `data:` line."""
-    host, port = re.match(r"http://([^:/]+):(\d+)/", base).groups()
+    host, port, path = re.match(r"http://([^:/]+):(\d+)(/.*)", base).groups()
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
-    connection.request("GET", "/events")
+    connection.request("GET", path + "events")
     reply = connection.getresponse()
     content_type = reply.getheader("Content-Type")
     messages, arrived = [], []
@@ -275,6 +275,19 @@ def main():
     time.sleep(2)
     final = status_of(served)
     check(final["state"] == "completed" and final["verdicts"], f"serve shows the campaign's end ({final['state']}) and its verdicts")
+    # A browsable archive: every campaign in the file, each at /c/ID/ with its own stream and metrics.
+    code, listing, _ = request(served + "campaigns")
+    check(code == 200 and 'href="c/1/"' in listing and "quick-leo-550" in listing and "completed" in listing,
+          "serve lists the file's campaigns at /campaigns, each linked")
+    check(final.get("archive") == "/campaigns", "the served page links to that list")
+    code, body, _ = request(served + "c/1/status.json")
+    check(code == 200 and json.loads(body)["status"]["campaign"] == "quick-leo-550" and json.loads(body)["series"],
+          "/c/1/status.json is campaign 1's view, with its history")
+    code, body, _ = request(served + "c/1/metrics")
+    check(code == 200 and 'orbitbench_campaign_info{campaign="quick-leo-550"' in body, "/c/1/metrics is campaign 1's")
+    _, messages, _ = read_stream(served + "c/1/", 1.5)
+    check(bool(messages) and messages[0]["type"] == "snapshot", "/c/1/events streams it")
+    check(request(served + "c/999/")[0] == 404 and request(served + "c/x/")[0] == 404, "an unknown campaign is 404")
     viewer.proc.send_signal(signal.SIGINT)
     check(viewer.wait(30) == 0, "serve stops on SIGINT")
 
