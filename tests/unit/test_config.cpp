@@ -223,6 +223,36 @@ BOOST_AUTO_TEST_CASE(station_results_push_and_its_errors) {
   BOOST_TEST(message_for("results: { pusch: \"postgresql://x/y\" }\n").find("pusch") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(prompt_steps_and_their_errors) {
+  auto with_step = [](const std::string& step) {
+    std::string campaign = kCampaign;
+    campaign.replace(campaign.find("  - replay:"), 0, "  - " + step + "\n");
+    return campaign;
+  };
+  const auto config = parse(with_step("prompt: { text: \"Reading, degC\", expect: number, timeout: 2m, on_timeout: skip }"));
+  BOOST_REQUIRE(config.plan.size() == 4u);
+  BOOST_TEST((config.plan[1].kind == ob::bench::PhaseKind::prompt));
+  BOOST_TEST(config.plan[1].prompt->text == "Reading, degC");
+  BOOST_TEST((config.plan[1].prompt->expect == ob::bench::PromptExpect::number));
+  BOOST_TEST(config.plan[1].prompt->timeout_s == 120.0);
+  BOOST_TEST(config.plan[1].prompt->skip_on_timeout);
+  const auto defaults = parse(with_step("prompt: { text: \"Close the door\" }")).plan[1].prompt;
+  BOOST_TEST((defaults->expect == ob::bench::PromptExpect::confirm));
+  BOOST_TEST(defaults->timeout_s == 1800.0);
+  BOOST_TEST(!defaults->skip_on_timeout);
+  auto message_for = [&](const std::string& step) { return error_of([&] { parse(with_step(step)); }); };
+  BOOST_TEST(message_for("prompt: { text: \"x\", expect: maybe }").find("campaign.yaml:9: plan[1].prompt.expect: 'maybe': expected confirm, text or number") !=
+                 std::string::npos,
+             message_for("prompt: { text: \"x\", expect: maybe }"));
+  BOOST_TEST(message_for("prompt: { text: \"x\", on_timeout: wait }").find("'wait': expected abort or skip") != std::string::npos);
+  BOOST_TEST(message_for("prompt: { text: \"x\", timeout: 8d }").find("plan[1].prompt.timeout: expected 1s to 7d") != std::string::npos);
+  BOOST_TEST(message_for("prompt: { text: \"  \" }").find("plan[1].prompt.text: is empty") != std::string::npos);
+  BOOST_TEST(message_for("prompt: { expect: text }").find("text") != std::string::npos);
+  BOOST_TEST(message_for("prompt: { text: \"x\", colour: red }").find("colour") != std::string::npos);
+  std::string only_prompts = kCampaign.substr(0, kCampaign.find("plan:")) + "plan:\n  - prompt: { text: \"x\" }\n";
+  BOOST_TEST(error_of([&] { parse(only_prompts); }).find("has only prompts") != std::string::npos);
+}
+
 const std::string kSensorStation =
     "station: bench-2\n"
     "instruments:\n"
