@@ -34,6 +34,7 @@ struct BoardArgs {
   std::string secret_file;
   std::string workload = "gemm";
   std::string dtype = "bf16";
+  std::string data = "randn";
   std::uint32_t size = 8192;
   std::string duration = "60s";
   double expect_hz = 10;
@@ -64,6 +65,9 @@ struct BoardCheck {
   double duration_s = 0;
   std::set<std::uint64_t> reasons;
 };
+
+// " randn" / " integer" for a GEMM, nothing for the HBM kernel (its data is a fixed pattern).
+std::string data_label(const BoardArgs& args) { return args.workload == "gemm" ? " " + args.data : std::string(); }
 
 class BoardSession {
  public:
@@ -105,12 +109,13 @@ class BoardSession {
     drivers::WorkloadSpec workload;
     workload.kind = args_.workload;
     workload.dtype = args_.dtype;
+    workload.data = args_.data;
     workload.size = args_.size;
     auto started = co_await board_->start_workload(workload);
     if (!started) co_return fail(started.error());
     const auto start = std::chrono::steady_clock::now();
-    std::fprintf(stderr, "%s %s n=%u for %.0f s; telemetry every %.0f ms expected\n", args_.workload.c_str(),
-                 args_.dtype.c_str(), args_.size, duration_s_, 1000.0 / args_.expect_hz);
+    std::fprintf(stderr, "%s %s%s n=%u for %.0f s; telemetry every %.0f ms expected\n", args_.workload.c_str(),
+                 args_.dtype.c_str(), data_label(args_).c_str(), args_.size, duration_s_, 1000.0 / args_.expect_hz);
     asio::steady_timer timer(io_);
     wait_ = &timer;
     const auto poll = std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(args_.poll_s));
@@ -214,7 +219,8 @@ void record(const std::filesystem::path& path, const BoardArgs& args, const Boar
   campaign.name = "board-check";
   campaign.station = args.uri;
   campaign.config_yaml = "# orbitbench board " + args.uri + " --workload " + args.workload + " --dtype " + args.dtype +
-                         " --size " + std::to_string(args.size) + " --duration " + args.duration + "\n";
+                         (args.workload == "gemm" ? " --data " + args.data : std::string()) + " --size " +
+                         std::to_string(args.size) + " --duration " + args.duration + "\n";
   campaign.started_unix_s = started_unix_s;
   const auto campaign_id = recorder.add_campaign(campaign);
   const auto& id = session.identity();
@@ -222,7 +228,7 @@ void record(const std::filesystem::path& path, const BoardArgs& args, const Boar
   db::RunRow run;
   run.campaign_id = campaign_id;
   run.kind = db::RunKind::baseline;
-  run.label = "board check (" + args.workload + " " + args.dtype + ")";
+  run.label = "board check (" + args.workload + " " + args.dtype + data_label(args) + ")";
   run.started_unix_s = started_unix_s;
   const auto run_id = recorder.add_run(run);
   std::array<std::int64_t, kBoardChannelCount> channels{};
@@ -296,8 +302,11 @@ int run_board(const BoardArgs& args) {
   if (!session->check().samples.empty()) {
     const char* unit = args.workload == "hbm" ? "GB/s" : "TFLOP/s";
     std::printf("board %s\n", session->identity().model.c_str());
-    std::printf("%s_%s_median %.1f %s (%zu samples after %.0f s warm-up)\n", args.workload.c_str(), args.dtype.c_str(),
-                summary.tflops_median, unit, summary.windows_samples, args.warmup_s);
+    // gemm_bf16_randn_median, gemm_bf16_integer_median, hbm_bf16_median: scripts/gpu-check.sh reads them.
+    std::string label = args.workload + "_" + args.dtype + data_label(args);
+    std::replace(label.begin(), label.end(), ' ', '_');
+    std::printf("%s_median %.1f %s (%zu samples after %.0f s warm-up)\n", label.c_str(), summary.tflops_median, unit,
+                summary.windows_samples, args.warmup_s);
     std::printf("telemetry_completeness %.2f %% (%zu of %llu samples at %.0f Hz; %llu missing sample numbers, %llu dropped)\n",
                 summary.completeness_pct, session->check().samples.size(), static_cast<unsigned long long>(summary.expected),
                 args.expect_hz, static_cast<unsigned long long>(session->check().seq_gaps),
@@ -338,6 +347,8 @@ Action add_board_command(CLI::App& app) {
   sub->add_option("--secret-file", args->secret_file, "The agent's shared secret (a file only you can read)");
   sub->add_option("--workload", args->workload, "gemm | hbm")->check(CLI::IsMember({"gemm", "hbm"}));
   sub->add_option("--dtype", args->dtype, "bf16 | fp16 | tf32 | fp32")->check(CLI::IsMember({"bf16", "fp16", "tf32", "fp32"}));
+  sub->add_option("--data", args->data, "gemm inputs: randn (default; real work's power draw) | integer (exact products)")
+      ->check(CLI::IsMember({"randn", "integer"}));
   sub->add_option("--size", args->size, "gemm: n of n×n×n; hbm: MiB per buffer")->check(CLI::Range(1u, 1u << 20));
   sub->add_option("--duration", args->duration, "How long to load the board (default 60s)");
   sub->add_option("--expect-hz", args->expect_hz, "The agent's telemetry rate, for completeness (default 10)")

@@ -70,6 +70,13 @@ drivers::WorkloadSpec parse_workload(const YamlReader& reader, const YAML::Node&
   if (workload.dtype != "bf16" && workload.dtype != "fp16" && workload.dtype != "fp32") {
     reader.fail(node["dtype"], "workload.dtype", "expected bf16, fp16 or fp32");
   }
+  workload.data = reader.optional_string(node, "workload", "data").value_or(workload.data);
+  if (workload.data != "randn" && workload.data != "integer") {
+    reader.fail(node["data"], "workload.data", "'" + workload.data + "': expected randn or integer");
+  }
+  if (node["data"] && workload.kind != "gemm") {
+    reader.fail(node["data"], "workload.data", "only a gemm workload has input data (kind is " + workload.kind + ")");
+  }
   if (node["size"]) workload.size = static_cast<std::uint32_t>(reader.number_in(node, "workload", "size", 64, 65536));
   return workload;
 }

@@ -12,6 +12,7 @@
 #include <asio/write.hpp>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cerrno>
@@ -76,6 +77,19 @@ class AgentGpuBoard final : public GpuBoard {
     auto* body = request.mutable_start_workload()->mutable_workload();
     body->set_kind(workload.kind);
     body->set_dtype(workload.dtype);
+    if (workload.kind == "gemm") {
+      // An agent from before randn data multiplies integers whatever it is asked: refuse rather
+      // than record integer results as randn ones.
+      const bool listed = std::find(workload_data_.begin(), workload_data_.end(), workload.data) != workload_data_.end();
+      if (!listed) {
+        std::string offered;
+        for (const auto& data : workload_data_) offered += (offered.empty() ? "" : ", ") + data;
+        co_return fail(FaultKind::nak, name_,
+                       "start_workload: the agent does not run GEMMs on " + workload.data + " data (it offers " + offered +
+                           "; an agent without randn is older than this controller)");
+      }
+      body->set_data(workload.data);
+    }
     body->set_size(workload.size);
     body->set_duty_cycle(workload.duty_cycle);
     body->set_period_s(workload.period_s);
@@ -159,6 +173,8 @@ class AgentGpuBoard final : public GpuBoard {
     spec_.power_limit_max_w = reply.power_limit_max_w();
     spec_.power_limit_default_w = reply.power_limit_default_w();
     settings_allowed_ = reply.settings_allowed();
+    workload_data_.assign(reply.capabilities().workload_data().begin(), reply.capabilities().workload_data().end());
+    if (workload_data_.empty()) workload_data_ = {"integer"};  // an agent from before randn data
     if (spec_.power_limit_min_w <= 0 || spec_.power_limit_max_w < spec_.power_limit_min_w) {
       co_return fail(FaultKind::protocol, name_, "agent reported an invalid power limit range");
     }
@@ -399,6 +415,7 @@ class AgentGpuBoard final : public GpuBoard {
   std::array<char, kReadChunkBytes> chunk_{};  // one read's worth, appended to rx_
   AsyncMutex mutex_;                   // one operation at a time on stream_
   GpuSpec spec_;
+  std::vector<std::string> workload_data_;  // GEMM input data the agent offers (capabilities)
   std::uint64_t seq_ = 0;
   bool configured_ = false;
   bool settings_allowed_ = true;

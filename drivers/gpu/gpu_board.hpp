@@ -24,6 +24,7 @@ struct GpuSpec {
 struct WorkloadSpec {
   std::string kind = "gemm";  // gemm | hbm
   std::string dtype = "bf16";
+  std::string data = "randn";  // GEMM inputs: randn (real work's power draw) | integer (exact)
   std::uint32_t size = 8192;
   double duty_cycle = 1.0;  // fraction of each period under load, (0, 1]
   double period_s = 10.0;   // duty-cycle period

@@ -28,7 +28,7 @@ _orbitbench_opts_query_conformance="-h --help --campaign --db --format"
 _orbitbench_opts_query_sql="-h --help --timeout --db --format"
 _orbitbench_opts_report="-h --help --db --campaign -o --output"
 _orbitbench_opts_sensors="-h --help --capture --rate --timeout"
-_orbitbench_opts_board="-h --help --secret-file --workload --dtype --size --duration --expect-hz --warmup
+_orbitbench_opts_board="-h --help --secret-file --workload --dtype --data --size --duration --expect-hz --warmup
   --power-cap --db --timeout"
 _orbitbench_opts_schema="-h --help"
 _orbitbench_opts_db="-h --help"
@@ -41,7 +41,7 @@ _orbitbench_opts_perf="-h --help --quick --work-dir --source-dir"
 _orbitbench_valued=" --tle --sat --preset --elements --start --duration --step --max-rows --spacecraft --lab
   --speed -o --output --csv --config --base-port --bind --psu-port --e36312a-port --chamber-port --f4t-port
   --agent-port --control-port --agent-secret-file --boards --db --campaign --station --format --table --by
-  --dut --run --timeout --capture --rate --secret-file --workload --dtype --size --expect-hz --warmup
+  --dut --run --timeout --capture --rate --secret-file --workload --dtype --data --size --expect-hz --warmup
   --power-cap --work-dir --source-dir --log-level --log --trace --push --push-every --to --serve --listen "
 
 _orbitbench_words() {  # words in $1 starting with $2, into COMPREPLY
@@ -97,6 +97,7 @@ _orbitbench() {
     --by) _orbitbench_words "dut firmware campaign" "$cur"; return 0 ;;
     --workload) _orbitbench_words "gemm hbm" "$cur"; return 0 ;;
     --dtype) _orbitbench_words "bf16 fp16 tf32 fp32" "$cur"; return 0 ;;
+    --data) _orbitbench_words "randn integer" "$cur"; return 0 ;;
     --log-level) _orbitbench_words "trace debug info warn error critical off" "$cur"; return 0 ;;
     --preset)
       _orbitbench_words "iss starlink-550 sso-dawn-dusk-650 starcloud-325 leo-400 leo-550 leo-650 leo-800" "$cur"

@@ -257,6 +257,12 @@ def run(pb, lab):
         check(0 < auth.power_limit_min_w < auth.power_limit_max_w, "power limit constraints")
         check(auth.power_limit_default_w == auth.power_limit_max_w, "default power limit = max")
         check(auth.capabilities.sample_hz > 0 and auth.capabilities.gpu_count >= 1, "capabilities")
+        check(list(auth.capabilities.workload_data) == ["randn", "integer"],
+              f"workload data offered: {list(auth.capabilities.workload_data)}")
+        bad = pb.Workload(kind="gemm", dtype="bf16", data="uniform")
+        response = agent.call(start_workload=pb.StartWorkload(workload=bad))
+        check(response.WhichOneof("body") == "error" and response.error.code == pb.Error.NOT_SUPPORTED
+              and "uniform" in response.error.message, "workload data 'uniform' -> NOT_SUPPORTED, named")
 
         workload = pb.Workload(kind="gemm", dtype="bf16", size=8192)
         response = agent.call(start_workload=pb.StartWorkload(workload=workload))

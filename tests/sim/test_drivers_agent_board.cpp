@@ -2,6 +2,7 @@
 // another take turns on the one connection.
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -17,6 +18,9 @@
 #include "drivers/common/run_until_ready.hpp"
 #include "drivers/common/uri.hpp"
 #include "drivers/gpu/agent_board.hpp"
+#include "drivers/gpu/agent.pb.h"
+#include "drivers/gpu/agent/agent_server.hpp"
+#include "fixtures/gpu_agent_server.hpp"
 #include "fixtures/sim_lab.hpp"
 
 namespace {
@@ -178,4 +182,74 @@ BOOST_AUTO_TEST_CASE(a_peer_without_tls_fails_configure_with_what_it_is) {
     BOOST_TEST(said.find("TLS handshake with the agent at 127.0.0.1:") != std::string::npos, said);
     BOOST_TEST(said.find("the agent speaks no TLS 1.3") != std::string::npos, said);
   }
+}
+
+namespace {
+
+// An agent from before randn data: its capabilities list no workload data, and it multiplies
+// integers whatever it is asked. Records what it was asked for.
+class OlderAgentBackend final : public ob::drivers::agent::AgentBackend {
+ public:
+  unsigned gpu_count() const override { return 1; }
+  ob::drivers::agent::BackendCapabilities capabilities() const override {
+    ob::drivers::agent::BackendCapabilities out{{"gemm", "hbm"}, {"bf16"}, true, true};
+    out.workload_data.clear();  // on the wire: no workload_data field at all
+    return out;
+  }
+  ob::drivers::agent::AgentResult<ob::drivers::agent::GpuDescription> describe(unsigned) override {
+    ob::drivers::agent::GpuDescription out;
+    out.name = "OlderGPU";
+    out.uuid = "GPU-older-0";
+    out.power_limit_min_w = 100;
+    out.power_limit_max_w = 300;
+    out.power_limit_default_w = 300;
+    return out;
+  }
+  ob::agent::pb::Telemetry sample(unsigned) override { return {}; }
+  ob::drivers::agent::AgentStatus set_power_cap(unsigned, double) override { return {}; }
+  ob::drivers::agent::AgentStatus start_workload(unsigned, const ob::drivers::agent::WorkloadRequest& workload) override {
+    started_data = workload.data;
+    return {};
+  }
+  ob::drivers::agent::AgentStatus stop_workload(unsigned) override { return {}; }
+  std::string started_data;  // written on the agent's thread, read after it stopped
+};
+
+}  // namespace
+
+// A controller asking an agent that offers no workload data (one older than randn data) for
+// randn is refused before anything starts, naming why; integer data still runs there.
+BOOST_AUTO_TEST_CASE(an_agent_without_randn_data_is_asked_for_integers_only) {
+  const std::string secret(64, 'a');
+  OlderAgentBackend backend;
+  asio::io_context agent_io;
+  auto agent_options = ob::fixtures::sim_agent_options(secret);
+  ob::drivers::agent::AgentServer server(agent_io.get_executor(), backend, agent_options);
+  server.listen("127.0.0.1", 0);
+  server.start();
+  std::thread agent_thread([&] { agent_io.run(); });
+
+  asio::io_context io;
+  ob::drivers::GpuBoardOptions options;
+  options.secret = secret;
+  auto board = ob::drivers::make_gpu_board(io.get_executor(), "board-old",
+                                           ob::drivers::parse_uri("agent://127.0.0.1:" + std::to_string(server.port())), options);
+  BOOST_TEST_REQUIRE(ob::drivers::run_until_ready(io, board->configure()).has_value());
+  ob::drivers::WorkloadSpec randn;  // the default
+  io.restart();
+  const auto refused = ob::drivers::run_until_ready(io, board->start_workload(randn));
+  BOOST_TEST_REQUIRE(!refused.has_value());
+  BOOST_TEST(refused.error().message().find("does not run GEMMs on randn data (it offers integer") != std::string::npos,
+             refused.error().message());
+  ob::drivers::WorkloadSpec integer;
+  integer.data = "integer";
+  io.restart();
+  const auto started = ob::drivers::run_until_ready(io, board->start_workload(integer));
+  BOOST_TEST(started.has_value(), (started ? std::string() : started.error().message()));
+  io.restart();
+  (void)ob::drivers::run_until_ready(io, board->safe_state());
+
+  asio::post(agent_io, [&] { server.close(); });
+  agent_thread.join();
+  BOOST_TEST(backend.started_data == "integer");
 }

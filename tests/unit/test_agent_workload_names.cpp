@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -38,11 +39,14 @@ class FakeEngine final : public cu::Engine {
       : iteration_s_(iteration_s), fail_after_batches_(fail_after_batches) {}
 
   std::string bind_thread() override { return {}; }
-  std::string enqueue(int slot, std::uint64_t iterations, bool checksum, bool corrupt) override {
+  std::string enqueue(int slot, std::uint64_t iterations, bool checksum, std::uint32_t corrupt_mask) override {
     if (fail_after_batches_ >= 0 && batches_++ >= fail_after_batches_) return "cublasGemmEx failed: CUBLAS_STATUS_EXECUTION_FAILED";
-    slots_[slot] = {iterations, checksum ? (corrupt ? kReference ^ 1 : kReference) : 0};
+    slots_[slot] = {iterations, checksum ? kReference ^ corrupt_mask : 0};
+    if (corrupt_mask != 0) corrupt_masks_->push_back(corrupt_mask);  // the runner's thread only
     return {};
   }
+  // The masks the runner asked to flip (read after the runner stopped).
+  std::shared_ptr<std::vector<std::uint32_t>> corrupt_masks() const { return corrupt_masks_; }
   std::string wait(int slot, double* busy_s, std::uint64_t* checksum) override {
     *busy_s = static_cast<double>(slots_[slot].iterations) * iteration_s_;
     std::this_thread::sleep_for(std::chrono::duration<double>(*busy_s));
@@ -63,6 +67,7 @@ class FakeEngine final : public cu::Engine {
   int fail_after_batches_;
   int batches_ = 0;
   std::array<Slot, kSlots> slots_{};
+  std::shared_ptr<std::vector<std::uint32_t>> corrupt_masks_ = std::make_shared<std::vector<std::uint32_t>>();
 };
 
 cu::WorkloadConfig fake_config(double window_s) {
@@ -239,8 +244,9 @@ BOOST_AUTO_TEST_CASE(checksum_catches_every_single_bit_flip_and_swaps) {
 
 BOOST_AUTO_TEST_CASE(runner_windows_sdc_and_stop) {
   constexpr double kIterationS = 0.002;
-  auto runner = std::make_unique<cu::WorkloadRunner>(fake_config(0.2), std::make_unique<FakeEngine>(kIterationS),
-                                                     "TFLOP/s", cu::kTflop);
+  auto engine = std::make_unique<FakeEngine>(kIterationS);
+  const auto corrupt_masks = engine->corrupt_masks();
+  auto runner = std::make_unique<cu::WorkloadRunner>(fake_config(0.2), std::move(engine), "TFLOP/s", cu::kTflop);
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   auto windows = runner->take_windows();
   BOOST_TEST(windows.size() >= 2U);
@@ -250,12 +256,13 @@ BOOST_AUTO_TEST_CASE(runner_windows_sdc_and_stop) {
     BOOST_TEST(window.duration_s < 0.3);
     BOOST_TEST(window.throughput == 1.0 / kIterationS, boost::test_tools::tolerance(1e-6));
   }
-  runner->inject_corruption();
+  runner->inject_corruption(0x4000U);  // a bf16 element's top exponent bit below the sign
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   const auto after = runner->take_windows();
   BOOST_TEST(std::count_if(after.begin(), after.end(), [](const auto& w) { return !w.checksum_ok; }) == 1);
   const auto before_stop = Clock::now();
   runner->stop();
+  BOOST_TEST(*corrupt_masks == std::vector<std::uint32_t>{0x4000U}, boost::test_tools::per_element());
   BOOST_TEST(std::chrono::duration<double>(Clock::now() - before_stop).count() < 0.2);
   const auto stats = runner->stats();
   BOOST_TEST(stats.sdc_count == 1U);

@@ -186,6 +186,21 @@ BOOST_AUTO_TEST_CASE(bad_values_are_refused) {
   expect(kCampaign, "campaign: c1\n", "", "campaign.yaml:1: campaign: missing (required)");
 }
 
+// workload.data: randn by default (real work's power draw), integer on request, nothing else;
+// the HBM kernel has no input data to choose.
+BOOST_AUTO_TEST_CASE(workload_data_and_its_errors) {
+  BOOST_TEST(parse(kCampaign).workload.data == "randn");
+  const auto with_workload = [](const std::string& workload) { return kCampaign + "workload: " + workload + "\n"; };
+  const auto integer = parse(with_workload("{ kind: gemm, dtype: bf16, data: integer }")).workload;
+  BOOST_TEST(integer.data == "integer");
+  BOOST_TEST(integer.dtype == "bf16");
+  const auto wrong = error_of([&] { parse(with_workload("{ data: ints }")); });
+  BOOST_TEST(wrong.find("campaign.yaml:12: workload.data: 'ints': expected randn or integer") != std::string::npos, wrong);
+  const auto hbm = error_of([&] { parse(with_workload("{ kind: hbm, data: integer }")); });
+  BOOST_TEST(hbm.find("workload.data:") != std::string::npos, hbm);
+  BOOST_TEST(hbm.find("only a gemm workload has input data (kind is hbm)") != std::string::npos, hbm);
+}
+
 BOOST_AUTO_TEST_CASE(station_structure_errors) {
   auto expect = [](std::string station, const std::string& from, const std::string& to, const std::string& needle) {
     replace(station, from, to);

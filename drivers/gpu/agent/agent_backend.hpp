@@ -37,11 +37,13 @@ struct BackendCapabilities {
   std::vector<std::string> dtypes;          // "bf16", "fp16", "tf32", "fp32"
   bool workload_available = false;
   bool sdc_check = false;
+  std::vector<std::string> workload_data = {"randn", "integer"};  // GEMM inputs; empty: not a choice
 };
 
 struct WorkloadRequest {
   std::string kind = "gemm";
   std::string dtype = "bf16";
+  std::string data = "randn";  // GEMM inputs: randn | integer
   std::uint32_t size = 0;   // 0 = the backend's default
   double duty_cycle = 1.0;  // (0, 1]
   double period_s = 10.0;

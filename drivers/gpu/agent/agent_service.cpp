@@ -181,6 +181,7 @@ pb::Response AgentService::on_authenticate(const pb::Request& request, AgentConn
   caps->set_watchdog_timeout_s(std::chrono::duration<double>(options_.watchdog_timeout).count());
   caps->set_gpu_count(backend_.gpu_count());
   caps->set_sdc_check(capabilities.sdc_check);
+  for (const auto& data : capabilities.workload_data) caps->add_workload_data(data);
   return response;
 }
 
@@ -199,6 +200,7 @@ pb::Response AgentService::on_request(const pb::Request& request, AgentConnectio
       WorkloadRequest workload;
       workload.kind = body.kind().empty() ? "gemm" : body.kind();
       workload.dtype = body.dtype().empty() ? "bf16" : body.dtype();
+      workload.data = body.data().empty() ? "randn" : body.data();
       workload.size = body.size();
       workload.duty_cycle = body.duty_cycle() == 0 ? 1.0 : body.duty_cycle();
       workload.period_s = body.period_s() == 0 ? kDefaultDutyPeriodS : body.period_s();
@@ -213,6 +215,11 @@ pb::Response AgentService::on_request(const pb::Request& request, AgentConnectio
         return error_response(request.seq(), pb::Error::NOT_SUPPORTED,
                               "workload " + workload.kind + "/" + workload.dtype + " not supported (" +
                                   joined(capabilities.workload_kinds) + ", " + joined(capabilities.dtypes) + ")");
+      }
+      // A backend that lists no data (as agents before randn data did) takes whatever it is given.
+      if (workload.kind == "gemm" && !capabilities.workload_data.empty() && !listed(capabilities.workload_data, workload.data)) {
+        return error_response(request.seq(), pb::Error::NOT_SUPPORTED,
+                              "workload data " + workload.data + " not supported (" + joined(capabilities.workload_data) + ")");
       }
       if (auto started = backend_.start_workload(gpu, workload); !started) return fail(started.error());
       watchdog.armed = true;

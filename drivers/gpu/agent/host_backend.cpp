@@ -177,6 +177,9 @@ AgentStatus HostBackend::start_workload(unsigned gpu, const WorkloadRequest& wor
   cuda::WorkloadConfig config;
   config.kind = *kind;
   config.dtype = *dtype;
+  auto data = cuda::parse_input_data(workload.data);
+  if (!data) return std::unexpected(error(pb::Error::NOT_SUPPORTED, data.error()));
+  config.data = *data;
   if (workload.size != 0) config.size = workload.size;
   if (*kind == cuda::WorkloadKind::hbm && workload.size == 0) config.size = 0;  // the kernel's default buffer
   config.duty_cycle = workload.duty_cycle;

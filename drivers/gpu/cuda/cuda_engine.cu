@@ -8,6 +8,7 @@
 #include <cuda_runtime.h>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -85,6 +86,17 @@ __global__ void fill_input_kernel(T* matrix, std::uint32_t n, int which, int mag
   }
 }
 
+// Column-major n×n of randn-like values (sdc::randn_input_value), rounded once to T.
+template <typename T>
+__global__ void fill_randn_kernel(T* matrix, std::uint32_t n, int which) {
+  const std::size_t count = static_cast<std::size_t>(n) * n;
+  for (std::size_t i = grid_start(); i < count; i += grid_stride()) {
+    const auto row = static_cast<std::uint32_t>(i % n);
+    const auto col = static_cast<std::uint32_t>(i / n);
+    store_input(matrix + i, sdc::randn_input_value(which, row, col));
+  }
+}
+
 __global__ void fill_pattern_kernel(std::uint32_t* words, std::size_t count) {
   for (std::size_t i = grid_start(); i < count; i += grid_stride()) words[i] = sdc::hbm_pattern_word(i);
 }
@@ -132,7 +144,7 @@ __global__ void checksum_kernel(const uint4* __restrict__ data, std::size_t coun
   if (lane == 0) atomicAdd(sum, local);
 }
 
-__global__ void flip_bit_kernel(std::uint32_t* words, std::size_t index) { words[index] ^= 1U; }
+__global__ void flip_bits_kernel(std::uint32_t* words, std::size_t index, std::uint32_t mask) { words[index] ^= mask; }
 
 // ---- the engine: slots of events, checksum, lifetime ------------------------------------------
 
@@ -157,7 +169,7 @@ class CudaEngine : public Engine {
     return {};
   }
 
-  std::string enqueue(int slot_index, std::uint64_t iterations, bool checksum, bool corrupt) override {
+  std::string enqueue(int slot_index, std::uint64_t iterations, bool checksum, std::uint32_t corrupt_mask) override {
     Slot& slot = slots_[slot_index];
     OB_CUDA_TRY(cudaEventRecord(slot.start, stream_));
     for (std::uint64_t i = 0; i < iterations; ++i) {
@@ -166,8 +178,9 @@ class CudaEngine : public Engine {
     OB_CUDA_TRY(cudaEventRecord(slot.stop, stream_));
     slot.has_checksum = checksum;
     if (checksum) {
-      if (corrupt) {
-        flip_bit_kernel<<<1, 1, 0, stream_>>>(static_cast<std::uint32_t*>(result_), result_bytes_ / sizeof(std::uint32_t) / 2);
+      if (corrupt_mask != 0) {
+        flip_bits_kernel<<<1, 1, 0, stream_>>>(static_cast<std::uint32_t*>(result_),
+                                               result_bytes_ / sizeof(std::uint32_t) / 2, corrupt_mask);
         OB_CUDA_TRY(cudaGetLastError());
       }
       if (auto error = enqueue_checksum(slot_index); !error.empty()) return error;
@@ -231,10 +244,10 @@ class CudaEngine : public Engine {
   // The first result is in place (result_): its checksum becomes the reference, then a few
   // timed iterations give the first estimate of one iteration's time.
   std::string take_reference() {
-    if (auto error = enqueue(0, 0, true, false); !error.empty()) return error;
+    if (auto error = enqueue(0, 0, true, 0); !error.empty()) return error;
     double busy_s = 0;
     if (auto error = wait(0, &busy_s, &reference_checksum_); !error.empty()) return error;
-    if (auto error = enqueue(1, kTimingIterations, true, false); !error.empty()) return error;
+    if (auto error = enqueue(1, kTimingIterations, true, 0); !error.empty()) return error;
     std::uint64_t checksum = 0;
     if (auto error = wait(1, &busy_s, &checksum); !error.empty()) return error;
     if (checksum != reference_checksum_) {
@@ -277,7 +290,8 @@ struct GemmFormat {
   cublasComputeType_t compute;
   cublasMath_t math;
   sdc::OutputFormat output;
-  int input_shift;  // inputs are integer·2^-input_shift
+  sdc::InputFormat input;
+  int input_shift;  // integer data: inputs are integer·2^-input_shift
   const char* name;
 };
 
@@ -287,15 +301,17 @@ GemmFormat gemm_format(GemmType type) {
   const auto tensor_math = static_cast<cublasMath_t>(CUBLAS_DEFAULT_MATH | CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION);
   switch (type) {
     case GemmType::bf16:
-      return {CUDA_R_16BF, CUDA_R_16BF, 2, 2, CUBLAS_COMPUTE_32F, tensor_math, sdc::OutputFormat::bf16, 0, "bf16"};
+      return {CUDA_R_16BF, CUDA_R_16BF, 2, 2, CUBLAS_COMPUTE_32F, tensor_math, sdc::OutputFormat::bf16,
+              sdc::InputFormat::bf16, 0, "bf16"};
     case GemmType::fp16:
       return {CUDA_R_16F, CUDA_R_16F, 2, 2, CUBLAS_COMPUTE_32F, tensor_math, sdc::OutputFormat::fp16,
-              sdc::kFp16InputShift, "fp16"};
+              sdc::InputFormat::fp16, sdc::kFp16InputShift, "fp16"};
     case GemmType::tf32:
       return {CUDA_R_32F, CUDA_R_32F, 4, 4, CUBLAS_COMPUTE_32F_FAST_TF32, CUBLAS_TF32_TENSOR_OP_MATH,
-              sdc::OutputFormat::fp32, 0, "tf32"};
+              sdc::OutputFormat::fp32, sdc::InputFormat::tf32, 0, "tf32"};
     case GemmType::fp32:
-      return {CUDA_R_32F, CUDA_R_32F, 4, 4, CUBLAS_COMPUTE_32F, CUBLAS_DEFAULT_MATH, sdc::OutputFormat::fp32, 0, "fp32"};
+      return {CUDA_R_32F, CUDA_R_32F, 4, 4, CUBLAS_COMPUTE_32F, CUBLAS_DEFAULT_MATH, sdc::OutputFormat::fp32,
+              sdc::InputFormat::fp32, 0, "fp32"};
   }
   return gemm_format(GemmType::bf16);
 }
@@ -311,11 +327,14 @@ class GemmEngine final : public CudaEngine {
     }
   }
 
-  std::string init(GemmType type, std::uint32_t n, int device) {
+  std::string init(GemmType type, GemmData data, std::uint32_t n, int device) {
     format_ = gemm_format(type);
+    data_ = data;
     n_ = n;
-    magnitude_ = sdc::input_magnitude(n);
-    if (magnitude_ == 0) return "gemm size " + std::to_string(n) + " is too large for exact checksums";
+    if (data_ == GemmData::integer) {
+      magnitude_ = sdc::input_magnitude(n);
+      if (magnitude_ == 0) return "gemm size " + std::to_string(n) + " is too large for exact integer products";
+    }
     if (auto error = init_common(device); !error.empty()) return error;
     const std::size_t elements = static_cast<std::size_t>(n) * n;
     const std::size_t input_bytes = round_up_to_vector(elements * format_.input_bytes);
@@ -360,8 +379,12 @@ class GemmEngine final : public CudaEngine {
  private:
   template <typename T>
   std::string fill(void* matrix, int which, float scale) {
-    fill_input_kernel<T><<<grid_blocks_, kThreadsPerBlock, 0, stream_>>>(static_cast<T*>(matrix), n_, which, magnitude_,
-                                                                          scale);
+    if (data_ == GemmData::randn) {
+      fill_randn_kernel<T><<<grid_blocks_, kThreadsPerBlock, 0, stream_>>>(static_cast<T*>(matrix), n_, which);
+    } else {
+      fill_input_kernel<T><<<grid_blocks_, kThreadsPerBlock, 0, stream_>>>(static_cast<T*>(matrix), n_, which,
+                                                                            magnitude_, scale);
+    }
     OB_CUDA_TRY(cudaGetLastError());
     return {};
   }
@@ -381,8 +404,9 @@ class GemmEngine final : public CudaEngine {
     return {};
   }
 
-  // A few entries of the first product against the host's exact arithmetic: catches a wrong
-  // input formula or an output rounding that is not the single round-to-nearest we rely on.
+  // A few entries of the first product against the host: integers bit-exact (catches a wrong
+  // input formula or an output rounding that is not the single round-to-nearest we rely on),
+  // randn within sdc::randn_entry_tolerance (catches wrong inputs or a wrong product).
   std::string check_entries() {
     for (int entry = 0; entry < kSelfCheckEntries; ++entry) {
       std::uint32_t row = 0;
@@ -400,6 +424,10 @@ class GemmEngine final : public CudaEngine {
       std::uint32_t device_bits = 0;  // little-endian: a 16-bit element lands in the low half
       OB_CUDA_TRY(cudaMemcpy(&device_bits, static_cast<const char*>(c_) + offset, format_.output_bytes,
                              cudaMemcpyDeviceToHost));
+      if (data_ == GemmData::randn) {
+        if (auto error = check_randn_entry(row, col, device_bits); !error.empty()) return error;
+        continue;
+      }
       const std::int64_t exact = sdc::exact_product_entry(n_, magnitude_, row, col);
       const std::uint32_t expected_bits = sdc::output_bits(format_.output, exact, 2 * format_.input_shift);
       if (device_bits != expected_bits) {
@@ -411,7 +439,19 @@ class GemmEngine final : public CudaEngine {
     return {};
   }
 
+  std::string check_randn_entry(std::uint32_t row, std::uint32_t col, std::uint32_t device_bits) const {
+    const sdc::RandnEntry reference = sdc::randn_product_entry(format_.input, n_, row, col);
+    const double tolerance = sdc::randn_entry_tolerance(format_.input, format_.output, n_, reference);
+    const double device_value = sdc::output_value(format_.output, device_bits);
+    if (std::fabs(device_value - reference.value) <= tolerance) return {};
+    char detail[160];
+    std::snprintf(detail, sizeof detail, "C(%u,%u) is %.6g (%s), the host's product %.6g ± %.3g", row, col, device_value,
+                  hex(device_bits).c_str(), reference.value, tolerance);
+    return std::string("GEMM self-check failed (") + format_.name + ", randn, n=" + std::to_string(n_) + "): " + detail;
+  }
+
   GemmFormat format_{};
+  GemmData data_ = GemmData::randn;
   std::uint32_t n_ = 0;
   int magnitude_ = 0;
   cublasHandle_t handle_ = nullptr;
@@ -478,9 +518,9 @@ class HbmEngine final : public CudaEngine {
 
 }  // namespace
 
-std::unique_ptr<Engine> make_gemm_engine(GemmType type, std::uint32_t n, int device, std::string* error) {
+std::unique_ptr<Engine> make_gemm_engine(GemmType type, GemmData data, std::uint32_t n, int device, std::string* error) {
   auto engine = std::make_unique<GemmEngine>();
-  if (auto failure = engine->init(type, n, device); !failure.empty()) {
+  if (auto failure = engine->init(type, data, n, device); !failure.empty()) {
     *error = std::move(failure);
     return nullptr;
   }

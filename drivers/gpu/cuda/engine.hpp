@@ -18,9 +18,9 @@ class Engine {
   // Makes the engine's device current on the calling thread (the workload thread).
   virtual std::string bind_thread() = 0;
   // Queues `iterations` GEMMs (or copies) between slot's start/stop events; with `checksum`,
-  // then the checksum of the result into slot's host word, after flipping one bit of the result
-  // first when `corrupt`. Returns without waiting.
-  virtual std::string enqueue(int slot, std::uint64_t iterations, bool checksum, bool corrupt) = 0;
+  // then the checksum of the result into slot's host word, after XOR-ing `corrupt_mask` (0: none)
+  // into one 32-bit word in the middle of the result first. Returns without waiting.
+  virtual std::string enqueue(int slot, std::uint64_t iterations, bool checksum, std::uint32_t corrupt_mask) = 0;
   // Waits for slot's batch: its busy time (between its events) and, if it had one, its checksum.
   virtual std::string wait(int slot, double* busy_s, std::uint64_t* checksum) = 0;
   // Waits until everything queued has finished (the GPU is idle).

@@ -14,15 +14,22 @@ namespace ob::drivers::cuda {
 
 enum class WorkloadKind { gemm, hbm };
 enum class Dtype { bf16, fp16, tf32, fp32 };
+// What the GEMM multiplies: randn (normally distributed, the power draw of real training; the
+// default) or small integers (exact products; draw ~10 % less power per FLOP on an H100, so the
+// board clocks higher at the same cap). sdc_reference.hpp says how each is checked.
+enum class InputData { randn, integer };
 
 std::expected<WorkloadKind, std::string> parse_workload_kind(const std::string& text);  // "gemm" | "hbm"
 std::expected<Dtype, std::string> parse_dtype(const std::string& text);  // "bf16" | "fp16" | "tf32" | "fp32"
+std::expected<InputData, std::string> parse_input_data(const std::string& text);  // "randn" | "integer"
 const char* to_string(WorkloadKind kind);
 const char* to_string(Dtype dtype);
+const char* to_string(InputData data);
 
 struct WorkloadConfig {
   WorkloadKind kind = WorkloadKind::gemm;
   Dtype dtype = Dtype::bf16;
+  InputData data = InputData::randn;  // gemm only
   std::uint32_t size = 8192;   // gemm: n of an n×n×n product; hbm: MiB per buffer (0 = default)
   double window_s = 1.0;       // one throughput figure + one checksum per window
   double duty_cycle = 1.0;     // fraction of each period under load (1 = continuous)
@@ -58,8 +65,9 @@ class GpuWorkload {
   virtual void stop() = 0;  // returns when the GPU is idle
   virtual WorkloadStats stats() const = 0;
   virtual std::vector<WorkloadWindow> take_windows() = 0;  // windows completed since the last call
-  // Test hook: corrupt the next window's result (one flipped bit) so the checksum must catch it.
-  virtual void inject_corruption() = 0;
+  // Test hook: corrupt the next window's result (XOR `bit_mask` into one 32-bit word in the middle
+  // of it) so the checksum must catch it. bf16/fp16 results hold two elements per word.
+  virtual void inject_corruption(std::uint32_t bit_mask = 1U) = 0;
 };
 
 }  // namespace ob::drivers::cuda

@@ -27,7 +27,8 @@ std::expected<std::unique_ptr<GpuWorkload>, std::string> GpuWorkload::start(cons
   if (auto error = validate_config(config); !error.empty()) return std::unexpected(error);
   std::string error;
   if (config.kind == WorkloadKind::gemm) {
-    auto engine = make_gemm_engine(gemm_type(config.dtype), gemm_n(config), config.device, &error);
+    const GemmData data = config.data == InputData::randn ? GemmData::randn : GemmData::integer;
+    auto engine = make_gemm_engine(gemm_type(config.dtype), data, gemm_n(config), config.device, &error);
     if (!engine) return std::unexpected(error);
     return std::make_unique<WorkloadRunner>(config, std::move(engine), "TFLOP/s", kTflop);
   }

@@ -22,6 +22,73 @@ std::int64_t exact_product_entry(std::uint32_t n, int magnitude, std::uint32_t r
   return sum;
 }
 
+namespace {
+
+constexpr double kFp32Unit = 0x1p-23;  // fp32 round-to-nearest's 2^-24, with one bit of margin
+constexpr double kTf32Unit = 0x1p-10;  // tf32 keeps 10 explicit mantissa bits; truncation's bound
+constexpr double kLambda = 8;          // Higham-Mary: fails with probability < 2·exp(−32)
+
+double output_unit(OutputFormat output) {
+  switch (output) {
+    case OutputFormat::bf16: return 0x1p-8;
+    case OutputFormat::fp16: return 0x1p-11;
+    case OutputFormat::fp32: return 0x1p-24;
+  }
+  return 1;
+}
+
+float bf16_bits_to_float(std::uint16_t bits) { return std::bit_cast<float>(static_cast<std::uint32_t>(bits) << 16); }
+
+float fp16_bits_to_float(std::uint16_t bits) {
+  const int exponent = (bits >> 10) & 0x1F;
+  const int mantissa = bits & 0x3FF;
+  const float sign = (bits & 0x8000U) != 0 ? -1.0F : 1.0F;
+  if (exponent == 0x1F) return mantissa == 0 ? sign * INFINITY : NAN;
+  if (exponent == 0) return sign * std::ldexp(static_cast<float>(mantissa), -24);
+  return sign * std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
+}
+
+}  // namespace
+
+double stored_randn_input(InputFormat input, int matrix, std::uint32_t row, std::uint32_t col) {
+  const float value = randn_input_value(matrix, row, col);
+  switch (input) {
+    case InputFormat::bf16: return bf16_bits_to_float(float_to_bf16_bits(value));
+    case InputFormat::fp16: return fp16_bits_to_float(float_to_fp16_bits(value));
+    case InputFormat::tf32:
+    case InputFormat::fp32: return value;
+  }
+  return value;
+}
+
+RandnEntry randn_product_entry(InputFormat input, std::uint32_t n, std::uint32_t row, std::uint32_t col) {
+  RandnEntry entry;
+  for (std::uint32_t k = 0; k < n; ++k) {
+    const double product = stored_randn_input(input, 0, row, k) * stored_randn_input(input, 1, k, col);
+    entry.value += product;
+    entry.abs_sum += std::fabs(product);
+    entry.square_sum += product * product;
+  }
+  return entry;
+}
+
+double randn_entry_tolerance(InputFormat input, OutputFormat output, std::uint32_t n, const RandnEntry& entry) {
+  double accumulation = kLambda * std::sqrt(static_cast<double>(n)) * kFp32Unit * entry.abs_sum;
+  if (input == InputFormat::tf32) {
+    accumulation += 2 * kTf32Unit * (kLambda * std::sqrt(entry.square_sum) + std::fabs(entry.value));
+  }
+  return output_unit(output) * (std::fabs(entry.value) + accumulation) + accumulation;
+}
+
+double output_value(OutputFormat format, std::uint32_t bits) {
+  switch (format) {
+    case OutputFormat::bf16: return bf16_bits_to_float(static_cast<std::uint16_t>(bits));
+    case OutputFormat::fp16: return fp16_bits_to_float(static_cast<std::uint16_t>(bits));
+    case OutputFormat::fp32: return std::bit_cast<float>(bits);
+  }
+  return 0;
+}
+
 std::uint16_t float_to_bf16_bits(float value) {
   const auto bits = std::bit_cast<std::uint32_t>(value);
   if ((bits & 0x7FFFFFFFU) > 0x7F800000U) return static_cast<std::uint16_t>((bits >> 16) | 0x0040U);  // quiet NaN

@@ -16,6 +16,14 @@ std::expected<Dtype, std::string> parse_dtype(const std::string& text) {
   return std::unexpected("unknown data type '" + text + "' (bf16 | fp16 | tf32 | fp32)");
 }
 
+std::expected<InputData, std::string> parse_input_data(const std::string& text) {
+  if (text == "randn" || text.empty()) return InputData::randn;
+  if (text == "integer") return InputData::integer;
+  return std::unexpected("unknown workload data '" + text + "' (randn | integer)");
+}
+
+const char* to_string(InputData data) { return data == InputData::randn ? "randn" : "integer"; }
+
 const char* to_string(WorkloadKind kind) { return kind == WorkloadKind::gemm ? "gemm" : "hbm"; }
 
 const char* to_string(Dtype dtype) {

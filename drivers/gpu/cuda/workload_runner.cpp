@@ -84,7 +84,7 @@ std::vector<WorkloadWindow> WorkloadRunner::take_windows() {
   return std::exchange(windows_, {});
 }
 
-void WorkloadRunner::inject_corruption() { corruption_requested_ = true; }
+void WorkloadRunner::inject_corruption(std::uint32_t bit_mask) { corruption_mask_ = bit_mask == 0 ? 1U : bit_mask; }
 
 void WorkloadRunner::fail(const std::string& error) {
   (void)engine_->drain();  // best effort: a failed context may not drain either
@@ -131,7 +131,7 @@ void WorkloadRunner::run() {
                                                         kMaxBatchIterations);
       const double estimate_s = static_cast<double>(iterations) * iteration_s;
       const bool closes_window = open_window_planned_s + estimate_s >= config_.window_s;
-      const bool corrupt = closes_window && corruption_requested_.exchange(false);
+      const std::uint32_t corrupt = closes_window ? corruption_mask_.exchange(0) : 0;
       if (auto error = engine_->enqueue(next_slot, iterations, closes_window, corrupt); !error.empty()) return fail(error);
       in_flight.push_back({next_slot, iterations, estimate_s, open_window, closes_window});
       next_slot = (next_slot + 1) % Engine::kSlots;

@@ -37,7 +37,7 @@ class WorkloadRunner final : public GpuWorkload {
   void stop() override;
   WorkloadStats stats() const override;
   std::vector<WorkloadWindow> take_windows() override;
-  void inject_corruption() override;
+  void inject_corruption(std::uint32_t bit_mask) override;
 
  private:
   struct InFlight {
@@ -62,7 +62,7 @@ class WorkloadRunner final : public GpuWorkload {
   std::atomic<bool> stop_requested_{false};
   WorkloadStats stats_;
   std::vector<WorkloadWindow> windows_;
-  std::atomic<bool> corruption_requested_{false};
+  std::atomic<std::uint32_t> corruption_mask_{0};  // 0: none requested
   std::mutex join_mutex_;
   std::thread thread_;
 };
