@@ -3,6 +3,8 @@
 #   cmake --install build [--prefix DIR]           everything below, under the prefix
 #   cd build && cpack -G DEB                         orbitbench_<v>_<arch>.deb (the controller)
 #                                                    orbitbench-agent_<v>_<arch>.deb (GPU hosts)
+#                                                    and, from a RelWithDebInfo or Debug build,
+#                                                    each one's -dbgsym .ddeb (its debug information)
 #
 # Two install components, one package each:
 #   controller  bin/orbitbench, share/orbitbench/{examples,perf-data}, share/doc/orbitbench,
@@ -13,6 +15,23 @@
 # static libraries: nothing installs their headers or a CMake package config (README.md,
 # "Installing and packages").
 include(GNUInstallDirs)
+
+# Manual pages as Debian ships them: gzip -9n (no name, no time stamp, so the packages are
+# reproducible), made at configure time and again whenever a page changes.
+find_program(ORBITBENCH_GZIP gzip REQUIRED)
+function(ob_gzip_man_page page out_var)
+  set(source ${PROJECT_SOURCE_DIR}/docs/man/${page})
+  set(gzipped ${PROJECT_BINARY_DIR}/man/${page}.gz)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${source})
+  file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/man)
+  execute_process(COMMAND ${ORBITBENCH_GZIP} -9 -n -c ${source} OUTPUT_FILE ${gzipped} RESULT_VARIABLE failed)
+  if(failed)
+    message(FATAL_ERROR "gzip ${source}: ${failed}")
+  endif()
+  set(${out_var} ${gzipped} PARENT_SCOPE)
+endfunction()
+ob_gzip_man_page(orbitbench.1 OB_MAN_CONTROLLER)
+ob_gzip_man_page(orbitbench-agent.1 OB_MAN_AGENT)
 
 # cpack (and `--target install`) install what is built instead of building every target first
 # (the preinstall target would otherwise depend on `all`, the whole test suite included): build
@@ -31,8 +50,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md ${OB_DOC_PAGES}
   DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT controller)
 install(FILES ${PROJECT_SOURCE_DIR}/scripts/completion/orbitbench.bash
   DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME orbitbench COMPONENT controller)
-install(FILES ${PROJECT_SOURCE_DIR}/docs/man/orbitbench.1
-  DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT controller)
+install(FILES ${OB_MAN_CONTROLLER} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT controller)
 # `orbitbench perf` data (bench/cli/command_perf.cpp looks for <bin>/../share/orbitbench/perf-data),
 # laid out like the source tree it is copied from, so --source-dir keeps one meaning.
 install(FILES ${PROJECT_SOURCE_DIR}/tests/data/sgp4/SGP4-VER.TLE ${PROJECT_SOURCE_DIR}/tests/data/sgp4/iss.tle
@@ -64,8 +82,7 @@ install(FILES ${OB_COPYRIGHT} DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/orbitbenc
 
 # --- agent -------------------------------------------------------------------------------------
 # The agent's binary: drivers/CMakeLists.txt installs it in component `agent`.
-install(FILES ${PROJECT_SOURCE_DIR}/docs/man/orbitbench-agent.1
-  DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT agent)
+install(FILES ${OB_MAN_AGENT} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT agent)
 install(FILES ${OB_COPYRIGHT} DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/orbitbench-agent COMPONENT agent)
 # The unit and the environment file name the binary and the configuration directory of the
 # prefix actually installed to, so they are filled in at install time: prefix /usr (the
@@ -112,7 +129,14 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 # Each package's Description starts with its own summary line (CPACK_DEBIAN_<C>_DESCRIPTION);
 # a non-empty CPACK_PACKAGE_DESCRIPTION_SUMMARY would be put before both.
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "")
-set(CPACK_STRIP_FILES ON)  # a RelWithDebInfo build's 150 MB of debug information stays out
+# A RelWithDebInfo build's 150 MB of debug information stays out of the packages: in a build with
+# it, each package gets a -dbgsym .ddeb beside it (found by build id under /usr/lib/debug, as
+# Debian's own), which strips the binaries of the .deb; in one without, there is nothing to keep.
+if(CMAKE_BUILD_TYPE MATCHES "^(RelWithDebInfo|Debug)$")
+  set(CPACK_DEBIAN_DEBUGINFO_PACKAGE ON)
+else()
+  set(CPACK_STRIP_FILES ON)
+endif()
 set(CPACK_COMPONENTS_ALL controller agent)
 set(CPACK_COMPONENT_CONTROLLER_DISPLAY_NAME "orbitbench controller")
 set(CPACK_COMPONENT_AGENT_DISPLAY_NAME "orbitbench GPU agent")

@@ -15,6 +15,7 @@ usage: test_install_packages.py --build-dir DIR [--cmake CMAKE] [--cpack CPACK]
 Needs orbitbench and orbitbench-agent built. Anything missing fails (exit 1): nothing is skipped.
 """
 import argparse
+import gzip
 import os
 import re
 import shutil
@@ -157,12 +158,15 @@ def check_install(build_dir, prefix, cmake, version, tmp):
     groff = shutil.which("groff")
     check(groff is not None, "groff is installed (scripts/install-deps.sh test: groff-base)")
     for page, exe in (("orbitbench.1", controller), ("orbitbench-agent.1", agent)):
-        path = share / "man/man1" / page
-        if not check(path.is_file(), f"share/man/man1/{page} installed") or groff is None:
+        gzipped = share / "man/man1" / f"{page}.gz"
+        if not check(gzipped.is_file(), f"share/man/man1/{page}.gz installed") or groff is None:
             continue
+        check(gzipped.read_bytes()[4:8] == b"\0\0\0\0", f"{page}.gz has no time stamp (gzip -n: reproducible)")
+        source = gzip.decompress(gzipped.read_bytes()).decode()
+        path = tmp / page
+        path.write_text(source)
         result = run([groff, "-man", "-Tutf8", "-ww", "-z", str(path)])
         check(result.returncode == 0 and not result.stderr.strip(), f"{page} renders without warnings: {result.stderr.strip()}")
-        source = path.read_text()
         check(re.search(rf'^\.TH \S+ 1 "[^"]+" "orbitbench {re.escape(version)}"', source, re.M), f"{page}'s .TH carries version {version}")
         for section in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS", "FILES", "EXAMPLES", "SEE ALSO"):
             check(re.search(rf"^\.SH {section}$", source, re.M), f"{page} has a {section} section")
@@ -175,8 +179,8 @@ def check_install(build_dir, prefix, cmake, version, tmp):
         missing = sorted(n for n in names if not re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text))
         check(not missing, f"{page} names every command and option (missing {missing})")
     exit_codes = re.findall(r"Exit codes:(.*?)\n\n", (SOURCE_DIR / "README.md").read_text(), re.S)
-    if check(exit_codes, "README.md has its 'Exit codes:' paragraph") and (share / "man/man1/orbitbench.1").is_file():
-        man = (share / "man/man1/orbitbench.1").read_text()
+    if check(exit_codes, "README.md has its 'Exit codes:' paragraph") and (share / "man/man1/orbitbench.1.gz").is_file():
+        man = gzip.decompress((share / "man/man1/orbitbench.1.gz").read_bytes()).decode()
         for code in re.findall(r"(\d+) [a-z]", exit_codes[0]):
             check(f".B {code}\n" in man, f"orbitbench.1 lists exit code {code}")
 
@@ -224,10 +228,10 @@ def check_packages(build_dir, cpack, version, tmp):
     examples = [f"/usr/share/orbitbench/examples/{p.name}" for p in (SOURCE_DIR / "examples").iterdir()]
     for path in ["/usr/bin/orbitbench", "/usr/share/doc/orbitbench/README.md", "/usr/share/doc/orbitbench/copyright",
                  "/usr/share/doc/orbitbench/configuration.md", "/usr/share/bash-completion/completions/orbitbench",
-                 "/usr/share/man/man1/orbitbench.1", "/usr/share/orbitbench/perf-data/tests/data/sgp4/SGP4-VER.TLE", *examples]:
+                 "/usr/share/man/man1/orbitbench.1.gz", "/usr/share/orbitbench/perf-data/tests/data/sgp4/SGP4-VER.TLE", *examples]:
         check(path in contents[controller_deb], f"{controller_deb.name} holds {path}")
     for path in ["/usr/bin/orbitbench-agent", "/usr/lib/systemd/system/orbitbench-agent.service", "/etc/orbitbench/agent.env",
-                 "/usr/share/man/man1/orbitbench-agent.1", "/usr/share/doc/orbitbench-agent/copyright"]:
+                 "/usr/share/man/man1/orbitbench-agent.1.gz", "/usr/share/doc/orbitbench-agent/copyright"]:
         check(path in contents[agent_deb], f"{agent_deb.name} holds {path}")
     check("/usr/bin/orbitbench-agent" not in contents[controller_deb], "the controller's package leaves the agent out")
     check("/usr/bin/orbitbench" not in contents[agent_deb], "the agent's package leaves the controller out")
@@ -272,6 +276,30 @@ def check_packages(build_dir, cpack, version, tmp):
     for exe in ("usr/bin/orbitbench", "usr/bin/orbitbench-agent"):
         sections = run(["readelf", "-S", str(root / exe)]).stdout
         check(".debug_info" not in sections, f"the packaged {exe} is stripped")
+
+    # A build with debug information: each package's -dbgsym .ddeb holds it, by build id.
+    if cache_value(build_dir, "CMAKE_BUILD_TYPE") not in ("RelWithDebInfo", "Debug"):
+        print(f"no -dbgsym packages expected from a {cache_value(build_dir, 'CMAKE_BUILD_TYPE')} build")
+        return
+    ddebs = sorted(p.name for p in out.glob("*.ddeb"))
+    expected = sorted([f"orbitbench-dbgsym_{version}_{arch}.ddeb", f"orbitbench-agent-dbgsym_{version}_{arch}.ddeb"])
+    if not check(ddebs == expected, f"cpack makes the debug packages {expected} (got {ddebs})"):
+        return
+    debug_root = tmp / "unpacked-dbgsym"
+    for ddeb, exe, package in (("orbitbench-dbgsym", "usr/bin/orbitbench", "orbitbench"),
+                               ("orbitbench-agent-dbgsym", "usr/bin/orbitbench-agent", "orbitbench-agent")):
+        path = out / f"{ddeb}_{version}_{arch}.ddeb"
+        check(deb_fields(path).get("Package") == ddeb, f"{path.name}: Package {ddeb}")
+        check(run(["dpkg-deb", "-x", str(path), str(debug_root)]).returncode == 0, f"dpkg-deb -x {path.name}")
+        notes = run(["readelf", "-n", str(root / exe)]).stdout
+        build_id = re.search(r"Build ID: ([0-9a-f]+)", notes)
+        if not check(build_id, f"the packaged {exe} has a build id"):
+            continue
+        debug_file = debug_root / "usr/lib/debug/.build-id" / build_id[1][:2] / f"{build_id[1][2:]}.debug"
+        check(debug_file.is_file(), f"{ddeb} holds {exe}'s debug information by build id ({debug_file.relative_to(debug_root)})")
+        if debug_file.is_file():
+            check(".debug_info" in run(["readelf", "-S", str(debug_file)]).stdout,
+                  f"{debug_file.name} has .debug_info")
 
 
 def main():
