@@ -14,6 +14,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "bench/trace_writer.hpp"
 #include "drivers/common/trace.hpp"
 
 namespace ob::bench {
@@ -22,7 +23,6 @@ namespace {
 constexpr std::size_t kQueueMessages = 32768;  // queued lines before a caller waits (never drops)
 constexpr const char* kLogPattern = "%Y-%m-%dT%H:%M:%S.%fZ %-8l %v";
 constexpr const char* kTerminalPattern = "%Y-%m-%dT%H:%M:%SZ %l: %v";
-constexpr const char* kTracePattern = "%Y-%m-%dT%H:%M:%S.%fZ %v";
 
 // stderr, clearing the progress line first on a terminal (the progress printer draws it again
 // at its next refresh), each line in one write so that it never splits the progress line.
@@ -86,8 +86,7 @@ CampaignLog::CampaignLog(const LogOptions& options, const std::filesystem::path&
   auto file = file_sink(log_path_, "log file");
   file->set_level(std::min(terminal_level, spdlog::level::info));
   file->set_formatter(utc_formatter(kLogPattern));
-  std::shared_ptr<spdlog::sinks::basic_file_sink_mt> trace_file;
-  if (!options.trace_file.empty()) trace_file = file_sink(options.trace_file, "trace file");
+  if (!options.trace_file.empty()) trace_ = std::make_unique<TraceWriter>(options.trace_file);
 
   pool_ = std::make_shared<spdlog::details::thread_pool>(kQueueMessages, 1);
   log_ = std::make_shared<spdlog::async_logger>("orbitbench", spdlog::sinks_init_list{terminal, file}, pool_,
@@ -96,23 +95,18 @@ CampaignLog::CampaignLog(const LogOptions& options, const std::filesystem::path&
   log_->flush_on(spdlog::level::warn);
   previous_ = spdlog::default_logger();
   spdlog::set_default_logger(log_);
-  if (trace_file) {
-    trace_file->set_formatter(utc_formatter(kTracePattern));
-    trace_ = std::make_shared<spdlog::async_logger>("trace", trace_file, pool_, spdlog::async_overflow_policy::block);
-    trace_->set_level(spdlog::level::trace);
-    drivers::set_trace_sink([trace = trace_](std::string_view instrument, drivers::TraceDirection direction, std::string_view what) {
-      trace->info("{} {} {}", instrument, drivers::trace_arrow(direction), what);
-    });
+  if (trace_) {
+    drivers::set_trace_sink([trace = trace_.get()](std::string_view instrument, drivers::TraceDirection direction,
+                                                   std::string_view what) { trace->write(instrument, direction, what); });
   }
 }
 
 CampaignLog::~CampaignLog() {
   drivers::set_trace_sink({});
-  if (trace_) trace_->flush();
+  trace_.reset();  // writes what is left
   log_->flush();
   spdlog::set_default_logger(previous_);
-  // The loggers, then the pool: its thread writes what is still queued and ends.
-  trace_.reset();
+  // The logger, then the pool: its thread writes what is still queued and ends.
   log_.reset();
   pool_.reset();
 }

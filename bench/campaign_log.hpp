@@ -3,7 +3,8 @@
 // terminal (at --log-level, default warn) and to a file beside the database named after it
 // (results/quick.db → results/quick.log, or --log FILE; at least info), every line with its UTC
 // time; `--trace FILE` adds every instrument exchange (drivers/common/trace.hpp) with its time,
-// instrument and direction. Both are written by spdlog's own thread: the tick path only queues.
+// instrument and direction. The log is written by spdlog's thread, the trace by its own
+// (bench/trace_writer.hpp, in batches): the tick path only queues.
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -16,6 +17,8 @@ class thread_pool;
 }  // namespace spdlog
 
 namespace ob::bench {
+
+class TraceWriter;
 
 struct LogOptions {
   std::string level = "warn";        // the terminal's: trace, debug, info, warn, error, critical, off
@@ -43,7 +46,7 @@ class CampaignLog {
   std::shared_ptr<spdlog::details::thread_pool> pool_;
   std::shared_ptr<spdlog::logger> previous_;
   std::shared_ptr<spdlog::logger> log_;
-  std::shared_ptr<spdlog::logger> trace_;
+  std::unique_ptr<TraceWriter> trace_;
 };
 
 }  // namespace ob::bench

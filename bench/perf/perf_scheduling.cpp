@@ -295,7 +295,7 @@ PerfResult perf_scheduling(const PerfOptions& options) {
   CampaignOutcome outcome;
   std::optional<LatenessHistogram> bare_lateness;
   // As an operator debugging a bench runs it (issue 19): the log file and the instrument trace
-  // on, both written by spdlog's thread while the ticks only queue their lines.
+  // on: the log written by spdlog's thread, the trace by its own in batches; the ticks only queue.
   LogOptions log_options;
   log_options.level = "error";
   log_options.file = options.work_dir / "scheduling.log";
