@@ -75,25 +75,17 @@ __device__ __forceinline__ void store_input(__nv_bfloat16* out, float value) { *
 __device__ __forceinline__ void store_input(__half* out, float value) { *out = __float2half_rn(value); }
 __device__ __forceinline__ void store_input(float* out, float value) { *out = value; }
 
-// Column-major n×n: element (row, col) at row + col·n; value = integer·scale (exact).
+// Column-major n×n: element (row, col) at row + col·n. Integer data: integer·scale (exact);
+// randn data (magnitude 0): sdc::randn_input_value, rounded once to T.
 template <typename T>
 __global__ void fill_input_kernel(T* matrix, std::uint32_t n, int which, int magnitude, float scale) {
   const std::size_t count = static_cast<std::size_t>(n) * n;
   for (std::size_t i = grid_start(); i < count; i += grid_stride()) {
     const auto row = static_cast<std::uint32_t>(i % n);
     const auto col = static_cast<std::uint32_t>(i / n);
-    store_input(matrix + i, static_cast<float>(sdc::input_value(which, row, col, magnitude)) * scale);
-  }
-}
-
-// Column-major n×n of randn-like values (sdc::randn_input_value), rounded once to T.
-template <typename T>
-__global__ void fill_randn_kernel(T* matrix, std::uint32_t n, int which) {
-  const std::size_t count = static_cast<std::size_t>(n) * n;
-  for (std::size_t i = grid_start(); i < count; i += grid_stride()) {
-    const auto row = static_cast<std::uint32_t>(i % n);
-    const auto col = static_cast<std::uint32_t>(i / n);
-    store_input(matrix + i, sdc::randn_input_value(which, row, col));
+    const float value = magnitude == 0 ? sdc::randn_input_value(which, row, col)
+                                       : static_cast<float>(sdc::input_value(which, row, col, magnitude)) * scale;
+    store_input(matrix + i, value);
   }
 }
 
@@ -379,12 +371,9 @@ class GemmEngine final : public CudaEngine {
  private:
   template <typename T>
   std::string fill(void* matrix, int which, float scale) {
-    if (data_ == GemmData::randn) {
-      fill_randn_kernel<T><<<grid_blocks_, kThreadsPerBlock, 0, stream_>>>(static_cast<T*>(matrix), n_, which);
-    } else {
-      fill_input_kernel<T><<<grid_blocks_, kThreadsPerBlock, 0, stream_>>>(static_cast<T*>(matrix), n_, which,
-                                                                            magnitude_, scale);
-    }
+    // magnitude_ stays 0 for randn data: the kernel's sign to fill with randn values.
+    fill_input_kernel<T><<<grid_blocks_, kThreadsPerBlock, 0, stream_>>>(static_cast<T*>(matrix), n_, which, magnitude_,
+                                                                          scale);
     OB_CUDA_TRY(cudaGetLastError());
     return {};
   }
